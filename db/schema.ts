@@ -1,0 +1,331 @@
+/**
+ * The single source of truth for the database. drizzle-kit generates the
+ * migrations in db/migrations from this file (`npm run db:generate`).
+ *
+ * Geometries are stored in WGS84 (EPSG:4326). Spatial SQL lives in named
+ * functions under server/ (tiles, topology, isochrones); here we only declare
+ * columns, constraints and indexes.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+/** A PostGIS geometry column; values travel as EWKT/WKB strings, spatial work happens in SQL. */
+const geometry = (name: string, type: 'Point' | 'LineString' | 'MultiLineString' | 'MultiPolygon' | 'Geometry') =>
+  customType<{ data: string; driverData: string }>({
+    dataType: () => `geometry(${type},4326)`,
+  })(name);
+
+export const regionLevel = pgEnum('region_level', ['city', 'district', 'street', 'community']);
+
+/** 市/区县/街道/社区 with their real 统计用区划代码 (6, 6, 9 and 12 digits). */
+export const regions = pgTable(
+  'regions',
+  {
+    code: varchar('code', { length: 12 }).primaryKey(),
+    name: text('name').notNull(),
+    level: regionLevel('level').notNull(),
+    parentCode: varchar('parent_code', { length: 12 }),
+    /** 街道/镇/乡 for streets, 居委会/村委会 for communities. */
+    kind: text('kind'),
+    households: integer('households').notNull().default(0),
+    population: integer('population').notNull().default(0),
+    partyMembers: integer('party_members').notNull().default(0),
+    /** 双报到: party members registered at their residential community. */
+    dualReportMembers: integer('dual_report_members').notNull().default(0),
+    geom: geometry('geom', 'MultiPolygon'),
+    labelPoint: geometry('label_point', 'Point'),
+    isSample: boolean('is_sample').notNull().default(false),
+  },
+  (t) => [
+    index('regions_parent_idx').on(t.parentCode),
+    index('regions_geom_gist').using('gist', t.geom),
+    check('regions_code_digits', sql`${t.code} ~ '^[0-9]{6}([0-9]{3}){0,2}$'`),
+  ],
+);
+
+/** 网格: the unit of grassroots governance. Grids of a community tile it without gaps or overlaps. */
+export const grids = pgTable(
+  'grids',
+  {
+    /** Integer id doubles as the vector-tile feature id (MapLibre feature-state needs integers). */
+    id: serial('id').primaryKey(),
+    /** 15 digits: 12-digit community code + 3-digit sequence. */
+    code: varchar('code', { length: 15 }).notNull(),
+    name: text('name').notNull(),
+    communityCode: varchar('community_code', { length: 12 })
+      .notNull()
+      .references(() => regions.code),
+    streetCode: varchar('street_code', { length: 9 }).notNull(),
+    districtCode: varchar('district_code', { length: 6 }).notNull(),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+    /** Derived from the geometry so it can never disagree with it. */
+    areaM2: doublePrecision('area_m2').generatedAlwaysAs(sql`ST_Area(geom::geography)`),
+    labelPoint: geometry('label_point', 'Point'),
+    households: integer('households').notNull().default(0),
+    population: integer('population').notNull().default(0),
+    partyOrgName: text('party_org_name'),
+    /** 党支部 / 联合党支部 / 党小组 */
+    partyOrgType: text('party_org_type'),
+    partySecretary: text('party_secretary'),
+    partyMembers: integer('party_members').notNull().default(0),
+    dualReportMembers: integer('dual_report_members').notNull().default(0),
+    gridWorkers: jsonb('grid_workers').$type<string[]>().notNull().default([]),
+    /** 星级 0 (not rated) .. 5. */
+    starRating: smallint('star_rating').notNull().default(0),
+    /** Optimistic-locking version, incremented by every saved change. */
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [
+    uniqueIndex('grids_code_unique').on(t.code),
+    index('grids_community_idx').on(t.communityCode),
+    index('grids_street_idx').on(t.streetCode),
+    index('grids_geom_gist').using('gist', t.geom),
+    check('grids_code_digits', sql`${t.code} ~ '^[0-9]{15}$'`),
+    check('grids_code_in_community', sql`left(${t.code}, 12) = ${t.communityCode}`),
+    check('grids_star_range', sql`${t.starRating} between 0 and 5`),
+  ],
+);
+
+/** Every change to a grid is a version: who, when, what, geometry and attributes before/after. */
+export const gridVersions = pgTable(
+  'grid_versions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    gridId: integer('grid_id').notNull(),
+    gridCode: varchar('grid_code', { length: 15 }).notNull(),
+    version: integer('version').notNull(),
+    /** create | update | split | merge | recode | revert | import | delete */
+    action: text('action').notNull(),
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    beforeGeom: geometry('before_geom', 'MultiPolygon'),
+    afterGeom: geometry('after_geom', 'MultiPolygon'),
+    beforeAttrs: jsonb('before_attrs'),
+    afterAttrs: jsonb('after_attrs'),
+    note: text('note'),
+  },
+  (t) => [uniqueIndex('grid_versions_grid_version').on(t.gridId, t.version), index('grid_versions_code_idx').on(t.gridCode)],
+);
+
+export const centreLevel = pgEnum('centre_level', ['city', 'district', 'street', 'community', 'estate']);
+
+/** 党群服务中心 at five levels (市/县区/街道/社区/小区). */
+export const serviceCentres = pgTable(
+  'service_centres',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    level: centreLevel('level').notNull(),
+    regionCode: varchar('region_code', { length: 12 }).references(() => regions.code),
+    areaM2: doublePrecision('area_m2').notNull(),
+    householdsServed: integer('households_served').notNull().default(0),
+    openingHours: text('opening_hours'),
+    address: text('address'),
+    geom: geometry('geom', 'Point').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('service_centres_geom_gist').using('gist', t.geom),
+    index('service_centres_region_idx').on(t.regionCode),
+    check('service_centres_area_positive', sql`${t.areaM2} > 0`),
+  ],
+);
+
+/** Walkable street network (pgRouting layout: source/target node ids, cost in metres). */
+export const roadNodes = pgTable(
+  'road_nodes',
+  {
+    id: integer('id').primaryKey(),
+    geom: geometry('geom', 'Point').notNull(),
+  },
+  (t) => [index('road_nodes_geom_gist').using('gist', t.geom)],
+);
+
+export const roadEdges = pgTable(
+  'road_edges',
+  {
+    id: integer('id').primaryKey(),
+    source: integer('source').notNull(),
+    target: integer('target').notNull(),
+    name: text('name'),
+    /** arterial | street | lane */
+    roadClass: text('road_class').notNull(),
+    lengthM: doublePrecision('length_m').notNull(),
+    cost: doublePrecision('cost').notNull(),
+    reverseCost: doublePrecision('reverse_cost').notNull(),
+    geom: geometry('geom', 'LineString').notNull(),
+  },
+  (t) => [
+    index('road_edges_geom_gist').using('gist', t.geom),
+    index('road_edges_source_idx').on(t.source),
+    index('road_edges_target_idx').on(t.target),
+  ],
+);
+
+/** 示范带: a corridor of communities along a road. */
+export const demoBelts = pgTable(
+  'demo_belts',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description'),
+    route: geometry('route', 'MultiLineString').notNull(),
+    corridor: geometry('corridor', 'MultiPolygon').notNull(),
+    memberCommunityCodes: jsonb('member_community_codes').$type<string[]>().notNull().default([]),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('demo_belts_corridor_gist').using('gist', t.corridor)],
+);
+
+/** 示范圈: an area of communities around a centre. */
+export const demoCircles = pgTable(
+  'demo_circles',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description'),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+    memberCommunityCodes: jsonb('member_community_codes').$type<string[]>().notNull().default([]),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('demo_circles_geom_gist').using('gist', t.geom)],
+);
+
+export const incidentStage = pgEnum('incident_stage', [
+  'collect', // 信息收集
+  'register', // 立案
+  'dispatch', // 派遣
+  'handle', // 处置
+  'feedback', // 反馈
+  'close', // 核实结案
+  'evaluate', // 评价
+]);
+
+export const escalationLevel = pgEnum('escalation_level', ['grid', 'community', 'street', 'department']);
+
+/** Incident categories (major/minor classes) with their handling deadline. */
+export const incidentCategories = pgTable('incident_categories', {
+  code: varchar('code', { length: 16 }).primaryKey(),
+  major: text('major').notNull(),
+  minor: text('minor').notNull(),
+  deadlineHours: integer('deadline_hours').notNull(),
+});
+
+/** 网格事件 / 为民红绳 requests / 12345 hotline tickets. */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    categoryCode: varchar('category_code', { length: 16 })
+      .notNull()
+      .references(() => incidentCategories.code),
+    /** grid | hongsheng (为民红绳) | hotline (12345) */
+    source: text('source').notNull(),
+    reporter: text('reporter'),
+    description: text('description'),
+    geom: geometry('geom', 'Point').notNull(),
+    gridCode: varchar('grid_code', { length: 15 }),
+    communityCode: varchar('community_code', { length: 12 }),
+    streetCode: varchar('street_code', { length: 9 }),
+    stage: incidentStage('stage').notNull().default('collect'),
+    escalation: escalationLevel('escalation').notNull().default('grid'),
+    reportedAt: timestamp('reported_at', { withTimezone: true }).notNull(),
+    deadlineAt: timestamp('deadline_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    reworkCount: integer('rework_count').notNull().default(0),
+    extended: boolean('extended').notNull().default(false),
+    satisfaction: smallint('satisfaction'),
+  },
+  (t) => [
+    index('incidents_geom_gist').using('gist', t.geom),
+    index('incidents_reported_idx').on(t.reportedAt),
+    index('incidents_grid_idx').on(t.gridCode),
+    index('incidents_community_idx').on(t.communityCode),
+  ],
+);
+
+/** Who moved an incident from which stage to which, and when. */
+export const incidentTransitions = pgTable(
+  'incident_transitions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    incidentId: integer('incident_id').notNull(),
+    fromStage: incidentStage('from_stage'),
+    toStage: incidentStage('to_stage').notNull(),
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    note: text('note'),
+  },
+  (t) => [index('incident_transitions_incident_idx').on(t.incidentId)],
+);
+
+export const userRole = pgEnum('user_role', ['leader', 'planner', 'analyst', 'admin']);
+
+/** Users and roles (placeholder until access control lands). */
+export const users = pgTable('users', {
+  id: serial('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  passwordHash: text('password_hash'),
+  role: userRole('role').notNull(),
+  /** Region code a planner may edit in (a street or a community). */
+  jurisdictionCode: varchar('jurisdiction_code', { length: 12 }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Every write, for the audit trail. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    ip: text('ip'),
+    detail: jsonb('detail'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+);
+
+/** Cached walking isochrones per centre, invalidated by the network version. */
+export const isochrones = pgTable(
+  'isochrones',
+  {
+    centreId: integer('centre_id').notNull(),
+    minutes: integer('minutes').notNull(),
+    speedMPerMin: doublePrecision('speed_m_per_min').notNull(),
+    networkVersion: integer('network_version').notNull(),
+    /** network | buffer (labelled fallback where a centre has no network) */
+    method: text('method').notNull(),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('isochrones_key').on(t.centreId, t.minutes, t.speedMPerMin), index('isochrones_geom_gist').using('gist', t.geom)],
+);
+
+/** Small key/value facts about the dataset: whether it is sample data, data versions for caches. */
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+});
