@@ -1,0 +1,57 @@
+/**
+ * Renders one vector tile. PostGIS builds it with ST_AsMVT; the embedded engine
+ * (no protobuf in the WASM build) returns geometries already in tile space and
+ * Node encodes them. Both follow ST_AsMVTGeom: clip with a buffer, snap to the
+ * 4096 grid, drop what collapses.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client';
+import { encodeTile, type TileFeatureRow } from './encodeMvt';
+import type { TileLayer } from './layers';
+import { tileBounds, TILE_BUFFER, TILE_EXTENT } from './tileCoords';
+
+export async function renderTile(handle: DbHandle, layers: readonly TileLayer[], z: number, x: number, y: number): Promise<Uint8Array> {
+  const active = layers.filter((l) => z >= l.minZoom);
+  if (active.length === 0) return new Uint8Array(0);
+  if (handle.capabilities.mvt) {
+    const [row] = await handle.rows<{ mvt: Uint8Array | null }>(postgisTileQuery(active, z, x, y));
+    return row?.mvt ? new Uint8Array(row.mvt) : new Uint8Array(0);
+  }
+  const rowsByLayer = await Promise.all(active.map((layer) => handle.rows<TileFeatureRow>(tileSpaceQuery(layer, z, x, y))));
+  return encodeTile(active.map((layer, i) => ({ layer, rows: rowsByLayer[i] as TileFeatureRow[] })));
+}
+
+/** The tile's WGS84 search box, widened by the buffer, for the layers' spatial index filter. */
+export function tileSearchBox(z: number, x: number, y: number): SQL {
+  return sql`ST_Transform(ST_TileEnvelope(${z}, ${x}, ${y}, margin => ${TILE_BUFFER / TILE_EXTENT}), 4326)`;
+}
+
+/** One ST_AsMVT per layer, concatenated (a tile is the concatenation of its layers). */
+export function postgisTileQuery(layers: readonly TileLayer[], z: number, x: number, y: number): SQL {
+  const parts = layers.map((layer) => {
+    const props = sql.raw(layer.properties.map((p) => `src."${p}"`).join(', '));
+    const id = layer.idColumn ? sql.raw(`, src."${layer.idColumn}"`) : sql``;
+    const idArg = layer.idColumn ? sql.raw(`, '${layer.idColumn}'`) : sql``;
+    return sql`(SELECT coalesce(ST_AsMVT(t, ${layer.name}, ${TILE_EXTENT}, 'geom'${idArg}), ''::bytea) FROM (
+      SELECT ${props}${id}, ST_AsMVTGeom(ST_Transform(src.geom, 3857), ST_TileEnvelope(${z}, ${x}, ${y}), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+      FROM (${layer.source(tileSearchBox(z, x, y), z)}) src
+    ) t WHERE t.geom IS NOT NULL)`;
+  });
+  return sql`SELECT ${sql.join(parts, sql` || `)} AS mvt`;
+}
+
+/** Geometries mapped to integer tile coordinates (y down), as GeoJSON text. */
+function tileSpaceQuery(layer: TileLayer, z: number, x: number, y: number): SQL {
+  const b = tileBounds(z, x, y);
+  const scale = TILE_EXTENT / (b.xmax - b.xmin);
+  const margin = (TILE_BUFFER / TILE_EXTENT) * (b.xmax - b.xmin);
+  const props = sql.raw(layer.properties.map((p) => `src."${p}"`).join(', '));
+  const id = layer.idColumn ? sql.raw(`src."${layer.idColumn}" AS feature_id, `) : sql`NULL::int AS feature_id, `;
+  return sql`
+    SELECT * FROM (
+      SELECT ${id}${props}, ST_AsGeoJSON(ST_SnapToGrid(ST_Affine(
+               ST_ClipByBox2D(ST_Transform(src.geom, 3857), ST_MakeEnvelope(${b.xmin - margin}, ${b.ymin - margin}, ${b.xmax + margin}, ${b.ymax + margin}, 3857)),
+               ${scale}, 0, 0, ${-scale}, ${-b.xmin * scale}, ${b.ymax * scale}), 1), 0) AS tile_geom
+      FROM (${layer.source(tileSearchBox(z, x, y), z)}) src
+    ) q WHERE tile_geom IS NOT NULL AND tile_geom NOT LIKE '%"coordinates":[]%'`;
+}
