@@ -1,0 +1,19 @@
+/** Bounding boxes [west, south, east, north] in WGS84 degrees. */
+export type Bbox = [number, number, number, number];
+
+/**
+ * Snaps a viewport bbox outwards to a `step`-degree lattice, so small pans give
+ * the same bbox (and the same react-query key) and the result still covers the view.
+ */
+export function snapBbox([w, s, e, n]: Bbox, step = 0.005): Bbox {
+  const down = (v: number) => Number((Math.floor(v / step) * step).toFixed(6));
+  const up = (v: number) => Number((Math.ceil(v / step) * step).toFixed(6));
+  return [Math.max(-180, down(w)), Math.max(-90, down(s)), Math.min(180, up(e)), Math.min(90, up(n))];
+}
+
+/** The `bbox` query parameter: "w,s,e,n". */
+export const bboxParam = (b: Bbox) => b.join(',');
+
+export function bboxContains([w, s, e, n]: Bbox, [lon, lat]: readonly [number, number]): boolean {
+  return lon >= w && lon <= e && lat >= s && lat <= n;
+}
