@@ -2,17 +2,14 @@
  * Node entry: opens the database (embedded PGlite unless DATABASE_URL is set),
  * loads sample data on first start, serves the API, tiles and the built web app.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { openDatabase } from '../db/client';
 import { ensureSampleData } from '../data/ensureSample';
 import { createApp } from './app';
+import { serveWeb } from './serveWeb';
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
-const webDist = resolve(import.meta.dirname, '../web/dist');
 
 const started = Date.now();
 console.log(process.env.DATABASE_URL ? '连接 PostGIS 数据库…' : '启动内置数据库（PGlite + PostGIS）…');
@@ -20,14 +17,7 @@ const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, embeddedD
 await ensureSampleData(db, undefined, (line) => console.log(line));
 
 const app = createApp(db);
-if (existsSync(webDist)) {
-  app.use('/*', serveStatic({ root: webDist }));
-  // Client-side routes (/, /screen, …) all load the single page.
-  const indexHtml = readFileSync(resolve(webDist, 'index.html'), 'utf8');
-  app.get('*', (c) => c.html(indexHtml));
-} else {
-  console.warn('web/dist 不存在：先运行 npm run build（npm start 会自动构建）');
-}
+if (!serveWeb(app)) console.warn('web/dist 不存在：先运行 npm run build（npm start 会自动构建）');
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
   console.log(`党建版图已启动（${db.kind === 'embedded' ? '内置数据库' : 'PostGIS'}，${((Date.now() - started) / 1000).toFixed(1)} 秒）：http://${host}:${info.port}/`);

@@ -7,8 +7,9 @@ import type { AppType } from '../../../server/app';
 
 export const api = hc<AppType>(typeof window === 'undefined' ? 'http://localhost/' : window.location.origin);
 
-export type RegionTreeResponse = InferResponseType<typeof api.api.regions.tree.$get, 200>;
-export type RegionNode = RegionTreeResponse['regions'][number];
+// The tree is recursive, which RPC inference flattens to JSON; the server's own type says it exactly.
+export type { RegionNode } from '../../../server/regions/regionTree';
+export type RegionTreeResponse = { regions: import('../../../server/regions/regionTree').RegionNode[] };
 export type GridDetail = InferResponseType<(typeof api.api.grids)[':code']['$get'], 200>;
 export type GridsInBbox = InferResponseType<typeof api.api.grids.$get, 200>;
 export type AppConfig = InferResponseType<typeof api.api.config.$get, 200>;

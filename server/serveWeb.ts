@@ -1,0 +1,17 @@
+/** Serves the built single-page app (web/dist) next to the API. */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
+import type { AppEnv } from './appEnv';
+
+export const WEB_DIST = resolve(import.meta.dirname, '../web/dist');
+
+export function serveWeb(app: Hono<AppEnv>, webDist = WEB_DIST): boolean {
+  if (!existsSync(resolve(webDist, 'index.html'))) return false;
+  app.use('/*', serveStatic({ root: webDist }));
+  // Client-side routes (/, /screen, …) all load the single page; unknown API paths stay 404 problems.
+  const indexHtml = readFileSync(resolve(webDist, 'index.html'), 'utf8');
+  app.get('*', (c) => (c.req.path.startsWith('/api/') || c.req.path.startsWith('/tiles/') ? c.notFound() : c.html(indexHtml)));
+  return true;
+}

@@ -1,0 +1,62 @@
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
+import { launchBrowser, screenshotPath, startServer } from './browser';
+
+describe('map page in Chromium', () => {
+  let db: TestDatabase;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const externalRequests: string[] = [];
+
+  beforeAll(async () => {
+    db = await openEmbeddedCopy();
+    server = await startServer(db.handle);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) externalRequests.push(r.url());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.dispose();
+  });
+
+  it('renders the grids from vector tiles on the offline basemap', async () => {
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: 90_000 });
+    const rendered = await page.evaluate(() => window.__dangjian!.map.querySourceFeatures('grids', { sourceLayer: 'grids' }).length);
+    expect(rendered).toBeGreaterThan(10);
+    await expect(page.locator('body')).toBeDefined();
+    expect(await page.textContent('body')).toContain('示例数据');
+    await page.screenshot({ path: screenshotPath('map.png') });
+  });
+
+  it('shows the code of the grid the user clicks', async () => {
+    const map = page.locator('.maplibregl-canvas');
+    const box = (await map.boundingBox())!;
+    const click = { x: box.width / 2 + 40, y: box.height / 2 + 25 };
+    const [lon, lat] = await page.evaluate(({ x, y }) => window.__dangjian!.map.unproject([x, y]).toArray(), click);
+    const [expected] = await db.handle.rows<{ code: string }>(sql`SELECT code FROM grids WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`);
+    expect(expected?.code).toMatch(/^\d{15}$/);
+    await page.mouse.click(box.x + click.x, box.y + click.y);
+    const code = page.locator('[data-testid="grid-code"]');
+    await code.waitFor({ timeout: 30_000 });
+    expect((await code.textContent())?.trim()).toBe(expected!.code);
+    const panel = (await page.textContent('[data-testid="grid-panel"]')) ?? '';
+    expect(panel).toMatch(/社区|村/);
+    await page.screenshot({ path: screenshotPath('map-grid-selected.png') });
+  });
+
+  it('made no request outside this server and threw no page errors', () => {
+    expect(externalRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
