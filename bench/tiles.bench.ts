@@ -11,6 +11,7 @@ import { TILE_SETS } from '../server/tiles/layers';
 import { postgisTileQuery } from '../server/tiles/renderTile';
 import { tileForLonLat } from '../server/tiles/tileCoords';
 import { describeStats, fmt, measure } from './lib/stats';
+import type { BenchSuite } from './lib/suite';
 
 export interface TileBenchResult {
   tiles: number;
@@ -62,3 +63,11 @@ export async function runTileBench(db: DbHandle, concurrency = 8, rounds = 3): P
   console.log(`  ratio server/direct : ${fmt(ratio, 2)} (throughput), p99 ${fmt(viaServer.p99 / direct.p99, 2)}×`);
   return { tiles: work.length, direct: describeStats(direct), server: describeStats(viaServer), ratio };
 }
+
+export const suite: BenchSuite = {
+  name: 'tiles',
+  title: '/tiles/grids vs direct ST_AsMVT (PostGIS)',
+  run: async ({ db, concurrency }) => {
+    await runTileBench(db, concurrency);
+  },
+};

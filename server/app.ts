@@ -6,9 +6,13 @@ import { Hono } from 'hono';
 import type { DbHandle } from '../db/client';
 import type { AppEnv } from './appEnv';
 import { problem } from './http/problem';
+import { centresRoute } from './routes/centres';
 import { configRoute } from './routes/config';
+import { coverageRoute } from './routes/coverage';
+import { exportsRoute } from './routes/exports';
 import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
+import { incidentsRoute } from './routes/incidents';
 import { regionsRoute } from './routes/regions';
 import { tilesRoute } from './routes/tiles';
 
@@ -34,6 +38,10 @@ export function createApp(db: DbHandle) {
     .route('/api/config', configRoute)
     .route('/api/regions', regionsRoute)
     .route('/api/grids', gridsRoute)
+    .route('/api/centres', centresRoute)
+    .route('/api/coverage', coverageRoute)
+    .route('/api/incidents', incidentsRoute)
+    .route('/api/exports', exportsRoute)
     .route('/tiles', tilesRoute);
 }
 
