@@ -1,0 +1,241 @@
+/**
+ * Server-side aggregation for the map, so the browser never receives a million
+ * points: hexbins (PostGIS hexagon layout in EPSG:3857), heatmap cells, a time
+ * series for playback, the incidents of one hexagon, and a stable colour domain.
+ *
+ * Hexagon membership is computed with arithmetic on the stored Web Mercator
+ * columns (merc_x/merc_y) — cube rounding of axial coordinates — which gives the
+ * same cells as ST_HexagonGrid/ST_Hexagon without a per-row spatial join.
+ * Counts, cell lists and the domain all use this one expression, so they agree.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client';
+import { filterSql, type IncidentFilter } from './filters';
+import { hexBbox, hexCentre, hexRing, toLonLat } from './webMercator';
+
+export type Bucket = 'day' | 'week' | 'month';
+
+/** China keeps one offset all year (no DST): bucket days, weeks and months in Beijing time. */
+const LOCAL = sql`interval '8 hours'`;
+
+/**
+ * (hi, hj) = the PostGIS hexagon (ST_Hexagon(size, hi, hj)) holding each filtered incident.
+ * Flat-topped axial coordinates q = ⅔x/s, r = (−⅓x + √3⁄3·y)/s, cube-rounded, then
+ * converted to PostGIS's odd-column-up offset rows: hj = r + floor(q/2).
+ */
+export function hexCellsSql(size: number, where: SQL): SQL {
+  const s = sql`${size}::float8`;
+  return sql`
+    SELECT i.id, i.reported_at, c.cq AS hi, (c.cr + floor(c.cq / 2.0))::int AS hj
+    FROM incidents i
+    CROSS JOIN LATERAL (SELECT i.merc_x * (2.0 / 3) / ${s} AS q, (i.merc_y * sqrt(3.0) / 3 - i.merc_x / 3) / ${s} AS r) a
+    CROSS JOIN LATERAL (SELECT round(a.q) AS rx, round(-a.q - a.r) AS ry, round(a.r) AS rz) b
+    CROSS JOIN LATERAL (SELECT abs(b.rx - a.q) AS dx, abs(b.ry + a.q + a.r) AS dy, abs(b.rz - a.r) AS dz) d
+    CROSS JOIN LATERAL (
+      SELECT (CASE WHEN d.dx > d.dy AND d.dx > d.dz THEN -b.ry - b.rz ELSE b.rx END)::int AS cq,
+             (CASE WHEN d.dx > d.dy AND d.dx > d.dz THEN b.rz WHEN d.dy > d.dz THEN b.rz ELSE -b.rx - b.ry END)::int AS cr
+    ) c
+    WHERE ${where}`;
+}
+
+export interface HexCell {
+  i: number;
+  j: number;
+  count: number;
+  /** Centre and closed ring in lon/lat, ready for a deck.gl PolygonLayer/ColumnLayer. */
+  centre: [number, number];
+  polygon: [number, number][];
+}
+
+export interface HexbinResult {
+  sizeM: number;
+  total: number;
+  max: number;
+  cells: HexCell[];
+}
+
+export async function hexbins(db: DbHandle, filter: IncidentFilter, sizeM: number): Promise<HexbinResult> {
+  const rows = await db.rows<{ hi: number; hj: number; n: number }>(sql`
+    SELECT hi, hj, count(*)::int AS n FROM (${hexCellsSql(sizeM, filterSql(filter))}) h GROUP BY hi, hj ORDER BY hi, hj`);
+  let total = 0;
+  let max = 0;
+  const cells = rows.map((r) => {
+    const count = Number(r.n);
+    total += count;
+    max = Math.max(max, count);
+    const [cx, cy] = hexCentre(sizeM, r.hi, r.hj);
+    return { i: r.hi, j: r.hj, count, centre: toLonLat(cx, cy), polygon: hexRing(sizeM, r.hi, r.hj) };
+  });
+  return { sizeM, total, max, cells };
+}
+
+export interface HeatPoint {
+  position: [number, number];
+  weight: number;
+}
+
+/**
+ * Heatmap input: incidents snapped to square Mercator cells of `cellM`, one
+ * weighted point per cell at the mean position of its incidents. The number of
+ * points is bounded by the view, not by the number of incidents.
+ */
+export async function heatmap(db: DbHandle, filter: IncidentFilter, cellM: number): Promise<{ cellM: number; total: number; max: number; points: HeatPoint[] }> {
+  const rows = await db.rows<{ lon: number; lat: number; n: number }>(sql`
+    SELECT avg(i.merc_x) AS lon, avg(i.merc_y) AS lat, count(*)::int AS n
+    FROM incidents i
+    WHERE ${filterSql(filter)}
+    GROUP BY floor(i.merc_x / ${cellM}::float8), floor(i.merc_y / ${cellM}::float8)`);
+  let total = 0;
+  let max = 0;
+  const points = rows.map((r) => {
+    const weight = Number(r.n);
+    total += weight;
+    max = Math.max(max, weight);
+    const [lon, lat] = toLonLat(Number(r.lon), Number(r.lat));
+    return { position: [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6] as [number, number], weight };
+  });
+  return { cellM, total, max, points };
+}
+
+/** Bucket start in Beijing local time as a timestamp without zone. */
+function bucketSql(bucket: Bucket, column: SQL): SQL {
+  return sql`date_trunc(${bucket}, (${column} + ${LOCAL}) AT TIME ZONE 'UTC')`;
+}
+
+export interface TimeBucket {
+  /** Start of the bucket, ISO 8601 with +08:00. */
+  start: string;
+  count: number;
+}
+
+/** Counts per day/week/month (Beijing time), zero-filled between the window's ends for smooth playback. */
+export async function timeSeries(db: DbHandle, filter: IncidentFilter, bucket: Bucket): Promise<{ bucket: Bucket; total: number; max: number; buckets: TimeBucket[] }> {
+  const where = filterSql(filter);
+  const lower = filter.from ? sql`${filter.from.toISOString()}::timestamptz` : sql`(SELECT min(i.reported_at) FROM incidents i WHERE ${where})`;
+  const upper = filter.to ? sql`${filter.to.toISOString()}::timestamptz - interval '1 microsecond'` : sql`(SELECT max(i.reported_at) FROM incidents i WHERE ${where})`;
+  const rows = await db.rows<{ start: string; n: number }>(sql`
+    WITH counts AS (
+      SELECT ${bucketSql(bucket, sql`i.reported_at`)} AS b, count(*)::int AS n FROM incidents i WHERE ${where} GROUP BY 1
+    ), span AS (
+      SELECT ${bucketSql(bucket, lower)} AS lo, ${bucketSql(bucket, upper)} AS hi
+    )
+    SELECT to_char(g.b, 'YYYY-MM-DD"T"HH24:MI:SS') AS start, coalesce(c.n, 0)::int AS n
+    FROM span, generate_series(span.lo, span.hi, ${`1 ${bucket}`}::interval) AS g(b)
+    LEFT JOIN counts c ON c.b = g.b
+    ORDER BY g.b`);
+  const buckets = rows.map((r) => ({ start: `${r.start}+08:00`, count: Number(r.n) }));
+  return { bucket, total: buckets.reduce((a, b) => a + b.count, 0), max: buckets.reduce((a, b) => Math.max(a, b.count), 0), buckets };
+}
+
+/**
+ * The colour domain for playback: the largest count any one cell reaches in any
+ * one frame (`bucket`) of the whole filtered period. Fetched once per filter, it
+ * keeps the legend still while frames change.
+ */
+export async function colourDomain(
+  db: DbHandle,
+  filter: IncidentFilter,
+  layer: 'hexbin' | 'heatmap',
+  sizeM: number,
+  bucket: Bucket,
+): Promise<{ layer: 'hexbin' | 'heatmap'; bucket: Bucket; sizeM: number; max: number; maxPerBucket: number }> {
+  const where = filterSql(filter);
+  const cells =
+    layer === 'hexbin'
+      ? sql`SELECT h.hi AS cx, h.hj AS cy, ${bucketSql(bucket, sql`h.reported_at`)} AS b FROM (${hexCellsSql(sizeM, where)}) h`
+      : sql`SELECT floor(i.merc_x / ${sizeM}::float8) AS cx, floor(i.merc_y / ${sizeM}::float8) AS cy, ${bucketSql(bucket, sql`i.reported_at`)} AS b FROM incidents i WHERE ${where}`;
+  const [row] = await db.rows<{ max: number | null; per_bucket: number | null }>(sql`
+    WITH c AS (${cells}),
+    per_cell AS (SELECT count(*) AS n FROM c GROUP BY cx, cy, b),
+    per_bucket AS (SELECT count(*) AS n FROM c GROUP BY b)
+    SELECT (SELECT max(n) FROM per_cell)::int AS max, (SELECT max(n) FROM per_bucket)::int AS per_bucket`);
+  return { layer, bucket, sizeM, max: Number(row?.max ?? 0), maxPerBucket: Number(row?.per_bucket ?? 0) };
+}
+
+export interface IncidentListItem {
+  id: number;
+  categoryCode: string;
+  category: string;
+  source: string;
+  stage: string;
+  escalation: string;
+  reporter: string | null;
+  description: string | null;
+  gridCode: string | null;
+  reportedAt: string;
+  deadlineAt: string | null;
+  closedAt: string | null;
+  position: [number, number];
+}
+
+interface ListRow {
+  id: number;
+  category_code: string;
+  major: string;
+  minor: string;
+  source: string;
+  stage: string;
+  escalation: string;
+  reporter: string | null;
+  description: string | null;
+  grid_code: string | null;
+  reported_at: Date | string;
+  deadline_at: Date | string | null;
+  closed_at: Date | string | null;
+  lon: number;
+  lat: number;
+  total: number;
+}
+
+const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+/** The incidents of hexagon (i, j), newest first, one page at a time. */
+export async function hexCellIncidents(
+  db: DbHandle,
+  filter: IncidentFilter,
+  cell: { sizeM: number; i: number; j: number },
+  page: { page: number; pageSize: number },
+): Promise<{ total: number; page: number; pageSize: number; items: IncidentListItem[] }> {
+  // The hexagon's bbox lets the GiST index narrow the scan before the exact test.
+  const [w, s, e, n] = hexBbox(cell.sizeM, cell.i, cell.j);
+  const where = sql`${filterSql(filter)} AND i.geom && ST_MakeEnvelope(${w - 1e-7}, ${s - 1e-7}, ${e + 1e-7}, ${n + 1e-7}, 4326)`;
+  const rows = await db.rows<ListRow>(sql`
+    SELECT i.id, i.category_code, c.major, c.minor, i.source, i.stage, i.escalation, i.reporter, i.description, i.grid_code,
+           i.reported_at, i.deadline_at, i.closed_at, ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, count(*) OVER ()::int AS total
+    FROM (${hexCellsSql(cell.sizeM, where)}) h
+    JOIN incidents i ON i.id = h.id
+    JOIN incident_categories c ON c.code = i.category_code
+    WHERE h.hi = ${cell.i} AND h.hj = ${cell.j}
+    ORDER BY i.reported_at DESC, i.id DESC
+    LIMIT ${page.pageSize} OFFSET ${(page.page - 1) * page.pageSize}`);
+  let total = Number(rows[0]?.total ?? 0);
+  if (rows.length === 0 && page.page > 1) {
+    const [count] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM (${hexCellsSql(cell.sizeM, where)}) h WHERE h.hi = ${cell.i} AND h.hj = ${cell.j}`);
+    total = Number(count?.n ?? 0);
+  }
+  return { total, page: page.page, pageSize: page.pageSize, items: rows.map(listItem) };
+}
+
+function listItem(r: ListRow): IncidentListItem {
+  return {
+    id: Number(r.id),
+    categoryCode: r.category_code,
+    category: `${r.major}/${r.minor}`,
+    source: r.source,
+    stage: r.stage,
+    escalation: r.escalation,
+    reporter: r.reporter,
+    description: r.description,
+    gridCode: r.grid_code,
+    reportedAt: iso(r.reported_at) as string,
+    deadlineAt: iso(r.deadline_at),
+    closedAt: iso(r.closed_at),
+    position: [Number(r.lon), Number(r.lat)],
+  };
+}
+
+/** Count of incidents matching the filter (the bench baseline and a cross-check). */
+export async function countIncidents(db: DbHandle, filter: IncidentFilter): Promise<number> {
+  const [row] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incidents i WHERE ${filterSql(filter)}`);
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,141 @@
+/**
+ * Closed-loop KPIs of a region (city/district/street/community/grid, by code)
+ * over a period [from, to). Definitions (also returned to clients as `definitions`):
+ *
+ *  - 受理量 count: incidents reported in the period.
+ *  - 应结案 due: incidents whose (possibly extended) deadline falls in the period,
+ *    plus those closed in the period — whatever the period is accountable for.
+ *  - 缓办 suspended: due incidents on hold (suspended = true); excluded from every rate.
+ *  - base = 应结案 − 缓办.
+ *  - 结案 closed: non-suspended due incidents closed before the period ends.
+ *  - 按期结案 closedOnTime: of those, closed at or before the deadline.
+ *  - 结案率 = 结案 / base; 按期结案率 = 按期结案 / base.
+ *  - 返工率 = base incidents with rework_count > 0 / base.
+ *  - 延期率 = base incidents that were extended / base.
+ *  - 平均结案时长 = mean hours from report to close over 结案.
+ *  - 网格内解决率 = 结案 with escalation 'grid' / 结案 (小事不出网格);
+ *    社区内解决率 = 结案 with escalation 'grid' or 'community' / 结案 (大事不出社区).
+ *  - 超期未结 overdueOpen: base incidents still open past their deadline at the period's end.
+ * A rate whose denominator is 0 is null (not 0): "nothing to measure".
+ */
+import { sql } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client';
+import { regionSql } from './filters';
+
+export const KPI_DEFINITIONS = {
+  count: '受理量：统计期内上报（reported_at ∈ [from, to)）的事件数',
+  due: '应结案：统计期内到期（deadline_at ∈ [from, to)，含延期后的期限）或统计期内结案（closed_at ∈ [from, to)）的事件数',
+  suspended: '缓办：应结案中被批准缓办（suspended）的事件数，不计入各项比率',
+  closed: '结案：应结案且非缓办、在统计期结束前已核实结案（closed_at < to）的事件数',
+  closedOnTime: '按期结案：结案中 closed_at ≤ deadline_at 的事件数',
+  closeRate: '结案率 = 结案 ÷ (应结案 − 缓办)',
+  onTimeRate: '按期结案率 = 按期结案 ÷ (应结案 − 缓办)',
+  reworkRate: '返工率 = (应结案 − 缓办) 中发生过返工（反馈→处置）的事件数 ÷ (应结案 − 缓办)',
+  extensionRate: '延期率 = (应结案 − 缓办) 中延期过的事件数 ÷ (应结案 − 缓办)',
+  avgHoursToClose: '平均结案时长（小时）= 结案事件从上报到结案的平均时长',
+  solvedInGridShare: '网格内解决率（小事不出网格）= 结案中处置层级为网格的事件数 ÷ 结案',
+  solvedInCommunityShare: '社区内解决率（大事不出社区）= 结案中处置层级为网格或社区的事件数 ÷ 结案',
+  overdueOpen: '超期未结：(应结案 − 缓办) 中截至统计期末仍未结案且已过期限的事件数',
+  rates: '比率为 0~1 的小数；分母为 0 时为 null',
+} as const;
+
+export interface KpiResult {
+  region: string;
+  from: string;
+  to: string;
+  count: number;
+  due: number;
+  suspended: number;
+  closed: number;
+  closedOnTime: number;
+  reworked: number;
+  extended: number;
+  overdueOpen: number;
+  solvedInGrid: number;
+  solvedInCommunity: number;
+  closeRate: number | null;
+  onTimeRate: number | null;
+  reworkRate: number | null;
+  extensionRate: number | null;
+  avgHoursToClose: number | null;
+  solvedInGridShare: number | null;
+  solvedInCommunityShare: number | null;
+}
+
+interface KpiRow {
+  count: number;
+  due: number;
+  suspended: number;
+  closed: number;
+  closed_on_time: number;
+  reworked: number;
+  extended: number;
+  overdue_open: number;
+  solved_in_grid: number;
+  solved_in_community: number;
+  avg_hours: number | null;
+}
+
+const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
+
+export async function regionKpis(db: DbHandle, region: string, from: Date, to: Date): Promise<KpiResult> {
+  const lo = sql`${from.toISOString()}::timestamptz`;
+  const hi = sql`${to.toISOString()}::timestamptz`;
+  const [r] = await db.rows<KpiRow>(sql`
+    WITH scoped AS (
+      SELECT i.* FROM incidents i WHERE ${regionSql(region)}
+    ), due AS (
+      SELECT * FROM scoped
+      WHERE (deadline_at >= ${lo} AND deadline_at < ${hi}) OR (closed_at >= ${lo} AND closed_at < ${hi})
+    ), base AS (
+      SELECT *, (closed_at IS NOT NULL AND closed_at < ${hi}) AS is_closed FROM due WHERE NOT suspended
+    )
+    SELECT
+      (SELECT count(*) FROM scoped WHERE reported_at >= ${lo} AND reported_at < ${hi})::int AS count,
+      (SELECT count(*) FROM due)::int AS due,
+      (SELECT count(*) FROM due WHERE suspended)::int AS suspended,
+      count(*) FILTER (WHERE is_closed)::int AS closed,
+      count(*) FILTER (WHERE is_closed AND closed_at <= deadline_at)::int AS closed_on_time,
+      count(*) FILTER (WHERE rework_count > 0)::int AS reworked,
+      count(*) FILTER (WHERE extended)::int AS extended,
+      count(*) FILTER (WHERE NOT is_closed AND deadline_at < ${hi})::int AS overdue_open,
+      count(*) FILTER (WHERE is_closed AND escalation = 'grid')::int AS solved_in_grid,
+      count(*) FILTER (WHERE is_closed AND escalation IN ('grid', 'community'))::int AS solved_in_community,
+      avg(extract(epoch FROM closed_at - reported_at) / 3600) FILTER (WHERE is_closed) AS avg_hours
+    FROM base`);
+  const n = (v: number | null | undefined) => Number(v ?? 0);
+  const base = n(r?.due) - n(r?.suspended);
+  const closed = n(r?.closed);
+  return {
+    region,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    count: n(r?.count),
+    due: n(r?.due),
+    suspended: n(r?.suspended),
+    closed,
+    closedOnTime: n(r?.closed_on_time),
+    reworked: n(r?.reworked),
+    extended: n(r?.extended),
+    overdueOpen: n(r?.overdue_open),
+    solvedInGrid: n(r?.solved_in_grid),
+    solvedInCommunity: n(r?.solved_in_community),
+    closeRate: ratio(closed, base),
+    onTimeRate: ratio(n(r?.closed_on_time), base),
+    reworkRate: ratio(n(r?.reworked), base),
+    extensionRate: ratio(n(r?.extended), base),
+    avgHoursToClose: r?.avg_hours === null || r?.avg_hours === undefined ? null : Number(r.avg_hours),
+    solvedInGridShare: ratio(n(r?.solved_in_grid), closed),
+    solvedInCommunityShare: ratio(n(r?.solved_in_community), closed),
+  };
+}
+
+/** KPIs of each child region (streets of a district, communities of a street, grids of a community) for ranking. */
+export async function childRegionCodes(db: DbHandle, region: string): Promise<string[]> {
+  if (region.length === 12) {
+    const rows = await db.rows<{ code: string }>(sql`SELECT code FROM grids WHERE community_code = ${region} ORDER BY code`);
+    return rows.map((r) => r.code);
+  }
+  const rows = await db.rows<{ code: string }>(sql`SELECT code FROM regions WHERE parent_code = ${region} ORDER BY code`);
+  return rows.map((r) => r.code);
+}

@@ -1,0 +1,61 @@
+/**
+ * Web Mercator (EPSG:3857) helpers for server-side aggregation: zoom → cell size
+ * and the flat-topped hexagon layout PostGIS uses in ST_HexagonGrid/ST_Hexagon
+ * (column i at x = 1.5·s·i, row j at y = √3·s·j, odd columns shifted up by √3·s/2).
+ */
+export const EARTH_RADIUS_M = 6378137;
+export const HALF_WORLD_M = Math.PI * EARTH_RADIUS_M; // 20037508.342789244
+
+/** Mercator metres per screen pixel at `zoom` (256-px tiles). */
+export function metresPerPixel(zoom: number): number {
+  return (2 * HALF_WORLD_M) / (256 * 2 ** zoom);
+}
+
+/** Hexagon circumradius (= edge length) for a zoom: about 18 px on screen. */
+export const HEX_RADIUS_PX = 18;
+export function hexSizeForZoom(zoom: number): number {
+  return Math.round(HEX_RADIUS_PX * metresPerPixel(zoom) * 100) / 100;
+}
+
+/** Heatmap points are aggregated to square cells of about 6 px. */
+export const HEAT_CELL_PX = 6;
+export function heatCellForZoom(zoom: number): number {
+  return Math.round(HEAT_CELL_PX * metresPerPixel(zoom) * 100) / 100;
+}
+
+export function toLonLat(x: number, y: number): [number, number] {
+  const lon = (x / HALF_WORLD_M) * 180;
+  const lat = ((2 * Math.atan(Math.exp(y / EARTH_RADIUS_M)) - Math.PI / 2) * 180) / Math.PI;
+  return [lon, lat];
+}
+
+export function toMercator(lon: number, lat: number): [number, number] {
+  return [(lon * HALF_WORLD_M) / 180, Math.log(Math.tan(((90 + lat) * Math.PI) / 360)) * EARTH_RADIUS_M];
+}
+
+export function hexCentre(size: number, i: number, j: number): [number, number] {
+  const h = Math.sqrt(3) * size;
+  return [1.5 * size * i, h * j + (Math.abs(i) % 2 === 1 ? h / 2 : 0)];
+}
+
+/** The hexagon's ring in lon/lat (closed, 7 positions), same vertices as ST_Hexagon(size, i, j). */
+export function hexRing(size: number, i: number, j: number): [number, number][] {
+  const [cx, cy] = hexCentre(size, i, j);
+  const ring: [number, number][] = [];
+  for (let k = 0; k <= 6; k++) {
+    const angle = (Math.PI / 3) * (k % 6) + Math.PI; // start at the west vertex like PostGIS
+    const [lon, lat] = toLonLat(cx + size * Math.cos(angle), cy + size * Math.sin(angle));
+    ring.push([round7(lon), round7(lat)]);
+  }
+  return ring;
+}
+
+/** lon/lat bounding box of a hexagon, for an index-assisted prefilter. */
+export function hexBbox(size: number, i: number, j: number): [number, number, number, number] {
+  const [cx, cy] = hexCentre(size, i, j);
+  const [w, s] = toLonLat(cx - size, cy - size);
+  const [e, n] = toLonLat(cx + size, cy + size);
+  return [w, s, e, n];
+}
+
+const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
