@@ -1,0 +1,59 @@
+/** One export, shared by the HTTP route and the CLI: count, file name, byte stream. */
+import type { DbHandle } from '../../db/client';
+import type { OutputCrs } from './crs/projections';
+import type { ExportFormat } from './formats/types';
+import type { ExportFilter, ExportLayer } from './layers';
+import { countFeatures, DEFAULT_BATCH, readFeatureBatches } from './source';
+
+export interface ExportRequest {
+  layer: ExportLayer;
+  format: ExportFormat;
+  crs: OutputCrs;
+  filter: ExportFilter;
+  batchSize?: number;
+}
+
+export interface PreparedExport {
+  featureCount: number;
+  /** ASCII-only, built from validated parts: safe in Content-Disposition and as a path component. */
+  fileName: string;
+  /** Chinese display name for filename*. */
+  displayName: string;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '');
+
+export function exportFileName({ layer, format, crs, filter }: Omit<ExportRequest, 'batchSize'>): { fileName: string; displayName: string } {
+  const parts = [layer.name, filter.region ?? 'all', crs.epsg ? `epsg${crs.epsg}` : crs.id];
+  if (filter.from) parts.push(`from${filter.from.toISOString().slice(0, 10).replace(/-/g, '')}`);
+  if (filter.to) parts.push(`to${filter.to.toISOString().slice(0, 10).replace(/-/g, '')}`);
+  const base = parts.map(safe).join('_');
+  return { fileName: `${base}.${format.extension}`, displayName: `${layer.title}_${base}.${format.extension}` };
+}
+
+export async function prepareExport(db: DbHandle, request: ExportRequest): Promise<PreparedExport> {
+  const featureCount = await countFeatures(db, request.layer, request.filter);
+  const batches = readFeatureBatches(db, request.layer, request.filter, request.crs, request.batchSize ?? DEFAULT_BATCH);
+  return { featureCount, ...exportFileName(request), chunks: request.format.write({ layer: request.layer, crs: request.crs, batches, featureCount }) };
+}
+
+/** A pull-based web stream: the next page is read only when the client has taken the last one (backpressure). */
+export function toReadableStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (err) {
+        console.error('export stream failed:', err);
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
