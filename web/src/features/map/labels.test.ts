@@ -26,6 +26,7 @@ describe('labelVisibility', () => {
     expect(labelVisibility(11)).toEqual({ streets: true, communities: false, grids: false, gridFullCode: false });
     expect(labelVisibility(13)).toEqual({ streets: true, communities: true, grids: false, gridFullCode: false });
     expect(labelVisibility(15)).toEqual({ streets: false, communities: true, grids: true, gridFullCode: false });
+    expect(labelVisibility(16)).toEqual({ streets: false, communities: true, grids: true, gridFullCode: false });
     expect(labelVisibility(17.2)).toEqual({ streets: false, communities: false, grids: true, gridFullCode: true });
   });
 

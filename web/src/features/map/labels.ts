@@ -20,7 +20,7 @@ export interface LabelDatum {
 export const LABEL_ZOOM = {
   streetsBelow: 14,
   communitiesFrom: 12,
-  communitiesBelow: 15.5,
+  communitiesBelow: 16.5,
   gridsFrom: 15,
   gridFullCodeFrom: 17,
 } as const;
