@@ -1,0 +1,69 @@
+/** react-query bindings for the API: one place for keys and fetchers. */
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import type { Bbox } from '../features/map/bbox';
+import { bboxParam } from '../features/map/bbox';
+import { ApiError, api, unwrap, type AppConfig, type GridDetail, type GridsInBbox, type RegionNode, type RegionTreeResponse } from './client';
+
+/** A node of the 市 → 区县 → 街道 → 社区 tree (the server's own type). */
+export type RegionTreeNode = RegionNode;
+
+/*
+ * Problem responses are sent with c.body(string, status), whose status type
+ * includes 200, so the RPC types for 200 are unions with `string`. The JSON
+ * bodies are the object members; unwrap() has already turned errors into ApiError.
+ */
+export type Grid = Exclude<GridDetail, string>;
+export type GridsInView = Exclude<GridsInBbox, string>;
+export type Config = Exclude<AppConfig, string>;
+
+const json = <T>(response: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>) => unwrap<unknown>(response) as Promise<T>;
+
+/** Config and the region tree only change with a data reload, so they are fetched once. */
+export const configQuery = queryOptions({
+  queryKey: ['config'],
+  queryFn: () => json<Config>(api.api.config.$get()),
+  staleTime: Infinity,
+});
+
+export const regionTreeQuery = queryOptions({
+  queryKey: ['regions', 'tree'],
+  queryFn: async () => (await json<RegionTreeResponse>(api.api.regions.tree.$get())).regions,
+  staleTime: Infinity,
+});
+
+export const gridQuery = (code: string) =>
+  queryOptions({
+    queryKey: ['grid', code],
+    queryFn: () => json<Grid>(api.api.grids[':code'].$get({ param: { code } })),
+    staleTime: 30_000,
+  });
+
+/** The server's own cap is 10 000; a z15+ viewport holds a few hundred grids. */
+export const GRIDS_IN_VIEW_LIMIT = 2000;
+
+export const gridsInBboxQuery = (bbox: Bbox) =>
+  queryOptions({
+    queryKey: ['grids', 'bbox', bboxParam(bbox)],
+    queryFn: () => json<GridsInView>(api.api.grids.$get({ query: { bbox: bboxParam(bbox), limit: String(GRIDS_IN_VIEW_LIMIT) } })),
+    staleTime: 60_000,
+  });
+
+export const useConfig = () => useQuery(configQuery);
+export const useRegionTree = () => useQuery(regionTreeQuery);
+export const useGridDetail = (code: string | null) => useQuery({ ...gridQuery(code ?? ''), enabled: code !== null });
+/** Keeps the previous viewport's grids while the next ones load, so labels do not blink. */
+export const useGridsInBbox = (bbox: Bbox | null) =>
+  useQuery({ ...gridsInBboxQuery(bbox ?? [0, 0, 0, 0]), enabled: bbox !== null, placeholderData: keepPreviousData });
+
+/** Client errors (4xx problem details) will not change on retry; network and 5xx might. */
+export function shouldRetry(failureCount: number, error: unknown): boolean {
+  if (error instanceof ApiError && error.problem.status >= 400 && error.problem.status < 500) return false;
+  return failureCount < 2;
+}
+
+/** A readable Chinese message for any thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return '网络错误：无法连接服务器';
+  return error instanceof Error ? error.message : String(error);
+}
