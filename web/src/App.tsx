@@ -1,0 +1,97 @@
+/**
+ * Page layout and the state shared between features: the map instance (for
+ * camera moves from the tree and search) and the selected grid.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import type * as maplibregl from 'maplibre-gl';
+import { useCallback, useMemo, useState } from 'react';
+import { errorMessage, gridQuery, useConfig, useGridDetail, useRegionTree, type RegionTreeNode } from './api/queries';
+import { GridPanel } from './features/grid-panel/GridPanel';
+import { Header } from './features/header/Header';
+import { MapView } from './features/map/MapView';
+import { streetColourExpression, streetColours } from './features/map/streetColours';
+import { RegionTree } from './features/regions/RegionTree';
+
+const NO_REGIONS: RegionTreeNode[] = [];
+/** Matches --panel-width in app.css: camera moves keep their target clear of the open panel. */
+const PANEL_WIDTH = 380;
+
+export function App() {
+  const config = useConfig();
+  const tree = useRegionTree();
+  const queryClient = useQueryClient();
+  const [map, setMap] = useState<maplibregl.Map | null>(null);
+  const [selectedCode, setSelectedCode] = useState<string | null>(null);
+  const selected = useGridDetail(selectedCode);
+
+  const roots = tree.data ?? NO_REGIONS;
+  const streets = useMemo(() => streetColours(roots), [roots]);
+  const streetColourByCode = useMemo(() => new Map(streets.map((s) => [s.code, s.colour])), [streets]);
+  const gridColour = useMemo(() => streetColourExpression(streets), [streets]);
+
+  const panelInset = () => (selectedCode && window.innerWidth > 900 ? PANEL_WIDTH : 0);
+
+  const flyToRegion = (node: RegionTreeNode) => {
+    const inset = panelInset();
+    map?.fitBounds(node.bbox, { padding: { top: 40, bottom: 40, left: 40, right: 40 + inset }, maxZoom: 17, duration: 800 });
+  };
+
+  const openGrid = async (code: string) => {
+    const grid = await queryClient.fetchQuery(gridQuery(code));
+    setSelectedCode(grid.code);
+    if (!map) return;
+    // Shift the target left by half the panel so the grid is not hidden behind it.
+    const inset = window.innerWidth > 900 ? PANEL_WIDTH : 0;
+    map.flyTo({ center: grid.label, zoom: Math.max(map.getZoom(), 16), offset: [-inset / 2, 0], duration: 900 });
+  };
+
+  const closePanel = useCallback(() => setSelectedCode(null), []);
+
+  const loadError = config.error ?? tree.error;
+  return (
+    <div className="app">
+      <Header dataset={config.data?.dataset} streets={streets} />
+      <main className="workspace">
+        <aside className="sidebar">
+          {tree.data ? (
+            <RegionTree roots={roots} streetColours={streetColourByCode} onSelectRegion={flyToRegion} onOpenGrid={openGrid} />
+          ) : (
+            <p className="muted sidebar-status">{tree.isError ? '区划加载失败' : '正在加载区划…'}</p>
+          )}
+        </aside>
+        <section className="map-area">
+          {config.data && tree.data ? (
+            <MapView
+              config={config.data}
+              roots={roots}
+              gridColour={gridColour}
+              selectedCode={selectedCode}
+              selectedId={selected.data?.id ?? null}
+              onGridClick={setSelectedCode}
+              onMapReady={setMap}
+            />
+          ) : loadError ? (
+            <div className="map-placeholder" role="alert">
+              <p className="error-message">{errorMessage(loadError)}</p>
+              <button
+                type="button"
+                className="text-button"
+                onClick={() => {
+                  void config.refetch();
+                  void tree.refetch();
+                }}
+              >
+                重试
+              </button>
+            </div>
+          ) : (
+            <div className="map-placeholder" role="status">
+              正在加载地图…
+            </div>
+          )}
+          {selectedCode && <GridPanel key={selectedCode} code={selectedCode} onClose={closePanel} />}
+        </section>
+      </main>
+    </div>
+  );
+}

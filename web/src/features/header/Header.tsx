@@ -1,0 +1,30 @@
+/** Top bar: title, which dataset is loaded (and whether it is sample data), street legend. */
+import type { Config } from '../../api/queries';
+import type { StreetColour } from '../map/streetColours';
+import { StreetLegend } from './StreetLegend';
+
+export interface HeaderProps {
+  dataset: Config['dataset'] | undefined;
+  streets: StreetColour[];
+}
+
+export function Header({ dataset, streets }: HeaderProps) {
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <h1>党建版图</h1>
+        <span className="brand-sub">党建引领网格化治理</span>
+      </div>
+      <div className="dataset" data-testid="dataset">
+        {dataset ? <span className="dataset-label">{dataset.label}</span> : <span className="muted">数据集加载中…</span>}
+        {dataset?.sample && (
+          <span className="badge-sample" data-testid="sample-badge" title="当前为示例数据，几何与人员信息均为合成">
+            示例数据
+          </span>
+        )}
+      </div>
+      <StreetLegend streets={streets} />
+    </header>
+  );
+}

@@ -1,0 +1,23 @@
+/** Entry: react-query client and the app. */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { shouldRetry } from './api/queries';
+import { App } from './App';
+import './app.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: shouldRetry, refetchOnWindowFocus: false },
+  },
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html 缺少 #root 元素');
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
+  </StrictMode>,
+);
