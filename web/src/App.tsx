@@ -13,8 +13,6 @@ import { streetColourExpression, streetColours } from './features/map/streetColo
 import { RegionTree } from './features/regions/RegionTree';
 
 const NO_REGIONS: RegionTreeNode[] = [];
-/** Matches --panel-width in app.css: camera moves keep their target clear of the open panel. */
-const PANEL_WIDTH = 380;
 
 export function App() {
   const config = useConfig();
@@ -29,10 +27,18 @@ export function App() {
   const streetColourByCode = useMemo(() => new Map(streets.map((s) => [s.code, s.colour])), [streets]);
   const gridColour = useMemo(() => streetColourExpression(streets), [streets]);
 
-  const panelInset = () => (selectedCode && window.innerWidth > 900 ? PANEL_WIDTH : 0);
+  /**
+   * Width the grid panel covers on the right of the map (--panel-width in app.css plus
+   * its margin), so camera moves keep their target clear of it. A bottom sheet on narrow screens.
+   */
+  const panelWidth = () => {
+    if (window.innerWidth <= 760) return 0;
+    const css = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--panel-width'));
+    return (Number.isFinite(css) ? css : 380) + 12;
+  };
 
   const flyToRegion = (node: RegionTreeNode) => {
-    const inset = panelInset();
+    const inset = selectedCode ? panelWidth() : 0;
     map?.fitBounds(node.bbox, { padding: { top: 40, bottom: 40, left: 40, right: 40 + inset }, maxZoom: 17, duration: 800 });
   };
 
@@ -41,8 +47,17 @@ export function App() {
     setSelectedCode(grid.code);
     if (!map) return;
     // Shift the target left by half the panel so the grid is not hidden behind it.
-    const inset = window.innerWidth > 900 ? PANEL_WIDTH : 0;
+    const inset = panelWidth();
     map.flyTo({ center: grid.label, zoom: Math.max(map.getZoom(), 16), offset: [-inset / 2, 0], duration: 900 });
+  };
+
+  const selectGridAt = (code: string, lngLat: [number, number]) => {
+    setSelectedCode(code);
+    if (!map) return;
+    const inset = panelWidth();
+    const { x } = map.project(lngLat);
+    // A click where the panel is about to open would hide the grid: bring it into the free part.
+    if (inset > 0 && x > map.getContainer().clientWidth - inset - 24) map.easeTo({ center: lngLat, offset: [-inset / 2, 0], duration: 500 });
   };
 
   const closePanel = useCallback(() => setSelectedCode(null), []);
@@ -67,7 +82,7 @@ export function App() {
               gridColour={gridColour}
               selectedCode={selectedCode}
               selectedId={selected.data?.id ?? null}
-              onGridClick={setSelectedCode}
+              onGridClick={selectGridAt}
               onMapReady={setMap}
             />
           ) : loadError ? (

@@ -36,7 +36,8 @@ export interface MapViewProps {
   selectedCode: string | null;
   /** Integer feature id of the selected grid, once known (for feature-state). */
   selectedId: number | null;
-  onGridClick: (code: string) => void;
+  /** `lngLat` is where the user clicked, so the parent can keep it clear of the panel. */
+  onGridClick: (code: string, lngLat: [number, number]) => void;
   onMapReady: (map: maplibregl.Map | null) => void;
 }
 
@@ -107,17 +108,17 @@ export function MapView({ config, roots, gridColour, selectedCode, selectedId, o
     instance.on('movestart', clearHover);
     instance.on('click', LAYER.gridFill, (e) => {
       const code = e.features?.[0]?.properties.code;
-      if (code != null) onGridClickRef.current(String(code));
+      if (code != null) onGridClickRef.current(String(code), e.lngLat.toArray());
     });
     instance.on('idle', () => markGridsRendered(instance));
     instance.on('error', (e) => {
-      // Tile errors are transient (the next pan retries); keep a message for the user anyway.
       console.error('地图错误', e.error);
-      setMapError(errorMessage(e.error));
+      const sourceId = (e as { sourceId?: string }).sourceId;
+      const what = sourceId === GRID_SOURCE ? '网格瓦片' : sourceId === 'base' ? '底图瓦片' : sourceId === 'raster' ? '外部底图' : '地图';
+      setMapError(`${what}加载失败：${errorMessage(e.error)}`);
     });
-    instance.on('sourcedata', (e) => {
-      if (e.sourceId === GRID_SOURCE && e.isSourceLoaded) setMapError(null);
-    });
+    // Tile errors are usually transient: the message stays until the next camera move retries.
+    instance.on('movestart', () => setMapError(null));
 
     const unexpose = exposeMap(instance);
     setMap(instance);
