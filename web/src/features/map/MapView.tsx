@@ -121,8 +121,11 @@ export function MapView({ config, roots, gridColour, selectedCode, selectedId, o
     instance.on('movestart', () => setMapError(null));
 
     const unexpose = exposeMap(instance);
-    setMap(instance);
-    onMapReady(instance);
+    // Style setters (filter, paint, feature-state) need a loaded style, so the map is shared from 'load' on.
+    instance.once('load', () => {
+      setMap(instance);
+      onMapReady(instance);
+    });
     return () => {
       onMapReady(null);
       unexpose();
