@@ -15,6 +15,9 @@ const geomFromText = (wkt: string) => sql`ST_GeomFromText(${wkt}, 4326)`;
 export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgress: LoadProgress = () => {}): Promise<void> {
   await handle.db.transaction(async (tx) => {
     await tx.execute(
+      sql`SELECT set_config('dangjian.actor', 'sample-generator', true), set_config('dangjian.action', 'create', true), set_config('dangjian.note', '示例数据生成', true)`,
+    );
+    await tx.execute(
       sql`TRUNCATE incident_transitions, incidents, incident_categories, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
     );
     const inBatches = async <T>(step: string, rows: T[], size: number, write: (batch: T[]) => Promise<unknown>) => {
@@ -52,14 +55,6 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
         })),
       ),
     );
-    // Version 1 of every grid, so history starts at creation.
-    await tx.execute(sql`
-      INSERT INTO grid_versions (grid_id, grid_code, version, action, actor, after_geom, after_attrs, note)
-      SELECT id, code, version, 'create', 'sample-generator', geom,
-             jsonb_build_object('name', name, 'communityCode', community_code, 'households', households, 'starRating', star_rating),
-             '示例数据生成'
-      FROM grids`);
-    onProgress('grid history', 1, 1);
 
     await inBatches('service centres', data.centres, 500, (batch) =>
       tx.insert(t.serviceCentres).values(

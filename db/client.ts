@@ -48,8 +48,11 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DbHandle>
   return handle;
 }
 
+/** Anything that runs SQL: the database or a transaction inside it. */
+export type Executor = Pick<Database, 'execute'>;
+
 /** Rows of a drizzle `execute` result; node-postgres and PGlite both expose `.rows`. */
-export async function executeRows<T>(db: Database, query: SQL): Promise<T[]> {
+export async function executeRows<T>(db: Executor, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }

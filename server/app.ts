@@ -10,6 +10,7 @@ import { centresRoute } from './routes/centres';
 import { configRoute } from './routes/config';
 import { coverageRoute } from './routes/coverage';
 import { exportsRoute } from './routes/exports';
+import { gridEditsRoute } from './routes/gridEdits';
 import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
 import { incidentsRoute } from './routes/incidents';
@@ -38,6 +39,7 @@ export function createApp(db: DbHandle) {
     .route('/api/config', configRoute)
     .route('/api/regions', regionsRoute)
     .route('/api/grids', gridsRoute)
+    .route('/api/grids', gridEditsRoute)
     .route('/api/centres', centresRoute)
     .route('/api/coverage', coverageRoute)
     .route('/api/incidents', incidentsRoute)

@@ -1,0 +1,67 @@
+/**
+ * Grid code allocation. New grids take the next sequence never used in the
+ * community (current grids and history), so a retired code is never handed out
+ * silently; renumbering is explicit, previewed, and recorded as versions.
+ */
+import { sql } from 'drizzle-orm';
+import { executeRows, type Executor } from '../../db/client';
+import { formatGridCode } from './code';
+import { defaultRowTolerance, readingOrder } from './numbering';
+
+export class CodesExhausted extends Error {
+  constructor(readonly communityCode: string) {
+    super(`社区 ${communityCode} 的网格编号（001–999）已用尽`);
+  }
+}
+
+export async function nextFreeCodes(tx: Executor, communityCode: string, count: number): Promise<string[]> {
+  const [row] = await executeRows<{ used: number }>(tx, sql`
+    SELECT greatest(
+      coalesce((SELECT max(right(code, 3)::int) FROM grids WHERE community_code = ${communityCode}), 0),
+      coalesce((SELECT max(right(grid_code, 3)::int) FROM grid_versions WHERE left(grid_code, 12) = ${communityCode}), 0)
+    ) AS used`);
+  const first = Number(row?.used ?? 0) + 1;
+  if (first + count - 1 > 999) throw new CodesExhausted(communityCode);
+  return Array.from({ length: count }, (_, i) => formatGridCode(communityCode, first + i));
+}
+
+export interface RenumberEntry {
+  id: number;
+  oldCode: string;
+  newCode: string;
+  name: string;
+}
+
+/** The codes the community's grids would get in reading order (north→south rows, west→east). */
+export async function renumberPlan(tx: Executor, communityCode: string): Promise<RenumberEntry[]> {
+  const rows = await executeRows<{ id: number; code: string; name: string; lon: number; lat: number; area_deg2: number }>(tx, sql`
+    SELECT g.id, g.code, g.name, ST_X(ST_Centroid(g.geom)) AS lon, ST_Y(ST_Centroid(g.geom)) AS lat, ST_Area(r.geom) AS area_deg2
+    FROM grids g JOIN regions r ON r.code = g.community_code
+    WHERE g.community_code = ${communityCode}`);
+  if (rows.length === 0) return [];
+  const tolerance = defaultRowTolerance(Number(rows[0]!.area_deg2), rows.length);
+  const ordered = readingOrder(rows.map((r) => ({ item: r, lon: Number(r.lon), lat: Number(r.lat) })), tolerance);
+  return ordered.map((r, i) => ({ id: r.id, oldCode: r.code, newCode: formatGridCode(communityCode, i + 1), name: r.name }));
+}
+
+/** Applies a plan in two steps through unused codes, since codes are unique at every moment. */
+export async function applyRenumber(tx: Executor, communityCode: string, plan: RenumberEntry[]): Promise<RenumberEntry[]> {
+  const moving = plan.filter((p) => p.oldCode !== p.newCode);
+  if (moving.length === 0) return [];
+  const taken = new Set(plan.map((p) => Number(p.oldCode.slice(12))).concat(plan.map((p) => Number(p.newCode.slice(12)))));
+  const parking: number[] = [];
+  for (let seq = 999; seq >= 1 && parking.length < moving.length; seq--) if (!taken.has(seq)) parking.push(seq);
+  if (parking.length < moving.length) throw new CodesExhausted(communityCode);
+  // Parking moves are bookkeeping, not history (the versioning trigger skips action 'park').
+  const [{ action }] = (await executeRows<{ action: string }>(tx, sql`SELECT current_setting('dangjian.action', true) AS action`)) as [{ action: string }];
+  await tx.execute(sql`SELECT set_config('dangjian.action', 'park', true)`);
+  for (const [i, p] of moving.entries()) {
+    await tx.execute(sql`UPDATE grids SET code = ${formatGridCode(communityCode, parking[i] as number)} WHERE id = ${p.id}`);
+  }
+  await tx.execute(sql`SELECT set_config('dangjian.action', ${action ?? 'recode'}, true)`);
+  for (const p of moving) {
+    const renamed = p.name.replace(/第\d+网格$/, `第${Number(p.newCode.slice(12))}网格`);
+    await tx.execute(sql`UPDATE grids SET code = ${p.newCode}, name = ${renamed} WHERE id = ${p.id}`);
+  }
+  return moving;
+}

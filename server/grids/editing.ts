@@ -1,0 +1,341 @@
+/**
+ * Grid edits, each in one transaction that locks the community, so edits within a
+ * community are serialised and the topology rules see a consistent picture:
+ *   apply the change → adjust neighbours (they give up what the grid now covers and
+ *   take what it gave up) → check the rules → commit, or roll back with the reasons.
+ * Versions are written by the database trigger (migration 0002), per grid changed.
+ */
+import { sql } from 'drizzle-orm';
+import { executeRows, type DbHandle, type Executor } from '../../db/client';
+import { nextFreeCodes, applyRenumber, renumberPlan, type RenumberEntry } from './codes';
+import type { PolygonGeometry } from './geometryInput';
+import type { GridRules, Violation } from './rules';
+import { invalidInput, topologyViolations } from './topology';
+
+export class EditRejected extends Error {
+  constructor(readonly violations: Violation[]) {
+    super('保存被拒绝：不满足网格拓扑规则');
+  }
+}
+
+export class VersionConflict extends Error {
+  constructor(readonly current: { code: string; version: number; updatedBy: string | null; geometry: GeoJSON.Geometry }) {
+    super(`网格 ${current.code} 已被他人修改（当前版本 ${current.version}），请刷新后重试`);
+  }
+}
+
+export class EditNotFound extends Error {}
+
+export interface EditOptions {
+  actor: string;
+  rules: GridRules;
+  note?: string;
+  /** Check everything and report, then roll back. */
+  dryRun?: boolean;
+}
+
+export interface EditResult {
+  /** Every grid the edit touched, with its new version (or 'deleted'). */
+  changes: { code: string; version: number; action: string }[];
+  created: string[];
+  deleted: string[];
+  dryRun: boolean;
+}
+
+export interface GridAttributes {
+  name?: string;
+  households?: number;
+  population?: number;
+  partyOrgName?: string | null;
+  partyOrgType?: string | null;
+  partySecretary?: string | null;
+  partyMembers?: number;
+  dualReportMembers?: number;
+  gridWorkers?: string[];
+  starRating?: number;
+}
+
+class RollbackForDryRun extends Error {
+  constructor(readonly result: EditResult) {
+    super('dry run');
+  }
+}
+
+interface LockedGrid {
+  id: number;
+  code: string;
+  community_code: string;
+  version: number;
+}
+
+/** Runs `work` in a transaction holding the community's lock, with versioning context set. */
+async function inCommunityTransaction(
+  handle: DbHandle,
+  communityCode: string,
+  action: string,
+  options: EditOptions,
+  work: (tx: Executor) => Promise<{ touched: number[]; created?: string[]; deleted?: string[] }>,
+): Promise<EditResult> {
+  try {
+    return await handle.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config('dangjian.actor', ${options.actor}, true), set_config('dangjian.action', ${action}, true), set_config('dangjian.note', ${options.note ?? ''}, true)`);
+      const locked = await executeRows(tx, sql`SELECT code FROM regions WHERE code = ${communityCode} AND level = 'community' FOR UPDATE`);
+      if (locked.length === 0) throw new EditNotFound(`社区 ${communityCode} 不存在`);
+      const [mark] = await executeRows<{ id: number }>(tx, sql`SELECT coalesce(max(id), 0)::bigint AS id FROM grid_versions`);
+      const { touched, created = [], deleted = [] } = await work(tx);
+      const violations = await topologyViolations(tx, communityCode, touched, options.rules);
+      if (violations.length > 0) throw new EditRejected(violations);
+      const changes = await executeRows<{ code: string; version: number; action: string }>(tx, sql`
+        SELECT coalesce(g.code, v.grid_code) AS code, v.version, v.action
+        FROM grid_versions v LEFT JOIN grids g ON g.id = v.grid_id
+        WHERE v.id > ${Number(mark?.id ?? 0)} AND v.actor = ${options.actor} AND v.at = now()
+        ORDER BY v.id`);
+      const result: EditResult = { changes, created, deleted, dryRun: Boolean(options.dryRun) };
+      if (options.dryRun) throw new RollbackForDryRun(result);
+      return result;
+    });
+  } catch (e) {
+    if (e instanceof RollbackForDryRun) return e.result;
+    throw e;
+  }
+}
+
+async function lockGrid(tx: Executor, code: string, expectedVersion?: number): Promise<LockedGrid> {
+  const [grid] = await executeRows<LockedGrid & { updated_by: string | null; geometry: string }>(tx, sql`
+    SELECT id, code, community_code, version, updated_by, ST_AsGeoJSON(geom, 7) AS geometry FROM grids WHERE code = ${code} FOR UPDATE`);
+  if (!grid) throw new EditNotFound(`网格编码 ${code} 不存在`);
+  if (expectedVersion !== undefined && grid.version !== expectedVersion) {
+    throw new VersionConflict({ code: grid.code, version: grid.version, updatedBy: grid.updated_by, geometry: JSON.parse(grid.geometry) as GeoJSON.Geometry });
+  }
+  return grid;
+}
+
+async function communityOf(handle: DbHandle, code: string): Promise<string> {
+  const [row] = await handle.rows<{ community_code: string }>(sql`SELECT community_code FROM grids WHERE code = ${code}`);
+  if (!row) throw new EditNotFound(`网格编码 ${code} 不存在`);
+  return row.community_code;
+}
+
+const multiFromGeoJson = (geometry: PolygonGeometry) => sql`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geometry)}), 4326))`;
+
+async function rejectInvalidInput(tx: Executor, geometry: PolygonGeometry) {
+  const invalid = await invalidInput(tx, JSON.stringify(geometry));
+  if (invalid.length > 0) throw new EditRejected(invalid);
+}
+
+/**
+ * Neighbours give up what the changed grids now cover; area the changed grids gave up
+ * goes to the neighbour sharing the longest border with it. Returns the ids adjusted.
+ */
+async function adjustNeighbours(tx: Executor, communityCode: string, changedIds: number[]): Promise<number[]> {
+  const ids = sql.join(changedIds.map((id) => sql`${id}`), sql`, `);
+  const shrunk = await executeRows<{ id: number }>(tx, sql`
+    WITH changed AS (SELECT ST_Union(geom) AS geom FROM grids WHERE id IN (${ids}))
+    UPDATE grids s SET geom = ST_Multi(ST_CollectionExtract(ST_Difference(s.geom, c.geom), 3))
+    FROM changed c
+    WHERE s.community_code = ${communityCode} AND s.id NOT IN (${ids}) AND s.geom && c.geom AND ST_Relate(s.geom, c.geom, '2********')
+      AND NOT ST_CoveredBy(s.geom, c.geom)
+    RETURNING s.id`);
+  const grown = await executeRows<{ id: number }>(tx, sql`
+    WITH covered AS (SELECT ST_Union(geom) AS geom FROM grids WHERE community_code = ${communityCode}),
+    -- Only when something is uncovered: see communityGaps on empty differences in the WASM engine.
+    uncovered AS MATERIALIZED (SELECT r.geom AS community, c.geom AS grids FROM regions r, covered c WHERE r.code = ${communityCode} AND NOT ST_Covers(c.geom, r.geom)),
+    gaps AS (
+      SELECT row_number() OVER () AS gap_id, d.geom
+      FROM uncovered u, LATERAL ST_Dump(ST_CollectionExtract(ST_Difference(u.community, u.grids), 3)) d),
+    scored AS (
+      SELECT DISTINCT ON (gaps.gap_id) gaps.gap_id, gaps.geom, s.id,
+             ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(gaps.geom), s.geom), 2)) AS shared
+      FROM gaps JOIN grids s ON s.community_code = ${communityCode} AND s.id NOT IN (${ids}) AND s.geom && gaps.geom
+      ORDER BY gaps.gap_id, shared DESC),
+    target AS (SELECT id, ST_Union(geom) AS extra FROM scored WHERE shared > 0 GROUP BY id)
+    UPDATE grids s SET geom = ST_Multi(ST_CollectionExtract(ST_Union(s.geom, t.extra), 3))
+    FROM target t WHERE s.id = t.id
+    RETURNING s.id`);
+  return [...new Set([...shrunk, ...grown].map((r) => r.id))];
+}
+
+function attributeAssignments(attrs: GridAttributes) {
+  const columns: [keyof GridAttributes, string][] = [
+    ['name', 'name'],
+    ['households', 'households'],
+    ['population', 'population'],
+    ['partyOrgName', 'party_org_name'],
+    ['partyOrgType', 'party_org_type'],
+    ['partySecretary', 'party_secretary'],
+    ['partyMembers', 'party_members'],
+    ['dualReportMembers', 'dual_report_members'],
+    ['starRating', 'star_rating'],
+  ];
+  const parts = columns.filter(([key]) => attrs[key] !== undefined).map(([key, column]) => sql`${sql.identifier(column)} = ${attrs[key] as string | number | null}`);
+  if (attrs.gridWorkers !== undefined) parts.push(sql`grid_workers = ${JSON.stringify(attrs.gridWorkers)}::jsonb`);
+  return parts;
+}
+
+/** Reshape and/or re-attribute one grid. */
+export async function updateGrid(
+  handle: DbHandle,
+  code: string,
+  change: { version: number; geometry?: PolygonGeometry; attributes?: GridAttributes; adjustNeighbours?: boolean },
+  options: EditOptions,
+): Promise<EditResult> {
+  const community = await communityOf(handle, code);
+  return inCommunityTransaction(handle, community, 'update', options, async (tx) => {
+    const grid = await lockGrid(tx, code, change.version);
+    const sets = attributeAssignments(change.attributes ?? {});
+    if (change.geometry) {
+      await rejectInvalidInput(tx, change.geometry);
+      sets.push(sql`geom = ${multiFromGeoJson(change.geometry)}`);
+    }
+    if (sets.length > 0) await tx.execute(sql`UPDATE grids SET ${sql.join(sets, sql`, `)} WHERE id = ${grid.id}`);
+    const adjusted = change.geometry && change.adjustNeighbours !== false ? await adjustNeighbours(tx, community, [grid.id]) : [];
+    return { touched: [grid.id, ...adjusted] };
+  });
+}
+
+/** Draw a new grid inside a community; neighbours give up the area it takes. */
+export async function createGrid(
+  handle: DbHandle,
+  input: { communityCode: string; geometry: PolygonGeometry; attributes?: GridAttributes },
+  options: EditOptions,
+): Promise<EditResult> {
+  return inCommunityTransaction(handle, input.communityCode, 'create', options, async (tx) => {
+    await rejectInvalidInput(tx, input.geometry);
+    const [code] = (await nextFreeCodes(tx, input.communityCode, 1)) as [string];
+    const seq = Number(code.slice(12));
+    const [community] = await executeRows<{ name: string }>(tx, sql`SELECT name FROM regions WHERE code = ${input.communityCode}`);
+    const shortName = (community?.name ?? '').replace(/(社区)?居(民)?委(员)?会$/, '社区').replace(/村(民)?委(员)?会$/, '村');
+    const [row] = await executeRows<{ id: number }>(tx, sql`
+      INSERT INTO grids (code, name, community_code, street_code, district_code, geom, label_point)
+      SELECT ${code}, ${input.attributes?.name ?? `${shortName}第${seq}网格`}, ${input.communityCode}, left(${input.communityCode}, 9), left(${input.communityCode}, 6),
+             g, ST_PointOnSurface(g)
+      FROM (SELECT ${multiFromGeoJson(input.geometry)} AS g) x
+      RETURNING id`);
+    const id = row!.id;
+    const sets = attributeAssignments({ ...input.attributes, name: undefined });
+    if (sets.length > 0) await tx.execute(sql`UPDATE grids SET ${sql.join(sets, sql`, `)} WHERE id = ${id}`);
+    const adjusted = await adjustNeighbours(tx, input.communityCode, [id]);
+    return { touched: [id, ...adjusted], created: [code] };
+  });
+}
+
+/** Split a grid by a line: the part first in reading order keeps the code, the others get new codes. */
+export async function splitGrid(handle: DbHandle, code: string, change: { version: number; line: GeoJSON.LineString }, options: EditOptions): Promise<EditResult> {
+  const community = await communityOf(handle, code);
+  return inCommunityTransaction(handle, community, 'split', options, async (tx) => {
+    const grid = await lockGrid(tx, code, change.version);
+    const parts = await executeRows<{ geom: string; area: number }>(tx, sql`
+      SELECT ST_AsEWKT(d.geom) AS geom, ST_Area(d.geom::geography) AS area
+      FROM grids g, LATERAL ST_Dump(ST_CollectionExtract(ST_Split(g.geom, ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(change.line)}), 4326)), 3)) d
+      WHERE g.id = ${grid.id}
+      ORDER BY ST_YMax(d.geom) DESC, ST_XMin(d.geom)`);
+    if (parts.length < 2) {
+      throw new EditRejected([{ rule: 'split', message: '分割线没有把网格分成两部分：分割线应完全穿过网格', gridCode: code, geometry: change.line }]);
+    }
+    const [keep, ...rest] = parts as [{ geom: string; area: number }, ...{ geom: string; area: number }[]];
+    const total = parts.reduce((s, p) => s + Number(p.area), 0);
+    const newCodes = await nextFreeCodes(tx, community, rest.length);
+    const [source] = await executeRows<{ households: number; population: number; name: string }>(tx, sql`SELECT households, population, name FROM grids WHERE id = ${grid.id}`);
+    const created: number[] = [];
+    for (const [i, part] of rest.entries()) {
+      const share = Number(part.area) / total;
+      const newCode = newCodes[i] as string;
+      const [row] = await executeRows<{ id: number }>(tx, sql`
+        INSERT INTO grids (code, name, community_code, street_code, district_code, geom, label_point, households, population,
+                           party_org_name, party_org_type, party_secretary, star_rating)
+        SELECT ${newCode}, regexp_replace(name, '第\\d+网格$', ${`第${Number(newCode.slice(12))}网格`}), community_code, street_code, district_code,
+               ST_Multi(ST_GeomFromEWKT(${part.geom})), ST_PointOnSurface(ST_GeomFromEWKT(${part.geom})),
+               round(households * ${share}::float8)::int, round(population * ${share}::float8)::int, NULL, NULL, NULL, 0
+        FROM grids WHERE id = ${grid.id}
+        RETURNING id`);
+      created.push(row!.id);
+    }
+    const keepShare = Number(keep.area) / total;
+    await tx.execute(sql`
+      UPDATE grids SET geom = ST_Multi(ST_GeomFromEWKT(${keep.geom})),
+             households = ${Math.round((source?.households ?? 0) * keepShare)}, population = ${Math.round((source?.population ?? 0) * keepShare)}
+      WHERE id = ${grid.id}`);
+    return { touched: [grid.id, ...created], created: newCodes };
+  });
+}
+
+/** Merge adjacent grids of one community into the first (lowest code); the others are retired. */
+export async function mergeGrids(handle: DbHandle, grids: { code: string; version: number }[], options: EditOptions): Promise<EditResult> {
+  const codes = grids.map((g) => g.code).sort();
+  const community = await communityOf(handle, codes[0] as string);
+  return inCommunityTransaction(handle, community, 'merge', options, async (tx) => {
+    const locked: LockedGrid[] = [];
+    for (const g of [...grids].sort((a, b) => a.code.localeCompare(b.code))) locked.push(await lockGrid(tx, g.code, g.version));
+    const foreign = locked.filter((g) => g.community_code !== community);
+    if (foreign.length > 0) {
+      throw new EditRejected(foreign.map((g) => ({ rule: 'not_adjacent' as const, message: `网格 ${g.code} 不属于社区 ${community}，不能合并`, gridCode: g.code })));
+    }
+    const ids = sql.join(locked.map((g) => sql`${g.id}`), sql`, `);
+    const [shape] = await executeRows<{ parts: number; geometry: string }>(tx, sql`
+      SELECT ST_NumGeometries(u) AS parts, ST_AsGeoJSON(u, 7) AS geometry
+      FROM (SELECT ST_Multi(ST_Union(geom)) AS u FROM grids WHERE id IN (${ids})) x`);
+    if (Number(shape?.parts) !== 1) {
+      throw new EditRejected([{ rule: 'not_adjacent', message: '所选网格不相邻（合并后不是一个连续区域）', geometry: JSON.parse(shape!.geometry) as GeoJSON.Geometry }]);
+    }
+    const [keep, ...retire] = locked as [LockedGrid, ...LockedGrid[]];
+    const retireIds = sql.join(retire.map((g) => sql`${g.id}`), sql`, `);
+    await tx.execute(sql`
+      UPDATE grids k SET geom = ST_Multi(ST_Union(k.geom, u.geom)), households = k.households + u.households, population = k.population + u.population,
+             party_members = k.party_members + u.party_members, dual_report_members = k.dual_report_members + u.dual_report_members
+      FROM (SELECT ST_Union(geom) AS geom, sum(households)::int AS households, sum(population)::int AS population,
+                   sum(party_members)::int AS party_members, sum(dual_report_members)::int AS dual_report_members
+            FROM grids WHERE id IN (${retireIds})) u
+      WHERE k.id = ${keep.id}`);
+    // Retire after the survivor grew, so the community is never uncovered inside the transaction.
+    await tx.execute(sql`DELETE FROM grids WHERE id IN (${retireIds})`);
+    return { touched: [keep.id], deleted: retire.map((g) => g.code) };
+  });
+}
+
+/** Restore a grid's geometry and attributes from an earlier version, as a new version. */
+export async function revertGrid(handle: DbHandle, code: string, change: { toVersion: number; version: number }, options: EditOptions): Promise<EditResult> {
+  const community = await communityOf(handle, code);
+  return inCommunityTransaction(handle, community, 'revert', { ...options, note: options.note ?? `回退到版本 ${change.toVersion}` }, async (tx) => {
+    const grid = await lockGrid(tx, code, change.version);
+    const [target] = await executeRows<{ geometry: string | null; attrs: Record<string, unknown> | null }>(tx, sql`
+      SELECT ST_AsGeoJSON(after_geom) AS geometry, after_attrs AS attrs FROM grid_versions WHERE grid_id = ${grid.id} AND version = ${change.toVersion}`);
+    if (!target?.geometry) throw new EditNotFound(`网格 ${code} 没有版本 ${change.toVersion}`);
+    const attrs = (target.attrs ?? {}) as GridAttributes & Record<string, unknown>;
+    const sets = attributeAssignments({
+      name: attrs.name,
+      households: attrs.households,
+      population: attrs.population,
+      partyOrgName: attrs.partyOrgName,
+      partyOrgType: attrs.partyOrgType,
+      partySecretary: attrs.partySecretary,
+      partyMembers: attrs.partyMembers,
+      dualReportMembers: attrs.dualReportMembers,
+      gridWorkers: attrs.gridWorkers,
+      starRating: attrs.starRating,
+    });
+    sets.push(sql`geom = (SELECT after_geom FROM grid_versions WHERE grid_id = ${grid.id} AND version = ${change.toVersion})`);
+    await tx.execute(sql`UPDATE grids SET ${sql.join(sets, sql`, `)} WHERE id = ${grid.id}`);
+    const adjusted = await adjustNeighbours(tx, community, [grid.id]);
+    return { touched: [grid.id, ...adjusted] };
+  });
+}
+
+/** Renumber a community's grids in reading order; `expected` must match the previewed plan. */
+export async function renumberCommunity(
+  handle: DbHandle,
+  communityCode: string,
+  expected: { oldCode: string; newCode: string }[] | undefined,
+  options: EditOptions,
+): Promise<EditResult & { plan: RenumberEntry[] }> {
+  let plan: RenumberEntry[] = [];
+  const result = await inCommunityTransaction(handle, communityCode, 'recode', options, async (tx) => {
+    plan = await renumberPlan(tx, communityCode);
+    if (expected) {
+      const same = expected.length === plan.length && plan.every((p) => expected.some((e) => e.oldCode === p.oldCode && e.newCode === p.newCode));
+      if (!same) throw new VersionConflict({ code: communityCode, version: 0, updatedBy: null, geometry: { type: 'GeometryCollection', geometries: [] } });
+    }
+    const moved = await applyRenumber(tx, communityCode, plan);
+    return { touched: moved.map((m) => m.id) };
+  });
+  return { ...result, plan };
+}

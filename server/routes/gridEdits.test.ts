@@ -1,0 +1,273 @@
+import { sql } from 'drizzle-orm';
+import { beforeEach, expect, it } from 'vitest';
+import type { DbHandle } from '../../db/client';
+import { describeEachEngine } from '../testing/databases';
+import { request } from '../testing/request';
+import { communityTopology, historyHoles } from '../testing/topologyChecks';
+import { decodeTile } from '../tiles/decodeMvt';
+import { tileForLonLat } from '../tiles/tileCoords';
+
+type Pos = [number, number];
+type Multi = { type: 'MultiPolygon'; coordinates: Pos[][][] };
+
+async function send(db: DbHandle, method: string, path: string, body?: unknown) {
+  const res = await request(db, path, { method, headers: { 'content-type': 'application/json', 'x-actor': encodeURIComponent('测试规划员') }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+async function grid(db: DbHandle, code: string) {
+  const [row] = await db.rows<{ id: number; version: number; geometry: string; community_code: string; lon: number; lat: number }>(sql`
+    SELECT id, version, ST_AsGeoJSON(geom) AS geometry, community_code, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM grids WHERE code = ${code}`);
+  return { ...row!, geometry: JSON.parse(row!.geometry) as Multi };
+}
+
+/** Two grids of a community that share an inner vertex (not on the community boundary) used by just them. */
+async function sharedVertexPair(db: DbHandle, community: string) {
+  const rows = await db.rows<{ a: string; b: string; lon: number; lat: number }>(sql`
+    WITH pts AS (
+      SELECT g.code, (ST_DumpPoints(g.geom)).geom AS pt FROM grids g WHERE g.community_code = ${community}
+    ), shared AS (
+      SELECT ST_X(pt) AS lon, ST_Y(pt) AS lat, array_agg(DISTINCT code ORDER BY code) AS codes
+      FROM pts GROUP BY ST_X(pt), ST_Y(pt)
+    )
+    SELECT s.codes[1] AS a, s.codes[2] AS b, s.lon, s.lat FROM shared s, regions r, grids ga, grids gb
+    WHERE r.code = ${community} AND array_length(s.codes, 1) = 2 AND ga.code = s.codes[1] AND gb.code = s.codes[2]
+      AND ST_Relate(ga.geom, gb.geom, '****1****')
+      AND NOT ST_Intersects(ST_Boundary(r.geom), ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))
+    ORDER BY s.lon, s.lat LIMIT 1`);
+  return rows[0]!;
+}
+
+/** Moves one vertex (every occurrence) of a multipolygon. */
+function moveVertex(geometry: Multi, from: Pos, to: Pos): Multi {
+  return {
+    type: 'MultiPolygon',
+    coordinates: geometry.coordinates.map((p) => p.map((ring) => ring.map((c) => (c[0] === from[0] && c[1] === from[1] ? to : c)))),
+  };
+}
+
+const COMMUNITY = '450902005001';
+
+describeEachEngine('grid editing with topology rules', (db) => {
+  let pair: { a: string; b: string; lon: number; lat: number };
+  beforeEach(async () => {
+    pair = await sharedVertexPair(db(), COMMUNITY);
+  });
+
+  it('moves a shared vertex: both neighbours change, no gap or overlap, history and tiles updated', async () => {
+    const a = await grid(db(), pair.a);
+    const b = await grid(db(), pair.b);
+    const from: Pos = [pair.lon, pair.lat];
+    // 30 % of the way towards B's label point: A grows into B.
+    const to: Pos = [from[0] + (b.lon - from[0]) * 0.3, from[1] + (b.lat - from[1]) * 0.3];
+    const { x, y } = tileForLonLat(16, from[0], from[1]);
+    const tileBefore = decodeTile(new Uint8Array(await (await request(db(), `/tiles/grids/16/${x}/${y}.mvt`)).arrayBuffer()));
+
+    const res = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: moveVertex(a.geometry, from, to) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const changed = Object.fromEntries(res.body.changes.map((c: { code: string; version: number }) => [c.code, c.version]));
+    expect(changed[pair.a]).toBe(a.version + 1);
+    expect(changed[pair.b]).toBe(b.version + 1);
+
+    const topo = await communityTopology(db(), COMMUNITY);
+    expect(topo.overlapM2).toBeLessThan(0.01);
+    expect(topo.gapM2).toBeLessThan(0.01);
+
+    const history = await send(db(), 'GET', `/api/grids/${pair.a}/history`);
+    expect(history.body.versions[0]).toMatchObject({ version: a.version + 1, action: 'update', actor: '测试规划员' });
+    expect(history.body.versions[0].areaAfterM2).toBeGreaterThan(history.body.versions[0].areaBeforeM2);
+    const v = await send(db(), 'GET', `/api/grids/${pair.a}/versions/${a.version + 1}`);
+    expect(v.body.before.type).toBe('MultiPolygon');
+    expect(JSON.stringify(v.body.after)).toContain(String(to[0]).slice(0, 8));
+
+    const tileAfter = decodeTile(new Uint8Array(await (await request(db(), `/tiles/grids/16/${x}/${y}.mvt`)).arrayBuffer()));
+    const shape = (t: typeof tileAfter) => JSON.stringify(t.grids?.find((f) => f.properties.code === pair.a)?.geometry);
+    expect(shape(tileAfter)).not.toBe(shape(tileBefore));
+  });
+
+  it('rejects an overlap with 422 and the overlapping geometry when neighbours are not adjusted; nothing is written', async () => {
+    const a = await grid(db(), pair.a);
+    const b = await grid(db(), pair.b);
+    const to: Pos = [pair.lon + (b.lon - pair.lon) * 0.3, pair.lat + (b.lat - pair.lat) * 0.3];
+    const res = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: moveVertex(a.geometry, [pair.lon, pair.lat], to), adjustNeighbours: false });
+    expect(res.status).toBe(422);
+    const overlap = res.body.violations.find((v: { rule: string }) => v.rule === 'overlap');
+    expect(overlap).toMatchObject({ gridCode: pair.a, otherGridCode: pair.b });
+    expect(overlap.areaM2).toBeGreaterThan(1);
+    expect(['Polygon', 'MultiPolygon']).toContain(overlap.geometry.type);
+    expect((await grid(db(), pair.a)).version).toBe(a.version);
+    expect((await grid(db(), pair.b)).version).toBe(b.version);
+  });
+
+  it('rejects a gap with 422 and the gap polygon', async () => {
+    const a = await grid(db(), pair.a);
+    const toward: Pos = [pair.lon + (a.lon - pair.lon) * 0.3, pair.lat + (a.lat - pair.lat) * 0.3];
+    const res = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: moveVertex(a.geometry, [pair.lon, pair.lat], toward), adjustNeighbours: false });
+    expect(res.status).toBe(422);
+    const gap = res.body.violations.find((v: { rule: string }) => v.rule === 'gap');
+    expect(gap.areaM2).toBeGreaterThan(1);
+    expect(gap.geometry.type).toBe('Polygon');
+  });
+
+  it('fills what a shrinking grid gives up into its neighbour', async () => {
+    const a = await grid(db(), pair.a);
+    const toward: Pos = [pair.lon + (a.lon - pair.lon) * 0.3, pair.lat + (a.lat - pair.lat) * 0.3];
+    const res = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: moveVertex(a.geometry, [pair.lon, pair.lat], toward) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const topo = await communityTopology(db(), COMMUNITY);
+    expect(topo.gapM2).toBeLessThan(0.01);
+    expect(topo.overlapM2).toBeLessThan(0.01);
+  });
+
+  it('rejects a grid reaching outside its community', async () => {
+    const a = await grid(db(), pair.a);
+    const shifted: Multi = { type: 'MultiPolygon', coordinates: a.geometry.coordinates.map((p) => p.map((r) => r.map(([x, y]) => [x + 0.05, y] as Pos))) };
+    const res = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: shifted, adjustNeighbours: false });
+    expect(res.status).toBe(422);
+    expect(res.body.violations.map((v: { rule: string }) => v.rule)).toContain('outside_community');
+  });
+
+  it('rejects a bowtie with its self-intersection location, and malformed rings with 400', async () => {
+    const a = await grid(db(), pair.a);
+    const [x, y] = [a.lon, a.lat];
+    const d = 0.001;
+    const bowtie = { type: 'Polygon', coordinates: [[[x - d, y - d], [x + d, y + d], [x + d, y - d], [x - d, y + d], [x - d, y - d]]] };
+    const res = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: bowtie });
+    expect(res.status).toBe(422);
+    expect(res.body.violations[0].rule).toBe('invalid');
+    expect(res.body.violations[0].message).toContain('自相交');
+    const [lon, lat] = res.body.violations[0].geometry.coordinates;
+    expect(lon).toBeCloseTo(x, 6);
+    expect(lat).toBeCloseTo(y, 6);
+
+    const unclosed = { type: 'Polygon', coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d]]] };
+    const bad = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: unclosed });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].reason).toContain('未闭合');
+    const nan = await request(db(), `/api/grids/${pair.a}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: `{"version":${a.version},"geometry":{"type":"Polygon","coordinates":[[[1e999,0],[1,0],[1,1],[1e999,0]]]}}` });
+    expect(nan.status).toBe(400);
+    expect((await grid(db(), pair.a)).version).toBe(a.version);
+  });
+
+  it('answers a stale version with 409 and the current version', async () => {
+    const a = await grid(db(), pair.a);
+    const ok = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, attributes: { starRating: 5 } });
+    expect(ok.status).toBe(200);
+    const stale = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, attributes: { starRating: 1 } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.current).toMatchObject({ code: pair.a, version: a.version + 1, updatedBy: '测试规划员' });
+    const [row] = await db().rows<{ star_rating: number }>(sql`SELECT star_rating FROM grids WHERE code = ${pair.a}`);
+    expect(row!.star_rating).toBe(5);
+  });
+
+  it('lets the database refuse duplicate codes', async () => {
+    await expect(db().rows(sql`UPDATE grids SET code = ${pair.b} WHERE code = ${pair.a}`)).rejects.toThrow();
+  });
+
+  it('splits a grid by a line: the new part gets the next never-used code, coverage stays exact', async () => {
+    const a = await grid(db(), pair.a);
+    const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`SELECT ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_Y(ST_Centroid(geom)) AS lat FROM grids WHERE code = ${pair.a}`);
+    const [{ max }] = (await db().rows<{ max: number }>(sql`
+      SELECT greatest((SELECT max(right(code,3)::int) FROM grids WHERE community_code = ${COMMUNITY}),
+                      (SELECT max(right(grid_code,3)::int) FROM grid_versions WHERE left(grid_code,12) = ${COMMUNITY})) AS max`)) as [{ max: number }];
+    const line = { type: 'LineString', coordinates: [[Number(box!.w), Number(box!.lat)], [Number(box!.e), Number(box!.lat)]] };
+    const before = await communityTopology(db(), COMMUNITY);
+    const res = await send(db(), 'POST', `/api/grids/${pair.a}/split`, { version: a.version, line });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const expectedCode = `${COMMUNITY}${String(Number(max) + 1).padStart(3, '0')}`;
+    expect(res.body.created).toEqual([expectedCode]);
+    const after = await communityTopology(db(), COMMUNITY);
+    expect(after.grids).toBe(before.grids + 1);
+    expect(after.gapM2).toBeLessThan(0.01);
+    expect(after.overlapM2).toBeLessThan(0.01);
+    const history = await send(db(), 'GET', `/api/grids/${expectedCode}/history`);
+    expect(history.body.versions).toMatchObject([{ version: 1, action: 'split' }]);
+
+    const miss = await send(db(), 'POST', `/api/grids/${pair.a}/split`, { version: a.version + 1, line: { type: 'LineString', coordinates: [[0, 0], [0.001, 0.001]] } });
+    expect(miss.status).toBe(422);
+    expect(miss.body.violations[0].rule).toBe('split');
+  });
+
+  it('merges adjacent grids and retires the others; refuses grids that do not touch', async () => {
+    const a = await grid(db(), pair.a);
+    const b = await grid(db(), pair.b);
+    const [areas] = await db().rows<{ total: number }>(sql`SELECT sum(area_m2)::float8 AS total FROM grids WHERE code IN (${pair.a}, ${pair.b})`);
+    const res = await send(db(), 'POST', '/api/grids/merge', { grids: [{ code: pair.a, version: a.version }, { code: pair.b, version: b.version }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const [keep, gone] = [pair.a, pair.b].sort();
+    expect(res.body.deleted).toEqual([gone]);
+    const [merged] = await db().rows<{ area: number }>(sql`SELECT area_m2 AS area FROM grids WHERE code = ${keep}`);
+    expect(Number(merged!.area)).toBeCloseTo(Number(areas!.total), 0);
+    expect((await send(db(), 'GET', `/api/grids/${gone}`)).status).toBe(404);
+    const topo = await communityTopology(db(), COMMUNITY);
+    expect(topo.gapM2).toBeLessThan(0.01);
+
+    const [far] = await db().rows<{ a: string; b: string; va: number; vb: number }>(sql`
+      SELECT a.code AS a, b.code AS b, a.version AS va, b.version AS vb FROM grids a JOIN grids b ON a.community_code = b.community_code AND a.id < b.id
+      WHERE a.community_code = ${COMMUNITY} AND NOT ST_Intersects(a.geom, b.geom) LIMIT 1`);
+    const refused = await send(db(), 'POST', '/api/grids/merge', { grids: [{ code: far!.a, version: far!.va }, { code: far!.b, version: far!.vb }] });
+    expect(refused.status).toBe(422);
+    expect(refused.body.violations[0].rule).toBe('not_adjacent');
+  });
+
+  it('reverts to an earlier version as a new, validated version', async () => {
+    const a = await grid(db(), pair.a);
+    const b = await grid(db(), pair.b);
+    const to: Pos = [pair.lon + (b.lon - pair.lon) * 0.3, pair.lat + (b.lat - pair.lat) * 0.3];
+    expect((await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: moveVertex(a.geometry, [pair.lon, pair.lat], to) })).status).toBe(200);
+    const res = await send(db(), 'POST', `/api/grids/${pair.a}/revert`, { toVersion: a.version, version: a.version + 1 });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const [same] = await db().rows<{ equal: boolean; version: number }>(sql`
+      SELECT ST_Equals(g.geom, v.after_geom) AS equal, g.version FROM grids g JOIN grid_versions v ON v.grid_id = g.id AND v.version = ${a.version}
+      WHERE g.code = ${pair.a}`);
+    expect(same).toEqual({ equal: true, version: a.version + 2 });
+    const history = await send(db(), 'GET', `/api/grids/${pair.a}/history`);
+    expect(history.body.versions[0]).toMatchObject({ action: 'revert', note: `回退到版本 ${a.version}` });
+    expect((await communityTopology(db(), COMMUNITY)).gapM2).toBeLessThan(0.01);
+  });
+
+  it('previews and applies renumbering west→east / north→south, refusing a stale preview', async () => {
+    const preview = await send(db(), 'GET', `/api/grids/renumber/${COMMUNITY}`);
+    expect(preview.status).toBe(200);
+    const plan = preview.body.plan as { oldCode: string; newCode: string }[];
+    expect(new Set(plan.map((p) => p.newCode)).size).toBe(plan.length);
+    expect(plan.map((p) => p.newCode).sort()).toEqual(plan.map((_, i) => `${COMMUNITY}${String(i + 1).padStart(3, '0')}`));
+    const stale = await send(db(), 'POST', `/api/grids/renumber/${COMMUNITY}`, { expected: plan.slice(1) });
+    expect(stale.status).toBe(409);
+    const applied = await send(db(), 'POST', `/api/grids/renumber/${COMMUNITY}`, { expected: plan });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    const codes = await db().rows<{ code: string }>(sql`SELECT code FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`);
+    expect(codes.map((c) => c.code)).toEqual(plan.map((p) => p.newCode).sort());
+    expect(await historyHoles(db(), COMMUNITY)).toEqual([]);
+  });
+
+  it('dry runs report without writing', async () => {
+    const a = await grid(db(), pair.a);
+    const res = await send(db(), 'PUT', `/api/grids/${pair.a}?dryRun=true`, { version: a.version, attributes: { households: 999 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ dryRun: true, changes: [{ code: pair.a, version: a.version + 1, action: 'update' }] });
+    expect((await grid(db(), pair.a)).version).toBe(a.version);
+  });
+
+  it('keeps topology and history complete under many parallel saves', async () => {
+    // Several planners move shared vertices of the same grids at once, some with stale versions.
+    const a = await grid(db(), pair.a);
+    const b = await grid(db(), pair.b);
+    const attempts = Array.from({ length: 12 }, (_, i) => {
+      const t = 0.05 + 0.02 * i;
+      const to: Pos = [pair.lon + (b.lon - pair.lon) * t, pair.lat + (b.lat - pair.lat) * t];
+      return send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: moveVertex(a.geometry, [pair.lon, pair.lat], to) });
+    });
+    const attrs = Array.from({ length: 8 }, (_, i) => send(db(), 'PUT', `/api/grids/${pair.b}`, { version: b.version, attributes: { households: 100 + i } }));
+    const results = await Promise.all([...attempts, ...attrs]);
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+    const topo = await communityTopology(db(), COMMUNITY);
+    expect(topo.overlapM2).toBeLessThan(0.01);
+    expect(topo.gapM2).toBeLessThan(0.01);
+    expect(await historyHoles(db(), COMMUNITY)).toEqual([]);
+    // Exactly one save of A won (all used the same base version).
+    expect(results.slice(0, 12).filter((r) => r.status === 200)).toHaveLength(1);
+  });
+});
