@@ -253,13 +253,28 @@ export const incidents = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
     reworkCount: integer('rework_count').notNull().default(0),
     extended: boolean('extended').notNull().default(false),
+    /** When the one allowed extension (延期) moved the deadline. */
+    deadlineExtendedAt: timestamp('deadline_extended_at', { withTimezone: true }),
+    /** 缓办: put on hold by decision; excluded from 应结案 in the KPIs. */
+    suspended: boolean('suspended').notNull().default(false),
     satisfaction: smallint('satisfaction'),
+    /**
+     * Web Mercator (EPSG:3857) metres of the point, derived so hexbin/heatmap
+     * aggregation over a million rows is plain arithmetic (no per-row transform).
+     */
+    mercX: doublePrecision('merc_x').generatedAlwaysAs(sql`ST_X(geom) * 20037508.342789244 / 180`),
+    mercY: doublePrecision('merc_y').generatedAlwaysAs(sql`ln(tan(radians(90 + ST_Y(geom)) / 2)) * 6378137`),
   },
   (t) => [
     index('incidents_geom_gist').using('gist', t.geom),
     index('incidents_reported_idx').on(t.reportedAt),
     index('incidents_grid_idx').on(t.gridCode),
     index('incidents_community_idx').on(t.communityCode),
+    index('incidents_street_idx').on(t.streetCode),
+    index('incidents_deadline_idx').on(t.deadlineAt),
+    index('incidents_closed_idx').on(t.closedAt),
+    check('incidents_source_known', sql`${t.source} in ('grid', 'hongsheng', 'hotline')`),
+    check('incidents_satisfaction_range', sql`${t.satisfaction} between 1 and 5`),
   ],
 );
 
@@ -274,6 +289,11 @@ export const incidentTransitions = pgTable(
     actor: text('actor').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     note: text('note'),
+    /**
+     * stage (a move along the loop) | rework (反馈 → 处置) | extension (延期) |
+     * escalation (吹哨报到) | suspension (缓办) | resumption; non-stage events keep from = to.
+     */
+    action: text('action').notNull().default('stage'),
   },
   (t) => [index('incident_transitions_incident_idx').on(t.incidentId)],
 );

@@ -118,6 +118,12 @@ function outcome(c: Context<AppEnv>, result: WriteOutcome<IncidentState>, id: nu
   });
 }
 
+/** Connection-level failures keep their 503 from app.onError. */
+const isUnavailable = (error: unknown) => /^(08|57P)/.test(String((error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code ?? ''));
+
+/** Drizzle's message repeats the whole query and its parameters; the cause is what matters. */
+const briefly = (error: unknown) => String((error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message).slice(0, 300);
+
 async function readBatch(c: Context<AppEnv>): Promise<RawIncident[]> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   const format = c.req.query('format') ?? (type.includes('csv') || type.startsWith('text/plain') ? 'csv' : type.includes('json') ? 'geojson' : '');
@@ -173,8 +179,13 @@ export const incidentsRoute = new Hono<AppEnv>()
     }
     const db = c.var.db;
     if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) {
-      const result = await ingest(db, rows, { actor: '批量导入' });
-      return c.json(result, 200);
+      try {
+        return c.json(await ingest(db, rows, { actor: '批量导入' }), 200);
+      } catch (error) {
+        if (isUnavailable(error)) throw error; // app.onError answers 503
+        console.error('incident batch ingest failed:', briefly(error));
+        return problem(c, 500, '导入失败', '写入数据库失败，本批次未导入任何记录');
+      }
     }
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
@@ -184,7 +195,7 @@ export const incidentsRoute = new Hono<AppEnv>()
           const result = await ingest(db, rows, { actor: '批量导入', onProgress: (p: IngestProgress) => line({ type: 'progress', ...p }) });
           line({ type: 'result', ...result });
         } catch (error) {
-          console.error('incident batch ingest failed:', error);
+          console.error('incident batch ingest failed:', briefly(error));
           line({ type: 'error', title: '导入失败', detail: '写入数据库失败，本批次未导入任何记录' });
         }
         controller.close();
