@@ -1,0 +1,150 @@
+/**
+ * Network search in Node for the embedded engine (PGlite has no pgRouting):
+ * the road graph held in compact arrays, and a bounded multi-source Dijkstra
+ * equivalent to pgr_drivingDistance(…, directed := false) over `cost`.
+ */
+import { sql } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client';
+
+export interface RoadEdgeRow {
+  id: number;
+  source: number;
+  target: number;
+  cost: number;
+}
+
+/** An undirected graph in compressed-sparse-row form (walkers ignore one-way rules). */
+export interface WalkGraph {
+  nodeIds: Int32Array;
+  indexOf: Map<number, number>;
+  offsets: Int32Array;
+  neighbours: Int32Array;
+  costs: Float64Array;
+}
+
+export function buildWalkGraph(edges: RoadEdgeRow[]): WalkGraph {
+  const indexOf = new Map<number, number>();
+  const ids: number[] = [];
+  const usable = edges.filter((e) => Number(e.cost) >= 0); // pgRouting: a negative cost means "no edge"
+  const index = (id: number) => {
+    let i = indexOf.get(id);
+    if (i === undefined) {
+      i = ids.length;
+      indexOf.set(id, i);
+      ids.push(id);
+    }
+    return i;
+  };
+  const ends = usable.map((e) => [index(Number(e.source)), index(Number(e.target))] as const);
+  const degree = new Int32Array(ids.length + 1);
+  for (const [a, b] of ends) {
+    degree[a + 1]! += 1;
+    degree[b + 1]! += 1;
+  }
+  const offsets = new Int32Array(ids.length + 1);
+  for (let i = 1; i <= ids.length; i++) offsets[i] = offsets[i - 1]! + degree[i]!;
+  const fill = offsets.slice(0, ids.length);
+  const neighbours = new Int32Array(offsets[ids.length]!);
+  const costs = new Float64Array(offsets[ids.length]!);
+  usable.forEach((e, k) => {
+    const [a, b] = ends[k]!;
+    const cost = Number(e.cost);
+    neighbours[fill[a]!] = b;
+    costs[fill[a]!++] = cost;
+    neighbours[fill[b]!] = a;
+    costs[fill[b]!++] = cost;
+  });
+  return { nodeIds: Int32Array.from(ids), indexOf, offsets, neighbours, costs };
+}
+
+/** Minimal binary min-heap of (distance, node index) pairs. */
+class MinHeap {
+  private keys: number[] = [];
+  private values: number[] = [];
+  get size() {
+    return this.keys.length;
+  }
+  push(key: number, value: number) {
+    const keys = this.keys;
+    const values = this.values;
+    let i = keys.length;
+    keys.push(key);
+    values.push(value);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent]! <= key) break;
+      keys[i] = keys[parent]!;
+      values[i] = values[parent]!;
+      i = parent;
+    }
+    keys[i] = key;
+    values[i] = value;
+  }
+  pop(): [number, number] {
+    const keys = this.keys;
+    const values = this.values;
+    const top: [number, number] = [keys[0]!, values[0]!];
+    const lastKey = keys.pop()!;
+    const lastValue = values.pop()!;
+    const n = keys.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const child = r < n && keys[r]! < keys[l]! ? r : l;
+        if (keys[child]! >= lastKey) break;
+        keys[i] = keys[child]!;
+        values[i] = values[child]!;
+        i = child;
+      }
+      keys[i] = lastKey;
+      values[i] = lastValue;
+    }
+    return top;
+  }
+}
+
+/**
+ * Shortest walking distance from a set of start nodes (each with a head start,
+ * e.g. the walk from the centre to that node along its snapped edge) to every
+ * node within `maxDistance`. Returns node id → metres.
+ */
+export function reachWithin(graph: WalkGraph, starts: { node: number; offset: number }[], maxDistance: number): Map<number, number> {
+  const dist = new Map<number, number>();
+  const heap = new MinHeap();
+  const best = new Float64Array(graph.nodeIds.length).fill(Infinity);
+  for (const s of starts) {
+    const i = graph.indexOf.get(s.node);
+    if (i === undefined || s.offset > maxDistance || s.offset >= best[i]!) continue;
+    best[i] = s.offset;
+    heap.push(s.offset, i);
+  }
+  while (heap.size > 0) {
+    const [d, i] = heap.pop();
+    if (d > best[i]!) continue; // stale entry
+    dist.set(graph.nodeIds[i]!, d);
+    for (let k = graph.offsets[i]!; k < graph.offsets[i + 1]!; k++) {
+      const j = graph.neighbours[k]!;
+      const nd = d + graph.costs[k]!;
+      if (nd <= maxDistance && nd < best[j]!) {
+        best[j] = nd;
+        heap.push(nd, j);
+      }
+    }
+  }
+  return dist;
+}
+
+/** One graph per database handle, rebuilt when the network version moves on. */
+const graphs = new WeakMap<DbHandle, { version: number; graph: Promise<WalkGraph> }>();
+
+export function walkGraphFor(db: DbHandle, networkVersion: number): Promise<WalkGraph> {
+  const cached = graphs.get(db);
+  if (cached && cached.version === networkVersion) return cached.graph;
+  const graph = db.rows<RoadEdgeRow>(sql`SELECT id, source, target, cost FROM road_edges`).then(buildWalkGraph);
+  graphs.set(db, { version: networkVersion, graph });
+  graph.catch(() => graphs.delete(db));
+  return graph;
+}
