@@ -136,6 +136,11 @@ async function adjustNeighbours(tx: Executor, communityCode: string, changedIds:
     WHERE s.community_code = ${communityCode} AND s.id NOT IN (${ids}) AND s.geom && c.geom AND ST_Relate(s.geom, c.geom, '2********')
       AND NOT ST_CoveredBy(s.geom, c.geom)
     RETURNING s.id`);
+  // What the changed grids gave up shows as community area not summed by its grids (see communityGaps).
+  const [sums] = await executeRows<{ uncovered: number }>(tx, sql`
+    SELECT (SELECT ST_Area(geom::geography) FROM regions WHERE code = ${communityCode})
+         - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}) AS uncovered`);
+  if (Number(sums?.uncovered ?? 0) <= 0.01) return shrunk.map((r) => r.id);
   const grown = await executeRows<{ id: number }>(tx, sql`
     WITH covered AS (SELECT ST_Union(geom) AS geom FROM grids WHERE community_code = ${communityCode}),
     -- Only when something is uncovered: see communityGaps on empty differences in the WASM engine.

@@ -72,7 +72,8 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
          LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS geom) x
     WHERE a.id IN (${ids}) AND ST_Relate(a.geom, b.geom, '2********') AND ST_Area(x.geom::geography) > ${rules.overlapToleranceM2}`);
 
-  const gaps = await communityGaps(tx, communityCode, rules.gapToleranceM2);
+  // The area-sum shortcut in communityGaps holds only when nothing overlaps or sticks out.
+  const gaps = overlaps.length === 0 && outside.length === 0 ? await communityGaps(tx, communityCode, rules.gapToleranceM2) : await tracedGaps(tx, communityCode, rules.gapToleranceM2);
 
   const area = await executeRows<Offence>(tx, sql`
     SELECT code, NULL AS other, area_m2 AS area, NULL AS reason, ST_AsGeoJSON(ST_PointOnSurface(geom), 7) AS geometry
@@ -93,6 +94,16 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
  * no rows when ST_Difference yields an empty geometry.
  */
 export async function communityGaps(tx: Executor, communityCode: string, toleranceM2: number): Promise<Violation[]> {
+  // Fast path: without overlaps the grids' areas add up to the covered area, so a community whose
+  // area equals the sum of its grids' (stored) areas has no gap. Only otherwise trace the gaps.
+  const [sums] = await executeRows<{ uncovered: number }>(tx, sql`
+    SELECT (SELECT ST_Area(geom::geography) FROM regions WHERE code = ${communityCode})
+         - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}) AS uncovered`);
+  if (Math.abs(Number(sums?.uncovered ?? 0)) <= toleranceM2) return [];
+  return tracedGaps(tx, communityCode, toleranceM2);
+}
+
+async function tracedGaps(tx: Executor, communityCode: string, toleranceM2: number): Promise<Violation[]> {
   const rows = await executeRows<Offence>(tx, sql`
     WITH covered AS (SELECT ST_Union(geom) AS geom FROM grids WHERE community_code = ${communityCode}),
          uncovered AS (

@@ -3,7 +3,7 @@
  * and, for invalid input, the offending fields with the reason for each.
  */
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ClientErrorStatusCode, ServerErrorStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 
 z.config(z.locales.zhCN());
@@ -24,7 +24,8 @@ export interface Problem {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
-export function problem(c: Context, status: ContentfulStatusCode, title: string, detail?: string, extra: Partial<Problem> = {}) {
+/** Error statuses only, so typed clients can tell problem bodies from 2xx payloads. */
+export function problem(c: Context, status: ClientErrorStatusCode | ServerErrorStatusCode, title: string, detail?: string, extra: Partial<Problem> = {}) {
   const body: Problem = { type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...extra };
   return c.body(JSON.stringify(body), status, { 'Content-Type': PROBLEM_CONTENT_TYPE });
 }

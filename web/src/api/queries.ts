@@ -7,14 +7,9 @@ import { ApiError, api, unwrap, type AppConfig, type GridDetail, type GridsInBbo
 /** A node of the 市 → 区县 → 街道 → 社区 tree (the server's own type). */
 export type RegionTreeNode = RegionNode;
 
-/*
- * Problem responses are sent with c.body(string, status), whose status type
- * includes 200, so the RPC types for 200 are unions with `string`. The JSON
- * bodies are the object members; unwrap() has already turned errors into ApiError.
- */
-export type Grid = Exclude<GridDetail, string>;
-export type GridsInView = Exclude<GridsInBbox, string>;
-export type Config = Exclude<AppConfig, string>;
+export type Grid = GridDetail;
+export type GridsInView = GridsInBbox;
+export type Config = AppConfig;
 
 const json = <T>(response: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>) => unwrap<unknown>(response) as Promise<T>;
 
