@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { shouldRetry } from './api/queries';
 import { App } from './App';
 import './app.css';
+import { pageFor } from './pages';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -14,10 +15,13 @@ const queryClient = new QueryClient({
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html 缺少 #root 元素');
+const page = pageFor(window.location.pathname);
+if (page) document.title = `${page.title} · 党建版图`;
+const Page = page?.Component ?? App;
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <Page />
     </QueryClientProvider>
   </StrictMode>,
 );

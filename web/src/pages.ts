@@ -1,0 +1,24 @@
+/**
+ * Pages beside the main map: each feature with a `page.tsx` exporting `page`
+ * is routed by path (e.g. /editor, /screen), without a shared routing table to edit.
+ */
+import type { ComponentType } from 'react';
+
+export interface PageRoute {
+  /** Path without trailing slash, e.g. '/editor'. */
+  path: string;
+  /** Chinese title for navigation and document.title. */
+  title: string;
+  Component: ComponentType;
+}
+
+const modules = import.meta.glob<{ page: PageRoute }>('./features/*/page.tsx', { eager: true });
+
+export const pages: PageRoute[] = Object.values(modules)
+  .map((m) => m.page)
+  .sort((a, b) => a.path.localeCompare(b.path));
+
+export function pageFor(pathname: string): PageRoute | undefined {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  return pages.find((p) => p.path === path);
+}
