@@ -1,5 +1,84 @@
-/** Router for 党群服务中心 CRUD (issue 4); mounted in server/app.ts. */
-import { Hono } from 'hono';
+/**
+ * 党群服务中心 CRUD. 400: malformed input (field errors); 422: well-formed but
+ * contradicting the data (unknown region, wrong level, outside the city); 404: unknown id.
+ * Every write is one transaction that also drops the centre's cached isochrones.
+ */
+import { zValidator } from '@hono/zod-validator';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
+import {
+  CentreNotFound,
+  CentreRejected,
+  centreLevel,
+  createCentre,
+  createCentreBody,
+  deleteCentre,
+  getCentre,
+  listCentres,
+  updateCentre,
+  updateCentreBody,
+} from '../coverage/centres';
+import { parseJsonBody, regionCodeParam } from '../coverage/requestInput';
+import { integerString } from '../http/params';
+import { invalidInput, notFound, problem } from '../http/problem';
 
-export const centresRoute = new Hono<AppEnv>();
+const idParam = z.object({ id: integerString('id', 1, 2_147_483_647) });
+const listQuery = z.object({ level: centreLevel.optional(), region: regionCodeParam.optional() });
+
+/** Until sign-in lands the editor names themself in a header (URI-encoded: headers are ASCII). */
+function actorOf(c: Context<AppEnv>): string {
+  let actor = c.req.header('x-actor') ?? '';
+  try {
+    actor = decodeURIComponent(actor);
+  } catch {
+    actor = '';
+  }
+  return actor.trim().slice(0, 50) || '管理员';
+}
+
+function writeFailure(c: Context<AppEnv>, e: unknown) {
+  if (e instanceof CentreRejected) return problem(c, 422, '数据校验未通过', e.message, { errors: e.errors });
+  if (e instanceof CentreNotFound) return notFound(c, e.message);
+  throw e;
+}
+
+export const centresRoute = new Hono<AppEnv>()
+  .get('/', zValidator('query', listQuery, invalidInput), async (c) => {
+    const features = await listCentres(c.var.db, c.req.valid('query'));
+    return c.json({ type: 'FeatureCollection' as const, features }, 200);
+  })
+  .post('/', async (c) => {
+    const parsed = await parseJsonBody(c, createCentreBody);
+    if ('response' in parsed) return parsed.response;
+    try {
+      return c.json(await createCentre(c.var.db, parsed.data, actorOf(c)), 201);
+    } catch (e) {
+      return writeFailure(c, e);
+    }
+  })
+  .get('/:id', zValidator('param', idParam, invalidInput), async (c) => {
+    const { id } = c.req.valid('param');
+    const centre = await getCentre(c.var.db, id);
+    if (!centre) return notFound(c, `党群服务中心 ${id} 不存在`);
+    return c.json(centre, 200);
+  })
+  .patch('/:id', zValidator('param', idParam, invalidInput), async (c) => {
+    const { id } = c.req.valid('param');
+    const parsed = await parseJsonBody(c, updateCentreBody);
+    if ('response' in parsed) return parsed.response;
+    try {
+      return c.json(await updateCentre(c.var.db, id, parsed.data, actorOf(c)), 200);
+    } catch (e) {
+      return writeFailure(c, e);
+    }
+  })
+  .delete('/:id', zValidator('param', idParam, invalidInput), async (c) => {
+    const { id } = c.req.valid('param');
+    try {
+      await deleteCentre(c.var.db, id, actorOf(c));
+      return c.body(null, 204);
+    } catch (e) {
+      return writeFailure(c, e);
+    }
+  });

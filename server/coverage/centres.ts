@@ -1,0 +1,218 @@
+/**
+ * 党群服务中心 records: input schemas (Chinese messages), the checks that need
+ * the database (region exists and fits the level, point inside the city), and
+ * the writes — each in one transaction that also drops the centre's cached isochrones.
+ */
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { executeRows, type Database, type DbHandle } from '../../db/client';
+import type { FieldError } from '../http/problem';
+import { forgetIsochronesSql } from './isochrones';
+
+export const CENTRE_LEVELS = ['city', 'district', 'street', 'community', 'estate'] as const;
+export type CentreLevel = (typeof CENTRE_LEVELS)[number];
+
+export const CENTRE_LEVEL_NAMES: Record<CentreLevel, string> = { city: '市', district: '县区', street: '街道', community: '社区', estate: '小区' };
+
+/** The region level a centre of each level belongs to (a 小区 station sits in its community). */
+const REGION_LEVEL_FOR: Record<CentreLevel, 'city' | 'district' | 'street' | 'community'> = {
+  city: 'city',
+  district: 'district',
+  street: 'street',
+  community: 'community',
+  estate: 'community',
+};
+const REGION_LEVEL_NAMES = { city: '市（6 位）', district: '县区（6 位）', street: '街道（9 位）', community: '社区（12 位）' } as const;
+
+export const centreLevel = z.enum(CENTRE_LEVELS, { error: '级别应为 city、district、street、community、estate 之一（市/县区/街道/社区/小区）' });
+
+const position = z.tuple(
+  [
+    z.number({ error: '经度应为数字' }).min(-180, '经度应在 -180 到 180 之间').max(180, '经度应在 -180 到 180 之间'),
+    z.number({ error: '纬度应为数字' }).min(-90, '纬度应在 -90 到 90 之间').max(90, '纬度应在 -90 到 90 之间'),
+  ],
+  { error: 'position 应为 [经度, 纬度]' },
+);
+
+const fields = {
+  name: z.string({ error: '名称应为文字' }).trim().min(1, '名称不能为空').max(100, '名称最长 100 个字'),
+  level: centreLevel,
+  regionCode: z.string({ error: '区划代码应为文字' }).regex(/^\d{6}(\d{3}){0,2}$/, '区划代码应为 6、9 或 12 位数字'),
+  areaM2: z.number({ error: '面积应为数字' }).gt(0, '面积应大于 0 平方米').max(1_000_000, '面积不能超过 1,000,000 平方米'),
+  householdsServed: z.number({ error: '服务户数应为整数' }).int('服务户数应为整数').min(0, '服务户数不能为负数').max(10_000_000, '服务户数过大'),
+  openingHours: z.string({ error: '开放时间应为文字' }).trim().max(100, '开放时间最长 100 个字').nullable(),
+  address: z.string({ error: '地址应为文字' }).trim().max(200, '地址最长 200 个字').nullable(),
+  position,
+};
+
+export const createCentreBody = z.strictObject({
+  ...fields,
+  householdsServed: fields.householdsServed.optional(),
+  openingHours: fields.openingHours.optional(),
+  address: fields.address.optional(),
+});
+export const updateCentreBody = z
+  .strictObject(fields)
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, '请至少提供一个要修改的字段');
+
+export type CreateCentre = z.infer<typeof createCentreBody>;
+export type UpdateCentre = z.infer<typeof updateCentreBody>;
+
+export interface CentreRecord {
+  name: string;
+  level: CentreLevel;
+  regionCode: string;
+  areaM2: number;
+  householdsServed: number;
+  openingHours: string | null;
+  address: string | null;
+  position: [number, number];
+}
+
+/** Input that is well-formed but contradicts the data: answered with 422 and the fields at fault. */
+export class CentreRejected extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super(errors.map((e) => `${e.field}：${e.reason}`).join('；'));
+  }
+}
+
+export class CentreNotFound extends Error {}
+
+/** Checks against the database: the region exists at the right level, the point lies within the city. */
+async function checkAgainstData(tx: Database, centre: CentreRecord): Promise<void> {
+  const [region] = await executeRows<{ level: string; name: string }>(tx, sql`SELECT level, name FROM regions WHERE code = ${centre.regionCode}`);
+  const errors: FieldError[] = [];
+  if (!region) {
+    errors.push({ field: 'regionCode', reason: `区划代码 ${centre.regionCode} 不存在` });
+  } else if (region.level !== REGION_LEVEL_FOR[centre.level]) {
+    const want = REGION_LEVEL_FOR[centre.level];
+    errors.push({ field: 'regionCode', reason: `${CENTRE_LEVEL_NAMES[centre.level]}级党群服务中心应属于${REGION_LEVEL_NAMES[want]}，${region.name}不是` });
+  }
+  // The city is the 地级市 whose code is the first four digits + '00'.
+  const cityCode = `${centre.regionCode.slice(0, 4)}00`;
+  const [city] = await executeRows<{ name: string; inside: boolean | null }>(
+    tx,
+    sql`SELECT name, ST_Covers(geom, ST_SetSRID(ST_MakePoint(${centre.position[0]}::float8, ${centre.position[1]}::float8), 4326)) AS inside
+        FROM regions WHERE code = ${cityCode} AND level = 'city'`,
+  );
+  if (region && !city) errors.push({ field: 'regionCode', reason: `区划代码 ${centre.regionCode} 不属于任何已载入的地级市` });
+  if (city && city.inside !== true) errors.push({ field: 'position', reason: `坐标 (${centre.position[0]}, ${centre.position[1]}) 不在${city.name}范围内` });
+  if (errors.length > 0) throw new CentreRejected(errors);
+}
+
+export interface CentreRow {
+  id: number;
+  name: string;
+  level: CentreLevel;
+  region_code: string;
+  region_name: string | null;
+  area_m2: number;
+  households_served: number;
+  opening_hours: string | null;
+  address: string | null;
+  lon: number;
+  lat: number;
+  updated_at: Date | string;
+}
+
+const selectCentres = sql`
+  SELECT c.id, c.name, c.level, c.region_code, r.name AS region_name, c.area_m2, c.households_served,
+         c.opening_hours, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.updated_at
+  FROM service_centres c LEFT JOIN regions r ON r.code = c.region_code`;
+
+export function centreFeature(r: CentreRow) {
+  return {
+    type: 'Feature' as const,
+    id: Number(r.id),
+    geometry: { type: 'Point' as const, coordinates: [Number(r.lon), Number(r.lat)] as [number, number] },
+    properties: {
+      id: Number(r.id),
+      name: r.name,
+      level: r.level,
+      levelName: CENTRE_LEVEL_NAMES[r.level],
+      regionCode: r.region_code,
+      regionName: r.region_name,
+      areaM2: Number(r.area_m2),
+      householdsServed: Number(r.households_served),
+      openingHours: r.opening_hours,
+      address: r.address,
+      updatedAt: new Date(r.updated_at).toISOString(),
+    },
+  };
+}
+export type CentreFeature = ReturnType<typeof centreFeature>;
+
+export async function listCentres(db: DbHandle, filter: { level?: CentreLevel; region?: string }): Promise<CentreFeature[]> {
+  const rows = await db.rows<CentreRow>(sql`${selectCentres}
+    WHERE (${filter.level ?? null}::text IS NULL OR c.level::text = ${filter.level ?? null})
+      AND (${filter.region ?? null}::text IS NULL OR c.region_code LIKE ${`${filter.region ?? ''}%`})
+    ORDER BY c.id`);
+  return rows.map(centreFeature);
+}
+
+export async function getCentre(db: DbHandle | Database, id: number): Promise<CentreFeature | null> {
+  const query = sql`${selectCentres} WHERE c.id = ${id}`;
+  const rows = 'rows' in db ? await db.rows<CentreRow>(query) : await executeRows<CentreRow>(db, query);
+  return rows[0] ? centreFeature(rows[0]) : null;
+}
+
+const pointSql = (p: [number, number]) => sql`ST_SetSRID(ST_MakePoint(${p[0]}::float8, ${p[1]}::float8), 4326)`;
+
+export async function createCentre(db: DbHandle, input: CreateCentre, actor: string): Promise<CentreFeature> {
+  const centre: CentreRecord = { householdsServed: 0, openingHours: null, address: null, ...input };
+  return db.db.transaction(async (tx) => {
+    await checkAgainstData(tx, centre);
+    const [row] = await executeRows<{ id: number }>(
+      tx,
+      sql`INSERT INTO service_centres (name, level, region_code, area_m2, households_served, opening_hours, address, geom)
+          VALUES (${centre.name}, ${centre.level}, ${centre.regionCode}, ${centre.areaM2}, ${centre.householdsServed}, ${centre.openingHours}, ${centre.address}, ${pointSql(centre.position)})
+          RETURNING id`,
+    );
+    const id = Number(row!.id);
+    await audit(tx, actor, 'create', id, centre);
+    return (await getCentre(tx, id))!;
+  });
+}
+
+export async function updateCentre(db: DbHandle, id: number, patch: UpdateCentre, actor: string): Promise<CentreFeature> {
+  return db.db.transaction(async (tx) => {
+    const current = await getCentre(tx, id);
+    if (!current) throw new CentreNotFound(`党群服务中心 ${id} 不存在`);
+    const p = current.properties;
+    const before: CentreRecord = {
+      name: p.name,
+      level: p.level,
+      regionCode: p.regionCode,
+      areaM2: p.areaM2,
+      householdsServed: p.householdsServed,
+      openingHours: p.openingHours,
+      address: p.address,
+      position: current.geometry.coordinates,
+    };
+    const after: CentreRecord = { ...before, ...patch };
+    await checkAgainstData(tx, after);
+    await tx.execute(sql`
+      UPDATE service_centres SET name = ${after.name}, level = ${after.level}, region_code = ${after.regionCode}, area_m2 = ${after.areaM2},
+             households_served = ${after.householdsServed}, opening_hours = ${after.openingHours}, address = ${after.address},
+             geom = ${pointSql(after.position)}, updated_at = clock_timestamp()
+      WHERE id = ${id}`);
+    // The old circles no longer describe this centre.
+    await tx.execute(forgetIsochronesSql(id));
+    await audit(tx, actor, 'update', id, { before, after });
+    return (await getCentre(tx, id))!;
+  });
+}
+
+export async function deleteCentre(db: DbHandle, id: number, actor: string): Promise<void> {
+  await db.db.transaction(async (tx) => {
+    const [row] = await executeRows<{ id: number; name: string }>(tx, sql`DELETE FROM service_centres WHERE id = ${id} RETURNING id, name`);
+    if (!row) throw new CentreNotFound(`党群服务中心 ${id} 不存在`);
+    await tx.execute(forgetIsochronesSql(id));
+    await audit(tx, actor, 'delete', id, { name: row.name });
+  });
+}
+
+async function audit(tx: Database, actor: string, action: string, id: number, detail: unknown) {
+  await tx.execute(sql`INSERT INTO audit_log (actor, action, entity, entity_id, detail) VALUES (${actor}, ${action}, 'service_centre', ${String(id)}, ${JSON.stringify(detail)}::jsonb)`);
+}

@@ -1,0 +1,56 @@
+/** Request parsing shared by the centre and coverage routes (Chinese messages, problem details). */
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { invalidInput, problem } from '../http/problem';
+import { DEFAULT_SPEED_M_PER_MIN } from './walking';
+
+/**
+ * Parses a JSON body with a schema. Malformed JSON is a 400 like any invalid
+ * field (the framework's own parser would turn it into an exception).
+ */
+export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<{ data: z.infer<S> } | { response: Response }> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return { response: problem(c, 400, '请求参数无效', '请求体不是有效的 JSON', { errors: [{ field: '(body)', reason: '请求体不是有效的 JSON' }] }) };
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) return { response: invalidInput(result, c)! };
+  return { data: result.data };
+}
+
+/** "1,2,3" → distinct integers within [min, max], at most `maxCount` of them. */
+export const integerList = (field: string, min: number, max: number, maxCount: number) =>
+  z.string().transform((value, ctx) => {
+    const parts = value.split(',').map((p) => p.trim());
+    if (parts.some((p) => !/^\d{1,9}$/.test(p))) {
+      ctx.addIssue({ code: 'custom', message: `${field} 应为逗号分隔的整数` });
+      return z.NEVER;
+    }
+    const numbers = [...new Set(parts.map(Number))];
+    if (numbers.some((n) => n < min || n > max)) {
+      ctx.addIssue({ code: 'custom', message: `${field} 的每一项应在 ${min} 到 ${max} 之间` });
+      return z.NEVER;
+    }
+    if (numbers.length > maxCount) {
+      ctx.addIssue({ code: 'custom', message: `${field} 最多 ${maxCount} 项` });
+      return z.NEVER;
+    }
+    return numbers.sort((a, b) => a - b);
+  });
+
+/** A decimal number given as a string, within [min, max]. */
+export const decimalString = (field: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,6}(\.\d{1,9})?$/, `${field} 应为数字`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${field} 应在 ${min} 到 ${max} 之间`);
+
+/** Walking speed in metres per minute; default 1000 m per 15 minutes (GB 50180). */
+export const speedParam = decimalString('speed', 20, 200)
+  .optional()
+  .transform((v) => v ?? DEFAULT_SPEED_M_PER_MIN);
+
+export const regionCodeParam = z.string().regex(/^\d{6}(\d{3}){0,2}$/, '区划代码应为 6、9 或 12 位数字');
