@@ -1,5 +1,6 @@
 /** Top bar: title, which dataset is loaded (and whether it is sample data), street legend. */
 import type { Config } from '../../api/queries';
+import { pages } from '../../pages';
 import type { StreetColour } from '../map/streetColours';
 import { StreetLegend } from './StreetLegend';
 
@@ -16,6 +17,16 @@ export function Header({ dataset, streets }: HeaderProps) {
         <h1>党建版图</h1>
         <span className="brand-sub">党建引领网格化治理</span>
       </div>
+      <nav className="page-nav" aria-label="页面">
+        <a href="/" aria-current="page">
+          党建地图
+        </a>
+        {pages.map((p) => (
+          <a key={p.path} href={p.path}>
+            {p.title}
+          </a>
+        ))}
+      </nav>
       <div className="dataset" data-testid="dataset">
         {dataset ? <span className="dataset-label">{dataset.label}</span> : <span className="muted">数据集加载中…</span>}
         {dataset?.sample && (
