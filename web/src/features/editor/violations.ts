@@ -1,0 +1,74 @@
+/**
+ * A rejected save's violations as map features (drawn in red) and label points for
+ * their Chinese messages. GeometryCollections are flattened: MapLibre layers filter by type.
+ */
+import { boundsOf, polygonsOf, type Position } from './geometryOps';
+
+export type ViolationRule = 'invalid' | 'sliver' | 'outside_community' | 'overlap' | 'gap' | 'area' | 'not_adjacent' | 'split';
+
+export interface Violation {
+  rule: ViolationRule | string;
+  message: string;
+  gridCode?: string;
+  otherGridCode?: string;
+  areaM2?: number;
+  geometry?: GeoJSON.Geometry;
+}
+
+export const RULE_NAMES: Record<ViolationRule, string> = {
+  invalid: '几何无效',
+  sliver: '细碎多边形',
+  outside_community: '超出社区边界',
+  overlap: '网格重叠',
+  gap: '社区留白',
+  area: '面积超限',
+  not_adjacent: '网格不相邻',
+  split: '分割无效',
+};
+
+export const ruleName = (rule: string) => RULE_NAMES[rule as ViolationRule] ?? rule;
+
+export interface ViolationProperties {
+  index: number;
+  rule: string;
+  message: string;
+}
+
+function flatten(g: GeoJSON.Geometry): GeoJSON.Geometry[] {
+  return g.type === 'GeometryCollection' ? g.geometries.flatMap(flatten) : [g];
+}
+
+export function violationFeatures(violations: readonly Violation[]): GeoJSON.FeatureCollection<GeoJSON.Geometry, ViolationProperties> {
+  return {
+    type: 'FeatureCollection',
+    features: violations.flatMap((v, index) =>
+      v.geometry ? flatten(v.geometry).map((geometry) => ({ type: 'Feature' as const, geometry, properties: { index, rule: v.rule, message: v.message } })) : [],
+    ),
+  };
+}
+
+/** Where to put a violation's message: a point's own position, else the centre of its largest part's bounds. */
+export function labelPosition(geometry: GeoJSON.Geometry | undefined): Position | null {
+  if (!geometry) return null;
+  if (geometry.type === 'Point') return [geometry.coordinates[0]!, geometry.coordinates[1]!];
+  const parts = flatten(geometry);
+  let best: { area: number; bounds: [number, number, number, number] } | null = null;
+  for (const part of parts) {
+    const bounds = boundsOf([part]);
+    if (!bounds) continue;
+    if (part.type === 'Point') return [part.coordinates[0]!, part.coordinates[1]!];
+    const pieces = part.type === 'Polygon' || part.type === 'MultiPolygon' ? polygonsOf(part).map((rings) => boundsOf([{ type: 'Polygon', coordinates: rings }])!) : [bounds];
+    for (const b of pieces) {
+      const area = (b[2] - b[0]) * (b[3] - b[1]);
+      if (!best || area > best.area) best = { area, bounds: b };
+    }
+  }
+  return best ? [(best.bounds[0] + best.bounds[2]) / 2, (best.bounds[1] + best.bounds[3]) / 2] : null;
+}
+
+export function violationLabels(violations: readonly Violation[]): { position: Position; text: string }[] {
+  return violations.flatMap((v) => {
+    const position = labelPosition(v.geometry);
+    return position ? [{ position, text: v.message }] : [];
+  });
+}
