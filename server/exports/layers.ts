@@ -51,7 +51,7 @@ export interface ExportLayer {
    * Rows with `fid` (integer keyset key), `geometry` (GeoJSON text, EPSG:4326)
    * and one column per field name. Without a page: every row (used for counts).
    */
-  select(filter: ExportFilter, page: Page | null): SQL;
+  select(filter: ExportFilter, page: Page | null, geometry?: GeometryOutput): SQL;
 }
 
 /** Region prefix as a LIKE pattern; codes are digits only (validated), so no escaping is needed. */
@@ -67,7 +67,15 @@ const keyset = (key: SQL, page: Page | null) =>
 const timeWindow = (column: SQL, filter: ExportFilter) =>
   sql`${filter.from ? sql`AND ${column} >= ${filter.from.toISOString()}::timestamptz` : sql``} ${filter.to ? sql`AND ${column} < ${filter.to.toISOString()}::timestamptz` : sql``}`;
 
-const GEOJSON_DIGITS = 9;
+/**
+ * How the geometry column is selected: GeoJSON text in WGS 84 by default; the
+ * exporter may project in SQL instead (PostGIS's C PROJ is several times faster
+ * than proj4js), and a count passes NULL so no geometry is serialised at all.
+ */
+export type GeometryOutput = (column: SQL) => SQL;
+export const asGeoJson: GeometryOutput = (column) => sql`ST_AsGeoJSON(${column}, 9)`;
+export const projectedGeoJson = (srid: number, digits: number): GeometryOutput => (column) => sql`ST_AsGeoJSON(ST_Transform(${column}, ${sql.raw(String(Math.trunc(srid)))}), ${sql.raw(String(Math.trunc(digits)))})`;
+export const noGeometry: GeometryOutput = () => sql`NULL`;
 
 export const gridsLayer: ExportLayer = {
   name: 'grids',
@@ -92,8 +100,8 @@ export const gridsLayer: ExportLayer = {
     { name: 'version', dbf: 'version', title: '版本', type: 'integer' },
     { name: 'updated_at', dbf: 'updated', title: '更新时间', type: 'datetime' },
   ],
-  select: (filter, page) => sql`
-    SELECT g.id AS fid, ST_AsGeoJSON(g.geom, ${GEOJSON_DIGITS}) AS geometry,
+  select: (filter, page, geometry = asGeoJson) => sql`
+    SELECT g.id AS fid, ${geometry(sql`g.geom`)} AS geometry,
            g.code, g.name, g.community_code, g.street_code, g.district_code, g.area_m2,
            g.households, g.population, g.party_org_name, g.party_org_type, g.party_secretary,
            g.party_members, g.dual_report_members, g.star_rating::int AS star_rating, g.version,
@@ -120,8 +128,8 @@ export const centresLayer: ExportLayer = {
     { name: 'opening_hours', dbf: 'hours', title: '开放时间', type: 'text', width: 90 },
     { name: 'address', dbf: 'address', title: '地址', type: 'text', width: 200 },
   ],
-  select: (filter, page) => sql`
-    SELECT c.id AS fid, ST_AsGeoJSON(c.geom, ${GEOJSON_DIGITS}) AS geometry,
+  select: (filter, page, geometry = asGeoJson) => sql`
+    SELECT c.id AS fid, ${geometry(sql`c.geom`)} AS geometry,
            c.id, c.name, c.level::text AS level, ${LEVEL_TITLES} AS level_name, c.region_code,
            c.area_m2, c.households_served, c.opening_hours, c.address
     FROM service_centres c
@@ -145,10 +153,10 @@ export const isochronesLayer: ExportLayer = {
     { name: 'computed_at', dbf: 'computed', title: '计算时间', type: 'datetime' },
   ],
   // The cache has a composite key; a row number over it is a stable keyset while the table is unchanged.
-  select: (filter, page) => sql`
+  select: (filter, page, geometry = asGeoJson) => sql`
     SELECT * FROM (
       SELECT (row_number() OVER (ORDER BY i.centre_id, i.minutes, i.speed_m_per_min))::int AS fid,
-             ST_AsGeoJSON(i.geom, ${GEOJSON_DIGITS}) AS geometry,
+             ${geometry(sql`i.geom`)} AS geometry,
              i.centre_id, c.name AS centre_name, c.region_code, i.minutes, i.speed_m_per_min, i.method,
              i.network_version, ${iso(sql`i.computed_at`)} AS computed_at
       FROM isochrones i JOIN service_centres c ON c.id = i.centre_id
@@ -174,8 +182,8 @@ export const beltsLayer: ExportLayer = {
   geometryType: 'MultiPolygon',
   timeFilter: false,
   fields: [...memberFields, { name: 'route_km', dbf: 'route_km', title: '线路长度（公里）', type: 'real' }],
-  select: (filter, page) => sql`
-    SELECT b.id AS fid, ST_AsGeoJSON(b.corridor, ${GEOJSON_DIGITS}) AS geometry,
+  select: (filter, page, geometry = asGeoJson) => sql`
+    SELECT b.id AS fid, ${geometry(sql`b.corridor`)} AS geometry,
            b.id, b.name, b.description, jsonb_array_length(b.member_community_codes) AS member_count,
            (SELECT string_agg(m, ',') FROM jsonb_array_elements_text(b.member_community_codes) m) AS member_codes,
            ST_Length(b.route::geography) / 1000 AS route_km
@@ -189,8 +197,8 @@ export const circlesLayer: ExportLayer = {
   geometryType: 'MultiPolygon',
   timeFilter: false,
   fields: memberFields,
-  select: (filter, page) => sql`
-    SELECT d.id AS fid, ST_AsGeoJSON(d.geom, ${GEOJSON_DIGITS}) AS geometry,
+  select: (filter, page, geometry = asGeoJson) => sql`
+    SELECT d.id AS fid, ${geometry(sql`d.geom`)} AS geometry,
            d.id, d.name, d.description, jsonb_array_length(d.member_community_codes) AS member_count,
            (SELECT string_agg(m, ',') FROM jsonb_array_elements_text(d.member_community_codes) m) AS member_codes
     FROM demo_circles d
@@ -220,8 +228,8 @@ export const incidentsLayer: ExportLayer = {
     { name: 'extended', dbf: 'extended', title: '是否延期', type: 'boolean' },
     { name: 'satisfaction', dbf: 'satisfy', title: '满意度', type: 'integer' },
   ],
-  select: (filter, page) => sql`
-    SELECT i.id::int AS fid, ST_AsGeoJSON(i.geom, ${GEOJSON_DIGITS}) AS geometry,
+  select: (filter, page, geometry = asGeoJson) => sql`
+    SELECT i.id::int AS fid, ${geometry(sql`i.geom`)} AS geometry,
            i.id::int AS id, i.category_code, k.major AS category_major, k.minor AS category_minor,
            i.source, i.stage::text AS stage, i.escalation::text AS escalation,
            i.grid_code, i.community_code, i.street_code,
@@ -254,8 +262,8 @@ export const communityKpiLayer: ExportLayer = {
     { name: 'satisfaction_avg', dbf: 'satisfy', title: '平均满意度', type: 'real' },
   ],
   // Region codes are 12 digits, so the numeric code is an exact integer keyset key.
-  select: (filter, page) => sql`
-    SELECT r.code::bigint::float8 AS fid, ST_AsGeoJSON(r.geom, ${GEOJSON_DIGITS}) AS geometry,
+  select: (filter, page, geometry = asGeoJson) => sql`
+    SELECT r.code::bigint::float8 AS fid, ${geometry(sql`r.geom`)} AS geometry,
            r.code, r.name, r.parent_code AS street_code,
            (SELECT count(*)::int FROM grids g WHERE g.community_code = r.code) AS grids,
            r.households, r.population, r.party_members, r.dual_report_members,

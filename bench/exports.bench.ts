@@ -1,0 +1,116 @@
+/**
+ * Exporting all grids to GeoPackage and Shapefile: our streaming exporter vs
+ * GDAL's ogr2ogr reading the same PostGIS database (the tool analysts would
+ * otherwise use). Prints the time ratio (target ≤ 1.5×) and peak memory.
+ *
+ * Set EXPORTS_BENCH_LARGE=300000 to also export a 300,000-grid sample and show
+ * that memory stays flat for the streaming formats (GeoPackage is in-memory by
+ * design, see server/exports/formats/gpkg.ts).
+ */
+import { execFile } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import type { DbHandle } from '../db/client';
+import { resolveCrs } from '../server/exports/crs/projections';
+import { prepareExport } from '../server/exports/exportLayer';
+import { findFormat } from '../server/exports/formats';
+import { gridsLayer } from '../server/exports/layers';
+import { DEFAULT_SERVER_URL, withDatabase } from './lib/benchDatabase';
+import { fmt } from './lib/stats';
+import type { BenchSuite } from './lib/suite';
+
+const run = promisify(execFile);
+
+const GRID_COLUMNS =
+  'id, code, name, community_code, street_code, district_code, area_m2, households, population, party_org_name, party_org_type, party_secretary, party_members, dual_report_members, star_rating, version, updated_at, geom';
+
+/** Peak RSS of this process while `task` runs, sampled every 10 ms. */
+async function withPeakRss<T>(task: () => Promise<T>): Promise<{ result: T; peakMiB: number; startMiB: number }> {
+  global.gc?.();
+  const startMiB = process.memoryUsage().rss / 2 ** 20;
+  let peak = startMiB;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20);
+  }, 10);
+  try {
+    const result = await task();
+    peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20);
+    return { result, peakMiB: peak, startMiB };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function ours(db: DbHandle, formatId: string, crsId: string, out: string): Promise<{ seconds: number; peakMiB: number; startMiB: number; features: number }> {
+  const t0 = performance.now();
+  const { result: features, peakMiB, startMiB } = await withPeakRss(async () => {
+    const prepared = await prepareExport(db, { layer: gridsLayer, format: findFormat(formatId)!, crs: resolveCrs(crsId)!, filter: {} });
+    await pipeline(Readable.from(prepared.chunks), createWriteStream(out));
+    return prepared.featureCount;
+  });
+  return { seconds: (performance.now() - t0) / 1000, peakMiB, startMiB, features };
+}
+
+/** ogr2ogr under /usr/bin/time (when present) for its peak RSS. */
+async function gdal(pgConnection: string, driver: string, crsId: string, out: string): Promise<{ seconds: number; peakMiB: number | null }> {
+  const args = ['-f', driver, out, pgConnection, '-sql', `SELECT ${GRID_COLUMNS} FROM grids ORDER BY id`, '-nln', 'grids'];
+  if (crsId !== '4326') args.push('-t_srs', `EPSG:${crsId}`);
+  if (driver === 'ESRI Shapefile') args.push('-lco', 'ENCODING=UTF-8');
+  const timed = existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const { stderr } = timed ? await run('/usr/bin/time', ['-f', 'maxrss_kib=%M', 'ogr2ogr', ...args]) : await run('ogr2ogr', args);
+  const seconds = (performance.now() - t0) / 1000;
+  const kib = /maxrss_kib=(\d+)/.exec(stderr);
+  return { seconds, peakMiB: kib ? Number(kib[1]) / 1024 : null };
+}
+
+function pgConnectionFor(grids: number): string {
+  const url = new URL(withDatabase(process.env.DATABASE_URL ?? DEFAULT_SERVER_URL, `dangjian_bench_${grids}`));
+  return `PG:dbname=${url.pathname.slice(1)} host=${url.hostname} port=${url.port || 5432} user=${decodeURIComponent(url.username || 'postgres')}`;
+}
+
+const size = (path: string) => `${fmt(statSync(path).size / 2 ** 20)} MiB`;
+
+export const suite: BenchSuite = {
+  name: 'exports',
+  title: 'grid export to GeoPackage / Shapefile vs ogr2ogr (PostGIS)',
+  run: async ({ db, grids, openScale }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dangjian-export-bench-'));
+    try {
+      const pg = pgConnectionFor(grids);
+      for (const crsId of ['4326', '4546']) {
+        for (const [formatId, driver, ext] of [
+          ['gpkg', 'GPKG', 'gpkg'],
+          ['shp', 'ESRI Shapefile', 'shp.zip'],
+        ] as const) {
+          // Warm-up (caches, sql.js WASM) so neither side pays for a cold start.
+          if (crsId === '4326') await ours(db, formatId, crsId, join(dir, `warm.${ext}`));
+          const a = await ours(db, formatId, crsId, join(dir, `ours-${crsId}.${ext}`));
+          const b = await gdal(pg, driver, crsId, join(dir, `gdal-${crsId}.${ext}`));
+          console.log(
+            `  ${formatId.padEnd(4)} EPSG:${crsId}  ${a.features} grids: ours ${fmt(a.seconds, 2)} s (${size(join(dir, `ours-${crsId}.${ext}`))}, peak RSS ${fmt(a.peakMiB)} MiB, +${fmt(a.peakMiB - a.startMiB)})` +
+              `  ogr2ogr ${fmt(b.seconds, 2)} s (${size(join(dir, `gdal-${crsId}.${ext}`))}, peak RSS ${b.peakMiB === null ? 'n/a' : `${fmt(b.peakMiB)} MiB`})` +
+              `  ratio ours/ogr2ogr ${fmt(a.seconds / b.seconds, 2)}× (target ≤ 1.5×)`,
+          );
+        }
+      }
+      console.log(`  process maxRSS so far: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
+
+      const large = Number(process.env.EXPORTS_BENCH_LARGE ?? 0);
+      if (large > 0) {
+        const big = await openScale(large);
+        for (const formatId of ['geojson', 'fgb', 'shp', 'csv', 'gpkg']) {
+          const r = await ours(big, formatId, '4546', join(dir, `large.${formatId}`));
+          console.log(`  ${large} grids → ${formatId.padEnd(7)} ${fmt(r.seconds, 1)} s, ${size(join(dir, `large.${formatId}`))}, peak RSS ${fmt(r.peakMiB)} MiB (+${fmt(r.peakMiB - r.startMiB)} during export)`);
+          rmSync(join(dir, `large.${formatId}`), { force: true });
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
