@@ -273,6 +273,8 @@ export const incidents = pgTable(
     index('incidents_street_idx').on(t.streetCode),
     index('incidents_deadline_idx').on(t.deadlineAt),
     index('incidents_closed_idx').on(t.closedAt),
+    /** Covers the map aggregations (time window + filters + Mercator position) for index-only scans. */
+    index('incidents_map_idx').on(t.reportedAt, t.mercX, t.mercY, t.source, t.categoryCode, t.stage, t.id),
     check('incidents_source_known', sql`${t.source} in ('grid', 'hongsheng', 'hotline')`),
     check('incidents_satisfaction_range', sql`${t.satisfaction} between 1 and 5`),
   ],

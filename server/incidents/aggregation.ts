@@ -21,21 +21,30 @@ const LOCAL = sql`interval '8 hours'`;
 /**
  * (hi, hj) = the PostGIS hexagon (ST_Hexagon(size, hi, hj)) holding each filtered incident.
  * Flat-topped axial coordinates q = ⅔x/s, r = (−⅓x + √3⁄3·y)/s, cube-rounded, then
- * converted to PostGIS's odd-column-up offset rows: hj = r + floor(q/2).
+ * converted to PostGIS's odd-column-up offset rows: hj = r + floor(q/2) (q >> 1 on integers).
  */
 export function hexCellsSql(size: number, where: SQL): SQL {
-  const s = sql`${size}::float8`;
+  // Constants folded in JS; each level is fenced with OFFSET 0 so PostgreSQL computes
+  // q, r and their roundings once per row instead of inlining them into every use.
+  const k1 = 2 / 3 / size;
+  const k2 = Math.sqrt(3) / 3 / size;
+  const k3 = 1 / 3 / size;
   return sql`
-    SELECT i.id, i.reported_at, c.cq AS hi, (c.cr + floor(c.cq / 2.0))::int AS hj
-    FROM incidents i
-    CROSS JOIN LATERAL (SELECT i.merc_x * (2.0 / 3) / ${s} AS q, (i.merc_y * sqrt(3.0) / 3 - i.merc_x / 3) / ${s} AS r) a
-    CROSS JOIN LATERAL (SELECT round(a.q) AS rx, round(-a.q - a.r) AS ry, round(a.r) AS rz) b
-    CROSS JOIN LATERAL (SELECT abs(b.rx - a.q) AS dx, abs(b.ry + a.q + a.r) AS dy, abs(b.rz - a.r) AS dz) d
-    CROSS JOIN LATERAL (
-      SELECT (CASE WHEN d.dx > d.dy AND d.dx > d.dz THEN -b.ry - b.rz ELSE b.rx END)::int AS cq,
-             (CASE WHEN d.dx > d.dy AND d.dx > d.dz THEN b.rz WHEN d.dy > d.dz THEN b.rz ELSE -b.rx - b.ry END)::int AS cr
-    ) c
-    WHERE ${where}`;
+    SELECT h.id, h.reported_at, h.cq AS hi, h.cr + (h.cq >> 1) AS hj FROM (
+      SELECT a.id, a.reported_at,
+             CASE WHEN a.dx > a.dy AND a.dx > a.dz THEN (-a.ry - a.rz)::int ELSE a.rx::int END AS cq,
+             CASE WHEN a.dx > a.dy AND a.dx > a.dz THEN a.rz::int WHEN a.dy > a.dz THEN a.rz::int ELSE (-a.rx - a.ry)::int END AS cr
+      FROM (
+        SELECT b.id, b.reported_at, b.rx, b.ry, b.rz, abs(b.rx - b.q) AS dx, abs(b.ry + b.q + b.r) AS dy, abs(b.rz - b.r) AS dz
+        FROM (
+          SELECT p.id, p.reported_at, p.q, p.r, round(p.q) AS rx, round(-p.q - p.r) AS ry, round(p.r) AS rz
+          FROM (
+            SELECT i.id, i.reported_at, i.merc_x * ${k1}::float8 AS q, i.merc_y * ${k2}::float8 - i.merc_x * ${k3}::float8 AS r
+            FROM incidents i WHERE ${where} OFFSET 0
+          ) p OFFSET 0
+        ) b OFFSET 0
+      ) a OFFSET 0
+    ) h`;
 }
 
 export interface HexCell {

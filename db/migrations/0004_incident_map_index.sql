@@ -1,0 +1,1 @@
+CREATE INDEX "incidents_map_idx" ON "incidents" USING btree ("reported_at","merc_x","merc_y","source","category_code","stage","id");
