@@ -1,5 +1,132 @@
-/** Router for 示范带/示范圈 CRUD (issue 6); mounted at /api/demonstrations in server/app.ts. */
-import { Hono } from 'hono';
+/**
+ * /api/demonstrations — 示范带 (belts) and 示范圈 (circles).
+ *  GET    /                      both lists with geometry and member communities
+ *  POST   /belts | /circles      create (201)
+ *  PUT    /belts/:id | /circles/:id   update the given fields
+ *  DELETE /belts/:id | /circles/:id
+ * The editor is named by the `x-actor` header (URI-encoded) until sign-in lands (issue 8).
+ */
+import { zValidator } from '@hono/zod-validator';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
+import { polygonGeometry } from '../grids/geometryInput';
+import { integerString } from '../http/params';
+import { invalidInput, notFound, problem } from '../http/problem';
+import { createDemonstration, deleteDemonstration, DemoRejected, getDemonstration, listDemonstrations, updateDemonstration, type DemoInput, type DemoKind } from '../screen/demonstrations';
 
-export const demonstrationsRoute = new Hono<AppEnv>();
+const position = z
+  .array(z.number({ message: '坐标应为数字' }))
+  .min(2, '坐标应为 [经度, 纬度]')
+  .max(3, '坐标应为 [经度, 纬度]')
+  .refine((p) => p.every(Number.isFinite) && Math.abs(p[0]!) <= 180 && Math.abs(p[1]!) <= 90, '坐标超出经纬度范围');
+const line = z.array(position).min(2, '路线至少需要 2 个坐标').max(10_000, '路线顶点过多');
+const routeGeometry = z.discriminatedUnion(
+  'type',
+  [z.object({ type: z.literal('LineString'), coordinates: line }), z.object({ type: z.literal('MultiLineString'), coordinates: z.array(line).min(1, '路线不能为空').max(100, '路线段过多') })],
+  { message: '路线应为 LineString 或 MultiLineString' },
+);
+const name = z.string().trim().min(1, '名称不能为空').max(100, '名称最长 100 个字');
+const description = z.string().trim().max(2000, '简介最长 2000 个字').nullable();
+const members = z
+  .array(z.string().regex(/^\d{12}$/, '社区代码应为 12 位数字'))
+  .max(500, '成员社区最多 500 个');
+
+const beltFields = {
+  description: description.optional(),
+  route: routeGeometry.optional(),
+  corridor: polygonGeometry.optional(),
+  corridorM: z.number().min(10, '走廊宽度至少 10 米').max(5000, '走廊宽度最多 5000 米').optional(),
+  memberCommunityCodes: members.optional(),
+};
+const circleFields = {
+  description: description.optional(),
+  area: polygonGeometry.optional(),
+  centre: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)], { message: 'centre 应为 [经度, 纬度]' }).optional(),
+  radiusM: z.number().min(50, '半径至少 50 米').max(20_000, '半径最多 20000 米').optional(),
+  memberCommunityCodes: members.optional(),
+};
+
+const beltCreate = z.object({ name, ...beltFields }).strict().refine((b) => b.route, { message: '请提供示范带的路线 route', path: ['route'] });
+const beltUpdate = z.object({ name: name.optional(), ...beltFields }).strict().refine((b) => Object.keys(b).length > 0, '请至少提供一个要修改的字段');
+const circleCreate = z
+  .object({ name, ...circleFields })
+  .strict()
+  .refine((b) => b.area || b.centre, { message: '请提供示范圈的范围 area，或圆心 centre（与半径 radiusM）', path: ['area'] })
+  .refine((b) => !(b.area && b.centre), { message: 'area 与 centre 只能二选一', path: ['centre'] });
+const circleUpdate = z
+  .object({ name: name.optional(), ...circleFields })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, '请至少提供一个要修改的字段')
+  .refine((b) => !(b.area && b.centre), { message: 'area 与 centre 只能二选一', path: ['centre'] })
+  .refine((b) => !(b.radiusM !== undefined && !b.centre), { message: '修改半径时请同时提供圆心 centre', path: ['centre'] });
+
+const idParam = z.object({ id: integerString('id', 1, 2_000_000_000) });
+
+type BeltBody = z.infer<typeof beltUpdate>;
+type CircleBody = z.infer<typeof circleUpdate>;
+
+const beltInput = (b: BeltBody): DemoInput => ({ name: b.name, description: b.description, route: b.route as DemoInput['route'], area: b.corridor as DemoInput['area'], corridorM: b.corridorM, memberCommunityCodes: b.memberCommunityCodes });
+const circleInput = (b: CircleBody): DemoInput => ({ name: b.name, description: b.description, area: b.area as DemoInput['area'], centre: b.centre, radiusM: b.radiusM, memberCommunityCodes: b.memberCommunityCodes });
+
+function actorOf(c: Context<AppEnv>): string {
+  let actor = c.req.header('x-actor') ?? '';
+  try {
+    actor = decodeURIComponent(actor);
+  } catch {
+    actor = '';
+  }
+  return actor.trim().slice(0, 50) || '管理员';
+}
+
+const LABEL: Record<DemoKind, string> = { belt: '示范带', circle: '示范圈' };
+
+async function answer(c: Context<AppEnv>, work: () => Promise<unknown>, status: 200 | 201 = 200) {
+  try {
+    return c.json((await work()) as Record<string, unknown>, status);
+  } catch (e) {
+    if (e instanceof DemoRejected) return problem(c, 422, '示范带/示范圈信息无效', e.message, { errors: e.errors });
+    throw e;
+  }
+}
+
+export const demonstrationsRoute = new Hono<AppEnv>()
+  .get('/', async (c) => c.json(await listDemonstrations(c.var.db)))
+  .post('/belts', zValidator('json', beltCreate, invalidInput), (c) =>
+    answer(c, () => createDemonstration(c.var.db, 'belt', { ...beltInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
+  )
+  .post('/circles', zValidator('json', circleCreate, invalidInput), (c) =>
+    answer(c, () => createDemonstration(c.var.db, 'circle', { ...circleInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
+  )
+  .get('/:kind{belts|circles}/:id', zValidator('param', idParam.extend({ kind: z.enum(['belts', 'circles']) }), invalidInput), async (c) => {
+    const { kind, id } = c.req.valid('param');
+    const k: DemoKind = kind === 'belts' ? 'belt' : 'circle';
+    const demo = await getDemonstration(c.var.db.db, k, id);
+    return demo ? c.json(demo) : notFound(c, `${LABEL[k]} ${id} 不存在`);
+  })
+  .put('/belts/:id', zValidator('param', idParam, invalidInput), zValidator('json', beltUpdate, invalidInput), async (c) => {
+    const { id } = c.req.valid('param');
+    const updated = await updateOrReject(c, () => updateDemonstration(c.var.db, 'belt', id, beltInput(c.req.valid('json')), actorOf(c)));
+    return updated ?? notFound(c, `示范带 ${id} 不存在`);
+  })
+  .put('/circles/:id', zValidator('param', idParam, invalidInput), zValidator('json', circleUpdate, invalidInput), async (c) => {
+    const { id } = c.req.valid('param');
+    const updated = await updateOrReject(c, () => updateDemonstration(c.var.db, 'circle', id, circleInput(c.req.valid('json')), actorOf(c)));
+    return updated ?? notFound(c, `示范圈 ${id} 不存在`);
+  })
+  .delete('/:kind{belts|circles}/:id', zValidator('param', idParam.extend({ kind: z.enum(['belts', 'circles']) }), invalidInput), async (c) => {
+    const { kind, id } = c.req.valid('param');
+    const k: DemoKind = kind === 'belts' ? 'belt' : 'circle';
+    return (await deleteDemonstration(c.var.db, k, id, actorOf(c))) ? c.json({ deleted: true, id }) : notFound(c, `${LABEL[k]} ${id} 不存在`);
+  });
+
+/** 200 with the updated record, a 422 problem, or null for "not found". */
+async function updateOrReject(c: Context<AppEnv>, work: () => Promise<unknown>) {
+  try {
+    const result = await work();
+    return result === null ? null : c.json(result as Record<string, unknown>, 200);
+  } catch (e) {
+    if (e instanceof DemoRejected) return problem(c, 422, '示范带/示范圈信息无效', e.message, { errors: e.errors });
+    throw e;
+  }
+}

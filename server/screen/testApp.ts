@@ -1,0 +1,16 @@
+/** A Hono app with only the screen routers, for tests until (and regardless of whether) server/app.ts mounts them. */
+import { Hono } from 'hono';
+import type { DbHandle } from '../../db/client';
+import type { AppEnv } from '../appEnv';
+import { demonstrationsRoute } from '../routes/demonstrations';
+import { screenRoute } from '../routes/screen';
+
+export function screenTestApp(db: () => DbHandle) {
+  return new Hono<AppEnv>()
+    .use(async (c, next) => {
+      c.set('db', db());
+      await next();
+    })
+    .route('/api/screen', screenRoute)
+    .route('/api/demonstrations', demonstrationsRoute);
+}
