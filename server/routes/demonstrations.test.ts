@@ -4,7 +4,7 @@ import { describeEachEngine } from '../testing/databases';
 import { screenTestApp } from '../screen/testApp';
 import type { DemoBelt, DemoCircle } from '../screen/demonstrations';
 
-type Body = DemoBelt & DemoCircle & { title?: string; detail?: string; errors?: { field: string; reason: string }[]; belts?: DemoBelt[]; circles?: DemoCircle[] };
+type Body = Omit<DemoBelt, 'kind'> & Omit<DemoCircle, 'kind'> & { title?: string; detail?: string; errors?: { field: string; reason: string }[]; belts?: DemoBelt[]; circles?: DemoCircle[] };
 
 describeEachEngine('demonstration belts and circles', (db) => {
   const app = screenTestApp(db);
