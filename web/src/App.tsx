@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useMemo, useState } from 'react';
 import { errorMessage, gridQuery, useConfig, useGridDetail, useRegionTree, type RegionTreeNode } from './api/queries';
+import { ExportDialog } from './features/export/ExportDialog';
 import { GridPanel } from './features/grid-panel/GridPanel';
 import { Header } from './features/header/Header';
 import { MapView } from './features/map/MapView';
@@ -20,6 +21,7 @@ export function App() {
   const queryClient = useQueryClient();
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [selectedCode, setSelectedCode] = useState<string | null>(null);
+  const [exportOpen, setExportOpen] = useState(false);
   const selected = useGridDetail(selectedCode);
 
   const roots = tree.data ?? NO_REGIONS;
@@ -65,7 +67,7 @@ export function App() {
   const loadError = config.error ?? tree.error;
   return (
     <div className="app">
-      <Header dataset={config.data?.dataset} streets={streets} />
+      <Header dataset={config.data?.dataset} streets={streets} onExport={() => setExportOpen(true)} />
       <main className="workspace">
         <aside className="sidebar">
           {tree.data ? (
@@ -107,6 +109,7 @@ export function App() {
           {selectedCode && <GridPanel key={selectedCode} code={selectedCode} onClose={closePanel} />}
         </section>
       </main>
+      {exportOpen && <ExportDialog open={exportOpen} onClose={() => setExportOpen(false)} defaultRegion={selectedCode ? selectedCode.slice(0, 12) : undefined} />}
     </div>
   );
 }

@@ -127,6 +127,8 @@ export async function checkCandidates(rows: RunRows, candidates: Candidate[]): P
       FROM regions r JOIN final f ON f.community = r.code
       WHERE r.geom IS NOT NULL
       GROUP BY r.code, r.geom
+      -- Difference only where something is uncovered: the WASM engine returns no rows for empty differences.
+      HAVING NOT ST_Covers(ST_Union(f.geom), r.geom)
     )
     SELECT community, ST_Area(gap::geography) AS area, ST_X(ST_PointOnSurface(gap)) AS lon, ST_Y(ST_PointOnSurface(gap)) AS lat
     FROM uncovered WHERE ST_Area(gap::geography) > ${AREA_TOLERANCE_M2}

@@ -7,9 +7,11 @@ import { StreetLegend } from './StreetLegend';
 export interface HeaderProps {
   dataset: Config['dataset'] | undefined;
   streets: StreetColour[];
+  /** Opens the export dialog (analysts). */
+  onExport?: () => void;
 }
 
-export function Header({ dataset, streets }: HeaderProps) {
+export function Header({ dataset, streets, onExport }: HeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -36,6 +38,11 @@ export function Header({ dataset, streets }: HeaderProps) {
         )}
       </div>
       <StreetLegend streets={streets} />
+      {onExport && (
+        <button type="button" className="text-button header-action" onClick={onExport}>
+          导出数据
+        </button>
+      )}
     </header>
   );
 }
