@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
+import { launchBrowser, screenshotPath, startServer } from './browser';
+
+describe('export dialog in Chromium', () => {
+  let db: TestDatabase;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  const downloads = mkdtempSync(join(tmpdir(), 'dangjian-downloads-'));
+
+  beforeAll(async () => {
+    db = await openEmbeddedCopy();
+    server = await startServer(db.handle);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 }, acceptDownloads: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.dispose();
+    rmSync(downloads, { recursive: true, force: true });
+  });
+
+  it('exports the grids of one street as a GeoPackage in CGCS2000 that GDAL opens', async () => {
+    await page.goto(server.url);
+    await page.getByRole('button', { name: '导出数据' }).click();
+    const dialog = page.getByRole('dialog', { name: '数据导出' });
+    await dialog.waitFor();
+    await dialog.getByLabel('图层').selectOption('grids');
+    await dialog.getByLabel('格式').selectOption('gpkg');
+    await dialog.getByLabel('坐标系').selectOption('4490');
+    await dialog.getByLabel('区划编码前缀').fill('450902005');
+    const download = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: '导出', exact: true }).click();
+    const file = join(downloads, (await download).suggestedFilename());
+    await (await download).saveAs(file);
+    expect(file).toMatch(/\.gpkg$/);
+    await expect.poll(() => dialog.textContent()).toContain('已导出');
+    await page.screenshot({ path: screenshotPath('export-dialog.png') });
+
+    const info = execFileSync('ogrinfo', ['-ro', '-al', '-so', file], { encoding: 'utf8' });
+    expect(info).toContain('Feature Count: 200');
+    expect(info).toMatch(/EPSG.*4490|China Geodetic Coordinate System 2000/);
+  });
+});
