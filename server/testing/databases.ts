@@ -9,8 +9,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { openDatabase, type DbHandle, type EngineKind } from '../../db/client';
 
-export const TEMPLATE_DB = 'dangjian_test_template';
-
 /** The server's maintenance database, for CREATE/DROP DATABASE. */
 export function adminUrl(url: string): string {
   const u = new URL(url);
@@ -38,12 +36,13 @@ export async function openEmbeddedCopy(): Promise<TestDatabase> {
 
 export async function openPostgisCopy(): Promise<TestDatabase> {
   const templateUrl = inject('postgisTemplateUrl');
-  if (!templateUrl) throw new Error('DATABASE_URL is not set');
+  const templateName = inject('postgisTemplateName');
+  if (!templateUrl || !templateName) throw new Error('DATABASE_URL is not set');
   const pg = (await import('pg')).default;
   const name = `dangjian_test_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: adminUrl(templateUrl) });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateName}`);
   await admin.end();
   const u = new URL(templateUrl);
   u.pathname = `/${name}`;

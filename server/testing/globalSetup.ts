@@ -4,7 +4,7 @@
  *  - with DATABASE_URL, a PostGIS template database with the same content.
  * In CI both are required: a missing database fails the run instead of skipping.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,12 +12,13 @@ import type { TestProject } from 'vitest/node';
 import { migrationsFolder, openDatabase } from '../../db/client';
 import { loadDataset } from '../../data/load';
 import { generateSample } from '../../data/sample';
-import { adminUrl, TEMPLATE_DB } from './databases';
+import { adminUrl } from './databases';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     embeddedTemplateDir: string;
     postgisTemplateUrl: string | null;
+    postgisTemplateName: string | null;
   }
 }
 
@@ -39,12 +40,20 @@ export default async function setup(project: TestProject) {
   const sample = generateSample();
   const embeddedDir = join(tmpdir(), `dangjian-test-template-${contentHash()}`);
   if (!existsSync(join(embeddedDir, 'READY'))) {
-    rmSync(embeddedDir, { recursive: true, force: true });
-    mkdirSync(embeddedDir, { recursive: true });
-    const handle = await openDatabase({ embeddedDir: join(embeddedDir, 'pgdata') });
+    // Built aside and renamed into place, so concurrent runs never see a half-built template.
+    const building = `${embeddedDir}.building-${process.pid}`;
+    rmSync(building, { recursive: true, force: true });
+    mkdirSync(building, { recursive: true });
+    const handle = await openDatabase({ embeddedDir: join(building, 'pgdata') });
     await loadDataset(handle, sample);
     await handle.close();
-    await import('node:fs/promises').then((fs) => fs.writeFile(join(embeddedDir, 'READY'), new Date().toISOString()));
+    writeFileSync(join(building, 'READY'), new Date().toISOString());
+    try {
+      rmSync(embeddedDir, { recursive: true, force: true });
+      renameSync(building, embeddedDir);
+    } catch {
+      rmSync(building, { recursive: true, force: true });
+    }
   }
   project.provide('embeddedTemplateDir', join(embeddedDir, 'pgdata'));
 
@@ -52,8 +61,11 @@ export default async function setup(project: TestProject) {
   if (!url) {
     if (process.env.CI) throw new Error('CI=true but DATABASE_URL is not set: the PostGIS suites must run in CI');
     project.provide('postgisTemplateUrl', null);
+    project.provide('postgisTemplateName', null);
     return;
   }
+  // One template per test run, so concurrent runs on the same server do not drop each other's.
+  const TEMPLATE_DB = `dangjian_test_template_${process.pid}`;
   const pg = (await import('pg')).default;
   const admin = new pg.Client({ connectionString: adminUrl(url) });
   await admin.connect();
@@ -65,6 +77,13 @@ export default async function setup(project: TestProject) {
   await handle.close();
   await admin.end();
   project.provide('postgisTemplateUrl', templateUrl);
+  project.provide('postgisTemplateName', TEMPLATE_DB);
+  return async () => {
+    const cleanup = new pg.Client({ connectionString: adminUrl(url) });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+    await cleanup.end();
+  };
 }
 
 export function withDatabase(url: string, database: string): string {
