@@ -49,6 +49,7 @@ export default async function setup(project: TestProject) {
     await handle.close();
     writeFileSync(join(building, 'READY'), new Date().toISOString());
     try {
+      if (existsSync(join(embeddedDir, 'READY'))) throw new Error('another run finished first');
       rmSync(embeddedDir, { recursive: true, force: true });
       renameSync(building, embeddedDir);
     } catch {
