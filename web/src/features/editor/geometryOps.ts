@@ -22,7 +22,7 @@ export function polygonsOf(geometry: PolygonalGeometry): Position[][][] {
 }
 
 function withPolygons<G extends PolygonalGeometry>(geometry: G, polygons: Position[][][]): G {
-  return (geometry.type === 'Polygon' ? { type: 'Polygon', coordinates: polygons[0] ?? [] } : { type: 'MultiPolygon', coordinates: polygons }) as G;
+  return (geometry.type === 'Polygon' ? { type: 'Polygon', coordinates: polygons[0] ?? [] } : { type: 'MultiPolygon', coordinates: polygons }) as unknown as G;
 }
 
 /** Ring without its closing duplicate. */

@@ -1,0 +1,103 @@
+/**
+ * The editor's state machine: the grid being edited as the server has it (`base`),
+ * the draft with undo/redo, the tool mode and selections. Pure, so it is unit tested.
+ */
+import { deleteVertex, sameGeometry, type PolygonalGeometry, type Position, type VertexRef } from './geometryOps';
+import { canUndo, pushHistory, redo, startHistory, undo, type History } from './undoStack';
+
+/** edit: move/insert/delete vertices · draw: a new grid · split: a line across the grid · merge: pick neighbours. */
+export type Mode = 'edit' | 'draw' | 'split' | 'merge';
+
+export const MODE_NAMES: Record<Mode, string> = { edit: '编辑顶点', draw: '绘制新网格', split: '分割网格', merge: '合并网格' };
+
+export interface Draft {
+  geometry: PolygonalGeometry | null;
+  sketch: Position[];
+}
+
+export interface BaseGrid {
+  code: string;
+  name: string;
+  version: number;
+  geometry: PolygonalGeometry;
+  communityCode: string;
+  communityName: string;
+  areaM2: number;
+}
+
+export interface EditorState {
+  base: BaseGrid | null;
+  history: History<Draft>;
+  mode: Mode;
+  selectedVertex: VertexRef | null;
+  mergeCodes: string[];
+  /** A short hint for the planner after an action that could not be done. */
+  notice: string | null;
+}
+
+export type EditorAction =
+  | { type: 'load'; grid: BaseGrid }
+  | { type: 'unload' }
+  | { type: 'setGeometry'; geometry: PolygonalGeometry }
+  | { type: 'addSketchPoint'; position: Position }
+  | { type: 'undo' }
+  | { type: 'redo' }
+  | { type: 'mode'; mode: Mode }
+  | { type: 'selectVertex'; ref: VertexRef | null }
+  | { type: 'deleteVertex' }
+  | { type: 'toggleMerge'; code: string }
+  | { type: 'cancel' };
+
+export const initialEditorState: EditorState = {
+  base: null,
+  history: startHistory<Draft>({ geometry: null, sketch: [] }),
+  mode: 'edit',
+  selectedVertex: null,
+  mergeCodes: [],
+  notice: null,
+};
+
+export const isDirty = (s: EditorState) => !!s.base && !sameGeometry(s.history.present.geometry, s.base.geometry);
+
+const withDraft = (s: EditorState, draft: Partial<Draft>): EditorState => ({ ...s, history: pushHistory(s.history, { ...s.history.present, ...draft }), notice: null });
+
+export function editorReducer(s: EditorState, a: EditorAction): EditorState {
+  switch (a.type) {
+    case 'load':
+      return { ...initialEditorState, base: a.grid, history: startHistory<Draft>({ geometry: a.grid.geometry, sketch: [] }) };
+    case 'unload':
+      return initialEditorState;
+    case 'setGeometry':
+      return withDraft(s, { geometry: a.geometry });
+    case 'addSketchPoint':
+      return s.mode === 'draw' || s.mode === 'split' ? withDraft(s, { sketch: [...s.history.present.sketch, a.position] }) : s;
+    case 'undo':
+      return canUndo(s.history) ? { ...s, history: undo(s.history), selectedVertex: null, notice: null } : { ...s, notice: '没有可撤销的操作' };
+    case 'redo':
+      return { ...s, history: redo(s.history), selectedVertex: null, notice: null };
+    case 'mode': {
+      if (!s.base && a.mode !== 'edit') return { ...s, notice: '请先选择一个网格' };
+      const cleared = s.history.present.sketch.length ? withDraft(s, { sketch: [] }) : s;
+      return { ...cleared, mode: a.mode, selectedVertex: null, mergeCodes: a.mode === 'merge' && s.base ? [s.base.code] : [], notice: null };
+    }
+    case 'selectVertex':
+      return { ...s, selectedVertex: a.ref, notice: null };
+    case 'deleteVertex': {
+      const geometry = s.history.present.geometry;
+      if (!geometry || !s.selectedVertex) return { ...s, notice: '请先点击选中一个顶点' };
+      const next = deleteVertex(geometry, s.selectedVertex);
+      if (!next) return { ...s, notice: '每个环至少需要 3 个顶点，不能再删除' };
+      return { ...withDraft(s, { geometry: next }), selectedVertex: null };
+    }
+    case 'toggleMerge': {
+      if (s.mode !== 'merge') return s;
+      const has = s.mergeCodes.includes(a.code);
+      return { ...s, mergeCodes: has ? s.mergeCodes.filter((c) => c !== a.code) : [...s.mergeCodes, a.code], notice: null };
+    }
+    case 'cancel': {
+      if (s.mode !== 'edit') return editorReducer(s, { type: 'mode', mode: 'edit' });
+      if (isDirty(s) && s.base) return { ...withDraft(s, { geometry: s.base.geometry }), selectedVertex: null };
+      return { ...s, selectedVertex: null, notice: null };
+    }
+  }
+}
