@@ -2,12 +2,16 @@
  * Page layout and the state shared between features: the map instance (for
  * camera moves from the tree and search) and the selected grid.
  */
+import type { Layer } from '@deck.gl/core';
 import { useQueryClient } from '@tanstack/react-query';
 import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useMemo, useState } from 'react';
 import { errorMessage, gridQuery, useConfig, useGridDetail, useRegionTree, type RegionTreeNode } from './api/queries';
 import { ExportDialog } from './features/export/ExportDialog';
 import { GridPanel } from './features/grid-panel/GridPanel';
+import { IncidentsPanel } from './features/incidents/IncidentsPanel';
+import { ThematicLayers, type ThematicLayerState } from './features/map/ThematicLayers';
+import { useViewport } from './features/map/useViewport';
 import { Header } from './features/header/Header';
 import { MapView } from './features/map/MapView';
 import { streetColourExpression, streetColours } from './features/map/streetColours';
@@ -22,6 +26,10 @@ export function App() {
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [selectedCode, setSelectedCode] = useState<string | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
+  const [thematic, setThematic] = useState<ThematicLayerState>({ incidents: false });
+  const [incidentLayers, setIncidentLayers] = useState<Layer[]>([]);
+  const viewport = useViewport(map);
+  const overlayLayers = useMemo(() => (thematic.incidents ? incidentLayers : []), [thematic.incidents, incidentLayers]);
   const selected = useGridDetail(selectedCode);
 
   const roots = tree.data ?? NO_REGIONS;
@@ -86,6 +94,7 @@ export function App() {
               selectedId={selected.data?.id ?? null}
               onGridClick={selectGridAt}
               onMapReady={setMap}
+              overlayLayers={overlayLayers}
             />
           ) : loadError ? (
             <div className="map-placeholder" role="alert">
@@ -104,6 +113,12 @@ export function App() {
           ) : (
             <div className="map-placeholder" role="status">
               正在加载地图…
+            </div>
+          )}
+          {map && <ThematicLayers state={thematic} onChange={setThematic} />}
+          {thematic.incidents && viewport && (
+            <div className="overlay-panel overlay-panel-incidents">
+              <IncidentsPanel zoom={viewport.zoom} onLayers={setIncidentLayers} />
             </div>
           )}
           {selectedCode && <GridPanel key={selectedCode} code={selectedCode} onClose={closePanel} />}

@@ -6,7 +6,8 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { useEffect, useRef, useState } from 'react';
+import type { Layer } from '@deck.gl/core';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Config, RegionTreeNode } from '../../api/queries';
 import { errorMessage } from '../../api/queries';
 import { GRID_SOURCE, GRID_SOURCE_LAYER, LAYER, buildMapStyle, selectedGridFilter } from './mapStyle';
@@ -39,11 +40,15 @@ export interface MapViewProps {
   /** `lngLat` is where the user clicked, so the parent can keep it clear of the panel. */
   onGridClick: (code: string, lngLat: [number, number]) => void;
   onMapReady: (map: maplibregl.Map | null) => void;
+  /** Thematic deck.gl layers (incidents, service circles) drawn beneath the labels. */
+  overlayLayers?: Layer[];
 }
+
+const NO_LAYERS: Layer[] = [];
 
 const gridFeature = (id: number) => ({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id });
 
-export function MapView({ config, roots, gridColour, selectedCode, selectedId, onGridClick, onMapReady }: MapViewProps) {
+export function MapView({ config, roots, gridColour, selectedCode, selectedId, onGridClick, onMapReady, overlayLayers = NO_LAYERS }: MapViewProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [hover, setHover] = useState<HoverInfo | null>(null);
@@ -157,7 +162,8 @@ export function MapView({ config, roots, gridColour, selectedCode, selectedId, o
 
   const viewport = useViewport(map);
   const { layers, gridsError } = useMapLabels(roots, viewport);
-  useDeckOverlay(map, layers);
+  const deckLayers = useMemo(() => [...overlayLayers, ...layers], [overlayLayers, layers]);
+  useDeckOverlay(map, deckLayers);
 
   const status = mapError ?? (gridsError ? `网格编码标注加载失败：${errorMessage(gridsError)}` : null);
   return (

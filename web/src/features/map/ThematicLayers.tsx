@@ -1,0 +1,22 @@
+/** Switches for the thematic layers over the grid map (incidents, service circles …). */
+export interface ThematicLayerState {
+  incidents: boolean;
+}
+
+const LABELS: Record<keyof ThematicLayerState, string> = {
+  incidents: '网格事件',
+};
+
+export function ThematicLayers({ state, onChange }: { state: ThematicLayerState; onChange: (next: ThematicLayerState) => void }) {
+  return (
+    <fieldset className="thematic-layers" data-testid="thematic-layers">
+      <legend>专题图层</legend>
+      {(Object.keys(LABELS) as (keyof ThematicLayerState)[]).map((key) => (
+        <label key={key}>
+          <input type="checkbox" checked={state[key]} onChange={(e) => onChange({ ...state, [key]: e.target.checked })} />
+          {LABELS[key]}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
