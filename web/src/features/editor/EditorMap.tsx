@@ -77,7 +77,8 @@ export function EditorMap(props: EditorMapProps) {
     const unexpose = exposeMap(instance);
 
     let drag: Drag | null = null;
-    let suppressClick = false;
+    // A click right after a drag is the drag's own mouseup, not a pick.
+    let dragEndedAt = 0;
     const canvas = instance.getCanvas();
 
     const snapAt = (point: maplibregl.Point, lngLat: maplibregl.LngLat, alt: boolean): Position => {
@@ -151,7 +152,7 @@ export function EditorMap(props: EditorMapProps) {
       drag = null;
       canvas.style.cursor = '';
       setData(instance, SRC.snap, EMPTY);
-      suppressClick = true;
+      dragEndedAt = performance.now();
       if (done.moved) latest.current.dispatch({ type: 'setGeometry', geometry: done.geometry });
     };
     instance.on('mouseup', endDrag);
@@ -159,10 +160,7 @@ export function EditorMap(props: EditorMapProps) {
     window.addEventListener('mouseup', endDrag);
 
     instance.on('click', (e) => {
-      if (suppressClick) {
-        suppressClick = false;
-        return;
-      }
+      if (performance.now() - dragEndedAt < 300) return;
       const p = latest.current;
       if (p.state.mode === 'draw' || p.state.mode === 'split') {
         p.dispatch({ type: 'addSketchPoint', position: snapAt(e.point, e.lngLat, e.originalEvent.altKey) });
@@ -245,7 +243,7 @@ export function EditorMap(props: EditorMapProps) {
   useEffect(() => {
     if (!map || !editingCode) return;
     const bounds = boundsOf([latest.current.state.base?.geometry]);
-    if (bounds) map.fitBounds(bounds, { padding: 80, maxZoom: 18, duration: 0 });
+    if (bounds) map.fitBounds(bounds, { padding: 140, maxZoom: 17.5, duration: 0 });
   }, [map, editingCode]);
 
   const labels = useMemo(() => violationLabels(violations), [violations]);
@@ -270,8 +268,6 @@ export function EditorMap(props: EditorMapProps) {
               getColor: [255, 120, 120, 255],
               getTextAnchor: 'middle',
               getAlignmentBaseline: 'center',
-              maxWidth: 18,
-              wordBreak: 'break-all',
             }),
           ],
     [labels],

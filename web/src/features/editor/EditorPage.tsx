@@ -33,7 +33,7 @@ import { HistoryPanel, type Overlay } from './HistoryPanel';
 import { editorKey } from './keyboard';
 import { RenumberPanel } from './RenumberPanel';
 import { refreshGridTiles } from './tileRefresh';
-import { ruleName } from './violations';
+import { ruleName, violationNumber } from './violations';
 import { formatArea } from './format';
 import { canRedo, canUndo } from './undoStack';
 import './editor.css';
@@ -448,7 +448,9 @@ export function EditorPage() {
                     {outcome.failure.violations.map((v, i) => (
                       <li key={i}>
                         <button type="button" className="editor-link" onClick={() => focusGeometry(v.geometry)} disabled={!v.geometry}>
-                          <span className="editor-rule">{ruleName(v.rule)}</span>
+                          <span className="editor-rule">
+                            {violationNumber(i)} {ruleName(v.rule)}
+                          </span>
                           {v.message}
                         </button>
                       </li>

@@ -82,7 +82,6 @@ export function HistoryPanel({ code, currentVersion, busy, onShow, onRevert }: H
           <tr>
             <th>对比</th>
             <th>版本</th>
-            <th>操作</th>
             <th>修改人 / 时间</th>
             <th>面积（前 → 后）</th>
             <th />
@@ -94,11 +93,12 @@ export function HistoryPanel({ code, currentVersion, busy, onShow, onRevert }: H
               <td>
                 <input type="checkbox" aria-label={`对比版本 ${v.version}`} checked={compare.includes(v.version)} onChange={() => void toggleCompare(v.version)} disabled={!v.areaAfterM2} />
               </td>
-              <td>
+              <td title={v.note ?? undefined}>
                 {v.version}
                 {v.version === currentVersion && <span className="editor-tag">当前</span>}
+                <br />
+                {actionName(v.action)}
               </td>
-              <td title={v.note ?? undefined}>{actionName(v.action)}</td>
               <td>
                 {v.actor}
                 <br />

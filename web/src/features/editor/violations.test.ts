@@ -32,7 +32,16 @@ describe('violations on the map', () => {
     expect(labelPosition(outside.geometry)).toEqual([2, 1.5]);
     expect(labelPosition(invalid.geometry)).toEqual([110.1, 22.6]);
     expect(labelPosition(undefined)).toBeNull();
-    expect(violationLabels([outside, noGeometry])).toEqual([{ position: [2, 1.5], text: outside.message }]);
+    expect(violationLabels([outside, noGeometry])).toEqual([{ position: [2, 1.5], text: '① 超出社区边界 812.5 平方米' }]);
+  });
+
+  it('stacks labels of violations at about the same place, numbered as in the list', () => {
+    const overlapNear: Violation = { rule: 'overlap', message: '网格 A 与网格 B 重叠 3 平方米', otherGridCode: 'B', areaM2: 3, geometry: { type: 'Point', coordinates: [2.0001, 1.5001] } };
+    const selfCross: Violation = { rule: 'invalid', message: '几何无效：环自相交（Ring Self-intersection[1 2]）', geometry: { type: 'Point', coordinates: [110.1, 22.6] } };
+    expect(violationLabels([outside, overlapNear, selfCross])).toEqual([
+      { position: [2, 1.5], text: '① 超出社区边界 812.5 平方米\n② 与网格 B 重叠 3 平方米' },
+      { position: [110.1, 22.6], text: '③ 几何无效：环自相交' },
+    ]);
   });
 
   it('names rules in Chinese', () => {

@@ -66,9 +66,34 @@ export function labelPosition(geometry: GeoJSON.Geometry | undefined): Position 
   return best ? [(best.bounds[0] + best.bounds[2]) / 2, (best.bounds[1] + best.bounds[3]) / 2] : null;
 }
 
+/** ① ② … so the map labels and the panel's list refer to each other. */
+export const violationNumber = (i: number) => (i < 20 ? String.fromCharCode(0x2460 + i) : `(${i + 1})`);
+
+/** The message shortened for the map (the grid being edited is implied there); the panel shows it in full. */
+export function mapLabelText(v: Violation, i: number): string {
+  const area = v.areaM2 != null ? ` ${v.areaM2} 平方米` : '';
+  const text =
+    v.rule === 'outside_community' ? `超出社区边界${area}`
+    : v.rule === 'overlap' && v.otherGridCode ? `与网格 ${v.otherGridCode} 重叠${area}`
+    : v.rule === 'sliver' ? `细碎多边形${area}`
+    : v.rule === 'gap' ? `社区内未覆盖空白${area}`
+    : v.message.replace(/（[^）]*）$/, '');
+  return `${violationNumber(i)} ${text}`;
+}
+
+/** About 30 m: labels closer than that would be drawn over each other. */
+const SAME_PLACE_DEG = 0.0003;
+
+/** One label per place: violations at about the same spot share it, a line each. */
 export function violationLabels(violations: readonly Violation[]): { position: Position; text: string }[] {
-  return violations.flatMap((v) => {
+  const labels: { position: Position; text: string }[] = [];
+  violations.forEach((v, i) => {
     const position = labelPosition(v.geometry);
-    return position ? [{ position, text: v.message }] : [];
+    if (!position) return;
+    const text = mapLabelText(v, i);
+    const near = labels.find((l) => Math.abs(l.position[0] - position[0]) < SAME_PLACE_DEG && Math.abs(l.position[1] - position[1]) < SAME_PLACE_DEG);
+    if (near) near.text += `\n${text}`;
+    else labels.push({ position, text });
   });
+  return labels;
 }

@@ -1,0 +1,218 @@
+/**
+ * The grid editor in Chromium: drag a vertex with the mouse, save with Enter, and
+ * check the server's geometry and version, the refreshed vector tiles and the
+ * adjusted neighbours; then a save the rules reject (a vertex dragged out of the
+ * community) shows its violation and writes nothing.
+ */
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
+import { moveVertex, vertices, type PolygonalGeometry, type Position, type VertexRef } from '../src/features/editor/geometryOps';
+import { launchBrowser, screenshotPath, startServer } from './browser';
+
+interface GridRow {
+  code: string;
+  version: number;
+  geometry: string;
+  community_code: string;
+}
+
+describe('grid editor in Chromium', () => {
+  let db: TestDatabase;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  let code: string;
+  const pageErrors: string[] = [];
+
+  const gridRow = async (c: string) => {
+    const [row] = await db.handle.rows<GridRow>(sql`SELECT code, version, ST_AsGeoJSON(geom, 7) AS geometry, community_code FROM grids WHERE code = ${c}`);
+    return { ...row!, geometry: JSON.parse(row!.geometry) as PolygonalGeometry };
+  };
+  const apiGrid = async (c: string) => (await (await fetch(`${server.url}/api/grids/${c}`)).json()) as { version: number; geometry: GeoJSON.MultiPolygon };
+  const project = (p: Position) => page.evaluate((q) => window.__dangjian!.map.project(q as [number, number]), p);
+  const unproject = (p: { x: number; y: number }) => page.evaluate((q) => window.__dangjian!.map.unproject([q.x, q.y]).toArray() as [number, number], p);
+  const canvasBox = async () => (await page.locator('.maplibregl-canvas').boundingBox())!;
+
+  /** Moves a vertex `px` screen pixels towards (sign 1) or away from (sign −1) the grid's inside point. */
+  async function candidateMove(geometry: PolygonalGeometry, inside: Position, ref: VertexRef, px: number, sign: 1 | -1) {
+    const from = vertices(geometry).find((v) => v.ref.polygon === ref.polygon && v.ref.ring === ref.ring && v.ref.index === ref.index)!.position;
+    const a = await project(from);
+    const c = await project(inside);
+    const len = Math.hypot(c.x - a.x, c.y - a.y);
+    // Whole pixels: the mouse lands on integer CSS pixels.
+    const to = { x: Math.round(a.x + (sign * px * (c.x - a.x)) / len), y: Math.round(a.y + (sign * px * (c.y - a.y)) / len) };
+    return { fromPx: a, toPx: to, toLngLat: await unproject(to) };
+  }
+
+  /** The first vertex whose move gives a valid polygon that is (or is not) inside the community. */
+  async function pickMove(row: { code: string; community_code: string; geometry: PolygonalGeometry }, inside: Position, wantInside: boolean) {
+    for (const v of vertices(row.geometry)) {
+      if (v.ref.ring !== 0) continue;
+      const [onBoundary] = await db.handle.rows<{ on: boolean }>(sql`
+        SELECT ST_DWithin(ST_Boundary(geom)::geography, ST_SetSRID(ST_MakePoint(${v.position[0]}, ${v.position[1]}), 4326)::geography, 0.5) AS on
+        FROM regions WHERE code = ${row.community_code}`);
+      if (onBoundary!.on === wantInside) continue;
+      const move = await candidateMove(row.geometry, inside, v.ref, wantInside ? 25 : 60, wantInside ? 1 : -1);
+      const moved = moveVertex(row.geometry, v.ref, move.toLngLat);
+      const [check] = await db.handle.rows<{ valid: boolean; covered: boolean }>(sql`
+        SELECT ST_IsValid(g) AS valid, ST_CoveredBy(g, (SELECT geom FROM regions WHERE code = ${row.community_code})) AS covered
+        FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(moved)}), 4326) AS g) x`);
+      if (check!.valid && check!.covered === wantInside) return { ...move, ref: v.ref };
+    }
+    throw new Error(`no vertex of ${row.code} to move ${wantInside ? 'inside' : 'outside'} its community`);
+  }
+
+  async function drag(fromPx: { x: number; y: number }, toPx: { x: number; y: number }) {
+    const box = await canvasBox();
+    await page.keyboard.down('Alt'); // no snapping: the vertex lands exactly under the mouse
+    await page.mouse.move(box.x + fromPx.x, box.y + fromPx.y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + (fromPx.x + toPx.x) / 2, box.y + (fromPx.y + toPx.y) / 2, { steps: 4 });
+    await page.mouse.move(box.x + toPx.x, box.y + toPx.y, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up('Alt');
+  }
+
+  const near = (a: readonly number[], b: readonly number[], tol: number) => Math.abs(a[0]! - b[0]!) <= tol && Math.abs(a[1]! - b[1]!) <= tol;
+  const hasVertexNear = (g: PolygonalGeometry, p: Position, tol: number) => vertices(g).some((v) => near(v.position, p, tol));
+
+  beforeAll(async () => {
+    db = await openEmbeddedCopy();
+    server = await startServer(db.handle);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    // A grid inside its community with neighbours on several sides: the first one of a community in the middle of the list.
+    const [row] = await db.handle.rows<{ code: string }>(sql`
+      SELECT g.code FROM grids g JOIN regions r ON r.code = g.community_code
+      WHERE NOT ST_Intersects(ST_Boundary(r.geom), ST_PointOnSurface(g.geom)) ORDER BY g.code LIMIT 1 OFFSET 4`);
+    code = row!.code;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.dispose();
+  });
+
+  it('opens a grid from the URL with its vertices on the map', async () => {
+    await page.goto(`${server.url}/editor?grid=${code}`);
+    await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: 90_000 });
+    await expect.poll(() => page.textContent('[data-testid="editor-grid-code"]'), { timeout: 30_000 }).toBe(code);
+    const row = await gridRow(code);
+    // GeoJSON sources are tiled: a handle near a tile edge shows up once per tile.
+    const handles = await page.evaluate(() => window.__dangjian!.map.querySourceFeatures('editor-vertices').map((f) => `${f.properties.polygon}.${f.properties.ring}.${f.properties.index}`));
+    expect(new Set(handles).size).toBe(vertices(row.geometry).length);
+  });
+
+  it('drags a vertex, undoes and redoes it, saves with Enter, and shows the new shape at once', async () => {
+    const before = await gridRow(code);
+    const [inside] = await db.handle.rows<{ x: number; y: number }>(sql`SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM grids WHERE code = ${code}`);
+    const move = await pickMove(before, [inside!.x, inside!.y], true);
+    await drag(move.fromPx, move.toPx);
+    await page.waitForSelector('.editor-dirty');
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.editor-dirty').count()).toBe(0);
+    await page.keyboard.press('Control+Shift+z');
+    await page.waitForSelector('.editor-dirty');
+
+    // The server's dry run first: nothing may be written.
+    await page.click('[data-testid="editor-validate"]');
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('校验通过（未保存）');
+    expect((await gridRow(code)).version).toBe(before.version);
+
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('已保存');
+    const outcome = (await page.textContent('[data-testid="editor-outcome"]'))!;
+
+    const after = await apiGrid(code);
+    expect(after.version).toBe(before.version + 1);
+    expect(JSON.stringify(after.geometry)).not.toBe(JSON.stringify(before.geometry));
+    // ≈ 0.2 m: the mouse position, rounded to 7 decimals on save.
+    expect(hasVertexNear(after.geometry, move.toLngLat, 2e-6)).toBe(true);
+    expect(hasVertexNear(after.geometry, vertices(before.geometry).find((v) => v.ref.index === move.ref.index && v.ref.ring === 0 && v.ref.polygon === move.ref.polygon)!.position, 1e-9)).toBe(false);
+
+    // The neighbours that took up the freed area got new versions, and the page names them.
+    const changed = await db.handle.rows<{ code: string; version: number }>(sql`
+      SELECT g.code, g.version FROM grid_versions v JOIN grids g ON g.id = v.grid_id
+      WHERE v.action = 'update' AND g.code <> ${code} AND g.community_code = ${before.community_code}`);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const c of changed) expect(outcome).toContain(c.code);
+    await page.waitForSelector('[data-testid="editor-grid-version"]');
+    await expect.poll(() => page.textContent('[data-testid="editor-grid-version"]')).toBe(String(before.version + 1));
+
+    // The grid tiles were refetched: the tile features carry the moved vertex (tile precision ≈ 0.15 m at z16).
+    await page.waitForSelector('body[data-grid-tiles-version="1"]');
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            ({ c, p }) =>
+              window
+                .__dangjian!.map.querySourceFeatures('grids', { sourceLayer: 'grids', filter: ['==', ['get', 'code'], c] })
+                .some((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.type === 'MultiPolygon' ? f.geometry.coordinates : []).flat(2).some((q) => Math.abs(q[0]! - p[0]) < 5e-6 && Math.abs(q[1]! - p[1]) < 5e-6)),
+            { c: code, p: move.toLngLat },
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: screenshotPath('editor.png') });
+  });
+
+  it('rejects a vertex dragged out of the community, shows why in red, and writes nothing', async () => {
+    const before = await gridRow(code);
+    const versionsBefore = await db.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM grid_versions`);
+    const [inside] = await db.handle.rows<{ x: number; y: number }>(sql`SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM grids WHERE code = ${code}`);
+    const move = await pickMove(before, [inside!.x, inside!.y], false);
+    await drag(move.fromPx, move.toPx);
+    await page.waitForSelector('.editor-dirty');
+    await page.click('[data-testid="editor-save"]');
+
+    const violations = page.locator('[data-testid="editor-violations"]');
+    await violations.waitFor({ timeout: 30_000 });
+    const text = (await violations.textContent())!;
+    expect(text).toContain('超出社区边界');
+    expect(text).toContain(`网格 ${code} 超出所属社区边界`);
+    // The offending area is drawn on the map.
+    const drawn = await page.evaluate(() => window.__dangjian!.map.querySourceFeatures('editor-violations').map((f) => f.properties.rule));
+    expect(drawn).toContain('outside_community');
+
+    const after = await gridRow(code);
+    expect(after.version).toBe(before.version);
+    expect(after.geometry).toEqual(before.geometry);
+    expect(await db.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM grid_versions`)).toEqual(versionsBefore);
+    await page.screenshot({ path: screenshotPath('editor-rejected.png') });
+  });
+
+  it('Esc discards the draft, then clicking another grid opens it', async () => {
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.editor-dirty').count()).toBe(0);
+    const box = await canvasBox();
+    // The inside point of a neighbouring grid that is in view.
+    const neighbours = await db.handle.rows<{ code: string; x: number; y: number }>(sql`
+      SELECT n.code, ST_X(ST_PointOnSurface(n.geom)) AS x, ST_Y(ST_PointOnSurface(n.geom)) AS y
+      FROM grids n, grids g WHERE g.code = ${code} AND n.code <> g.code AND ST_Intersects(n.geom, g.geom) ORDER BY n.code`);
+    let other: { code: string } | undefined;
+    let spot = { x: 0, y: 0 };
+    for (const n of neighbours) {
+      const p = await project([n.x, n.y]);
+      if (p.x > 60 && p.y > 60 && p.x < box.width - 60 && p.y < box.height - 60) {
+        other = n;
+        spot = { x: Math.round(p.x), y: Math.round(p.y) };
+        break;
+      }
+    }
+    expect(other?.code).toMatch(/^\d{15}$/);
+    await page.mouse.click(box.x + spot.x, box.y + spot.y);
+    await expect.poll(() => page.textContent('[data-testid="editor-grid-code"]'), { timeout: 30_000 }).toBe(other!.code);
+    expect(new URL(page.url()).searchParams.get('grid')).toBe(other!.code);
+  });
+
+  it('threw no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
