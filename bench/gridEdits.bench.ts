@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { createApp } from '../server/app';
+import { TEST_ADMIN } from '../server/testing/principals';
 import { describeStats, fmt, measure } from './lib/stats';
 import type { BenchSuite } from './lib/suite';
 
@@ -48,7 +49,7 @@ const moved = (c: EditCase, share: number) => {
 
 async function runEditBench(db: DbHandle, label: string): Promise<void> {
   const cases = await editCases(db, 60);
-  const app = createApp(db);
+  const app = createApp(db, { anonymousUser: TEST_ADMIN });
   const versions = new Map<string, number>();
   for (const c of cases) {
     const [row] = await db.rows<{ version: number }>(sql`SELECT version FROM grids WHERE code = ${c.code}`);

@@ -14,6 +14,7 @@
 import { sql } from 'drizzle-orm';
 import { openDatabase, type DbHandle } from '../db/client';
 import { createApp } from '../server/app';
+import { TEST_ADMIN } from '../server/testing/principals';
 import { colourDomain, countIncidents, heatmap, hexbins, timeSeries } from '../server/incidents/aggregation';
 import type { IncidentFilter } from '../server/incidents/filters';
 import { ingest, type RawIncident } from '../server/incidents/ingest';
@@ -106,7 +107,7 @@ const p50 = (s: RunStats) => `p50 ${fmt(s.p50)} ms, p95 ${fmt(s.p95)} ms`;
 const rounds = <T>(value: T) => Array.from({ length: ROUNDS }, () => value);
 
 async function benchAggregation(db: DbHandle): Promise<void> {
-  const app = createApp(db);
+  const app = createApp(db, { anonymousUser: TEST_ADMIN });
   const year: IncidentFilter = {};
   const quarter: IncidentFilter = { source: ['grid', 'hotline'], from: new Date('2026-06-01T00:00:00+08:00'), to: new Date('2026-09-01T00:00:00+08:00') };
   const hexSize = hexSizeForZoom(CITY_ZOOM);

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { createApp } from '../server/app';
+import { TEST_ADMIN } from '../server/testing/principals';
 import { TILE_SETS } from '../server/tiles/layers';
 import { postgisTileQuery } from '../server/tiles/renderTile';
 import { tileForLonLat } from '../server/tiles/tileCoords';
@@ -38,7 +39,7 @@ export async function runTileBench(db: DbHandle, concurrency = 8, rounds = 3): P
   const work = Array.from({ length: rounds }, () => tiles).flat();
   const layers = TILE_SETS.grids;
 
-  const app = createApp(db);
+  const app = createApp(db, { anonymousUser: TEST_ADMIN });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((done) => server.once('listening', () => done()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -3,9 +3,20 @@
  * `AppType` gives the web client (hc<AppType>) the same request/response types.
  */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ClientErrorStatusCode } from 'hono/utils/http-status';
 import type { DbHandle } from '../db/client';
 import type { AppEnv } from './appEnv';
+import { auditMiddleware } from './audit/auditMiddleware';
+import { authMiddleware } from './auth/authMiddleware';
+import type { SessionUser } from './auth/roles';
+import { newSecret } from './auth/sessionToken';
+import { basemapFromEnv } from './routes/config';
+import { bodyLimits, jsonDepthGuard, securityHeaders } from './http/hardening';
 import { problem } from './http/problem';
+import { auditRoute } from './routes/audit';
+import { authRoute } from './routes/auth';
+import { usersRoute } from './routes/users';
 import { centresRoute } from './routes/centres';
 import { configRoute } from './routes/config';
 import { coverageRoute } from './routes/coverage';
@@ -18,23 +29,53 @@ import { regionsRoute } from './routes/regions';
 import { tilesRoute } from './routes/tiles';
 
 /** Errors that mean "the database is not reachable right now", not "your request was wrong". */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|connection error|Connection refused|server closed the connection|timeout exceeded when trying to connect/i;
 
-export function createApp(db: DbHandle) {
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if ((e.code && UNAVAILABLE_CODES.has(e.code)) || (e.message && UNAVAILABLE_MESSAGES.test(e.message))) return true;
+  }
+  return false;
+}
+
+export interface AppOptions {
+  /** Signs session tokens; main.ts keeps it in the database so sessions survive restarts. */
+  sessionSecret?: string;
+  /**
+   * Tests and benchmarks only: who a request without a session counts as. Production
+   * (server/main.ts) never sets it, so there every data route needs a signed-in user.
+   */
+  anonymousUser?: SessionUser | null;
+}
+
+export function createApp(db: DbHandle, options: AppOptions = {}) {
+  const secret = options.sessionSecret ?? newSecret();
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     c.set('db', db);
+    c.set('user', null);
     await next();
   });
+  const basemap = basemapFromEnv();
+  app.use(securityHeaders(basemap.tiles?.map((t) => new URL(t.replace(/\{[a-z]\}/g, '0')).origin) ?? []));
+  app.use('/api/*', bodyLimits(), jsonDepthGuard());
+  // Audit wraps access control, so refused attempts are recorded too.
+  app.use('/api/*', auditMiddleware());
+  app.use(authMiddleware(secret, options.anonymousUser ?? null));
   app.onError((err, c) => {
-    const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-    if (code && UNAVAILABLE_CODES.has(code)) return problem(c, 503, '服务暂不可用', '数据库暂时无法连接，请稍后重试');
+    if (err instanceof HTTPException && err.status < 500) return problem(c, err.status as ClientErrorStatusCode, '请求无效', err.message || '请求格式错误');
+    if (err instanceof RangeError && /call stack/i.test(err.message)) return problem(c, 400, '请求参数无效', '请求内容嵌套过深');
+    if (isDatabaseUnavailable(err)) return problem(c, 503, '服务暂不可用', '数据库暂时无法连接，请稍后重试');
     console.error(`${c.req.method} ${c.req.path}:`, err);
     // No stack traces or SQL reach the client.
     return problem(c, 500, '服务器内部错误', '请求处理失败，请稍后重试');
   });
   app.notFound((c) => problem(c, 404, '未找到', `没有 ${c.req.path} 这个地址`));
   return app
+    .route('/api/auth', authRoute(secret))
+    .route('/api/users', usersRoute)
+    .route('/api/audit', auditRoute)
     .route('/api/health', healthRoute)
     .route('/api/config', configRoute)
     .route('/api/regions', regionsRoute)

@@ -3,9 +3,12 @@
  * loads sample data on first start, serves the API, tiles and the built web app.
  */
 import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
 import { ensureSampleData } from '../data/ensureSample';
 import { createApp } from './app';
+import { loadSessionSecret } from './auth/sessionSecret';
+import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD } from './auth/users';
 import { serveWeb } from './serveWeb';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -15,8 +18,14 @@ const started = Date.now();
 console.log(process.env.DATABASE_URL ? '连接 PostGIS 数据库…' : '启动内置数据库（PGlite + PostGIS）…');
 const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, embeddedDir: process.env.PGLITE_DIR });
 await ensureSampleData(db, undefined, (line) => console.log(line));
+await ensureFirstAdmin(db, process.env, (line) => console.log(line));
+const [dataset] = await db.rows<{ value: { sample?: boolean } }>(sql`SELECT value FROM meta WHERE key = 'dataset'`);
+if (dataset?.value.sample) {
+  await ensureSampleUsers(db);
+  console.log(`示例账号（仅用于示例数据）：admin / leader / analyst / mingshan / chengxi，密码 ${SAMPLE_PASSWORD}`);
+}
 
-const app = createApp(db);
+const app = createApp(db, { sessionSecret: await loadSessionSecret(db) });
 if (!serveWeb(app)) console.warn('web/dist 不存在：先运行 npm run build（npm start 会自动构建）');
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import { nextFreeCodes, applyRenumber, renumberPlan, type RenumberEntry } from './codes';
 import type { PolygonGeometry } from './geometryInput';
+import { withinJurisdiction, type SessionUser } from '../auth/roles';
 import type { GridRules, Violation } from './rules';
 import { invalidInput, topologyViolations } from './topology';
 
@@ -26,8 +27,13 @@ export class VersionConflict extends Error {
 
 export class EditNotFound extends Error {}
 
+/** A planner editing outside their jurisdiction. */
+export class EditForbidden extends Error {}
+
 export interface EditOptions {
   actor: string;
+  /** Who edits; planners only inside their jurisdiction. */
+  user: SessionUser;
   rules: GridRules;
   note?: string;
   /** Check everything and report, then roll back. */
@@ -76,6 +82,9 @@ async function inCommunityTransaction(
   options: EditOptions,
   work: (tx: Executor) => Promise<{ touched: number[]; created?: string[]; deleted?: string[] }>,
 ): Promise<EditResult> {
+  if (!withinJurisdiction(options.user, communityCode)) {
+    throw new EditForbidden(`您的辖区（${options.user.jurisdictionCode ?? '无'}）不包括社区 ${communityCode}`);
+  }
   try {
     return await handle.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT set_config('dangjian.actor', ${options.actor}, true), set_config('dangjian.action', ${action}, true), set_config('dangjian.note', ${options.note ?? ''}, true)`);

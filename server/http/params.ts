@@ -28,3 +28,16 @@ export const integerString = (field: string, min: number, max: number) =>
     .regex(/^\d{1,9}$/, `${field} 应为整数`)
     .transform(Number)
     .refine((n) => n >= min && n <= max, `${field} 应在 ${min} 到 ${max} 之间`);
+
+/**
+ * Names of places, organisations and people: Chinese, letters, digits, spaces and the
+ * punctuation such names use. Markup (<>), quotes, semicolons and control characters
+ * are refused, so a name can never carry script or SQL fragments anywhere it travels.
+ */
+export const safeName = (field: string, max = 100) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${field}不能为空`)
+    .max(max, `${field}最长 ${max} 个字`)
+    .regex(/^[\p{Script=Han}\p{L}\p{N} ·•()（）\-_—–、,，.。#＃/]+$/u, `${field}含有不允许的字符（如 < > ' " ; 等）`);

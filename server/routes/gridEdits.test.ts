@@ -11,7 +11,7 @@ type Pos = [number, number];
 type Multi = { type: 'MultiPolygon'; coordinates: Pos[][][] };
 
 async function send(db: DbHandle, method: string, path: string, body?: unknown) {
-  const res = await request(db, path, { method, headers: { 'content-type': 'application/json', 'x-actor': encodeURIComponent('测试规划员') }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await request(db, path, { method, headers: { 'content-type': 'application/json', 'x-actor': encodeURIComponent('someone-else') }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
@@ -74,7 +74,7 @@ describeEachEngine('grid editing with topology rules', (db) => {
     expect(topo.gapM2).toBeLessThan(0.01);
 
     const history = await send(db(), 'GET', `/api/grids/${pair.a}/history`);
-    expect(history.body.versions[0]).toMatchObject({ version: a.version + 1, action: 'update', actor: '测试规划员' });
+    expect(history.body.versions[0]).toMatchObject({ version: a.version + 1, action: 'update', actor: '测试管理员' });
     expect(history.body.versions[0].areaAfterM2).toBeGreaterThan(history.body.versions[0].areaBeforeM2);
     const v = await send(db(), 'GET', `/api/grids/${pair.a}/versions/${a.version + 1}`);
     expect(v.body.before.type).toBe('MultiPolygon');
@@ -155,7 +155,7 @@ describeEachEngine('grid editing with topology rules', (db) => {
     expect(ok.status).toBe(200);
     const stale = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, attributes: { starRating: 1 } });
     expect(stale.status).toBe(409);
-    expect(stale.body.current).toMatchObject({ code: pair.a, version: a.version + 1, updatedBy: '测试规划员' });
+    expect(stale.body.current).toMatchObject({ code: pair.a, version: a.version + 1, updatedBy: '测试管理员' });
     const [row] = await db().rows<{ star_rating: number }>(sql`SELECT star_rating FROM grids WHERE code = ${pair.a}`);
     expect(row!.star_rating).toBe(5);
   });

@@ -10,10 +10,10 @@ import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
 import { GRID_CODE_PATTERN } from '../grids/code';
 import { CodesExhausted, renumberPlan } from '../grids/codes';
-import { createGrid, EditNotFound, EditRejected, mergeGrids, renumberCommunity, revertGrid, splitGrid, updateGrid, VersionConflict, type EditOptions } from '../grids/editing';
+import { createGrid, EditForbidden, EditNotFound, EditRejected, mergeGrids, renumberCommunity, revertGrid, splitGrid, updateGrid, VersionConflict, type EditOptions } from '../grids/editing';
 import { lineGeometry, polygonGeometry } from '../grids/geometryInput';
 import { rulesFromEnv } from '../grids/rules';
-import { integerString } from '../http/params';
+import { integerString, safeName } from '../http/params';
 import { invalidInput, notFound, problem } from '../http/problem';
 
 const codeParam = z.object({ code: z.string().regex(GRID_CODE_PATTERN, '网格编码应为 15 位数字') });
@@ -24,15 +24,15 @@ const count = z.number().int('应为整数').min(0, '不能为负数').max(10_00
 
 const attributes = z
   .object({
-    name: z.string().trim().min(1, '名称不能为空').max(100, '名称最长 100 个字'),
+    name: safeName('名称'),
     households: count,
     population: count,
-    partyOrgName: z.string().trim().max(100, '党组织名称最长 100 个字').nullable(),
+    partyOrgName: safeName('党组织名称').nullable(),
     partyOrgType: z.enum(['党支部', '联合党支部', '党小组'], { message: '党组织类型应为 党支部、联合党支部 或 党小组' }).nullable(),
-    partySecretary: z.string().trim().max(50, '书记姓名最长 50 个字').nullable(),
+    partySecretary: safeName('书记姓名', 50).nullable(),
     partyMembers: count,
     dualReportMembers: count,
-    gridWorkers: z.array(z.string().trim().min(1).max(50)).max(50, '网格员最多 50 人'),
+    gridWorkers: z.array(safeName('网格员姓名', 50)).max(50, '网格员最多 50 人'),
     starRating: z.number().int('星级应为整数').min(0, '星级应在 0–5 之间').max(5, '星级应在 0–5 之间'),
   })
   .partial()
@@ -53,25 +53,22 @@ const mergeBody = z.object({
 const revertBody = z.object({ toVersion: version, version });
 const renumberBody = z.object({ expected: z.array(z.object({ oldCode: z.string(), newCode: z.string() })).optional() });
 
-/** Until sign-in lands (issue 8) the editor names the planner in a header (URI-encoded: headers are ASCII). */
+/** The signed-in planner edits; the access policy has already refused everyone else. */
 function editOptions(c: Context<AppEnv>, dryRun?: string): EditOptions {
-  let actor = c.req.header('x-actor') ?? '';
-  try {
-    actor = decodeURIComponent(actor);
-  } catch {
-    actor = '';
-  }
-  actor = actor.trim().slice(0, 50) || '规划员';
-  return { actor, rules: rulesFromEnv(), dryRun: dryRun === 'true' };
+  const user = c.var.user;
+  if (!user) throw new EditForbidden('请先登录');
+  return { actor: user.displayName || user.username, user, rules: rulesFromEnv(), dryRun: dryRun === 'true' };
 }
 
 async function answer(c: Context<AppEnv>, work: () => Promise<unknown>) {
   try {
+    // editOptions() runs inside work(), so its refusal is answered like the others.
     return c.json((await work()) as Record<string, unknown>, 200);
   } catch (e) {
     if (e instanceof EditRejected) return problem(c, 422, '保存被拒绝', e.violations.map((v) => v.message).join('；'), { violations: e.violations });
     if (e instanceof VersionConflict) return problem(c, 409, '版本冲突', e.message, { current: e.current });
     if (e instanceof EditNotFound) return notFound(c, e.message);
+    if (e instanceof EditForbidden) return problem(c, 403, '无权限', e.message);
     if (e instanceof CodesExhausted) return problem(c, 422, '编号已用尽', e.message);
     throw e;
   }

@@ -1,13 +1,14 @@
-/** Calls the Hono app in-process, the way a browser would over HTTP. */
+/** Calls the Hono app in-process, the way a browser would over HTTP, as the test admin unless a session is sent. */
 import type { DbHandle } from '../../db/client';
 import { createApp } from '../app';
+import { TEST_ADMIN } from './principals';
 
 const apps = new WeakMap<DbHandle, ReturnType<typeof createApp>>();
 
 export async function request(db: DbHandle, path: string, init?: RequestInit): Promise<Response> {
   let app = apps.get(db);
   if (!app) {
-    app = createApp(db);
+    app = createApp(db, { anonymousUser: TEST_ADMIN });
     apps.set(db, app);
   }
   return app.request(path, init);

@@ -9,6 +9,8 @@ import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
 import type { DbHandle } from '../../db/client';
 import { createApp } from '../../server/app';
+import type { SessionUser } from '../../server/auth/roles';
+import { TEST_ADMIN } from '../../server/testing/principals';
 import { serveWeb, WEB_DIST } from '../../server/serveWeb';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,8 +24,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function startServer(db: DbHandle): Promise<{ url: string; close(): Promise<void> }> {
-  const app = createApp(db);
+/** `anonymousUser`: who a browser without a session counts as (default: the test admin; null = must sign in). */
+export async function startServer(db: DbHandle, options: { anonymousUser?: SessionUser | null } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const app = createApp(db, { anonymousUser: options.anonymousUser === undefined ? TEST_ADMIN : options.anonymousUser });
   if (!serveWeb(app)) throw new Error(`${WEB_DIST} missing: run "npm run build" first (npm test does)`);
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((done) => server.once('listening', () => done()));

@@ -1,0 +1,41 @@
+/**
+ * Who may call what: one ordered table for the whole API, checked on the server for
+ * every request (the UI only hides what this refuses). Jurisdiction — which streets
+ * or communities a planner may edit — is checked where the region is known (editing).
+ */
+import type { Role } from './roles';
+
+export type Access = 'public' | 'signedIn' | readonly Role[];
+type MethodClass = 'READ' | 'WRITE' | 'ANY';
+
+interface Rule {
+  methods: MethodClass;
+  pattern: RegExp;
+  access: Access;
+}
+
+const EDITORS = ['planner', 'admin'] as const;
+
+export const POLICY: readonly Rule[] = [
+  { methods: 'READ', pattern: /^\/api\/health$/, access: 'public' },
+  { methods: 'ANY', pattern: /^\/api\/auth\/(login|logout)$/, access: 'public' },
+  { methods: 'ANY', pattern: /^\/api\/auth\//, access: 'signedIn' },
+  { methods: 'ANY', pattern: /^\/api\/(users|audit)(\/|$)/, access: ['admin'] },
+  { methods: 'WRITE', pattern: /^\/api\/exports\/imports(\/|$)/, access: EDITORS },
+  { methods: 'READ', pattern: /^\/api\/exports(\/|$)/, access: ['analyst', 'admin'] },
+  { methods: 'WRITE', pattern: /^\/api\/(grids|incidents)(\/|$)/, access: EDITORS },
+  { methods: 'WRITE', pattern: /^\/api\/(centres|demonstrations|coverage|screen)(\/|$)/, access: ['admin'] },
+  { methods: 'READ', pattern: /^\/(api|tiles)\//, access: 'signedIn' },
+  // Anything written later without its own rule is for admins only.
+  { methods: 'WRITE', pattern: /^\/(api|tiles)\//, access: ['admin'] },
+];
+
+const isRead = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+
+/** The web app's own files (/, /editor, /assets/…) are public; the data behind them is not. */
+export function accessFor(method: string, path: string): Access {
+  const cls: MethodClass = isRead(method) ? 'READ' : 'WRITE';
+  const rule = POLICY.find((r) => (r.methods === 'ANY' || r.methods === cls) && r.pattern.test(path));
+  if (rule) return rule.access;
+  return path.startsWith('/api/') || path.startsWith('/tiles/') ? ['admin'] : 'public';
+}

@@ -1,0 +1,6 @@
+/** Stand-in users for tests and benchmarks (never present in a real deployment). */
+import type { SessionUser } from '../auth/roles';
+
+export const TEST_ADMIN: SessionUser = { id: 0, username: 'test-admin', displayName: '测试管理员', role: 'admin', jurisdictionCode: null };
+
+export const testPlanner = (jurisdictionCode: string): SessionUser => ({ id: 0, username: `planner-${jurisdictionCode}`, displayName: `规划员${jurisdictionCode}`, role: 'planner', jurisdictionCode });
