@@ -5,16 +5,15 @@
  * inside the union of all centres' isochrones counts 40 % of its households as
  * covered (grids are small, so this assumes an even spread within each grid).
  * Streets, communities and the city add up their grids' covered figures.
- * Overlays run in fixed precision (1e-7° ≈ 1 cm) — robust on both engines.
+ * Overlays run in floating precision with a fixed-precision retry (precision.ts);
+ * every query checks it got a row for each grid it should have.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { ensureIsochrones } from './isochrones';
 import { currentNetworkVersion } from './networkVersion';
+import { FIXED_DEGREES, OverlayIncomplete, precisionMemory, withPrecisionFallback } from './precision';
 import { COVERAGE_MINUTES } from './walking';
-
-/** Grid size of the fixed-precision overlays, in degrees. */
-const OVERLAY_GRID_DEG = 1e-7;
 
 export type SummaryLevel = 'street' | 'community' | 'grid';
 
@@ -39,24 +38,31 @@ export interface CoverageOptions {
 }
 
 /** The union of every centre's current isochrone, cut into small pieces so per-grid overlays stay cheap. */
-function coverPieces(speed: number, version: number): SQL {
+function coverPieces(speed: number, version: number, gridSize: number): SQL {
   return sql`
-    SELECT ST_Subdivide(ST_Union(i.geom, ${OVERLAY_GRID_DEG}::float8), 128) AS g
+    SELECT ST_Subdivide(ST_Union(i.geom, ${gridSize}::float8), 128) AS g
     FROM isochrones i JOIN service_centres c ON c.id = i.centre_id
     WHERE i.minutes = ${COVERAGE_MINUTES} AND i.speed_m_per_min = ${speed}::float8
       AND i.network_version = ${version} AND i.computed_at >= c.updated_at`;
 }
 
 /** Per grid: covered area (m²) of its land. Grids wholly inside one piece skip the overlay. */
-function gridCoverSql(speed: number, version: number, region: string | undefined): SQL {
+function gridCoverSql(speed: number, version: number, region: string | undefined, gridSize: number): SQL {
   return sql`
-    WITH cover AS MATERIALIZED (${coverPieces(speed, version)})
+    WITH cover AS MATERIALIZED (${coverPieces(speed, version, gridSize)})
     SELECT g.id, g.code, g.name, g.community_code, g.street_code, g.households, g.population, g.area_m2,
            coalesce(sum(CASE WHEN ST_Within(g.geom, c.g) THEN g.area_m2
-                             ELSE ST_Area(ST_Intersection(g.geom, c.g, ${OVERLAY_GRID_DEG}::float8)::geography) END), 0) AS covered_m2
+                             ELSE ST_Area(ST_Intersection(g.geom, c.g, ${gridSize}::float8)::geography) END), 0) AS covered_m2
     FROM grids g LEFT JOIN cover c ON ST_Intersects(g.geom, c.g)
-    WHERE (${region ?? null}::text IS NULL OR g.code LIKE ${`${region ?? ''}%`})
+    WHERE ${inRegion(region)}
     GROUP BY g.id`;
+}
+
+const inRegion = (region: string | undefined) => sql`(${region ?? null}::text IS NULL OR g.code LIKE ${`${region ?? ''}%`})`;
+
+async function gridCount(db: DbHandle, region: string | undefined): Promise<number> {
+  const [row] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM grids g WHERE ${inRegion(region)}`);
+  return Number(row!.n);
 }
 
 async function ensureCoverageIsochrones(db: DbHandle, speed: number) {
@@ -73,6 +79,7 @@ interface FigureRow {
   covered_population: number;
   area_m2: number;
   covered_m2: number;
+  grids?: number;
 }
 
 const toFigures = (r: FigureRow): CoverageFigures => {
@@ -104,12 +111,10 @@ export interface CoverageSummary {
   rows: CoverageFigures[];
 }
 
-/** Coverage for `level` rows (optionally under one region), plus the total over those rows. */
-export async function coverageSummary(db: DbHandle, level: SummaryLevel, options: CoverageOptions): Promise<CoverageSummary> {
-  const version = await ensureCoverageIsochrones(db, options.speedMPerMin);
-  const perGrid = gridCoverSql(options.speedMPerMin, version, options.region);
+/** Per-grid covered area rolled up to `level`; `grids` counts the grids in each row. */
+function summaryRows(db: DbHandle, level: SummaryLevel, perGrid: SQL): Promise<FigureRow[]> {
   // Covered share per grid is capped at 1 (pieces do not overlap, but area rounding may exceed it by a hair).
-  const rows = await db.rows<FigureRow>(sql`
+  return db.rows<FigureRow>(sql`
     WITH gc AS (${perGrid}),
     shares AS (SELECT gc.*, least(1, covered_m2 / nullif(area_m2, 0)) AS share FROM gc),
     keyed AS (
@@ -119,10 +124,21 @@ export async function coverageSummary(db: DbHandle, level: SummaryLevel, options
     SELECT k.key AS code, coalesce(r.name, min(k.name)) AS name,
            sum(k.households) AS households, sum(k.population) AS population,
            sum(k.households * coalesce(k.share, 0)) AS covered_households, sum(k.population * coalesce(k.share, 0)) AS covered_population,
-           sum(k.area_m2) AS area_m2, sum(least(k.covered_m2, k.area_m2)) AS covered_m2
+           sum(k.area_m2) AS area_m2, sum(least(k.covered_m2, k.area_m2)) AS covered_m2, count(*) AS grids
     FROM keyed k LEFT JOIN regions r ON r.code = k.key
     GROUP BY k.key, r.name
     ORDER BY k.key`);
+}
+
+/** Coverage for `level` rows (optionally under one region), plus the total over those rows. */
+export async function coverageSummary(db: DbHandle, level: SummaryLevel, options: CoverageOptions): Promise<CoverageSummary> {
+  const version = await ensureCoverageIsochrones(db, options.speedMPerMin);
+  const expected = await gridCount(db, options.region);
+  const rows = await withPrecisionFallback(async (gridSize) => {
+    const result = await summaryRows(db, level, gridCoverSql(options.speedMPerMin, version, options.region, gridSize));
+    if (result.reduce((n, r) => n + Number(r.grids), 0) !== expected) throw new OverlayIncomplete('coverage overlay lost grids');
+    return result;
+  }, FIXED_DEGREES, precisionMemory(db, 'coverage'));
   const figures = rows.map(toFigures);
   const sum = (f: (x: CoverageFigures) => number) => figures.reduce((s, x) => s + f(x), 0);
   const [regionRow] = options.region ? await db.rows<{ name: string }>(sql`SELECT name FROM regions WHERE code = ${options.region}`) : await db.rows<{ name: string }>(sql`SELECT name FROM regions WHERE level = 'city' ORDER BY code LIMIT 1`);
@@ -155,26 +171,52 @@ export interface BlindSpotFeature {
   };
 }
 
-/** The parts of grids outside every 15-minute circle (ignoring slivers under `minAreaM2`). */
-export async function blindSpots(db: DbHandle, options: CoverageOptions & { minAreaM2: number }): Promise<{ networkVersion: number; features: BlindSpotFeature[] }> {
-  const version = await ensureCoverageIsochrones(db, options.speedMPerMin);
-  const rows = await db.rows<{ code: string; name: string; community_code: string; street_code: string; households: number; area_m2: number; uncovered_m2: number; geometry: string }>(sql`
-    WITH cover AS MATERIALIZED (${coverPieces(options.speedMPerMin, version)}),
+interface BlindSpotRow {
+  processed: number;
+  code: string | null;
+  name: string;
+  community_code: string;
+  street_code: string;
+  households: number;
+  area_m2: number;
+  uncovered_m2: number;
+  geometry: string | null;
+}
+
+/** Gaps per grid, behind a row that counts the grids processed (so an empty answer can be told from a lost one). */
+function blindSpotRows(db: DbHandle, options: CoverageOptions & { minAreaM2: number }, version: number, gridSize: number): Promise<BlindSpotRow[]> {
+  return db.rows<BlindSpotRow>(sql`
+    WITH cover AS MATERIALIZED (${coverPieces(options.speedMPerMin, version, gridSize)}),
     gaps AS (
       SELECT g.code, g.name, g.community_code, g.street_code, g.households, g.area_m2,
              CASE WHEN count(c.g) = 0 THEN g.geom
-                  ELSE ST_Difference(g.geom, ST_Union(c.g, ${OVERLAY_GRID_DEG}::float8), ${OVERLAY_GRID_DEG}::float8) END AS gap
+                  ELSE ST_Difference(g.geom, ST_Union(c.g, ${gridSize}::float8), ${gridSize}::float8) END AS gap
       FROM grids g LEFT JOIN cover c ON ST_Intersects(g.geom, c.g)
-      WHERE (${options.region ?? null}::text IS NULL OR g.code LIKE ${`${options.region ?? ''}%`})
+      WHERE ${inRegion(options.region)}
       GROUP BY g.id
     ),
     polygons AS (
       SELECT gaps.*, ST_Multi(ST_CollectionExtract(gap, 3)) AS geom FROM gaps WHERE NOT ST_IsEmpty(gap)
+    ),
+    kept AS (
+      SELECT code, name, community_code, street_code, households, area_m2, ST_Area(geom::geography) AS uncovered_m2, ST_AsGeoJSON(geom, 7) AS geometry
+      FROM polygons
+      WHERE NOT ST_IsEmpty(geom) AND ST_Area(geom::geography) >= ${options.minAreaM2}::float8
     )
-    SELECT code, name, community_code, street_code, households, area_m2, ST_Area(geom::geography) AS uncovered_m2, ST_AsGeoJSON(geom, 7) AS geometry
-    FROM polygons
-    WHERE NOT ST_IsEmpty(geom) AND ST_Area(geom::geography) >= ${options.minAreaM2}::float8
-    ORDER BY code`);
+    SELECT n.processed, k.* FROM (SELECT count(*) AS processed FROM gaps) n LEFT JOIN kept k ON true
+    ORDER BY k.code NULLS FIRST`);
+}
+
+/** The parts of grids outside every 15-minute circle (ignoring slivers under `minAreaM2`). */
+export async function blindSpots(db: DbHandle, options: CoverageOptions & { minAreaM2: number }): Promise<{ networkVersion: number; features: BlindSpotFeature[] }> {
+  const version = await ensureCoverageIsochrones(db, options.speedMPerMin);
+  const expected = await gridCount(db, options.region);
+  const rows = await withPrecisionFallback(async (gridSize) => {
+    const result = await blindSpotRows(db, options, version, gridSize);
+    // The first row always carries the number of grids processed (see blindSpotRows).
+    if (Number(result[0]?.processed) !== expected) throw new OverlayIncomplete('blind-spot overlay lost grids');
+    return result.filter((r) => r.code !== null) as (BlindSpotRow & { code: string; geometry: string })[];
+  }, FIXED_DEGREES, precisionMemory(db, 'coverage'));
   return {
     networkVersion: version,
     features: rows.map((r) => {

@@ -29,7 +29,8 @@ export interface NetworkIsochroneInput {
 }
 
 /** SELECT key, geom (MultiPolygon 4326) for walking isochrones along the network. */
-export function networkIsochronesSql(inputs: readonly NetworkIsochroneInput[]): SQL {
+/** `gridSize`: precision of the union (see precision.ts), in metres. */
+export function networkIsochronesSql(inputs: readonly NetworkIsochroneInput[], gridSize: number): SQL {
   const reachKeys: number[] = [];
   const reachNodes: number[] = [];
   const reachDists: number[] = [];
@@ -83,11 +84,9 @@ export function networkIsochronesSql(inputs: readonly NetworkIsochroneInput[]): 
       WHERE i.snap_m > 0
     ),
     -- buffered piece by piece in the centre's UTM zone (metres) and unioned: much faster in GEOS
-    -- than buffering the whole collection at once. The union snaps to a 1 cm grid: fixed-precision
-    -- overlay is robust (the floating one can fail on near-coincident buffer edges, and the WASM
-    -- build then loses the row silently) and gives the same answer on both engines' GEOS versions.
+    -- than buffering the whole collection at once
     buffered AS (
-      SELECT p.key, i.utm, ST_Union(ST_Buffer(ST_Transform(p.g, i.utm), ${ROAD_BUFFER_M}::float8, 'quad_segs=4'), 0.01) AS g
+      SELECT p.key, i.utm, ST_Union(ST_Buffer(ST_Transform(p.g, i.utm), ${ROAD_BUFFER_M}::float8, 'quad_segs=4'), ${gridSize}::float8) AS g
       FROM pieces p JOIN (
         SELECT it.key, (CASE WHEN ST_Y(c.geom) >= 0 THEN 32600 ELSE 32700 END + floor((ST_X(c.geom) + 180) / 6)::int + 1) AS utm
         FROM items it JOIN service_centres c ON c.id = it.centre_id

@@ -9,6 +9,7 @@ import { bufferIsochronesSql, networkIsochronesSql, type NetworkIsochroneInput }
 import { currentNetworkVersion } from './networkVersion';
 import { walkGraphFor, reachWithin } from './nodeNetwork';
 import { pgRoutingReach } from './pgRoutingReach';
+import { FIXED_METRES, OverlayIncomplete, precisionMemory, withPrecisionFallback } from './precision';
 import { snapCentres, startNodes, type CentreSnap } from './snap';
 import { intArray } from './sqlArrays';
 import { walkingBudgetM, type IsochroneMethod } from './walking';
@@ -89,7 +90,24 @@ async function computeBatch(db: DbHandle, centreIds: number[], minutesOf: Map<nu
       }
     });
   }
-  const polygons = network.length && buffers.length ? sql`${networkIsochronesSql(network)} UNION ALL ${bufferIsochronesSql(buffers)}` : network.length ? networkIsochronesSql(network) : bufferIsochronesSql(buffers);
+  return withPrecisionFallback((gridSize) => writePolygons(db, network, buffers, rows, speed, version, gridSize), FIXED_METRES, precisionMemory(db, 'isochrones'));
+}
+
+async function writePolygons(
+  db: DbHandle,
+  network: NetworkIsochroneInput[],
+  buffers: { key: number; centreId: number; budgetM: number }[],
+  rows: { key: number; centreId: number; minutes: number; method: IsochroneMethod; updatedAt: string }[],
+  speed: number,
+  version: number,
+  gridSize: number,
+): Promise<number> {
+  const polygons =
+    network.length && buffers.length
+      ? sql`${networkIsochronesSql(network, gridSize)} UNION ALL ${bufferIsochronesSql(buffers)}`
+      : network.length
+        ? networkIsochronesSql(network, gridSize)
+        : bufferIsochronesSql(buffers);
   // Written only if the centre has not changed since it was snapped (a concurrent edit wins).
   // JIT compilation costs more than these geometry-bound statements take.
   const written = await db.db.transaction(async (tx) => {
@@ -113,7 +131,7 @@ async function computeBatch(db: DbHandle, centreIds: number[], minutesOf: Map<nu
 
 /**
  * A row may be missing only because its centre changed meanwhile. Anything else
- * means the geometry step produced nothing, which must not pass silently.
+ * means the geometry step produced nothing (see precision.ts): never pass silently.
  */
 async function assertNothingLost(db: DbHandle, expected: { centreId: number; minutes: number; updatedAt: string }[], written: { centre_id: number; minutes: number }[]) {
   const done = new Set(written.map((w) => `${w.centre_id}/${w.minutes}`));
@@ -123,7 +141,7 @@ async function assertNothingLost(db: DbHandle, expected: { centreId: number; min
     SELECT c.id FROM service_centres c
     JOIN unnest(${intArray(lost.map((l) => l.centreId))}::int[], ${`{${lost.map((l) => `"${l.updatedAt}"`).join(',')}}`}::text[]) AS l(id, updated_at)
       ON l.id = c.id AND c.updated_at = l.updated_at::timestamptz`);
-  if (unchanged.length > 0) throw new Error(`isochrone construction produced no polygon for centre(s) ${[...new Set(unchanged.map((u) => u.id))].join(', ')}`);
+  if (unchanged.length > 0) throw new OverlayIncomplete(`isochrone construction produced no polygon for centre(s) ${[...new Set(unchanged.map((u) => u.id))].join(', ')}`);
 }
 
 export interface IsochroneFeature {
