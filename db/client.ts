@@ -28,6 +28,10 @@ export interface DbHandle {
   /** Runs a raw SQL statement and returns its rows as plain objects. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   close(): Promise<void>;
+  /** postgres:// URL (server engine), for tools such as pg_dump. */
+  url?: string;
+  /** The embedded engine's whole data folder as a gzipped tarball (backups). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,6 +61,16 @@ export async function executeRows<T>(db: Executor, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/** Creates an embedded database folder from a backup tarball (see server/maintenance/backup.ts). */
+export async function restoreEmbedded(dir: string, tarball: Blob): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { postgis } = await import('@electric-sql/pglite-postgis');
+  mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir, { extensions: { postgis }, loadDataDir: tarball });
+  await client.waitReady;
+  await client.close();
+}
+
 async function openEmbedded(dir: string): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { postgis } = await import('@electric-sql/pglite-postgis');
@@ -73,6 +87,7 @@ async function openEmbedded(dir: string): Promise<DbHandle> {
     capabilities: { mvt: false, pgRouting: false },
     rows: (query) => executeRows(db, query),
     close: () => client.close(),
+    dumpDataDir: async () => (await client.dumpDataDir('gzip')) as Blob,
   };
 }
 
@@ -80,7 +95,8 @@ async function openPostgis(url: string, poolSize: number): Promise<DbHandle> {
   const pg = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-  const pool = new pg.default.Pool({ connectionString: url, max: poolSize });
+  // A bounded connect timeout: while the server is down requests fail fast (503) instead of hanging.
+  const pool = new pg.default.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client losing its server (restart) must not crash the process.
   pool.on('error', () => {});
   const db = drizzle(pool, { schema }) as unknown as Database;
@@ -95,5 +111,6 @@ async function openPostgis(url: string, poolSize: number): Promise<DbHandle> {
     capabilities: { mvt: true, pgRouting },
     rows: (query) => executeRows(db, query),
     close: () => pool.end(),
+    url,
   };
 }

@@ -18,6 +18,8 @@ export function adminUrl(url: string): string {
 
 export interface TestDatabase {
   handle: DbHandle;
+  /** postgres:// URL of the copy (PostGIS only). */
+  url?: string;
   dispose(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function openPostgisCopy(): Promise<TestDatabase> {
   const handle = await openDatabase({ databaseUrl: u.toString(), poolSize: 8 });
   return {
     handle,
+    url: u.toString(),
     dispose: async () => {
       await handle.close();
       const drop = new pg.Client({ connectionString: adminUrl(templateUrl) });
