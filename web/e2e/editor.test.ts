@@ -188,9 +188,83 @@ describe('grid editor in Chromium', () => {
     await page.screenshot({ path: screenshotPath('editor-rejected.png') });
   });
 
-  it('Esc discards the draft, then clicking another grid opens it', async () => {
+  it('reverts to the first version from the history table, as a new version', async () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.editor-dirty').count()).toBe(0);
+    const before = await gridRow(code);
+    const rows = page.locator('[data-testid="editor-history"] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(before.version);
+    // The oldest version is the last row.
+    await rows.last().locator('button', { hasText: '回退到此版本' }).click();
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('回退为版本');
+    const after = await gridRow(code);
+    expect(after.version).toBe(before.version + 1);
+    const [same] = await db.handle.rows<{ same: boolean; action: string }>(sql`
+      SELECT ST_Equals(g.geom, v.after_geom) AS same, (SELECT action FROM grid_versions w WHERE w.grid_id = g.id AND w.version = g.version) AS action
+      FROM grids g JOIN grid_versions v ON v.grid_id = g.id AND v.version = 1 WHERE g.code = ${code}`);
+    expect(same).toEqual({ same: true, action: 'revert' });
+    await expect.poll(() => page.textContent('[data-testid="editor-grid-version"]')).toBe(String(before.version + 1));
+  });
+
+  it('splits the grid by a drawn line, then merges the parts back', async () => {
+    const [original] = await db.handle.rows<{ area: number; xmin: number; xmax: number; ymin: number; ymax: number }>(sql`
+      SELECT ST_Area(geom::geography) AS area, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax, ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax FROM grids WHERE code = ${code}`);
+    const { xmin, xmax, ymin, ymax } = original!;
+    const lat = ymin + (ymax - ymin) * 0.45;
+    const box = await canvasBox();
+    await page.click('button:has-text("分割网格")');
+    await page.keyboard.down('Alt');
+    for (const p of [[xmin - (xmax - xmin) * 0.2, lat], [xmax + (xmax - xmin) * 0.2, lat]] as Position[]) {
+      const s = await project(p);
+      await page.mouse.click(box.x + s.x, box.y + s.y);
+    }
+    await page.keyboard.up('Alt');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('新建网格');
+    const created = ((await page.textContent('[data-testid="editor-outcome"]'))!.match(/新建网格 ([\d、]+)/)?.[1] ?? '').split('、');
+    expect(created.length).toBeGreaterThan(0);
+    const parts = [code, ...created];
+    const [sum] = await db.handle.rows<{ area: number; n: number }>(sql`
+      SELECT sum(ST_Area(geom::geography)) AS area, count(*)::int AS n FROM grids WHERE code IN (${sql.join(parts.map((c) => sql`${c}`), sql`, `)})`);
+    expect(sum!.n).toBe(parts.length);
+    expect(Math.abs(Number(sum!.area) - Number(original!.area))).toBeLessThan(1);
+
+    await page.click('button:has-text("合并网格")');
+    for (const c of created) {
+      const [label] = await db.handle.rows<{ x: number; y: number }>(sql`SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM grids WHERE code = ${c}`);
+      const s = await project([label!.x, label!.y]);
+      // The refreshed tiles carry the new grid once loaded: click until it is picked.
+      await expect
+        .poll(async () => {
+          if (!((await page.textContent('[data-testid="editor-merge-list"]')) ?? '').includes(c)) await page.mouse.click(box.x + s.x, box.y + s.y);
+          return page.textContent('[data-testid="editor-merge-list"]');
+        }, { timeout: 30_000 })
+        .toContain(c);
+    }
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('撤销网格');
+    const left = await db.handle.rows<{ code: string; area: number }>(sql`
+      SELECT code, ST_Area(geom::geography) AS area FROM grids WHERE code IN (${sql.join(parts.map((c) => sql`${c}`), sql`, `)})`);
+    expect(left.map((r) => r.code)).toEqual([code]);
+    expect(Math.abs(Number(left[0]!.area) - Number(original!.area))).toBeLessThan(1);
+  });
+
+  it('Delete removes the selected vertex and Esc brings it back', async () => {
+    await expect.poll(() => page.locator('button[aria-pressed="true"]').textContent()).toBe('编辑顶点');
+    const row = await gridRow(code);
+    const count = vertices(row.geometry).length;
+    const facts = page.locator('.editor-facts');
+    await expect.poll(() => facts.textContent(), { timeout: 30_000 }).toContain(`顶点${count}`);
+    const box = await canvasBox();
+    const s = await project(vertices(row.geometry)[0]!.position);
+    await page.mouse.click(box.x + s.x, box.y + s.y);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => facts.textContent()).toContain(`顶点${count - 1}`);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => facts.textContent()).toContain(`顶点${count}`);
+  });
+
+  it('clicking another grid opens it', async () => {
     const box = await canvasBox();
     // The inside point of a neighbouring grid that is in view.
     const neighbours = await db.handle.rows<{ code: string; x: number; y: number }>(sql`

@@ -102,10 +102,11 @@ export function EditorPage() {
     return ringsOf([...others, community.data?.geometry]);
   }, [neighbours.data, community.data, base?.code, state.mode]);
 
-  const selectGrid = useCallback((next: string | null) => {
+  /** `afterSave`: the grid a write produced (split, merge, new, renumbered): keep showing that write's outcome. */
+  const selectGrid = useCallback((next: string | null, afterSave = false) => {
     setCode(next);
     setCodeInput(next ?? '');
-    setOutcome(null);
+    if (!afterSave) setOutcome(null);
     setOverlay(null);
     const url = new URL(window.location.href);
     if (next) url.searchParams.set('grid', next);
@@ -126,11 +127,12 @@ export function EditorPage() {
   /** After any write: fresh tiles, fresh reads, and the grid to show next. */
   const afterWrite = async (nextCode: string | null) => {
     if (mapRef.current) refreshGridTiles(mapRef.current);
+    // Switch first: the old code may no longer exist (merged away, renumbered).
+    if (nextCode && nextCode !== code) selectGrid(nextCode, true);
     await queryClient.invalidateQueries({ queryKey: ['editor'] });
     // The main map's cached details are stale too.
     void queryClient.invalidateQueries({ queryKey: ['grid'] });
     void queryClient.invalidateQueries({ queryKey: ['grids'] });
-    if (nextCode && nextCode !== code) selectGrid(nextCode);
   };
 
   const perform = async (
@@ -144,9 +146,8 @@ export function EditorPage() {
     setOutcome(null);
     try {
       const r = await run();
-      const neighbours = neighbourChanges(r, opts.edited)
-        .filter((c) => !r.deleted.includes(c.code))
-        .map((c) => c.code);
+      // Adjusted neighbours and new grids are outlined on the map.
+      const neighbours = [...neighbourChanges(r, opts.edited).filter((c) => !r.deleted.includes(c.code)).map((c) => c.code), ...r.created];
       setOutcome({ kind: opts.dryRun ? 'checked' : 'saved', text: opts.describe?.(r) ?? describeResult(r, opts.edited), neighbours });
       if (!opts.dryRun) {
         setOverlay(null);
@@ -439,7 +440,7 @@ export function EditorPage() {
               {outcome.kind !== 'failed' ? (
                 <>
                   <p>{outcome.text}</p>
-                  {outcome.neighbours.length > 0 && <p className="muted">地图上青色虚线为{outcome.kind === 'checked' ? '将被' : '已'}调整的相邻网格。</p>}
+                  {outcome.neighbours.length > 0 && <p className="muted">地图上青色虚线标出了本次{outcome.kind === 'checked' ? '将' : ''}变动的其他网格。</p>}
                 </>
               ) : outcome.failure.kind === 'rejected' ? (
                 <>

@@ -25,9 +25,14 @@ describe('edit outcomes', () => {
     expect(text).toBe('校验通过（未保存）：网格 450902001001001 修改；没有相邻网格需要调整');
   });
 
+  it('says what a dry run would create', () => {
+    const split: EditResult = { changes: [{ code: 'A', version: 5, action: 'split' }, { code: 'C', version: 1, action: 'create' }], created: ['C'], deleted: [], dryRun: true };
+    expect(describeResult(split, ['A'])).toBe('校验通过（未保存）：网格 A 分割；将新建网格 C；没有相邻网格需要调整');
+  });
+
   it('reports created and retired grids', () => {
     const merge: EditResult = { changes: [{ code: 'A', version: 4, action: 'merge' }, { code: 'B', version: 2, action: 'merge' }], created: [], deleted: ['B'], dryRun: false };
-    expect(describeResult(merge, ['A', 'B'])).toBe('已保存：网格 A 合并为版本 4，网格 B 合并为版本 2；撤销网格 B；没有相邻网格需要调整');
+    expect(describeResult(merge, ['A', 'B'])).toBe('已保存：网格 A 合并为版本 4；撤销网格 B；没有相邻网格需要调整');
   });
 
   it('classifies 422 with violations, 409 with the current grid, and other problems', () => {

@@ -70,10 +70,11 @@ export function neighbourChanges(result: EditResult, edited: readonly string[]):
 /** One-line Chinese summary of a successful (or dry-run) write. */
 export function describeResult(result: EditResult, edited: readonly string[]): string {
   const parts: string[] = [];
-  const mine = result.changes.filter((c) => edited.includes(c.code));
+  const mine = result.changes.filter((c) => edited.includes(c.code) && !result.deleted.includes(c.code));
   if (mine.length) parts.push(mine.map((c) => `网格 ${c.code} ${actionName(c.action)}${result.dryRun ? '' : `为版本 ${c.version}`}`).join('，'));
-  if (result.created.length) parts.push(`新建网格 ${result.created.join('、')}`);
-  if (result.deleted.length) parts.push(`撤销网格 ${result.deleted.join('、')}`);
+  const will = result.dryRun ? '将' : '';
+  if (result.created.length) parts.push(`${will}新建网格 ${result.created.join('、')}`);
+  if (result.deleted.length) parts.push(`${will}撤销网格 ${result.deleted.join('、')}`);
   const neighbours = neighbourChanges(result, edited).filter((c) => !result.deleted.includes(c.code));
   parts.push(neighbours.length ? `相邻网格${result.dryRun ? '将' : '已'}调整 ${neighbours.length} 个：${neighbours.map((c) => c.code).join('、')}` : '没有相邻网格需要调整');
   return `${result.dryRun ? '校验通过（未保存）' : '已保存'}：${parts.join('；')}`;
