@@ -8,6 +8,7 @@
  *     partial one from either end; the snapped edge contributes the stretch
  *     walked both ways from the snap point; the walk centre → road is a stretch too;
  *  2. each stretch is buffered by ROAD_BUFFER_M (50 m) in the centre's UTM zone
+ *     (round ends and joins drawn with BUFFER_QUAD_SEGS segments per quarter circle)
  *     and the buffers are unioned;
  *  3. holes smaller than FILL_HOLES_BELOW_M2 (blocks enclosed by reachable
  *     streets) are filled; larger ones stay as uncovered land.
@@ -16,7 +17,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { floatArray, intArray } from './sqlArrays';
-import { FILL_HOLES_BELOW_M2, ROAD_BUFFER_M } from './walking';
+import { BUFFER_QUAD_SEGS, FILL_HOLES_BELOW_M2, ROAD_BUFFER_M } from './walking';
 
 export interface NetworkIsochroneInput {
   /** Caller's key for the resulting row. */
@@ -86,7 +87,7 @@ export function networkIsochronesSql(inputs: readonly NetworkIsochroneInput[], g
     -- buffered piece by piece in the centre's UTM zone (metres) and unioned: much faster in GEOS
     -- than buffering the whole collection at once
     buffered AS (
-      SELECT p.key, i.utm, ST_Union(ST_Buffer(ST_Transform(p.g, i.utm), ${ROAD_BUFFER_M}::float8, 'quad_segs=4'), ${gridSize}::float8) AS g
+      SELECT p.key, i.utm, ST_Union(ST_Buffer(ST_Transform(p.g, i.utm), ${ROAD_BUFFER_M}::float8, ${`quad_segs=${BUFFER_QUAD_SEGS}`}), ${gridSize}::float8) AS g
       FROM pieces p JOIN (
         SELECT it.key, (CASE WHEN ST_Y(c.geom) >= 0 THEN 32600 ELSE 32700 END + floor((ST_X(c.geom) + 180) / 6)::int + 1) AS utm
         FROM items it JOIN service_centres c ON c.id = it.centre_id

@@ -6,7 +6,7 @@ import { defaultSearch, ensureIsochrones, reachFromSnap, readIsochrones } from '
 import { bumpNetworkVersion, currentNetworkVersion } from './networkVersion';
 import { snapCentres } from './snap';
 import { buildLatticeWorld, COMMUNITY, DX, DY, type LatticeWorld } from './testing/latticeWorld';
-import { DEFAULT_SPEED_M_PER_MIN, ROAD_BUFFER_M } from './walking';
+import { BUFFER_QUAD_SEGS, DEFAULT_SPEED_M_PER_MIN, ROAD_BUFFER_M } from './walking';
 
 const manhattan = (i: number, j: number, k: number, l: number) => DX * Math.abs(i - k) + DY * Math.abs(j - l);
 
@@ -76,9 +76,11 @@ describeEachEngine('walking isochrones on a hand-made 4×4 lattice', (db, engine
     const [f] = await readIsochrones(db(), { centreIds: [onNode], minutes: [15], speedMPerMin: speed });
     expect(f!.properties.method).toBe('network');
     // Farthest node is 2·200 + 2·150 = 700 m < 1000 m: the whole 600 × 450 m lattice, buffered by 50 m.
-    // Blocks (100 × 50 m holes) are filled; corners are quarter circles drawn with 4 segments each.
+    // Blocks (100 × 50 m holes) are filled; corners are quarter circles drawn with BUFFER_QUAD_SEGS
+    // chords, each a triangle of area r²·sin(θ)/2 with θ = 90° / BUFFER_QUAD_SEGS.
     const r = ROAD_BUFFER_M;
-    const cornerDeficit = 4 * (r * r - 2 * r * r * Math.sin(Math.PI / 8));
+    const theta = Math.PI / 2 / BUFFER_QUAD_SEGS;
+    const cornerDeficit = 4 * (r * r - BUFFER_QUAD_SEGS * 0.5 * r * r * Math.sin(theta));
     const expected = (3 * DX + 2 * r) * (3 * DY + 2 * r) - cornerDeficit;
     expect(f!.properties.areaM2 / expected).toBeCloseTo(1, 2);
     expect(f!.geometry.coordinates.flat().length).toBe(1); // one ring: no holes left

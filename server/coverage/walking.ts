@@ -17,6 +17,12 @@ export const SNAP_DISTANCE_M = 300;
 export const ROAD_BUFFER_M = 50;
 
 /**
+ * Segments per quarter circle of the corridor's round ends: 2 (an octagon, at
+ * most 3.8 m inside the true circle at 50 m) unions ~40 % faster than 4.
+ */
+export const BUFFER_QUAD_SEGS = 2;
+
+/**
  * Holes in the buffered network smaller than this are blocks enclosed by
  * reachable streets: their interior is reachable from the surrounding streets,
  * so they are filled. Larger holes (rural blocks, parks) stay uncovered.
