@@ -163,6 +163,44 @@ describe('grid editor in Chromium', () => {
     await page.screenshot({ path: screenshotPath('editor.png') });
   });
 
+  it('snaps a dragged vertex onto the nearest corner of a neighbouring grid', async () => {
+    const row = await gridRow(code);
+    // A corner of a neighbour that is not one of this grid's own vertices, near one of them.
+    const pairs = await db.handle.rows<{ vx: number; vy: number; wx: number; wy: number }>(sql`
+      WITH mine AS (SELECT (ST_DumpPoints(ST_ExteriorRing(ST_GeometryN(geom, 1)))).geom AS p FROM grids WHERE code = ${code}),
+           theirs AS (
+             SELECT DISTINCT (ST_DumpPoints(n.geom)).geom AS q FROM grids n, grids g
+             WHERE g.code = ${code} AND n.code <> g.code AND ST_DWithin(n.geom, g.geom, 0.002))
+      SELECT ST_X(p) AS vx, ST_Y(p) AS vy, ST_X(q) AS wx, ST_Y(q) AS wy
+      FROM mine, theirs
+      WHERE NOT EXISTS (SELECT 1 FROM mine m2 WHERE ST_DWithin(m2.p, q, 1e-7))
+        AND ST_Distance(p::geography, q::geography) BETWEEN 5 AND 150
+      ORDER BY ST_Distance(p, q) LIMIT 20`);
+    const box = await canvasBox();
+    let pair: (typeof pairs)[number] | undefined;
+    for (const candidate of pairs) {
+      const c = await project([candidate.wx, candidate.wy]);
+      if (c.x > 30 && c.y > 30 && c.x < box.width - 30 && c.y < box.height - 30) {
+        pair = candidate;
+        break;
+      }
+    }
+    expect(pair).toBeDefined();
+    const from = await project([pair!.vx, pair!.vy]);
+    const corner = await project([pair!.wx, pair!.wy]);
+    // Released 4 px off the corner, without Alt: the vertex lands on the corner itself.
+    await page.mouse.move(box.x + from.x, box.y + from.y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + corner.x + 3, box.y + corner.y + 2, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForSelector('.editor-dirty');
+    const draft = await page.evaluate(() => window.__dangjianEditor!.draft);
+    expect(hasVertexNear(draft!, [pair!.wx, pair!.wy], 1e-7)).toBe(true);
+    expect(vertices(draft!)).toHaveLength(vertices(row.geometry).length);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.editor-dirty').count()).toBe(0);
+  });
+
   it('rejects a vertex dragged out of the community, shows why in red, and writes nothing', async () => {
     const before = await gridRow(code);
     const versionsBefore = await db.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM grid_versions`);

@@ -28,7 +28,7 @@ import {
   type RenumberPlanEntry,
 } from './editorQueries';
 import { editorReducer, initialEditorState, isDirty, MODE_NAMES, type BaseGrid, type Mode } from './editorState';
-import { boundsOf, ringsOf, sketchLine, sketchPolygon, vertices } from './geometryOps';
+import { boundsOf, ringsOf, sketchLine, sketchPolygon, vertices, type PolygonalGeometry } from './geometryOps';
 import { HistoryPanel, type Overlay } from './HistoryPanel';
 import { editorKey } from './keyboard';
 import { RenumberPanel } from './RenumberPanel';
@@ -37,6 +37,12 @@ import { ruleName, violationNumber } from './violations';
 import { formatArea } from './format';
 import { canRedo, canUndo } from './undoStack';
 import './editor.css';
+
+declare global {
+  interface Window {
+    __dangjianEditor?: { draft: PolygonalGeometry | null };
+  }
+}
 
 type Outcome = { kind: 'saved' | 'checked'; text: string; neighbours: string[] } | { kind: 'failed'; failure: EditFailure };
 
@@ -262,6 +268,11 @@ export function EditorPage() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+
+  // Browser tests read the draft exactly (rendered handles are tile-quantised).
+  useEffect(() => {
+    window.__dangjianEditor = { draft: state.history.present.geometry };
+  }, [state.history.present.geometry]);
 
   const violations = outcome?.kind === 'failed' && outcome.failure.kind === 'rejected' ? outcome.failure.violations : [];
   const changedCodes = outcome && outcome.kind !== 'failed' ? outcome.neighbours : [];
