@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { describeEachEngine } from '../testing/databases';
+import { createApp } from '../app';
+import { TEST_ADMIN, testPlanner } from '../testing/principals';
 import { request, requestJson } from '../testing/request';
 
 const COMMUNITY = '450902005001';
@@ -9,7 +11,7 @@ const COMMUNITY = '450902005001';
 async function send(db: DbHandle, method: string, path: string, body?: unknown) {
   const res = await request(db, path, {
     method,
-    headers: { 'content-type': 'application/json', 'x-actor': encodeURIComponent('测试管理员') },
+    headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -76,8 +78,9 @@ describeEachEngine('service centres API', (db) => {
     const after = await counts(db());
     expect(after.centres).toBe(before.centres);
     expect(after.audit).toBe(before.audit + 3);
-    const [audit] = await db().rows<{ actor: string }>(sql`SELECT actor FROM audit_log WHERE entity = 'service_centre' AND entity_id = ${String(id)} AND action = 'create'`);
-    expect(audit!.actor).toBe('测试管理员');
+    const [audit] = await db().rows<{ actor: string; detail: { areaM2: number } }>(sql`SELECT actor, detail FROM audit_log WHERE entity = 'service_centre' AND entity_id = ${String(id)} AND action = 'create'`);
+    expect(audit!.actor).toBe(TEST_ADMIN.username);
+    expect(audit!.detail.areaM2).toBe(120);
   });
 
   it.each([
@@ -137,6 +140,15 @@ describeEachEngine('service centres API', (db) => {
     expect(empty.status).toBe(400);
     const [after] = await db().rows<{ level: string; area_m2: number; updated_at: string }>(sql`SELECT level, area_m2, updated_at::text FROM service_centres WHERE id = ${street!.id}`);
     expect(after).toEqual({ level: street!.level, area_m2: street!.area_m2, updated_at: street!.updated_at });
+  });
+
+  it('refuses writes from users who are not admins (server/auth/policy.ts), writing nothing', async () => {
+    const before = await counts(db());
+    const asPlanner = createApp(db(), { anonymousUser: testPlanner(COMMUNITY) });
+    const res = await asPlanner.request('/api/centres', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(await validCentre(db())) });
+    expect(res.status).toBe(403);
+    expect((await asPlanner.request('/api/centres?level=street')).status).toBe(200);
+    expect(await counts(db())).toEqual(before);
   });
 
   it('answers 404 for unknown ids and 400 for malformed ids or filters', async () => {

@@ -1,7 +1,8 @@
 /**
  * 党群服务中心 CRUD. 400: malformed input (field errors); 422: well-formed but
  * contradicting the data (unknown region, wrong level, outside the city); 404: unknown id.
- * Every write is one transaction that also drops the centre's cached isochrones.
+ * Every write is one transaction that also drops the centre's cached isochrones and
+ * records before/after in audit_log (who may write is decided by server/auth/policy.ts).
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
@@ -26,15 +27,9 @@ import { invalidInput, notFound, problem } from '../http/problem';
 const idParam = z.object({ id: integerString('id', 1, 2_147_483_647) });
 const listQuery = z.object({ level: centreLevel.optional(), region: regionCodeParam.optional() });
 
-/** Until sign-in lands the editor names themself in a header (URI-encoded: headers are ASCII). */
+/** The signed-in user (access control has already admitted them for writes). */
 function actorOf(c: Context<AppEnv>): string {
-  let actor = c.req.header('x-actor') ?? '';
-  try {
-    actor = decodeURIComponent(actor);
-  } catch {
-    actor = '';
-  }
-  return actor.trim().slice(0, 50) || '管理员';
+  return c.var.user?.username ?? '(未登录)';
 }
 
 function writeFailure(c: Context<AppEnv>, e: unknown) {
