@@ -15,7 +15,7 @@ export default defineConfig({
     root: rootDir,
     include: ['server/**/*.test.ts', 'data/**/*.test.ts', 'db/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}', 'web/e2e/**/*.test.ts'],
     globalSetup: ['server/testing/globalSetup.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 300_000,
     // PGlite instances are memory-hungry; two workers fit the 2-core CI machine.
     maxWorkers: 2,

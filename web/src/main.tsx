@@ -6,6 +6,7 @@ import { shouldRetry } from './api/queries';
 import { App } from './App';
 import './app.css';
 import { pageFor } from './pages';
+import { SessionGate } from './features/auth/session';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -21,7 +22,13 @@ const Page = page?.Component ?? App;
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <Page />
+      {page?.public ? (
+        <Page />
+      ) : (
+        <SessionGate>
+          <Page />
+        </SessionGate>
+      )}
     </QueryClientProvider>
   </StrictMode>,
 );

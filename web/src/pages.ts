@@ -10,6 +10,10 @@ export interface PageRoute {
   /** Chinese title for navigation and document.title. */
   title: string;
   Component: ComponentType;
+  /** Reachable without signing in (the login page itself). */
+  public?: boolean;
+  /** Not listed in the navigation. */
+  hidden?: boolean;
 }
 
 const modules = import.meta.glob<{ page: PageRoute }>('./features/*/page.tsx', { eager: true });

@@ -1,6 +1,7 @@
 /** Top bar: title, which dataset is loaded (and whether it is sample data), street legend. */
 import type { Config } from '../../api/queries';
 import { pages } from '../../pages';
+import { can, signOut, useSession } from '../auth/session';
 import type { StreetColour } from '../map/streetColours';
 import { StreetLegend } from './StreetLegend';
 
@@ -12,6 +13,8 @@ export interface HeaderProps {
 }
 
 export function Header({ dataset, streets, onExport }: HeaderProps) {
+  const user = useSession();
+  const visible = pages.filter((p) => !p.hidden && (p.path !== '/editor' || can.edit(user)));
   return (
     <header className="app-header">
       <div className="brand">
@@ -23,7 +26,7 @@ export function Header({ dataset, streets, onExport }: HeaderProps) {
         <a href="/" aria-current="page">
           党建地图
         </a>
-        {pages.map((p) => (
+        {visible.map((p) => (
           <a key={p.path} href={p.path}>
             {p.title}
           </a>
@@ -38,11 +41,17 @@ export function Header({ dataset, streets, onExport }: HeaderProps) {
         )}
       </div>
       <StreetLegend streets={streets} />
-      {onExport && (
+      {onExport && can.export(user) && (
         <button type="button" className="text-button header-action" onClick={onExport}>
           导出数据
         </button>
       )}
+      <div className="header-user" data-testid="current-user">
+        <span title={user.roleLabel}>{user.displayName}</span>
+        <button type="button" className="text-button" onClick={() => void signOut()}>
+          退出
+        </button>
+      </div>
     </header>
   );
 }

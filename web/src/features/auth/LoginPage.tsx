@@ -1,0 +1,61 @@
+/** Sign-in form. On success the browser returns to where it came from (?next=…). */
+import { useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, unwrap } from '../../api/client';
+
+/** Only same-site paths are followed after sign-in (no open redirect). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
+
+export function LoginPage() {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const health = useQuery({ queryKey: ['health'], queryFn: () => unwrap(api.api.health.$get()), retry: false });
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await unwrap(api.api.auth.login.$post({ json: { username, password } }));
+      window.location.assign(safeNext(new URLSearchParams(window.location.search).get('next')));
+    } catch (e) {
+      setError(e instanceof ApiError ? (e.problem.detail ?? e.problem.title) : String(e));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="login-page">
+      <form className="login-form" onSubmit={submit} aria-labelledby="login-title">
+        <h1 id="login-title">
+          <span className="brand-mark" aria-hidden="true" /> 党建版图
+        </h1>
+        <label>
+          用户名
+          <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" autoFocus required />
+        </label>
+        <label>
+          密码
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
+        </label>
+        {error && (
+          <p className="error-message" role="alert" data-testid="login-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? '正在登录…' : '登录'}
+        </button>
+        {health.data?.sampleAccounts && (
+          <p className="muted login-hint" data-testid="sample-accounts">
+            示例数据账号：admin、leader、analyst、mingshan（名山街道规划员）、chengxi（城西街道规划员），密码见 README。
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}
