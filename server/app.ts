@@ -20,12 +20,14 @@ import { usersRoute } from './routes/users';
 import { centresRoute } from './routes/centres';
 import { configRoute } from './routes/config';
 import { coverageRoute } from './routes/coverage';
+import { demonstrationsRoute } from './routes/demonstrations';
 import { exportsRoute } from './routes/exports';
 import { gridEditsRoute } from './routes/gridEdits';
 import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
 import { incidentsRoute } from './routes/incidents';
 import { regionsRoute } from './routes/regions';
+import { screenRoute } from './routes/screen';
 import { tilesRoute } from './routes/tiles';
 
 /** Errors that mean "the database is not reachable right now", not "your request was wrong". */
@@ -85,6 +87,8 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
     .route('/api/coverage', coverageRoute)
     .route('/api/incidents', incidentsRoute)
     .route('/api/exports', exportsRoute)
+    .route('/api/screen', screenRoute)
+    .route('/api/demonstrations', demonstrationsRoute)
     .route('/tiles', tilesRoute);
 }
 
