@@ -23,6 +23,7 @@ import {
   regionQuery,
   revertGridTo,
   saveActor,
+  signedInQuery,
   splitGridBy,
   updateGeometry,
   type RenumberPlanEntry,
@@ -93,6 +94,7 @@ export function EditorPage() {
   const streets = useMemo(() => streetColours(tree.data ?? []), [tree.data]);
   const gridColour = useMemo(() => streetColourExpression(streets), [streets]);
 
+  const me = useQuery(signedInQuery);
   const grid = useQuery({ ...editGridQuery(code ?? ''), enabled: code !== null });
   useEffect(() => {
     if (grid.data) dispatch({ type: 'load', grid: toBase(grid.data) });
@@ -294,25 +296,38 @@ export function EditorPage() {
         </div>
         <nav className="page-nav" aria-label="页面">
           <a href="/">党建地图</a>
-          {pages.map((p) => (
-            <a key={p.path} href={p.path} aria-current={p.path === '/editor' ? 'page' : undefined}>
-              {p.title}
-            </a>
-          ))}
+          {pages
+            .filter((p) => !(p as { hidden?: boolean }).hidden)
+            .map((p) => (
+              <a key={p.path} href={p.path} aria-current={p.path === '/editor' ? 'page' : undefined}>
+                {p.title}
+              </a>
+            ))}
         </nav>
-        <label className="editor-actor">
-          规划员
-          <input
-            value={actor}
-            maxLength={50}
-            onChange={(e) => setActor(e.target.value)}
-            onBlur={() => {
-              saveActor(actor);
-              setActor(loadActor());
-            }}
-            aria-label="规划员姓名（记录在版本历史中）"
-          />
-        </label>
+        {me.data?.kind === 'user' ? (
+          <span className="editor-actor" data-testid="editor-user">
+            当前用户 <strong>{me.data.name}</strong>
+            {me.data.role && <span className="muted">（{me.data.role}）</span>}
+          </span>
+        ) : me.data?.kind === 'signedOut' ? (
+          <span className="editor-actor">
+            未登录，无法保存{pages.some((p) => p.path === '/login') && <a href={`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`}>登录</a>}
+          </span>
+        ) : (
+          <label className="editor-actor">
+            规划员
+            <input
+              value={actor}
+              maxLength={50}
+              onChange={(e) => setActor(e.target.value)}
+              onBlur={() => {
+                saveActor(actor);
+                setActor(loadActor());
+              }}
+              aria-label="规划员姓名（记录在版本历史中）"
+            />
+          </label>
+        )}
       </header>
 
       <div className="editor-toolbar" role="toolbar" aria-label="编辑工具">

@@ -48,6 +48,23 @@ export function saveActor(name: string) {
 const actorHeaders = (actor: string) => ({ headers: { 'x-actor': encodeURIComponent(actor.trim() || DEFAULT_ACTOR) } });
 const dryRunQuery = (dryRun: boolean) => (dryRun ? { dryRun: 'true' as const } : {});
 
+/**
+ * Who the server records as the editor once sign-in is in place (then x-actor is ignored).
+ * Untyped on purpose: on a server without /api/auth this answers 404 and the typed-name field stays.
+ */
+export type SignedIn = { kind: 'user'; name: string; role: string } | { kind: 'signedOut' } | { kind: 'noAuth' };
+export const signedInQuery = queryOptions({
+  queryKey: ['editor', 'me'],
+  queryFn: async (): Promise<SignedIn> => {
+    const res = await fetch('/api/auth/me', { credentials: 'same-origin' });
+    if (res.status === 401) return { kind: 'signedOut' };
+    if (!res.ok) return { kind: 'noAuth' };
+    const body = (await res.json()) as { user?: { displayName?: string; username?: string; roleLabel?: string } };
+    return { kind: 'user', name: body.user?.displayName || body.user?.username || '', role: body.user?.roleLabel ?? '' };
+  },
+  staleTime: 60_000,
+});
+
 // ---- reads ----
 export interface HistoryEntry {
   version: number;
