@@ -9,6 +9,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { errorMessage, gridQuery, useConfig, useGridDetail, useRegionTree, type RegionTreeNode } from './api/queries';
 import { ExportDialog } from './features/export/ExportDialog';
 import { GridPanel } from './features/grid-panel/GridPanel';
+import { ServiceCirclesPanel } from './features/coverage/ServiceCirclesPanel';
 import { IncidentsPanel } from './features/incidents/IncidentsPanel';
 import { ThematicLayers, type ThematicLayerState } from './features/map/ThematicLayers';
 import { useViewport } from './features/map/useViewport';
@@ -26,10 +27,14 @@ export function App() {
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [selectedCode, setSelectedCode] = useState<string | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
-  const [thematic, setThematic] = useState<ThematicLayerState>({ incidents: false });
+  const [thematic, setThematic] = useState<ThematicLayerState>({ serviceCircles: false, incidents: false });
   const [incidentLayers, setIncidentLayers] = useState<Layer[]>([]);
+  const [circleLayers, setCircleLayers] = useState<Layer[]>([]);
   const viewport = useViewport(map);
-  const overlayLayers = useMemo(() => (thematic.incidents ? incidentLayers : []), [thematic.incidents, incidentLayers]);
+  const overlayLayers = useMemo(
+    () => [...(thematic.serviceCircles ? circleLayers : []), ...(thematic.incidents ? incidentLayers : [])],
+    [thematic, incidentLayers, circleLayers],
+  );
   const selected = useGridDetail(selectedCode);
 
   const roots = tree.data ?? NO_REGIONS;
@@ -116,9 +121,10 @@ export function App() {
             </div>
           )}
           {map && <ThematicLayers state={thematic} onChange={setThematic} />}
-          {thematic.incidents && viewport && (
-            <div className="overlay-panel overlay-panel-incidents">
-              <IncidentsPanel zoom={viewport.zoom} onLayers={setIncidentLayers} />
+          {(thematic.incidents || thematic.serviceCircles) && viewport && (
+            <div className="overlay-panel">
+              {thematic.serviceCircles && <ServiceCirclesPanel onLayers={setCircleLayers} />}
+              {thematic.incidents && <IncidentsPanel zoom={viewport.zoom} onLayers={setIncidentLayers} />}
             </div>
           )}
           {selectedCode && <GridPanel key={selectedCode} code={selectedCode} onClose={closePanel} />}

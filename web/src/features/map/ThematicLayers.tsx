@@ -1,9 +1,11 @@
 /** Switches for the thematic layers over the grid map (incidents, service circles …). */
 export interface ThematicLayerState {
+  serviceCircles: boolean;
   incidents: boolean;
 }
 
 const LABELS: Record<keyof ThematicLayerState, string> = {
+  serviceCircles: '党群服务中心与15分钟服务圈',
   incidents: '网格事件',
 };
 
