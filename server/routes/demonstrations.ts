@@ -4,7 +4,7 @@
  *  POST   /belts | /circles      create (201)
  *  PUT    /belts/:id | /circles/:id   update the given fields
  *  DELETE /belts/:id | /circles/:id
- * The editor is named by the `x-actor` header (URI-encoded) until sign-in lands (issue 8).
+ * Writes are for admins (server/auth/policy.ts); the audit row names the signed-in user.
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
@@ -69,7 +69,10 @@ type CircleBody = z.infer<typeof circleUpdate>;
 const beltInput = (b: BeltBody): DemoInput => ({ name: b.name, description: b.description, route: b.route as DemoInput['route'], area: b.corridor as DemoInput['area'], corridorM: b.corridorM, memberCommunityCodes: b.memberCommunityCodes });
 const circleInput = (b: CircleBody): DemoInput => ({ name: b.name, description: b.description, area: b.area as DemoInput['area'], centre: b.centre, radiusM: b.radiusM, memberCommunityCodes: b.memberCommunityCodes });
 
+/** The signed-in user; without a session (tests of the bare router) the x-actor header, URI-encoded. */
 function actorOf(c: Context<AppEnv>): string {
+  const user = c.var.user;
+  if (user) return user.displayName || user.username;
   let actor = c.req.header('x-actor') ?? '';
   try {
     actor = decodeURIComponent(actor);

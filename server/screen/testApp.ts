@@ -1,4 +1,4 @@
-/** A Hono app with only the screen routers, for tests until (and regardless of whether) server/app.ts mounts them. */
+/** A Hono app with only the screen routers (no session: writes are attributed by the x-actor header). */
 import { Hono } from 'hono';
 import type { DbHandle } from '../../db/client';
 import type { AppEnv } from '../appEnv';
@@ -9,8 +9,10 @@ export function screenTestApp(db: () => DbHandle) {
   return new Hono<AppEnv>()
     .use(async (c, next) => {
       c.set('db', db());
+      c.set('user', null);
       await next();
     })
     .route('/api/screen', screenRoute)
     .route('/api/demonstrations', demonstrationsRoute);
 }
+

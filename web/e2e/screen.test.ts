@@ -1,0 +1,171 @@
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
+import { launchBrowser, screenshotPath, startServer } from './browser';
+
+const SIZES = [
+  { name: '1920x1080', width: 1920, height: 1080 },
+  { name: '3840x2160', width: 3840, height: 2160 },
+  { name: '3840x1080', width: 3840, height: 1080 },
+] as const;
+
+interface Box {
+  label: string;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** Waits for panels and map, then reads layout facts in the page. */
+async function layoutFacts(page: Page) {
+  await page.waitForSelector('body[data-screen-ready="true"]', { timeout: 120_000 });
+  await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: 60_000 });
+  // Numbers count up for 0.9 s after loading.
+  await page.waitForTimeout(1500);
+  return page.evaluate(() => {
+    const box = (el: Element, label: string) => {
+      const r = el.getBoundingClientRect();
+      return { label, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    };
+    const panels = [...document.querySelectorAll('[data-testid^="panel-"], [data-testid="screen-map"], [data-testid="legend"], .screen-header')].map((el) => box(el, el.getAttribute('data-testid') ?? el.className));
+    const kpis = [...document.querySelectorAll('[data-kpi]')].map((el) => box(el, `${el.getAttribute('data-kpi')}=${el.textContent}`));
+    return {
+      viewport: { width: window.innerWidth, height: window.innerHeight },
+      scroll: { width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight },
+      panels,
+      kpis,
+      kpiText: Object.fromEntries([...document.querySelectorAll('[data-kpi]')].map((el) => [el.getAttribute('data-kpi'), el.textContent ?? ''])),
+      mapCanvas: document.querySelector('.maplibregl-canvas') ? box(document.querySelector('.maplibregl-canvas')!, 'map') : null,
+    };
+  });
+}
+
+/** Numbers count towards a new value; wait until the figure shows it (fails with the last value seen). */
+async function kpiSettles(page: Page, label: string, expected: number) {
+  const read = async () => digits((await page.locator(`[data-kpi="${label}"]`).textContent()) ?? '');
+  await page.waitForFunction(([l, n]) => Number((document.querySelector(`[data-kpi="${l}"]`)?.textContent ?? '').replace(/[^\d.]/g, '')) === n, [label, expected] as const, { timeout: 15_000 }).catch(() => undefined);
+  expect(await read()).toBe(expected);
+}
+
+const crosses = (b: Box, x: number, y: number) => (b.left < x && b.right > x) || (b.top < y && b.bottom > y);
+const digits = (s: string) => Number(s.replace(/[^\d.]/g, ''));
+
+describe('leaders’ big screen in Chromium', () => {
+  let db: TestDatabase;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+  const externalRequests: string[] = [];
+
+  const open = async (width: number, height: number, path = '/screen') => {
+    const page = await browser.newPage({ viewport: { width, height } });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) externalRequests.push(r.url());
+    });
+    await page.goto(`${server.url}${path}`);
+    return page;
+  };
+
+  beforeAll(async () => {
+    db = await openEmbeddedCopy();
+    server = await startServer(db.handle);
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.dispose();
+  });
+
+  for (const size of SIZES) {
+    it(`fits ${size.name}: panels and map present, nothing overflows, no KPI number on a seam`, async () => {
+      const page = await open(size.width, size.height, '/screen?isochrones=0');
+      const facts = await layoutFacts(page);
+      await page.screenshot({ path: screenshotPath(`screen-${size.name}.png`) });
+      expect(facts.viewport).toEqual({ width: size.width, height: size.height });
+      expect(facts.scroll.width).toBeLessThanOrEqual(size.width);
+      expect(facts.scroll.height).toBeLessThanOrEqual(size.height);
+      expect(facts.panels.map((p) => p.label).sort()).toEqual(['legend', 'panel-centres', 'panel-incidents', 'panel-party', 'panel-stars', 'screen-header', 'screen-map'].sort());
+      for (const p of facts.panels) {
+        expect(p.left, p.label).toBeGreaterThanOrEqual(-0.5);
+        expect(p.top, p.label).toBeGreaterThanOrEqual(-0.5);
+        expect(p.right, p.label).toBeLessThanOrEqual(size.width + 0.5);
+        expect(p.bottom, p.label).toBeLessThanOrEqual(size.height + 0.5);
+      }
+      // The map fills most of the middle third (or more on 32:9).
+      expect(facts.mapCanvas!.right - facts.mapCanvas!.left).toBeGreaterThan(size.width * 0.4);
+      // 6 party + 5 centre levels + coverage + centre total + 3 incident + 3 star figures.
+      expect(facts.kpis.length).toBe(19);
+      const onSeam = facts.kpis.filter((k) => crosses(k, size.width / 2, size.height / 2));
+      expect(onSeam).toEqual([]);
+      // Panel figures are the database's.
+      const [g] = await db.handle.rows<{ n: number; members: number }>(sql`SELECT count(*)::int AS n, sum(party_members)::int AS members FROM grids`);
+      expect(digits(facts.kpiText['网格数']!)).toBe(g!.n);
+      expect(digits(facts.kpiText['党员']!)).toBe(g!.members);
+      await page.close();
+    }, 240_000);
+  }
+
+  it('drills down by the ranking list and the map, and back up by the breadcrumb', async () => {
+    const page = await open(1920, 1080, '/screen?isochrones=0');
+    await layoutFacts(page);
+    const crumbs = () => page.locator('[data-testid="breadcrumb"] > span').allTextContents();
+    expect(await crumbs()).toHaveLength(1);
+    // City → district (ranking list of the stars panel).
+    await page.locator('.child-list button').first().click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 2, null, { timeout: 30_000 });
+    const [district] = await db.handle.rows<{ name: string; n: number }>(sql`SELECT r.name, (SELECT count(*)::int FROM grids WHERE district_code = r.code) AS n FROM regions r WHERE level = 'district' ORDER BY code LIMIT 1`);
+    expect((await crumbs())[1]).toContain(district!.name);
+    await kpiSettles(page, '网格数', district!.n);
+
+    // District → street by clicking the grid in the middle of the map.
+    await page.waitForTimeout(1500);
+    const canvas = (await page.locator('.maplibregl-canvas').boundingBox())!;
+    const at = { x: canvas.width / 2, y: canvas.height / 2 };
+    const code = await page.evaluate(({ x, y }) => {
+      const m = window.__dangjian!.map;
+      const f = m.queryRenderedFeatures([x, y], { layers: ['grids-fill'] })[0];
+      return f ? String(f.properties.code) : null;
+    }, at);
+    expect(code).toMatch(/^\d{15}$/);
+    await page.mouse.click(canvas.x + at.x, canvas.y + at.y);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 3, null, { timeout: 30_000 });
+    const [street] = await db.handle.rows<{ name: string; n: number }>(sql`SELECT name, (SELECT count(*)::int FROM grids WHERE street_code = ${code!.slice(0, 9)}) AS n FROM regions WHERE code = ${code!.slice(0, 9)}`);
+    expect((await crumbs())[2]).toContain(street!.name);
+    await kpiSettles(page, '网格数', street!.n);
+    await page.screenshot({ path: screenshotPath('screen-drilled.png') });
+
+    // Back to the city from the breadcrumb.
+    await page.locator('[data-testid="breadcrumb"] button').first().click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 1, null, { timeout: 30_000 });
+    await page.close();
+  }, 240_000);
+
+  it('tours the demonstration circles and belts, showing name and member communities', async () => {
+    const page = await open(1920, 1080, '/screen?tour=3&isochrones=0');
+    await layoutFacts(page);
+    const caption = page.locator('[data-testid="tour-caption"]');
+    await caption.waitFor({ timeout: 30_000 });
+    const names = (await db.handle.rows<{ name: string }>(sql`SELECT name FROM demo_circles UNION ALL SELECT name FROM demo_belts`)).map((r) => r.name);
+    const first = await caption.locator('.tour-name').textContent();
+    expect(names).toContain(first);
+    const [members] = await db.handle.rows<{ n: number }>(sql`SELECT jsonb_array_length(member_community_codes)::int AS n FROM demo_circles WHERE name = ${first}`);
+    expect((await caption.locator('.tour-members').textContent())!.split('、')).toHaveLength(members!.n);
+    await page.waitForFunction((previous) => document.querySelector('.tour-name')?.textContent !== previous, first, { timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath('screen-tour.png') });
+    // Interaction pauses the tour.
+    await page.mouse.click(960, 540);
+    await page.waitForFunction(() => document.querySelector('[data-testid="tour-toggle"]')?.textContent === '巡游已暂停', null, { timeout: 5_000 });
+    expect(await page.locator('[data-testid="tour-caption"]').textContent()).toContain('巡游已暂停');
+    await page.close();
+  }, 240_000);
+
+  it('made no request outside this server and threw no page errors', () => {
+    expect(externalRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

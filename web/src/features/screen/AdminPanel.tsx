@@ -1,0 +1,229 @@
+/**
+ * 管理: edit 示范带/示范圈 (name, description, geometry drawn by clicking the map,
+ * member communities — computed by intersection when left blank) and the star
+ * rating of a grid (picked on the map). The server checks the signed-in user's role.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../../api/queries';
+import { fetchJson, sendJson, type DemoBelt, type DemoCircle } from './screenApi';
+import { STAR_LABELS } from './starColours';
+
+export interface Draft {
+  kind: 'belt' | 'circle';
+  /** belt: route vertices; circle: [centre] */
+  points: [number, number][];
+  /** belt corridor half-width or circle radius, metres */
+  sizeM: number;
+}
+
+interface Props {
+  demos: { belts: DemoBelt[]; circles: DemoCircle[] };
+  draft: Draft | null;
+  onDraft: (draft: Draft | null) => void;
+  draftGeometry: GeoJSON.Polygon | null;
+  pickedGrid: string | null;
+  onPickGrid: (code: string | null) => void;
+  onClose: () => void;
+}
+
+interface FormState {
+  id: number | null;
+  kind: 'belt' | 'circle';
+  name: string;
+  description: string;
+  members: string;
+}
+
+const EMPTY: FormState = { id: null, kind: 'circle', name: '', description: '', members: '' };
+
+export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onClose }: Props) {
+  const queryClient = useQueryClient();
+  // The server names the signed-in user in the audit trail; x-actor only matters without a session.
+  const actor = '';
+  const [form, setForm] = useState<FormState>(EMPTY);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['screen'] });
+  const run = async (work: () => Promise<string>) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      setMessage(await work());
+      await refresh();
+    } catch (e) {
+      setMessage(`失败：${errorMessage(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const members = form.members
+    .split(/[\s,，、]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+  const save = () =>
+    run(async () => {
+      if (!form.name.trim()) throw new Error('请填写名称');
+      const body: Record<string, unknown> = { name: form.name.trim(), description: form.description.trim() || null };
+      if (members.length) body.memberCommunityCodes = members;
+      if (draft && draft.points.length) {
+        if (form.kind === 'belt') {
+          if (draft.points.length < 2) throw new Error('示范带路线至少需要在地图上点两个点');
+          body.route = { type: 'LineString', coordinates: draft.points };
+          body.corridorM = draft.sizeM;
+        } else {
+          body.centre = draft.points[0];
+          body.radiusM = draft.sizeM;
+        }
+      } else if (form.id === null) {
+        throw new Error('请先在地图上绘制范围');
+      }
+      const path = `/api/demonstrations/${form.kind === 'belt' ? 'belts' : 'circles'}`;
+      const saved = await (form.id === null ? sendJson<{ id: number; members: unknown[] }>('POST', path, actor, body) : sendJson<{ id: number; members: unknown[] }>('PUT', `${path}/${form.id}`, actor, body));
+      onDraft(null);
+      setForm(EMPTY);
+      return `已保存「${body.name as string}」，成员社区 ${saved.members.length} 个`;
+    });
+
+  const remove = (kind: 'belt' | 'circle', id: number, name: string) =>
+    run(async () => {
+      if (!window.confirm(`删除「${name}」？`)) return '已取消';
+      await sendJson('DELETE', `/api/demonstrations/${kind === 'belt' ? 'belts' : 'circles'}/${id}`, actor);
+      return `已删除「${name}」`;
+    });
+
+  const edit = (d: DemoBelt | DemoCircle) => {
+    setForm({ id: d.id, kind: d.kind, name: d.name, description: d.description ?? '', members: d.members.map((m) => m.code).join(', ') });
+    onDraft(null);
+  };
+
+  return (
+    <div className="admin-panel" data-testid="admin-panel" onPointerDown={(e) => e.stopPropagation()}>
+      <div className="admin-head">
+        <strong>管理</strong>
+        <button type="button" className="screen-button" onClick={onClose}>
+          关闭
+        </button>
+      </div>
+
+      <StarEditor code={pickedGrid} onCode={onPickGrid} actor={actor} run={run} busy={busy} />
+
+      <h3>示范带 / 示范圈</h3>
+      <ul className="admin-list">
+        {[...demos.belts, ...demos.circles].map((d) => (
+          <li key={`${d.kind}-${d.id}`}>
+            <span>
+              {d.kind === 'belt' ? '带' : '圈'} · {d.name}（{d.members.length} 社区）
+            </span>
+            <button type="button" onClick={() => edit(d)}>
+              编辑
+            </button>
+            <button type="button" onClick={() => remove(d.kind, d.id, d.name)}>
+              删除
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="admin-form">
+        <div className="admin-row">
+          <select value={form.kind} disabled={form.id !== null} onChange={(e) => setForm({ ...form, kind: e.target.value as 'belt' | 'circle' })}>
+            <option value="circle">示范圈</option>
+            <option value="belt">示范带</option>
+          </select>
+          <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="名称" />
+        </div>
+        <textarea value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} placeholder="简介" rows={2} />
+        <input value={form.members} onChange={(e) => setForm({ ...form, members: e.target.value })} placeholder="成员社区代码（留空则按范围自动计算）" />
+        <div className="admin-row">
+          <button type="button" onClick={() => onDraft({ kind: form.kind, points: [], sizeM: form.kind === 'belt' ? 500 : 1000 })}>
+            {form.id === null ? '在地图上绘制' : '重新绘制'}
+          </button>
+          {draft && (
+            <>
+              <label>
+                {draft.kind === 'belt' ? '走廊半宽' : '半径'}
+                <input type="number" min={50} max={5000} value={draft.sizeM} onChange={(e) => onDraft({ ...draft, sizeM: Number(e.target.value) || 500 })} />米
+              </label>
+              <button type="button" onClick={() => onDraft({ ...draft, points: [] })}>
+                清除
+              </button>
+            </>
+          )}
+        </div>
+        {draft && <p className="screen-note">{draft.kind === 'belt' ? `点击地图依次添加路线点（已 ${draft.points.length} 个）` : draft.points.length ? '已选圆心，可再次点击更换' : '点击地图选择圆心'}</p>}
+        <div className="admin-row">
+          <button type="button" className="screen-button on" disabled={busy} onClick={save}>
+            {form.id === null ? '新建' : '保存修改'}
+          </button>
+          {form.id !== null && (
+            <button type="button" onClick={() => (setForm(EMPTY), onDraft(null))}>
+              取消编辑
+            </button>
+          )}
+        </div>
+      </div>
+      {message && <p className="admin-message" role="status">{message}</p>}
+    </div>
+  );
+}
+
+function StarEditor({ code, onCode, actor, run, busy }: { code: string | null; onCode: (c: string | null) => void; actor: string; run: (w: () => Promise<string>) => Promise<void>; busy: boolean }) {
+  const [grid, setGrid] = useState<{ code: string; name: string; version: number; starRating: number } | null>(null);
+  const [stars, setStars] = useState(0);
+  const [input, setInput] = useState(code ?? '');
+  useEffect(() => {
+    setInput(code ?? '');
+    if (!code) return setGrid(null);
+    let cancelled = false;
+    fetchJson<{ code: string; name: string; version: number; starRating: number }>(`/api/grids/${code}`)
+      .then((g) => {
+        if (cancelled) return;
+        setGrid(g);
+        setStars(g.starRating);
+      })
+      .catch(() => !cancelled && setGrid(null));
+    return () => {
+      cancelled = true;
+    };
+  }, [code]);
+  return (
+    <div className="admin-form">
+      <h3>网格党组织星级</h3>
+      <div className="admin-row">
+        <input value={input} onChange={(e) => setInput(e.target.value)} placeholder="点击地图上的网格或输入编码" />
+        <button type="button" onClick={() => onCode(/^\d{15}$/.test(input.trim()) ? input.trim() : null)}>
+          查找
+        </button>
+      </div>
+      {grid && (
+        <div className="admin-row">
+          <span>{grid.name}</span>
+          <select value={stars} onChange={(e) => setStars(Number(e.target.value))} aria-label="星级">
+            {STAR_LABELS.map((l, i) => (
+              <option key={l} value={i}>
+                {l}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            disabled={busy || stars === grid.starRating}
+            onClick={() =>
+              run(async () => {
+                const saved = await sendJson<{ version?: number }>('PUT', `/api/grids/${grid.code}`, actor, { version: grid.version, attributes: { starRating: stars } });
+                const fresh = await fetchJson<{ code: string; name: string; version: number; starRating: number }>(`/api/grids/${grid.code}`);
+                setGrid(fresh);
+                return `已将「${grid.name}」设为${STAR_LABELS[stars]}（版本 ${saved.version ?? fresh.version}）`;
+              })
+            }
+          >
+            保存星级
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+/** The side panels: figures of the selected region from /api/screen/summary. */
+import type { ScreenSummary } from './screenApi';
+import { Kpi } from './AnimatedNumber';
+import { BarChart, Ring, TrendChart } from './charts';
+import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './screenLayers';
+import { STAR_COLOURS, STAR_LABELS } from './starColours';
+
+const pct = (v: number | null) => (v === null ? null : v * 100);
+const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+
+function Panel({ title, children, testId }: { title: string; children: React.ReactNode; testId: string }) {
+  return (
+    <section className="screen-panel" data-testid={testId}>
+      <h2 className="screen-panel-title">
+        <span>{title}</span>
+      </h2>
+      <div className="screen-panel-body">{children}</div>
+    </section>
+  );
+}
+
+export function PartyPanel({ s }: { s: ScreenSummary }) {
+  const g = s.grid;
+  return (
+    <Panel title="网格党建" testId="panel-party">
+      <div className="kpi-grid">
+        <Kpi label="网格数" value={g.grids} unit="个" />
+        <Kpi label="网格党组织" value={g.gridsWithPartyOrg} unit="个" tone="red" />
+        <Kpi label="组建率" value={pct(g.partyOrgRate)} digits={1} unit="%" tone="green" />
+        <Kpi label="党员" value={g.partyMembers} unit="名" tone="red" />
+        <Kpi label="双报到党员" value={g.dualReportMembers} unit="名" tone="blue" />
+        <Kpi label="双报到率" value={g.partyMembers > 0 ? (g.dualReportMembers / g.partyMembers) * 100 : null} digits={1} unit="%" tone="blue" />
+      </div>
+      <div className="screen-sub">
+        覆盖 {g.households.toLocaleString('zh-CN')} 户 · {g.population.toLocaleString('zh-CN')} 人
+      </div>
+    </Panel>
+  );
+}
+
+export function CentresPanel({ s }: { s: ScreenSummary }) {
+  const total = CENTRE_LEVELS.reduce((a, l) => a + s.centres[l], 0);
+  return (
+    <Panel title="党群服务阵地" testId="panel-centres">
+      <div className="centre-levels">
+        {CENTRE_LEVELS.map((l) => (
+          <div key={l} className="centre-level">
+            <span className="centre-dot" style={{ background: rgb(CENTRE_STYLE[l].colour) }} />
+            <span className="centre-level-name">{CENTRE_LEVEL_LABELS[l]}</span>
+            <span className="centre-level-count" data-kpi={`${CENTRE_LEVEL_LABELS[l]}中心`}>
+              {s.centres[l].toLocaleString('zh-CN')}
+            </span>
+          </div>
+        ))}
+      </div>
+      <div className="coverage-row">
+        <div className="coverage-ring">
+          <Ring share={s.coverage.share} colour="#4fd1a5" />
+          <div className="coverage-ring-value" data-kpi="覆盖率">
+            {s.coverage.share === null ? '—' : `${(s.coverage.share * 100).toFixed(1)}%`}
+          </div>
+        </div>
+        <div className="coverage-text">
+          <Kpi label="服务中心总数" value={total} unit="个" />
+          <p className="screen-note">
+            15分钟服务圈户数覆盖率
+            <br />
+            {s.coverage.method === 'isochrone' ? '按步行等时圈计算' : '按中心直线 1000 米估算（等时圈未生成）'}
+          </p>
+        </div>
+      </div>
+    </Panel>
+  );
+}
+
+export function IncidentsPanel({ s }: { s: ScreenSummary }) {
+  return (
+    <Panel title="基层治理 · 事件处置" testId="panel-incidents">
+      <div className="kpi-grid kpi-grid-3">
+        <Kpi label={`${Number(s.incidents.month.slice(5))}月事件`} value={s.incidents.reported} unit="件" tone="red" />
+        <Kpi label="本月结案率" value={pct(s.incidents.closeRate)} digits={1} unit="%" tone="green" />
+        <Kpi label="超期未结" value={s.incidents.overdueOpen} unit="件" tone="gold" />
+      </div>
+      <div className="chart-title">
+        近12个月事件 <span className="sl-swatch" style={{ background: '#ff6b4a' }} /> 受理 <span className="sl-swatch dashed" /> 已结案
+      </div>
+      <TrendChart trend={s.trend} />
+    </Panel>
+  );
+}
+
+export function StarsPanel({ s, onDrill }: { s: ScreenSummary; onDrill: (code: string) => void }) {
+  const rated = s.grid.stars.slice(1).reduce((a, b) => a + b, 0);
+  const top = [...s.children].sort((a, b) => (b.averageStars ?? 0) - (a.averageStars ?? 0)).slice(0, 5);
+  return (
+    <Panel title="星级评定" testId="panel-stars">
+      <div className="kpi-grid kpi-grid-3">
+        <Kpi label="已评星网格" value={rated} unit="个" />
+        <Kpi label="四星以上" value={s.grid.stars[4]! + s.grid.stars[5]!} unit="个" tone="red" />
+        <Kpi label="五星网格" value={s.grid.stars[5]!} unit="个" tone="gold" />
+      </div>
+      <BarChart bars={s.grid.stars.map((v, i) => ({ label: STAR_LABELS[i]!, value: v, colour: STAR_COLOURS[i]! }))} height={140} />
+      {top.length > 0 && (
+        <ol className="child-list" aria-label="下级平均星级">
+          {top.map((c) => (
+            <li key={c.code}>
+              <button type="button" onClick={() => onDrill(c.code)}>
+                <span className="child-name">{c.name}</span>
+                <span className="child-stars">{c.averageStars === null ? '—' : `${c.averageStars.toFixed(2)} 星`}</span>
+                <span className="child-grids">{c.grids} 网格</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * The central map of the screen: grids coloured by star rating (or coverage),
+ * the selected region outlined, member communities of 示范带/示范圈 highlighted
+ * (MapLibre layers on the offline basemap) and deck.gl layers on top.
+ * Only the offline basemap is used, whatever the server config says: the screen must work without the internet.
+ */
+import type { Layer } from '@deck.gl/core';
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { useEffect, useRef, useState } from 'react';
+import { LAYER, buildMapStyle, selectedGridFilter } from '../map/mapStyle';
+import type { ColourSpecification, FilterSpecification } from '../map/styleTypes';
+import { exposeMap, markGridsRendered } from '../map/testHooks';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+const REGION_OUTLINE = 'screen-region-outline';
+const MEMBER_FILL = 'screen-member-fill';
+const MEMBER_LINE = 'screen-member-line';
+
+export interface ScreenMapProps {
+  bbox: [number, number, number, number] | null;
+  gridColour: ColourSpecification;
+  gridsVisible: boolean;
+  /** region (6/9/12 digits) or grid (15) to outline */
+  selectedCode: string | null;
+  memberCodes: string[];
+  layers: Layer[];
+  /** CSS scale of the canvas, so map and deck render sharp on 4K walls */
+  pixelRatio: number;
+  onClick: (lngLat: [number, number], gridCode: string | null) => void;
+  onInteract: () => void;
+  onMapReady: (map: maplibregl.Map | null) => void;
+  onIdle: () => void;
+}
+
+const codeIs = (code: string | null): FilterSpecification => ['==', ['get', 'code'], code ?? ''];
+const codeIn = (codes: string[]): FilterSpecification => ['in', ['get', 'code'], ['literal', codes]] as unknown as FilterSpecification;
+
+export function ScreenMap(props: ScreenMapProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const overlayRef = useRef<MapboxOverlay | null>(null);
+  const [map, setMap] = useState<maplibregl.Map | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    const instance = new maplibregl.Map({
+      container,
+      style: buildMapStyle({ origin: window.location.origin, basemap: { kind: 'offline' }, gridColour: props.gridColour }),
+      bounds: props.bbox ?? undefined,
+      fitBoundsOptions: { padding: 30 },
+      center: props.bbox ? undefined : [110.155, 22.64],
+      zoom: props.bbox ? undefined : 12,
+      minZoom: 8,
+      maxZoom: 19,
+      dragRotate: false,
+      pitchWithRotate: false,
+      attributionControl: false,
+      pixelRatio: props.pixelRatio * (window.devicePixelRatio || 1),
+      fadeDuration: 0,
+    });
+    instance.touchZoomRotate.disableRotation();
+    const interact = () => latest.current.onInteract();
+    for (const type of ['mousedown', 'wheel', 'touchstart'] as const) instance.on(type, interact);
+    instance.on('click', (e) => {
+      const hit = instance.getLayer(LAYER.gridFill) ? instance.queryRenderedFeatures(e.point, { layers: [LAYER.gridFill] })[0] : undefined;
+      latest.current.onClick(e.lngLat.toArray() as [number, number], hit ? String(hit.properties.code) : null);
+    });
+    instance.on('idle', () => {
+      markGridsRendered(instance);
+      latest.current.onIdle();
+    });
+    instance.on('error', (e) => console.error('地图错误', e.error));
+    const unexpose = exposeMap(instance);
+    instance.once('load', () => {
+      instance.addLayer({ id: MEMBER_FILL, type: 'fill', source: 'base', 'source-layer': 'regions', filter: codeIn([]), paint: { 'fill-color': '#ffcf4a', 'fill-opacity': 0.22 } });
+      instance.addLayer({ id: MEMBER_LINE, type: 'line', source: 'base', 'source-layer': 'regions', filter: codeIn([]), paint: { 'line-color': '#ffd766', 'line-width': 2 } });
+      instance.addLayer({ id: REGION_OUTLINE, type: 'line', source: 'base', 'source-layer': 'regions', filter: codeIs(null), layout: { 'line-join': 'round' }, paint: { 'line-color': '#ff5a4f', 'line-width': 4 } });
+      const overlay = new MapboxOverlay({ interleaved: false, layers: [], useDevicePixels: latest.current.pixelRatio * (window.devicePixelRatio || 1) });
+      instance.addControl(overlay as unknown as maplibregl.IControl);
+      overlayRef.current = overlay;
+      setMap(instance);
+      latest.current.onMapReady(instance);
+    });
+    return () => {
+      latest.current.onMapReady(null);
+      unexpose();
+      overlayRef.current = null;
+      instance.remove();
+    };
+    // Created once; prop changes are applied by the effects below.
+  }, []);
+
+  useEffect(() => {
+    map?.setPixelRatio(props.pixelRatio * (window.devicePixelRatio || 1));
+    overlayRef.current?.setProps({ useDevicePixels: props.pixelRatio * (window.devicePixelRatio || 1) });
+  }, [map, props.pixelRatio]);
+
+  useEffect(() => {
+    if (!map) return;
+    map.setPaintProperty(LAYER.gridFill, 'fill-color', props.gridColour);
+    map.setPaintProperty(LAYER.gridFill, 'fill-opacity', 0.55);
+    map.setPaintProperty(LAYER.gridOutline, 'line-color', '#0b1322');
+  }, [map, props.gridColour]);
+
+  useEffect(() => {
+    if (!map) return;
+    const v = props.gridsVisible ? 'visible' : 'none';
+    for (const id of [LAYER.gridFill, LAYER.gridOutline]) map.setLayoutProperty(id, 'visibility', v);
+  }, [map, props.gridsVisible]);
+
+  useEffect(() => {
+    if (!map) return;
+    const code = props.selectedCode;
+    const isGrid = code?.length === 15;
+    map.setFilter(LAYER.gridSelected, selectedGridFilter(isGrid ? code : null));
+    map.setFilter(REGION_OUTLINE, codeIs(isGrid ? null : code));
+  }, [map, props.selectedCode]);
+
+  useEffect(() => {
+    if (!map) return;
+    map.setFilter(MEMBER_FILL, codeIn(props.memberCodes));
+    map.setFilter(MEMBER_LINE, codeIn(props.memberCodes));
+  }, [map, props.memberCodes]);
+
+  useEffect(() => {
+    if (map) overlayRef.current?.setProps({ layers: props.layers });
+  }, [map, props.layers]);
+
+  return <div ref={containerRef} className="screen-map-canvas" role="region" aria-label="党建版图地图" />;
+}
