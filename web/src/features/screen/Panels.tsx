@@ -34,6 +34,25 @@ export function PartyPanel({ s }: { s: ScreenSummary }) {
       <div className="screen-sub">
         覆盖 {g.households.toLocaleString('zh-CN')} 户 · {g.population.toLocaleString('zh-CN')} 人
       </div>
+      {s.children.length > 0 && (
+        <>
+          <div className="chart-title">下级党员分布</div>
+          <ul className="share-bars" aria-label="下级党员分布">
+            {[...s.children]
+              .sort((a, b) => b.partyMembers - a.partyMembers)
+              .slice(0, 5)
+              .map((c) => (
+                <li key={c.code}>
+                  <span className="share-name">{c.name}</span>
+                  <span className="share-track">
+                    <span className="share-fill" style={{ width: `${(100 * c.partyMembers) / Math.max(1, g.partyMembers)}%` }} />
+                  </span>
+                  <span className="share-value">{c.partyMembers.toLocaleString('zh-CN')} 名</span>
+                </li>
+              ))}
+          </ul>
+        </>
+      )}
     </Panel>
   );
 }
@@ -84,7 +103,7 @@ export function IncidentsPanel({ s }: { s: ScreenSummary }) {
       <div className="chart-title">
         近12个月事件 <span className="sl-swatch" style={{ background: '#ff6b4a' }} /> 受理 <span className="sl-swatch dashed" /> 已结案
       </div>
-      <TrendChart trend={s.trend} />
+      <TrendChart trend={s.trend} height={230} />
     </Panel>
   );
 }
