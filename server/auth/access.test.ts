@@ -94,6 +94,21 @@ describeEachEngine('access control', (db) => {
     expect(await gridState(db(), CHENGXI_GRID)).toEqual(g);
   });
 
+  it('lets planners import only grids of their jurisdiction; analysts and leaders not at all', async () => {
+    const [g] = await db().rows<{ geometry: string }>(sql`SELECT ST_AsGeoJSON(geom) AS geometry FROM grids WHERE code = ${CHENGXI_GRID}`);
+    const file = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: CHENGXI_GRID, name: '庆丰社区第1网格' }, geometry: JSON.parse(g!.geometry) }] });
+    const importAs = async (who: string) => {
+      const app = createApp(db(), { sessionSecret: SECRET });
+      const user = principals[who]!;
+      const res = await app.request('/api/exports/imports?dryRun=true&format=geojson', { method: 'POST', headers: { authorization: `Bearer ${issueToken(SECRET, user)}`, 'content-type': 'application/geo+json' }, body: file });
+      return res.status;
+    };
+    expect(await importAs('mingshanPlanner')).toBe(403);
+    expect(await importAs('leader')).toBe(403);
+    expect(await importAs('analyst')).toBe(403);
+    expect(await importAs('chengxiPlanner')).toBe(200);
+  });
+
   it('only admins manage users, and every write lands in the audit log with who and from where', async () => {
     const body = { username: 'new-planner', displayName: '新规划员', role: 'planner', jurisdictionCode: '450902005', password: 'a-long-password-1' };
     expect(await call(db(), 'leader', 'POST', '/api/users', body)).toBe(403);

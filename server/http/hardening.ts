@@ -44,7 +44,8 @@ export function jsonDepth(text: string): number {
 export function jsonDepthGuard(maxDepth = 32): MiddlewareHandler {
   return async (c, next) => {
     if ((c.req.header('content-type') ?? '').includes('json') && c.req.method !== 'GET') {
-      const depth = jsonDepth(await c.req.text());
+      // A clone, so the body stays unread for the route (and any limit of its own).
+      const depth = jsonDepth(await c.req.raw.clone().text());
       if (depth > maxDepth) return problem(c, 400, '请求参数无效', `JSON 嵌套过深（${depth} 层，最多 ${maxDepth} 层）`, { errors: [{ field: '(body)', reason: 'JSON 嵌套过深' }] });
     }
     return next();

@@ -3,6 +3,7 @@
  * errors) write in one transaction. Checks are repeated inside the transaction
  * so a concurrent edit between dry run and commit cannot slip through.
  */
+import { withinJurisdiction, type SessionUser } from '../../auth/roles';
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../../db/client';
 import { executeRows } from '../../../db/client';
@@ -19,6 +20,8 @@ export interface ImportOptions {
   mapping: AttributeMapping;
   actor: string;
   fileName?: string;
+  /** Planners may import only grids of their own street or community. */
+  user?: SessionUser | null;
 }
 
 /** Thrown inside the transaction to roll it back when the re-check finds errors. */
@@ -35,6 +38,13 @@ export async function importGrids(db: DbHandle, bytes: Uint8Array, options: Impo
   if (missingField) {
     const reason = `文件中没有字段 ${missingField}，请用 mapping 参数指定网格编码字段，如 mapping=code:WGBM,name:WGMC`;
     throw new ImportError(422, '缺少网格编码字段', reason, [{ field: 'mapping', reason }]);
+  }
+  if (options.user) {
+    const outside = [...new Set(candidates.map((c) => c.code.slice(0, 12)))].filter((community) => /^\d{12}$/.test(community) && !withinJurisdiction(options.user!, community));
+    if (outside.length > 0) {
+      const reason = `您的辖区（${options.user.jurisdictionCode ?? '无'}）不包括社区 ${outside.slice(0, 5).join('、')}${outside.length > 5 ? ' 等' : ''}`;
+      throw new ImportError(403, '无权限', reason, [{ field: 'file', reason }]);
+    }
   }
   // Read-only transaction: one snapshot for all checks. JIT off: PostGIS functions' high cost
   // estimates make PostgreSQL JIT-compile these small queries, which costs ~1 s each.

@@ -49,7 +49,8 @@ export const importRoute = new Hono<AppEnv>().post(
         dryRun: dryRunText === 'true',
         format: c.req.query('format') || undefined,
         mapping,
-        actor: c.req.header('x-user') ?? 'analyst',
+        actor: c.var.user?.displayName ?? c.var.user?.username ?? '未知用户',
+        user: c.var.user,
         fileName,
       });
       if (report.errors > 0) return problem(c, 422, '导入文件有错误', `${report.errors} 个错误，未写入任何数据`, { report });
