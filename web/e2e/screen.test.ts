@@ -164,6 +164,41 @@ describe('leaders’ big screen in Chromium', () => {
     await page.close();
   }, 240_000);
 
+  it('lets an admin set a grid’s star rating and draw a new 示范圈 on the map', async () => {
+    const page = await open(1920, 1080, '/screen?isochrones=0');
+    await layoutFacts(page);
+    await page.locator('[data-testid="admin-toggle"]').click();
+    const panel = page.locator('[data-testid="admin-panel"]');
+    await panel.waitFor();
+
+    const [grid] = await db.handle.rows<{ code: string; stars: number; version: number }>(sql`SELECT code, star_rating AS stars, version FROM grids ORDER BY code LIMIT 1`);
+    const newStars = grid!.stars === 5 ? 1 : grid!.stars + 1;
+    await panel.getByPlaceholder('点击地图上的网格或输入编码').fill(grid!.code);
+    await panel.getByRole('button', { name: '查找' }).click();
+    await panel.getByLabel('星级').selectOption(String(newStars));
+    await panel.getByRole('button', { name: '保存星级' }).click();
+    await panel.locator('.admin-message').filter({ hasText: '已将' }).waitFor({ timeout: 20_000 });
+    const [after] = await db.handle.rows<{ stars: number; version: number }>(sql`SELECT star_rating AS stars, version FROM grids WHERE code = ${grid!.code}`);
+    expect(after).toEqual({ stars: newStars, version: grid!.version + 1 });
+
+    await panel.getByPlaceholder('名称').fill('浏览器测试示范圈');
+    await panel.getByRole('button', { name: '在地图上绘制' }).click();
+    const canvas = (await page.locator('.maplibregl-canvas').boundingBox())!;
+    const at = { x: canvas.width / 2, y: canvas.height / 2 };
+    const centre = await page.evaluate(({ x, y }) => window.__dangjian!.map.unproject([x, y]).toArray(), at);
+    await page.mouse.click(canvas.x + at.x, canvas.y + at.y);
+    await panel.getByRole('button', { name: '新建' }).click();
+    await panel.locator('.admin-message').filter({ hasText: '已保存' }).waitFor({ timeout: 20_000 });
+    const [saved] = await db.handle.rows<{ codes: string[]; area: number }>(sql`SELECT member_community_codes AS codes, ST_Area(geom::geography) AS area FROM demo_circles WHERE name = '浏览器测试示范圈'`);
+    const expected = await db.handle.rows<{ code: string }>(sql`
+      SELECT code FROM regions WHERE level = 'community'
+        AND ST_Intersects(geom, ST_Buffer(ST_SetSRID(ST_MakePoint(${centre[0]}, ${centre[1]}), 4326)::geography, 1000)::geometry) ORDER BY code`);
+    expect(saved!.codes).toEqual(expected.map((r) => r.code));
+    expect(Math.abs(Number(saved!.area) - Math.PI * 1000 ** 2) / (Math.PI * 1000 ** 2)).toBeLessThan(0.01);
+    await page.screenshot({ path: screenshotPath('screen-admin.png') });
+    await page.close();
+  }, 240_000);
+
   it('made no request outside this server and threw no page errors', () => {
     expect(externalRequests).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -41,11 +41,11 @@ export function PartyPanel({ s }: { s: ScreenSummary }) {
             {[...s.children]
               .sort((a, b) => b.partyMembers - a.partyMembers)
               .slice(0, 5)
-              .map((c) => (
+              .map((c, _, top) => (
                 <li key={c.code}>
                   <span className="share-name">{c.name}</span>
                   <span className="share-track">
-                    <span className="share-fill" style={{ width: `${(100 * c.partyMembers) / Math.max(1, g.partyMembers)}%` }} />
+                    <span className="share-fill" style={{ width: `${(100 * c.partyMembers) / Math.max(1, top[0]!.partyMembers)}%` }} />
                   </span>
                   <span className="share-value">{c.partyMembers.toLocaleString('zh-CN')} 名</span>
                 </li>

@@ -108,6 +108,11 @@ export function ScreenMap(props: ScreenMapProps) {
     map.setPaintProperty(LAYER.gridOutline, 'line-color', '#0b1322');
   }, [map, props.gridColour]);
 
+  // At city scale tens of thousands of grid edges are noise and cost the most to build; fills carry the colour.
+  useEffect(() => {
+    map?.setLayerZoomRange(LAYER.gridOutline, 12, 24);
+  }, [map]);
+
   useEffect(() => {
     if (!map) return;
     const v = props.gridsVisible ? 'visible' : 'none';
