@@ -32,12 +32,13 @@ if (suites.length === 0) {
 }
 
 console.log(`== 党建版图 benchmarks (${grids} grids, PostGIS)`);
-const opened = new Map<number, DbHandle>();
+const opened = new Map<string, DbHandle>();
 const openScale = async (n: number, incidents = 10_000) => {
-  const existing = opened.get(n);
+  const key = `${n}/${incidents}`;
+  const existing = opened.get(key);
   if (existing) return existing;
   const handle = await benchDatabase(n, incidents);
-  opened.set(n, handle);
+  opened.set(key, handle);
   return handle;
 };
 const db = await openScale(grids);

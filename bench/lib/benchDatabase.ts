@@ -11,7 +11,8 @@ import { generateSample } from '../../data/sample';
 export const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function benchDatabase(grids: number, incidents: number, serverUrl = process.env.DATABASE_URL ?? DEFAULT_SERVER_URL): Promise<DbHandle> {
-  const name = `dangjian_bench_${grids}`;
+  // Keyed by size: a different incident count is a different database (kept between runs).
+  const name = incidents === 10_000 ? `dangjian_bench_${grids}` : `dangjian_bench_${grids}_${incidents}`;
   const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
   await admin.connect();
   const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
