@@ -123,19 +123,44 @@ export async function transition(db: DbHandle, id: number, req: TransitionReques
   });
 }
 
-/** 延期: once per incident, while it is still open; moves the deadline by `hours`. */
-export async function extendDeadline(
+type Illegal = (field: string, reason: string) => WriteOutcome<IncidentState>;
+
+/**
+ * The common frame of the side actions (延期, 吹哨报到, 缓办): lock the incident, check the
+ * stage the client saw, refuse closed incidents, run `act`, and record a history row that
+ * keeps the stage and says what happened.
+ */
+async function actOnOpenIncident(
   db: DbHandle,
   id: number,
-  req: { hours: number; actor: string; reason: string; expectedStage: IncidentStage; at?: Date },
+  req: { actor: string; expectedStage: IncidentStage; at?: Date },
+  closedReason: string,
+  act: (tx: Tx, current: IncidentState, illegal: Illegal) => Promise<{ updated: StateRow; note: string; action: string } | WriteOutcome<IncidentState>>,
 ): Promise<WriteOutcome<IncidentState>> {
   return db.db.transaction(async (tx) => {
     const [row] = await txRows<StateRow>(tx, sql`SELECT ${STATE_COLUMNS} FROM incidents WHERE id = ${id} FOR UPDATE`);
     if (!row) return { ok: false, kind: 'not-found' } as const;
     const current = toState(row);
     if (current.stage !== req.expectedStage) return { ok: false, kind: 'conflict', currentStage: current.stage, allowed: allowedNext(current.stage) } as const;
-    const illegal = (field: string, reason: string) => ({ ok: false, kind: 'illegal', currentStage: current.stage, allowed: allowedNext(current.stage), field, reason }) as const;
-    if (isClosedStage(current.stage)) return illegal('expectedStage', '事件已结案，不能延期');
+    const illegal: Illegal = (field, reason) => ({ ok: false, kind: 'illegal', currentStage: current.stage, allowed: allowedNext(current.stage), field, reason }) as const;
+    if (isClosedStage(current.stage)) return illegal('expectedStage', closedReason);
+    const done = await act(tx, current, illegal);
+    if ('ok' in done) return done;
+    const at = req.at ?? new Date();
+    await tx.execute(sql`
+      INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, at, note, action)
+      VALUES (${id}, ${current.stage}, ${current.stage}, ${req.actor}, ${at.toISOString()}::timestamptz, ${done.note}, ${done.action})`);
+    return { ok: true, value: toState(done.updated) } as const;
+  });
+}
+
+/** 延期: once per incident, while it is still open; moves the deadline by `hours`. */
+export function extendDeadline(
+  db: DbHandle,
+  id: number,
+  req: { hours: number; actor: string; reason: string; expectedStage: IncidentStage; at?: Date },
+): Promise<WriteOutcome<IncidentState>> {
+  return actOnOpenIncident(db, id, req, '事件已结案，不能延期', async (tx, current, illegal) => {
     if (current.extended) return illegal('hours', '每个事件只能延期一次');
     const at = req.at ?? new Date();
     const [updated] = await txRows<StateRow>(
@@ -145,57 +170,33 @@ export async function extendDeadline(
         deadline_at = coalesce(deadline_at, reported_at) + make_interval(hours => ${req.hours}::int)
       WHERE id = ${id} RETURNING ${STATE_COLUMNS}`,
     );
-    await tx.execute(sql`
-      INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, at, note, action)
-      VALUES (${id}, ${current.stage}, ${current.stage}, ${req.actor}, ${at.toISOString()}::timestamptz, ${`延期 ${req.hours} 小时：${req.reason}`}, 'extension')`);
-    return { ok: true, value: toState(updated as StateRow) } as const;
+    return { updated: updated as StateRow, note: `延期 ${req.hours} 小时：${req.reason}`, action: 'extension' };
   });
 }
 
 /** 吹哨报到 outside a stage move: raise the handling level of an open incident. */
-export async function escalate(
+export function escalate(
   db: DbHandle,
   id: number,
   req: { level: EscalationLevel; actor: string; reason?: string; expectedStage: IncidentStage; at?: Date },
 ): Promise<WriteOutcome<IncidentState>> {
-  return db.db.transaction(async (tx) => {
-    const [row] = await txRows<StateRow>(tx, sql`SELECT ${STATE_COLUMNS} FROM incidents WHERE id = ${id} FOR UPDATE`);
-    if (!row) return { ok: false, kind: 'not-found' } as const;
-    const current = toState(row);
-    if (current.stage !== req.expectedStage) return { ok: false, kind: 'conflict', currentStage: current.stage, allowed: allowedNext(current.stage) } as const;
-    const illegal = (field: string, reason: string) => ({ ok: false, kind: 'illegal', currentStage: current.stage, allowed: allowedNext(current.stage), field, reason }) as const;
-    if (isClosedStage(current.stage)) return illegal('expectedStage', '事件已结案，不能再上报升级');
+  return actOnOpenIncident(db, id, req, '事件已结案，不能再上报升级', async (tx, current, illegal) => {
     if (!isEscalationUp(current.escalation, req.level)) return illegal('level', `处置层级只能上升（当前为 ${current.escalation}）`);
-    const at = req.at ?? new Date();
     const [updated] = await txRows<StateRow>(tx, sql`UPDATE incidents SET escalation = ${req.level}::escalation_level WHERE id = ${id} RETURNING ${STATE_COLUMNS}`);
-    await tx.execute(sql`
-      INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, at, note, action)
-      VALUES (${id}, ${current.stage}, ${current.stage}, ${req.actor}, ${at.toISOString()}::timestamptz,
-              ${`处置层级 ${current.escalation} → ${req.level}${req.reason ? `：${req.reason}` : ''}`}, 'escalation')`);
-    return { ok: true, value: toState(updated as StateRow) } as const;
+    return { updated: updated as StateRow, note: `处置层级 ${current.escalation} → ${req.level}${req.reason ? `：${req.reason}` : ''}`, action: 'escalation' };
   });
 }
 
 /** 缓办 on/off. A suspended incident leaves the KPI denominators until it resumes. */
-export async function setSuspended(
+export function setSuspended(
   db: DbHandle,
   id: number,
   req: { suspended: boolean; actor: string; reason: string; expectedStage: IncidentStage; at?: Date },
 ): Promise<WriteOutcome<IncidentState>> {
-  return db.db.transaction(async (tx) => {
-    const [row] = await txRows<StateRow>(tx, sql`SELECT ${STATE_COLUMNS} FROM incidents WHERE id = ${id} FOR UPDATE`);
-    if (!row) return { ok: false, kind: 'not-found' } as const;
-    const current = toState(row);
-    if (current.stage !== req.expectedStage) return { ok: false, kind: 'conflict', currentStage: current.stage, allowed: allowedNext(current.stage) } as const;
-    const illegal = (field: string, reason: string) => ({ ok: false, kind: 'illegal', currentStage: current.stage, allowed: allowedNext(current.stage), field, reason }) as const;
-    if (isClosedStage(current.stage)) return illegal('expectedStage', '事件已结案，不能缓办');
+  return actOnOpenIncident(db, id, req, '事件已结案，不能缓办', async (tx, current, illegal) => {
     if (current.suspended === req.suspended) return illegal('suspended', req.suspended ? '事件已在缓办中' : '事件未在缓办中');
-    const at = req.at ?? new Date();
     const [updated] = await txRows<StateRow>(tx, sql`UPDATE incidents SET suspended = ${req.suspended} WHERE id = ${id} RETURNING ${STATE_COLUMNS}`);
-    await tx.execute(sql`
-      INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, at, note, action)
-      VALUES (${id}, ${current.stage}, ${current.stage}, ${req.actor}, ${at.toISOString()}::timestamptz, ${req.reason}, ${req.suspended ? 'suspension' : 'resumption'})`);
-    return { ok: true, value: toState(updated as StateRow) } as const;
+    return { updated: updated as StateRow, note: req.reason, action: req.suspended ? 'suspension' : 'resumption' };
   });
 }
 

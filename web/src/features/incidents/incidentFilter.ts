@@ -2,8 +2,9 @@
  * The incident filter as the UI holds it, and its translation to the API's query
  * string (same names as server/incidents/filters.ts). Pure, so it is unit-tested.
  */
-export type IncidentSourceKey = 'grid' | 'hongsheng' | 'hotline';
-export type IncidentStageKey = 'collect' | 'register' | 'dispatch' | 'handle' | 'feedback' | 'close' | 'evaluate';
+import { INCIDENT_SOURCES, STAGE_LABELS as SERVER_STAGE_LABELS, type IncidentSource, type IncidentStage } from '../../../../server/incidents/stages';
+export type IncidentSourceKey = IncidentSource;
+export type IncidentStageKey = IncidentStage;
 
 export interface IncidentFilterState {
   categories: string[];
@@ -21,16 +22,9 @@ export interface TimeWindow {
 
 export const EMPTY_FILTER: IncidentFilterState = { categories: [], sources: [], stages: [], region: null };
 
-export const SOURCE_LABELS: Record<IncidentSourceKey, string> = { grid: '网格员上报', hongsheng: '为民红绳', hotline: '12345热线' };
-export const STAGE_LABELS: Record<IncidentStageKey, string> = {
-  collect: '信息收集',
-  register: '立案',
-  dispatch: '派遣',
-  handle: '处置',
-  feedback: '反馈',
-  close: '核实结案',
-  evaluate: '评价',
-};
+// One vocabulary with the server (server/incidents/stages.ts is plain constants, safe to bundle).
+export const SOURCE_LABELS: Record<IncidentSourceKey, string> = INCIDENT_SOURCES;
+export const STAGE_LABELS: Record<IncidentStageKey, string> = SERVER_STAGE_LABELS;
 
 /** Query parameters for the filter (and an optional time window); empty lists mean "all" and are left out. */
 export function filterQuery(filter: IncidentFilterState, window?: TimeWindow | null): Record<string, string> {
