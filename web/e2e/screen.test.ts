@@ -151,10 +151,14 @@ describe('leaders’ big screen in Chromium', () => {
     const caption = page.locator('[data-testid="tour-caption"]');
     await caption.waitFor({ timeout: 30_000 });
     const names = (await db.handle.rows<{ name: string }>(sql`SELECT name FROM demo_circles UNION ALL SELECT name FROM demo_belts`)).map((r) => r.name);
-    const first = await caption.locator('.tour-name').textContent();
+    // Name and members read together: the tour may move on between two separate reads under load.
+    const shown = await caption.evaluate((el) => ({ name: el.querySelector('.tour-name')?.textContent ?? '', members: el.querySelector('.tour-members')?.textContent ?? '' }));
+    const first = shown.name;
     expect(names).toContain(first);
-    const [members] = await db.handle.rows<{ n: number }>(sql`SELECT jsonb_array_length(member_community_codes)::int AS n FROM demo_circles WHERE name = ${first}`);
-    expect((await caption.locator('.tour-members').textContent())!.split('、')).toHaveLength(members!.n);
+    const [members] = await db.handle.rows<{ n: number }>(sql`
+      SELECT jsonb_array_length(member_community_codes)::int AS n FROM demo_circles WHERE name = ${first}
+      UNION ALL SELECT jsonb_array_length(member_community_codes)::int FROM demo_belts WHERE name = ${first}`);
+    expect(shown.members.split('、')).toHaveLength(members!.n);
     await page.waitForFunction((previous) => document.querySelector('.tour-name')?.textContent !== previous, first, { timeout: 15_000 });
     await page.screenshot({ path: screenshotPath('screen-tour.png') });
     // Interaction pauses the tour.
