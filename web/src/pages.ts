@@ -14,6 +14,8 @@ export interface PageRoute {
   public?: boolean;
   /** Not listed in the navigation. */
   hidden?: boolean;
+  /** Roles that see the page in the navigation (all when absent); the server enforces access anyway. */
+  roles?: readonly ('leader' | 'planner' | 'analyst' | 'admin')[];
 }
 
 const modules = import.meta.glob<{ page: PageRoute }>('./features/*/page.tsx', { eager: true });

@@ -2,4 +2,4 @@
 import type { PageRoute } from '../../pages';
 import { EditorPage } from './EditorPage';
 
-export const page: PageRoute = { path: '/editor', title: '网格编辑', Component: EditorPage };
+export const page: PageRoute = { path: '/editor', title: '网格编辑', Component: EditorPage, roles: ['planner', 'admin'] };

@@ -14,7 +14,7 @@ export interface HeaderProps {
 
 export function Header({ dataset, streets, onExport }: HeaderProps) {
   const user = useSession();
-  const visible = pages.filter((p) => !p.hidden && (p.path !== '/editor' || can.edit(user)));
+  const visible = pages.filter((p) => !p.hidden && (!p.roles || p.roles.includes(user.role)));
   return (
     <header className="app-header">
       <div className="brand">

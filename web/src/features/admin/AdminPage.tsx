@@ -1,0 +1,216 @@
+/**
+ * Admins: accounts (create, role and jurisdiction, password reset, delete) and the
+ * audit trail of every write, with CSV download. The server enforces all of it.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, unwrap } from '../../api/client';
+import { can, useSession, type Role } from '../auth/session';
+
+const ROLE_NAMES: Record<Role, string> = { leader: '领导', planner: '网格规划员', analyst: '分析员', admin: '管理员' };
+
+interface UserRow {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  jurisdictionCode: string | null;
+  createdAt: string;
+}
+
+interface AuditEntry {
+  id: number;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  at: string;
+  ip: string | null;
+  detail: { status?: number } | null;
+}
+
+const message = (e: unknown) => (e instanceof ApiError ? (e.problem.errors?.map((x) => x.reason).join('；') || e.message) : String(e));
+
+export function AdminPage() {
+  const user = useSession();
+  if (!can.administer(user)) {
+    return (
+      <main className="admin-page">
+        <p role="alert">只有管理员可以访问此页面。</p>
+        <a href="/">返回地图</a>
+      </main>
+    );
+  }
+  return (
+    <main className="admin-page">
+      <header className="admin-header">
+        <h1>系统管理</h1>
+        <a href="/">返回地图</a>
+      </header>
+      <Users />
+      <Audit />
+    </main>
+  );
+}
+
+function Users() {
+  const queryClient = useQueryClient();
+  const users = useQuery({ queryKey: ['users'], queryFn: async () => ((await unwrap(api.api.users.$get())) as { users: UserRow[] }).users });
+  const [form, setForm] = useState({ username: '', displayName: '', role: 'planner' as Role, jurisdictionCode: '', password: '' });
+  const [feedback, setFeedback] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
+  const create = useMutation({
+    mutationFn: () => unwrap(api.api.users.$post({ json: { ...form, jurisdictionCode: form.role === 'planner' ? form.jurisdictionCode : null } })),
+    onSuccess: () => {
+      setFeedback(`已创建账号 ${form.username}`);
+      setForm({ ...form, username: '', displayName: '', password: '' });
+      void refresh();
+    },
+    onError: (e) => setFeedback(message(e)),
+  });
+  const update = useMutation({
+    mutationFn: (change: { id: number; role?: Role; jurisdictionCode?: string | null; password?: string }) =>
+      unwrap(api.api.users[':id'].$patch({ param: { id: String(change.id) }, json: { role: change.role, jurisdictionCode: change.jurisdictionCode, password: change.password } })),
+    onSuccess: () => {
+      setFeedback('已保存');
+      void refresh();
+    },
+    onError: (e) => setFeedback(message(e)),
+  });
+  const remove = useMutation({
+    mutationFn: (id: number) => unwrap(api.api.users[':id'].$delete({ param: { id: String(id) } })),
+    onSuccess: () => void refresh(),
+    onError: (e) => setFeedback(message(e)),
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+
+  return (
+    <section className="admin-section" aria-labelledby="users-title">
+      <h2 id="users-title">账号</h2>
+      <form className="admin-form" onSubmit={submit}>
+        <input placeholder="用户名" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required />
+        <input placeholder="姓名" value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} required />
+        <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} aria-label="角色">
+          {(Object.keys(ROLE_NAMES) as Role[]).map((r) => (
+            <option key={r} value={r}>
+              {ROLE_NAMES[r]}
+            </option>
+          ))}
+        </select>
+        {form.role === 'planner' && (
+          <input placeholder="辖区代码（9 位街道或 12 位社区）" value={form.jurisdictionCode} onChange={(e) => setForm({ ...form, jurisdictionCode: e.target.value.trim() })} />
+        )}
+        <input type="password" placeholder="初始密码（至少 10 个字符）" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required />
+        <button type="submit" disabled={create.isPending}>
+          创建账号
+        </button>
+      </form>
+      {feedback && (
+        <p className="admin-feedback" role="status" data-testid="admin-feedback">
+          {feedback}
+        </p>
+      )}
+      {users.error && <p role="alert">{message(users.error)}</p>}
+      <table className="admin-table">
+        <thead>
+          <tr>
+            <th>用户名</th>
+            <th>姓名</th>
+            <th>角色</th>
+            <th>辖区</th>
+            <th>创建时间</th>
+            <th>操作</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.data?.map((u) => (
+            <tr key={u.id}>
+              <td>{u.username}</td>
+              <td>{u.displayName}</td>
+              <td>
+                <select value={u.role} aria-label={`${u.username} 的角色`} onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role, jurisdictionCode: u.jurisdictionCode })}>
+                  {(Object.keys(ROLE_NAMES) as Role[]).map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_NAMES[r]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>{u.jurisdictionCode ?? '—'}</td>
+              <td>{new Date(u.createdAt).toLocaleString('zh-CN')}</td>
+              <td>
+                <button
+                  type="button"
+                  onClick={() => {
+                    const password = window.prompt(`为 ${u.username} 设置新密码（至少 10 个字符）`);
+                    if (password) update.mutate({ id: u.id, password });
+                  }}
+                >
+                  重置密码
+                </button>
+                <button type="button" onClick={() => window.confirm(`确定删除账号 ${u.username}？`) && remove.mutate(u.id)}>
+                  删除
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Audit() {
+  const [actor, setActor] = useState('');
+  const [entity, setEntity] = useState('');
+  const query = { ...(actor ? { actor } : {}), ...(entity ? { entity } : {}), limit: '200' };
+  const audit = useQuery({
+    queryKey: ['audit', query],
+    queryFn: async () => ((await unwrap(api.api.audit.$get({ query }))) as { entries: AuditEntry[] }).entries,
+  });
+  const csv = `/api/audit?${new URLSearchParams({ ...query, format: 'csv', limit: '10000' }).toString()}`;
+  return (
+    <section className="admin-section" aria-labelledby="audit-title">
+      <h2 id="audit-title">审计日志</h2>
+      <div className="admin-form">
+        <input placeholder="操作人" value={actor} onChange={(e) => setActor(e.target.value.trim())} aria-label="按操作人筛选" />
+        <input placeholder="对象（如 grids、users）" value={entity} onChange={(e) => setEntity(e.target.value.trim().toLowerCase())} aria-label="按对象筛选" />
+        <a className="text-button" href={csv} download="audit-log.csv">
+          下载 CSV
+        </a>
+      </div>
+      {audit.error && <p role="alert">{message(audit.error)}</p>}
+      <table className="admin-table" data-testid="audit-table">
+        <thead>
+          <tr>
+            <th>时间</th>
+            <th>操作人</th>
+            <th>操作</th>
+            <th>对象</th>
+            <th>来源地址</th>
+            <th>结果</th>
+          </tr>
+        </thead>
+        <tbody>
+          {audit.data?.map((e) => (
+            <tr key={e.id}>
+              <td>{new Date(e.at).toLocaleString('zh-CN')}</td>
+              <td>{e.actor}</td>
+              <td>{e.action}</td>
+              <td>
+                {e.entity}
+                {e.entityId ? ` / ${e.entityId}` : ''}
+              </td>
+              <td>{e.ip ?? '—'}</td>
+              <td>{e.detail?.status ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
