@@ -24,7 +24,9 @@ export const POLICY: readonly Rule[] = [
   { methods: 'WRITE', pattern: /^\/api\/exports\/imports(\/|$)/, access: EDITORS },
   { methods: 'READ', pattern: /^\/api\/exports(\/|$)/, access: ['analyst', 'admin'] },
   { methods: 'WRITE', pattern: /^\/api\/(grids|incidents)(\/|$)/, access: EDITORS },
-  { methods: 'WRITE', pattern: /^\/api\/(centres|demonstrations|coverage|screen)(\/|$)/, access: ['admin'] },
+  // Planners manage the centres of their own streets/communities (checked in the centres route).
+  { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },
+  { methods: 'WRITE', pattern: /^\/api\/(demonstrations|coverage|screen)(\/|$)/, access: ['admin'] },
   { methods: 'READ', pattern: /^\/(api|tiles)\//, access: 'signedIn' },
   // Anything written later without its own rule is for admins only.
   { methods: 'WRITE', pattern: /^\/(api|tiles)\//, access: ['admin'] },

@@ -142,13 +142,21 @@ describeEachEngine('service centres API', (db) => {
     expect(after).toEqual({ level: street!.level, area_m2: street!.area_m2, updated_at: street!.updated_at });
   });
 
-  it('refuses writes from users who are not admins (server/auth/policy.ts), writing nothing', async () => {
+  it('lets planners write only centres of their jurisdiction and leaders none, writing nothing when refused', async () => {
     const before = await counts(db());
-    const asPlanner = createApp(db(), { anonymousUser: testPlanner(COMMUNITY) });
-    const res = await asPlanner.request('/api/centres', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(await validCentre(db())) });
-    expect(res.status).toBe(403);
-    expect((await asPlanner.request('/api/centres?level=street')).status).toBe(200);
+    const body = JSON.stringify(await validCentre(db()));
+    const post = (app: ReturnType<typeof createApp>) => app.request('/api/centres', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const otherStreet = createApp(db(), { anonymousUser: testPlanner('450902003') });
+    expect((await post(otherStreet)).status).toBe(403);
+    expect((await otherStreet.request('/api/centres?level=street')).status).toBe(200);
+    const leader = createApp(db(), { anonymousUser: { id: 9, username: 'leader', displayName: '领导', role: 'leader', jurisdictionCode: null } });
+    expect((await post(leader)).status).toBe(403);
+    const [street] = await db().rows<{ id: number }>(sql`SELECT id FROM service_centres WHERE level = 'street' AND region_code = '450902005'`);
+    const community = createApp(db(), { anonymousUser: testPlanner(COMMUNITY) });
+    expect((await community.request(`/api/centres/${street!.id}`, { method: 'DELETE' })).status).toBe(403);
     expect(await counts(db())).toEqual(before);
+    const own = await post(community);
+    expect(own.status).toBe(201);
   });
 
   it('answers 404 for unknown ids and 400 for malformed ids or filters', async () => {

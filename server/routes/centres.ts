@@ -8,6 +8,7 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
+import { withinJurisdiction } from '../auth/roles';
 import {
   CentreNotFound,
   CentreRejected,
@@ -32,6 +33,14 @@ function actorOf(c: Context<AppEnv>): string {
   return c.var.user?.username ?? '(未登录)';
 }
 
+/** Admins manage every centre; planners those whose region lies in their jurisdiction. */
+function outsideJurisdiction(c: Context<AppEnv>, ...regionCodes: (string | null | undefined)[]) {
+  const user = c.var.user;
+  const outside = regionCodes.filter((code): code is string => !!code).find((code) => !user || !withinJurisdiction(user, code));
+  if (outside === undefined) return null;
+  return problem(c, 403, '无权限', `您的辖区（${user?.jurisdictionCode ?? '无'}）不包括 ${outside} 的党群服务中心`);
+}
+
 function writeFailure(c: Context<AppEnv>, e: unknown) {
   if (e instanceof CentreRejected) return problem(c, 422, '数据校验未通过', e.message, { errors: e.errors });
   if (e instanceof CentreNotFound) return notFound(c, e.message);
@@ -46,6 +55,8 @@ export const centresRoute = new Hono<AppEnv>()
   .post('/', async (c) => {
     const parsed = await parseJsonBody(c, createCentreBody);
     if ('response' in parsed) return parsed.response;
+    const refused = outsideJurisdiction(c, parsed.data.regionCode);
+    if (refused) return refused;
     try {
       return c.json(await createCentre(c.var.db, parsed.data, actorOf(c)), 201);
     } catch (e) {
@@ -62,6 +73,10 @@ export const centresRoute = new Hono<AppEnv>()
     const { id } = c.req.valid('param');
     const parsed = await parseJsonBody(c, updateCentreBody);
     if ('response' in parsed) return parsed.response;
+    const existing = await getCentre(c.var.db, id);
+    if (!existing) return notFound(c, `党群服务中心 ${id} 不存在`);
+    const refused = outsideJurisdiction(c, existing.properties.regionCode, parsed.data.regionCode);
+    if (refused) return refused;
     try {
       return c.json(await updateCentre(c.var.db, id, parsed.data, actorOf(c)), 200);
     } catch (e) {
@@ -70,6 +85,10 @@ export const centresRoute = new Hono<AppEnv>()
   })
   .delete('/:id', zValidator('param', idParam, invalidInput), async (c) => {
     const { id } = c.req.valid('param');
+    const existing = await getCentre(c.var.db, id);
+    if (!existing) return notFound(c, `党群服务中心 ${id} 不存在`);
+    const refused = outsideJurisdiction(c, existing.properties.regionCode);
+    if (refused) return refused;
     try {
       await deleteCentre(c.var.db, id, actorOf(c));
       return c.body(null, 204);
