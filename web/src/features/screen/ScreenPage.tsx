@@ -7,6 +7,7 @@ import { circle as turfCircle, bbox as turfBbox } from '@turf/turf';
 import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage, useRegionTree, type RegionTreeNode } from '../../api/queries';
+import { can, useSession } from '../auth/session';
 import { AdminPanel, type Draft } from './AdminPanel';
 import { fitCanvas } from './canvasFit';
 import { CentresPanel, IncidentsPanel, PartyPanel, StarsPanel } from './Panels';
@@ -49,6 +50,7 @@ function childCodeFor(level: string, gridCode: string): string {
 const params = new URLSearchParams(window.location.search);
 
 export function ScreenPage() {
+  const user = useSession();
   const { w, h } = useViewportSize();
   const fit = fitCanvas(w, h);
   const sideWidth = Math.round(Math.min(980, Math.max(440, (fit.width - 1000) / 2)));
@@ -212,9 +214,11 @@ export function ScreenPage() {
             <button type="button" className={`screen-button ${tourOn ? 'on' : ''}`} onClick={() => (tourOn ? setTourOn(false) : (setTourOn(true), tour.resume()))} data-testid="tour-toggle">
               {tourOn ? (tour.paused ? '巡游已暂停' : '巡游中') : '自动巡游'}
             </button>
-            <button type="button" className={`screen-button ${adminOpen ? 'on' : ''}`} onClick={() => setAdminOpen((o) => !o)} data-testid="admin-toggle">
-              管理
-            </button>
+            {can.administer(user) && (
+              <button type="button" className={`screen-button ${adminOpen ? 'on' : ''}`} onClick={() => setAdminOpen((o) => !o)} data-testid="admin-toggle">
+                管理
+              </button>
+            )}
           </div>
         </header>
 
