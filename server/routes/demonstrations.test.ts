@@ -1,17 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeEachEngine } from '../testing/databases';
-import { screenTestApp } from '../screen/testApp';
+import { request } from '../testing/request';
 import type { DemoBelt, DemoCircle } from '../screen/demonstrations';
 
 type Body = Omit<DemoBelt, 'kind'> & Omit<DemoCircle, 'kind'> & { title?: string; detail?: string; errors?: { field: string; reason: string }[]; belts?: DemoBelt[]; circles?: DemoCircle[] };
 
 describeEachEngine('demonstration belts and circles', (db) => {
-  const app = screenTestApp(db);
+  // Through the whole app, signed in as the test admin (测试管理员).
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await app.request(path, {
+    const res = await request(db(), path, {
       method,
-      headers: { 'content-type': 'application/json', 'x-actor': encodeURIComponent('测试管理员') },
+      headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Body };
@@ -104,7 +104,7 @@ describeEachEngine('demonstration belts and circles', (db) => {
     const missing = await call('PUT', '/api/demonstrations/circles/999999', { name: '不存在' });
     expect(missing.status).toBe(404);
     expect(missing.body.title).toBe('未找到');
-    const badJson = await app.request('/api/demonstrations/belts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const badJson = await request(db(), '/api/demonstrations/belts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(badJson.status).toBe(400);
     const [after] = await db().rows<{ n: number }>(sql`SELECT ((SELECT count(*) FROM demo_belts) + (SELECT count(*) FROM demo_circles))::int AS n`);
     expect(after!.n).toBe(before!.n);

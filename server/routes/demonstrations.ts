@@ -69,17 +69,10 @@ type CircleBody = z.infer<typeof circleUpdate>;
 const beltInput = (b: BeltBody): DemoInput => ({ name: b.name, description: b.description, route: b.route as DemoInput['route'], area: b.corridor as DemoInput['area'], corridorM: b.corridorM, memberCommunityCodes: b.memberCommunityCodes });
 const circleInput = (b: CircleBody): DemoInput => ({ name: b.name, description: b.description, area: b.area as DemoInput['area'], centre: b.centre, radiusM: b.radiusM, memberCommunityCodes: b.memberCommunityCodes });
 
-/** The signed-in user; without a session (tests of the bare router) the x-actor header, URI-encoded. */
+/** The signed-in admin (the access policy admits nobody else to writes). */
 function actorOf(c: Context<AppEnv>): string {
   const user = c.var.user;
-  if (user) return user.displayName || user.username;
-  let actor = c.req.header('x-actor') ?? '';
-  try {
-    actor = decodeURIComponent(actor);
-  } catch {
-    actor = '';
-  }
-  return actor.trim().slice(0, 50) || '管理员';
+  return user ? user.displayName || user.username : '(未登录)';
 }
 
 const LABEL: Record<DemoKind, string> = { belt: '示范带', circle: '示范圈' };

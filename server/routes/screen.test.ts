@@ -1,14 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeEachEngine } from '../testing/databases';
-import { screenTestApp } from '../screen/testApp';
+import { request } from '../testing/request';
 import { cstMonth, lastMonths } from '../screen/months';
 import { screenSummary, type ScreenSummary } from '../screen/summary';
 
 describeEachEngine('screen summary', (db) => {
-  const app = screenTestApp(db);
   const get = async (path: string) => {
-    const res = await app.request(path);
+    const res = await request(db(), path);
     return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as ScreenSummary & { title?: string; errors?: { field: string }[] } };
   };
 
@@ -135,7 +134,7 @@ describeEachEngine('screen summary', (db) => {
   });
 
   it('lists every service centre with its level and position', async () => {
-    const res = await app.request('/api/screen/centres');
+    const res = await request(db(), '/api/screen/centres');
     const body = (await res.json()) as { centres: { id: number; level: string; position: [number, number] }[] };
     const [n] = await db().rows<{ n: number; estates: number }>(sql`SELECT count(*)::int AS n, count(*) FILTER (WHERE level = 'estate')::int AS estates FROM service_centres`);
     expect(body.centres).toHaveLength(n!.n);
