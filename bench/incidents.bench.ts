@@ -33,13 +33,13 @@ const INGEST_ROWS = 20_000;
 /** Creates (or reuses) SCHEMA.incidents with TARGET rows, indexed like the public table. */
 async function prepare(db: DbHandle): Promise<void> {
   await load(db);
-  // The covering index of migration 0004 (incidents_map_idx), added to an existing copy too.
-  await db.db.execute(sql.raw(`DROP INDEX IF EXISTS ${SCHEMA}.incidents_map_idx_include`));
-  const [has] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = ${SCHEMA} AND indexname = 'incidents_map_idx'`);
-  if (Number(has!.n) === 0) {
-    await db.db.execute(sql.raw(`CREATE INDEX incidents_map_idx ON ${SCHEMA}.incidents (reported_at, merc_x, merc_y, source, category_code, stage, id)`));
-    await db.db.execute(sql.raw(`VACUUM ANALYZE ${SCHEMA}.incidents`));
-  }
+  // Indexes as the migrations define them on public.incidents (added to an existing copy too).
+  const missing = await db.rows<{ indexdef: string }>(sql`
+    SELECT p.indexdef FROM pg_indexes p
+    WHERE p.schemaname = 'public' AND p.tablename = 'incidents' AND p.indexname <> 'incidents_pkey'
+      AND NOT EXISTS (SELECT 1 FROM pg_indexes b WHERE b.schemaname = ${SCHEMA} AND b.indexname = p.indexname)`);
+  for (const { indexdef } of missing) await db.db.execute(sql.raw(indexdef.replace(' ON public.incidents ', ` ON ${SCHEMA}.incidents `)));
+  if (missing.length > 0) await db.db.execute(sql.raw(`VACUUM ANALYZE ${SCHEMA}.incidents`));
 }
 
 async function load(db: DbHandle): Promise<void> {
@@ -56,9 +56,13 @@ async function load(db: DbHandle): Promise<void> {
   process.stdout.write(`  preparing ${TARGET.toLocaleString()} incidents in ${SCHEMA}… `);
   await db.db.execute(sql.raw(`DROP TABLE IF EXISTS ${SCHEMA}.incidents, ${SCHEMA}.incident_transitions`));
   await db.db.execute(sql.raw(`DROP SEQUENCE IF EXISTS ${SCHEMA}.incidents_id_seq`));
-  // Same columns, defaults, generated columns and checks; indexes are built after the load (faster).
+  // Same columns, defaults, generated columns and checks; indexes are built after the load (faster), in prepare().
   await db.db.execute(sql.raw(`CREATE TABLE ${SCHEMA}.incidents (LIKE public.incidents INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)`));
   await db.db.execute(sql.raw(`CREATE TABLE ${SCHEMA}.incident_transitions (LIKE public.incident_transitions INCLUDING ALL)`));
+  // The same row triggers (stored hexagon cells), so loaded and ingested rows are complete.
+  const triggers = await db.rows<{ def: string }>(sql`
+    SELECT pg_get_triggerdef(t.oid) AS def FROM pg_trigger t WHERE t.tgrelid = 'public.incidents'::regclass AND NOT t.tgisinternal`);
+  for (const { def } of triggers) await db.db.execute(sql.raw(def.replace(' ON public.incidents ', ` ON ${SCHEMA}.incidents `)));
   await db.db.execute(sql.raw(`SELECT setseed(0.450902)`));
   // Households-weighted would be nicer; uniform over grids with a seasonal wave is enough for load.
   await db.db.execute(sql.raw(`
@@ -83,17 +87,6 @@ async function load(db: DbHandle): Promise<void> {
            CASE WHEN d.r_stage < 0.95 THEN d.t + make_interval(hours => (c.deadline_hours * (0.2 + d.r_esc))::int) END,
            CASE WHEN d.r_stage > 0.94 THEN 1 ELSE 0 END, d.r_esc > 0.96
     FROM draws d JOIN g ON g.k = d.gk JOIN cats c ON c.k = d.ck`));
-  for (const index of [
-    'USING gist (geom)',
-    '(reported_at)',
-    '(grid_code)',
-    '(community_code)',
-    '(street_code)',
-    '(deadline_at)',
-    '(closed_at)',
-  ]) {
-    await db.db.execute(sql.raw(`CREATE INDEX ON ${SCHEMA}.incidents ${index}`));
-  }
   await db.db.execute(sql.raw(`ALTER TABLE ${SCHEMA}.incidents ADD PRIMARY KEY (id)`));
   // Own id sequence: the copied default would draw from public.incidents_id_seq and collide with 1..TARGET.
   await db.db.execute(sql.raw(`CREATE SEQUENCE IF NOT EXISTS ${SCHEMA}.incidents_id_seq`));

@@ -264,6 +264,20 @@ export const incidents = pgTable(
      */
     mercX: doublePrecision('merc_x').generatedAlwaysAs(sql`ST_X(geom) * 20037508.342789244 / 180`),
     mercY: doublePrecision('merc_y').generatedAlwaysAs(sql`ln(tan(radians(90 + ST_Y(geom)) / 2)) * 6378137`),
+    /**
+     * The PostGIS hexagon (ST_Hexagon(size, i, j)) holding the point at the hexbin
+     * size of zooms 9–12 (the city and district views), filled by the trigger
+     * incidents_hex_cells (migration 0005) so the map groups by two integers
+     * instead of computing cells for a million rows per request.
+     */
+    hexZ9I: integer('hex_z9_i'),
+    hexZ9J: integer('hex_z9_j'),
+    hexZ10I: integer('hex_z10_i'),
+    hexZ10J: integer('hex_z10_j'),
+    hexZ11I: integer('hex_z11_i'),
+    hexZ11J: integer('hex_z11_j'),
+    hexZ12I: integer('hex_z12_i'),
+    hexZ12J: integer('hex_z12_j'),
   },
   (t) => [
     index('incidents_geom_gist').using('gist', t.geom),
@@ -275,6 +289,8 @@ export const incidents = pgTable(
     index('incidents_closed_idx').on(t.closedAt),
     /** Covers the map aggregations (time window + filters + Mercator position) for index-only scans. */
     index('incidents_map_idx').on(t.reportedAt, t.mercX, t.mercY, t.source, t.categoryCode, t.stage, t.id),
+    /** Covers hexbin counts at the precomputed zooms: time window + filters + cells, index-only. */
+    index('incidents_hex_idx').on(t.reportedAt, t.source, t.categoryCode, t.stage, t.hexZ9I, t.hexZ9J, t.hexZ10I, t.hexZ10J, t.hexZ11I, t.hexZ11J, t.hexZ12I, t.hexZ12J),
     check('incidents_source_known', sql`${t.source} in ('grid', 'hongsheng', 'hotline')`),
     check('incidents_satisfaction_range', sql`${t.satisfaction} between 1 and 5`),
   ],

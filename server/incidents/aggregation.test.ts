@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../testing/databases';
 import { requestJson } from '../testing/request';
-import type { HexbinResult, HeatPoint, IncidentListItem, TimeBucket } from './aggregation';
-import { hexCentre, hexRing, hexSizeForZoom, toLonLat, toMercator } from './webMercator';
+import { computedHexCellsSql, hexCellsSql, type HexbinResult, type HeatPoint, type IncidentListItem, type TimeBucket } from './aggregation';
+import { hexCentre, hexRing, hexSizeForZoom, STORED_HEX_ZOOMS, storedHexZoom, toLonLat, toMercator } from './webMercator';
 
 describe('web mercator helpers', () => {
   it('round-trips lon/lat and reproduces ST_Hexagon vertices (PostGIS layout, odd columns up)', () => {
@@ -59,6 +59,34 @@ describeEachEngine('incident aggregation', (db) => {
       expect(lon).toBeCloseTo(expected[k]![0], 6);
       expect(lat).toBeCloseTo(expected[k]![1], 6);
     });
+  });
+
+  it('stores, at zooms 9–12, the same cells the per-row arithmetic computes — also after a point moves', async () => {
+    const mismatches = async () => {
+      const counts: number[] = [];
+      for (const zoom of STORED_HEX_ZOOMS) {
+        const size = hexSizeForZoom(zoom);
+        const [row] = await db().rows<{ n: number }>(sql`
+          SELECT count(*)::int AS n FROM (${hexCellsSql(size, sql`true`)}) s JOIN (${computedHexCellsSql(size, sql`true`)}) c USING (id)
+          WHERE s.hi IS DISTINCT FROM c.hi OR s.hj IS DISTINCT FROM c.hj`);
+        counts.push(Number(row!.n));
+      }
+      return counts;
+    };
+    expect(await mismatches()).toEqual([0, 0, 0, 0]);
+    expect(storedHexZoom(hexSizeForZoom(13))).toBeNull();
+
+    // A moved point (and one placed on a hexagon's corner, where rounding decides) keeps its stored cells current.
+    const size = hexSizeForZoom(12);
+    const [moved] = await db().rows<{ id: number; i: number; j: number }>(sql`SELECT id, hex_z12_i AS i, hex_z12_j AS j FROM incidents ORDER BY id LIMIT 1`);
+    const [corner] = await db().rows<{ lon: number; lat: number }>(sql`
+      SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_Transform(ST_PointN(ST_ExteriorRing(
+        ST_Hexagon(${size}::float8, ${moved!.i}, ${moved!.j}, 'SRID=3857;POINT(0 0)'::geometry)), 1), 4326) AS p) x`);
+    await db().db.execute(sql`UPDATE incidents SET geom = ST_SetSRID(ST_MakePoint(${Number(corner!.lon)}, ${Number(corner!.lat)}), 4326) WHERE id = ${moved!.id}`);
+    const [stored] = await db().rows<{ i: number; j: number }>(sql`SELECT hex_z12_i AS i, hex_z12_j AS j FROM incidents WHERE id = ${moved!.id}`);
+    const [computed] = await db().rows<{ hi: number; hj: number }>(sql`SELECT hi, hj FROM (${computedHexCellsSql(size, sql`i.id = ${moved!.id}`)}) c`);
+    expect([stored!.i, stored!.j]).toEqual([computed!.hi, computed!.hj]);
+    expect(await mismatches()).toEqual([0, 0, 0, 0]);
   });
 
   it('lists the incidents of a clicked cell, page by page, exactly those inside its hexagon', async () => {

@@ -11,7 +11,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { filterSql, type IncidentFilter } from './filters';
-import { hexBbox, hexCentre, hexRing, toLonLat } from './webMercator';
+import { hexBbox, hexCentre, hexRing, storedHexZoom, toLonLat } from './webMercator';
 
 export type Bucket = 'day' | 'week' | 'month';
 
@@ -19,11 +19,23 @@ export type Bucket = 'day' | 'week' | 'month';
 const LOCAL = sql`interval '8 hours'`;
 
 /**
- * (hi, hj) = the PostGIS hexagon (ST_Hexagon(size, hi, hj)) holding each filtered incident.
+ * (hi, hj) = the PostGIS hexagon (ST_Hexagon(size, hi, hj)) holding each filtered incident:
+ * stored columns at the zooms of STORED_HEX_ZOOMS, computed otherwise.
  * Flat-topped axial coordinates q = ⅔x/s, r = (−⅓x + √3⁄3·y)/s, cube-rounded, then
  * converted to PostGIS's odd-column-up offset rows: hj = r + floor(q/2) (q >> 1 on integers).
  */
 export function hexCellsSql(size: number, where: SQL): SQL {
+  const zoom = storedHexZoom(size);
+  if (zoom !== null) {
+    // Cells stored at ingestion for this size (same arithmetic, see migration 0005).
+    const [hi, hj] = [sql.raw(`i.hex_z${zoom}_i`), sql.raw(`i.hex_z${zoom}_j`)];
+    return sql`SELECT i.id, i.reported_at, ${hi} AS hi, ${hj} AS hj FROM incidents i WHERE ${where}`;
+  }
+  return computedHexCellsSql(size, where);
+}
+
+/** Cells computed per row from merc_x/merc_y, for sizes without stored cells. */
+export function computedHexCellsSql(size: number, where: SQL): SQL {
   // Constants folded in JS; each level is fenced with OFFSET 0 so PostgreSQL computes
   // q, r and their roundings once per row instead of inlining them into every use.
   const k1 = 2 / 3 / size;

@@ -17,6 +17,18 @@ export function hexSizeForZoom(zoom: number): number {
   return Math.round(HEX_RADIUS_PX * metresPerPixel(zoom) * 100) / 100;
 }
 
+/**
+ * Zooms whose hexagon cells are stored on each incident (hex_z{zoom}_i/_j, filled
+ * by the incidents_hex_cells trigger of migration 0005 with these sizes): the
+ * city and district views, where a request groups the whole year's incidents.
+ */
+export const STORED_HEX_ZOOMS = [9, 10, 11, 12] as const;
+
+/** The zoom whose stored cells have this size, if any. */
+export function storedHexZoom(sizeM: number): (typeof STORED_HEX_ZOOMS)[number] | null {
+  return STORED_HEX_ZOOMS.find((z) => hexSizeForZoom(z) === sizeM) ?? null;
+}
+
 /** Heatmap points are aggregated to square cells of about 6 px. */
 export const HEAT_CELL_PX = 6;
 export function heatCellForZoom(zoom: number): number {
