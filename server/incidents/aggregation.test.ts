@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../testing/databases';
 import { requestJson } from '../testing/request';
 import { computedHexCellsSql, hexCellsSql, type HexbinResult, type HeatPoint, type IncidentListItem, type TimeBucket } from './aggregation';
-import { hexCentre, hexRing, hexSizeForZoom, STORED_HEX_ZOOMS, storedHexZoom, toLonLat, toMercator } from './webMercator';
+import { heatCellForZoom, hexCentre, hexRing, hexSizeForZoom, STORED_HEX_ZOOMS, storedHeatZoom, storedHexZoom, toLonLat, toMercator } from './webMercator';
 
 describe('web mercator helpers', () => {
   it('round-trips lon/lat and reproduces ST_Hexagon vertices (PostGIS layout, odd columns up)', () => {
@@ -108,12 +108,23 @@ describeEachEngine('incident aggregation', (db) => {
     expect(beyond.body).toMatchObject({ total: cell.count, items: [] });
   });
 
-  it('heatmap weights add up to the filtered count with far fewer points than incidents', async () => {
-    const { body } = await requestJson<{ total: number; max: number; points: HeatPoint[] }>(db(), `/api/incidents/heatmap?zoom=11&${FILTER}`);
+  it('heatmap weights add up to the filtered count with far fewer points than incidents (square and stored cells)', async () => {
     const [{ n }] = (await db().rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incidents WHERE ${FILTER_SQL}`)) as [{ n: number }];
-    expect(body.points.reduce((sum, p) => sum + p.weight, 0)).toBe(n);
-    expect(body.points.length).toBeLessThan(n);
-    expect(body.max).toBe(Math.max(...body.points.map((p) => p.weight)));
+    // zoom 11 → squares (zoom 13 has no stored cells); zoom 10 → the stored hexagons of zoom 12.
+    const cellCounts = {
+      11: sql`SELECT count(DISTINCT (floor(merc_x / ${heatCellForZoom(11)}::float8), floor(merc_y / ${heatCellForZoom(11)}::float8)))::int AS n FROM incidents WHERE ${FILTER_SQL}`,
+      10: sql`SELECT count(DISTINCT (hex_z12_i, hex_z12_j))::int AS n FROM incidents WHERE ${FILTER_SQL}`,
+    };
+    for (const zoom of [11, 10] as const) {
+      const { body } = await requestJson<{ total: number; max: number; points: HeatPoint[] }>(db(), `/api/incidents/heatmap?zoom=${zoom}&${FILTER}`);
+      expect(body.points.reduce((sum, p) => sum + p.weight, 0)).toBe(n);
+      const [cells] = await db().rows<{ n: number }>(cellCounts[zoom]);
+      expect(body.points.length).toBe(Number(cells!.n));
+      expect(body.points.length).toBeLessThan(n);
+      expect(body.max).toBe(Math.max(...body.points.map((p) => p.weight)));
+    }
+    expect(storedHeatZoom(heatCellForZoom(10))).toBe(12);
+    expect(storedHeatZoom(heatCellForZoom(11))).toBeNull();
   });
 
   it('time series buckets (Beijing weeks and months) add up and match a count done in JavaScript', async () => {
@@ -145,6 +156,20 @@ describeEachEngine('incident aggregation', (db) => {
     );
     expect(domain.body.max).toBe(Math.max(...frames.map((f) => f.body.max)));
     expect(domain.body.maxPerBucket).toBe(Math.max(...frames.map((f) => f.body.total)));
+  });
+
+  it('gives the heatmap a colour domain from the same cells as its frames (stored and square cells)', async () => {
+    for (const zoom of [10, 11]) {
+      const domain = await requestJson<{ max: number }>(db(), `/api/incidents/domain?layer=heatmap&bucket=month&zoom=${zoom}&${FILTER}`);
+      const frames = await Promise.all(
+        Array.from({ length: 9 }, (_, m) => {
+          const from = `2026-${String(m + 1).padStart(2, '0')}-01T00:00:00%2B08:00`;
+          const to = m === 8 ? '2026-10-01T00:00:00%2B08:00' : `2026-${String(m + 2).padStart(2, '0')}-01T00:00:00%2B08:00`;
+          return requestJson<{ max: number }>(db(), `/api/incidents/heatmap?zoom=${zoom}&source=grid,hotline&from=${from}&to=${to}`);
+        }),
+      );
+      expect(domain.body.max).toBe(Math.max(...frames.map((f) => f.body.max)));
+    }
   });
 
   it('rejects bad filters with Chinese problem details', async () => {

@@ -11,7 +11,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { filterSql, type IncidentFilter } from './filters';
-import { hexBbox, hexCentre, hexRing, storedHexZoom, toLonLat } from './webMercator';
+import { hexBbox, hexCentre, hexRing, storedHeatZoom, storedHexZoom, toLonLat } from './webMercator';
 
 export type Bucket = 'day' | 'week' | 'month';
 
@@ -96,16 +96,27 @@ export interface HeatPoint {
 }
 
 /**
- * Heatmap input: incidents snapped to square Mercator cells of `cellM`, one
- * weighted point per cell at the mean position of its incidents. The number of
- * points is bounded by the view, not by the number of incidents.
+ * Heatmap cells (cx, cy) with each incident's Web Mercator position: the stored
+ * hexagons of zoom + 2 where available (a grouping by two indexed integers), else
+ * squares of `cellM` computed per row. Used by the heatmap and its colour domain alike.
+ */
+export function heatCellsSql(cellM: number, where: SQL): SQL {
+  const zoom = storedHeatZoom(cellM);
+  const [cx, cy] =
+    zoom !== null
+      ? [sql.raw(`i.hex_z${zoom}_i`), sql.raw(`i.hex_z${zoom}_j`)]
+      : [sql`floor(i.merc_x / ${cellM}::float8)::int`, sql`floor(i.merc_y / ${cellM}::float8)::int`];
+  return sql`SELECT ${cx} AS cx, ${cy} AS cy, i.merc_x, i.merc_y, i.reported_at FROM incidents i WHERE ${where}`;
+}
+
+/**
+ * Heatmap input: incidents aggregated to small cells (about 6 px), one weighted
+ * point per cell at the mean position of its incidents. The number of points is
+ * bounded by the view, not by the number of incidents.
  */
 export async function heatmap(db: DbHandle, filter: IncidentFilter, cellM: number): Promise<{ cellM: number; total: number; max: number; points: HeatPoint[] }> {
   const rows = await db.rows<{ lon: number; lat: number; n: number }>(sql`
-    SELECT avg(i.merc_x) AS lon, avg(i.merc_y) AS lat, count(*)::int AS n
-    FROM incidents i
-    WHERE ${filterSql(filter)}
-    GROUP BY floor(i.merc_x / ${cellM}::float8), floor(i.merc_y / ${cellM}::float8)`);
+    SELECT avg(c.merc_x) AS lon, avg(c.merc_y) AS lat, count(*)::int AS n FROM (${heatCellsSql(cellM, filterSql(filter))}) c GROUP BY c.cx, c.cy`);
   let total = 0;
   let max = 0;
   const points = rows.map((r) => {
@@ -164,7 +175,7 @@ export async function colourDomain(
   const cells =
     layer === 'hexbin'
       ? sql`SELECT h.hi AS cx, h.hj AS cy, ${bucketSql(bucket, sql`h.reported_at`)} AS b FROM (${hexCellsSql(sizeM, where)}) h`
-      : sql`SELECT floor(i.merc_x / ${sizeM}::float8) AS cx, floor(i.merc_y / ${sizeM}::float8) AS cy, ${bucketSql(bucket, sql`i.reported_at`)} AS b FROM incidents i WHERE ${where}`;
+      : sql`SELECT h.cx, h.cy, ${bucketSql(bucket, sql`h.reported_at`)} AS b FROM (${heatCellsSql(sizeM, where)}) h`;
   const [row] = await db.rows<{ max: number | null; per_bucket: number | null }>(sql`
     WITH c AS (${cells}),
     per_cell AS (SELECT count(*) AS n FROM c GROUP BY cx, cy, b),

@@ -35,6 +35,16 @@ export function heatCellForZoom(zoom: number): number {
   return Math.round(HEAT_CELL_PX * metresPerPixel(zoom) * 100) / 100;
 }
 
+/**
+ * Where the heatmap can use stored cells: the hexagons of zoom + 2 (4.5 px
+ * circumradius, about the area of the 6 px square) when that zoom's cells are
+ * stored; null means square cells computed per row.
+ */
+export function storedHeatZoom(cellM: number): (typeof STORED_HEX_ZOOMS)[number] | null {
+  const zoom = STORED_HEX_ZOOMS.find((z) => z >= 2 && heatCellForZoom(z - 2) === cellM);
+  return zoom ?? null;
+}
+
 export function toLonLat(x: number, y: number): [number, number] {
   const lon = (x / HALF_WORLD_M) * 180;
   const lat = ((2 * Math.atan(Math.exp(y / EARTH_RADIUS_M)) - Math.PI / 2) * 180) / Math.PI;
