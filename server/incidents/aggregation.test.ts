@@ -145,15 +145,19 @@ describeEachEngine('incident aggregation', (db) => {
     for (const b of week.body.buckets) expect(new Date(b.start).getUTCDay() === 0 && new Date(b.start).getUTCHours() === 16).toBe(true); // Monday 00:00 +08:00
   });
 
-  it('gives a colour domain equal to the largest cell of any frame, so the legend stays still in playback', async () => {
-    const domain = await requestJson<{ max: number; maxPerBucket: number }>(db(), `/api/incidents/domain?layer=hexbin&bucket=month&zoom=${ZOOM}&${FILTER}`);
-    const frames = await Promise.all(
+  /** The nine monthly playback frames of FILTER's window (January–September 2026), one request each. */
+  const monthlyFrames = <T>(path: string) =>
+    Promise.all(
       Array.from({ length: 9 }, (_, m) => {
         const from = `2026-${String(m + 1).padStart(2, '0')}-01T00:00:00%2B08:00`;
-        const to = m === 8 ? '2026-10-01T00:00:00%2B08:00' : `2026-${String(m + 2).padStart(2, '0')}-01T00:00:00%2B08:00`;
-        return requestJson<HexbinResult>(db(), `/api/incidents/hexbins?zoom=${ZOOM}&source=grid,hotline&from=${from}&to=${to}`);
+        const to = `2026-${String(m + 2).padStart(2, '0')}-01T00:00:00%2B08:00`;
+        return requestJson<T>(db(), `${path}&source=grid,hotline&from=${from}&to=${to}`);
       }),
     );
+
+  it('gives a colour domain equal to the largest cell of any frame, so the legend stays still in playback', async () => {
+    const domain = await requestJson<{ max: number; maxPerBucket: number }>(db(), `/api/incidents/domain?layer=hexbin&bucket=month&zoom=${ZOOM}&${FILTER}`);
+    const frames = await monthlyFrames<HexbinResult>(`/api/incidents/hexbins?zoom=${ZOOM}`);
     expect(domain.body.max).toBe(Math.max(...frames.map((f) => f.body.max)));
     expect(domain.body.maxPerBucket).toBe(Math.max(...frames.map((f) => f.body.total)));
   });
@@ -161,13 +165,7 @@ describeEachEngine('incident aggregation', (db) => {
   it('gives the heatmap a colour domain from the same cells as its frames (stored and square cells)', async () => {
     for (const zoom of [10, 11]) {
       const domain = await requestJson<{ max: number }>(db(), `/api/incidents/domain?layer=heatmap&bucket=month&zoom=${zoom}&${FILTER}`);
-      const frames = await Promise.all(
-        Array.from({ length: 9 }, (_, m) => {
-          const from = `2026-${String(m + 1).padStart(2, '0')}-01T00:00:00%2B08:00`;
-          const to = m === 8 ? '2026-10-01T00:00:00%2B08:00' : `2026-${String(m + 2).padStart(2, '0')}-01T00:00:00%2B08:00`;
-          return requestJson<{ max: number }>(db(), `/api/incidents/heatmap?zoom=${zoom}&source=grid,hotline&from=${from}&to=${to}`);
-        }),
-      );
+      const frames = await monthlyFrames<{ max: number }>(`/api/incidents/heatmap?zoom=${zoom}`);
       expect(domain.body.max).toBe(Math.max(...frames.map((f) => f.body.max)));
     }
   });
