@@ -38,7 +38,7 @@ export interface CoverageOptions {
 }
 
 /** The union of every centre's current isochrone, cut into small pieces so per-grid overlays stay cheap. */
-function coverPieces(speed: number, version: number, gridSize: number): SQL {
+function coverPieces(speed: number, version: number | SQL, gridSize: number): SQL {
   return sql`
     SELECT ST_Subdivide(ST_Union(i.geom, ${gridSize}::float8), 128) AS g
     FROM isochrones i JOIN service_centres c ON c.id = i.centre_id
@@ -65,7 +65,8 @@ async function gridCount(db: DbHandle, region: string | undefined): Promise<numb
   return Number(row!.n);
 }
 
-async function ensureCoverageIsochrones(db: DbHandle, speed: number) {
+/** Computes whatever 15-minute circles are missing or stale; returns the network version they are on. */
+export async function ensureCoverageIsochrones(db: DbHandle, speed: number): Promise<number> {
   await ensureIsochrones(db, { centreIds: null, minutes: [COVERAGE_MINUTES], speedMPerMin: speed });
   return currentNetworkVersion(db);
 }
@@ -171,70 +172,106 @@ export interface BlindSpotFeature {
   };
 }
 
+/** Uncovered parts smaller than this (m²) are slivers along circle edges, not blind spots (the API's default). */
+export const BLIND_SPOT_MIN_AREA_M2 = 100;
+
+export interface BlindSpotOptions extends CoverageOptions {
+  minAreaM2: number;
+}
+
+/** Per grid in the region (ids after `afterId`): the part of its land outside every circle, `gap` (may be empty). */
+function gridGapsCte(options: BlindSpotOptions, version: number | SQL, gridSize: number, afterId: number | null): SQL {
+  return sql`
+    cover AS MATERIALIZED (${coverPieces(options.speedMPerMin, version, gridSize)}),
+    gaps AS (
+      SELECT g.id, g.code, g.name, g.community_code, g.street_code, g.households, g.population, g.area_m2, x.gap
+      FROM grids g
+      CROSS JOIN LATERAL (
+        SELECT CASE WHEN count(c.g) = 0 THEN g.geom
+                    ELSE ST_Difference(g.geom, ST_Union(c.g, ${gridSize}::float8), ${gridSize}::float8) END AS gap
+        FROM cover c WHERE ST_Intersects(g.geom, c.g)
+      ) x
+      WHERE ${inRegion(options.region)} ${afterId === null ? sql`` : sql`AND g.id > ${afterId}`}
+    )`;
+}
+
+/**
+ * The blind-spot rows over `gaps`: polygonal part of each gap of at least
+ * minAreaM2, with households and population apportioned by the uncovered share.
+ */
+function keptGapsSql(options: BlindSpotOptions, geometry: (column: SQL) => SQL): SQL {
+  return sql`
+    SELECT gaps.id AS grid_id, gaps.code AS grid_code, gaps.name AS grid_name, gaps.community_code, r.name AS community_name,
+           gaps.street_code, gaps.area_m2 AS grid_area_m2, a.m2 AS uncovered_area_m2, s.share AS uncovered_share,
+           gaps.households * s.share AS uncovered_households, gaps.population * s.share AS uncovered_population,
+           ${geometry(sql`p.geom`)} AS geometry
+    FROM gaps
+    CROSS JOIN LATERAL (SELECT ST_Multi(ST_CollectionExtract(gaps.gap, 3)) AS geom) p
+    CROSS JOIN LATERAL (SELECT ST_Area(p.geom::geography) AS m2) a
+    CROSS JOIN LATERAL (SELECT CASE WHEN gaps.area_m2 > 0 THEN least(1, a.m2 / gaps.area_m2) ELSE 0 END AS share) s
+    LEFT JOIN regions r ON r.code = gaps.community_code
+    WHERE NOT ST_IsEmpty(p.geom) AND a.m2 >= ${options.minAreaM2}::float8`;
+}
+
+/**
+ * Blind spots one keyset page at a time, in grid id order (for exports): columns
+ * grid_id, grid_code, grid_name, community_code, community_name, street_code,
+ * grid_area_m2, uncovered_area_m2, uncovered_share, uncovered_households,
+ * uncovered_population and `geometry` as the caller formats it. `version` may
+ * be SQL (e.g. networkVersionSql) for callers that cannot await.
+ */
+export function blindSpotPageSql(options: BlindSpotOptions, version: number | SQL, gridSize: number, geometry: (column: SQL) => SQL, page: { after: number | null; limit: number } | null): SQL {
+  return sql`
+    WITH ${gridGapsCte(options, version, gridSize, page?.after ?? null)}
+    ${keptGapsSql(options, geometry)}
+    ${page ? sql`ORDER BY gaps.id LIMIT ${page.limit}` : sql``}`;
+}
+
 interface BlindSpotRow {
   processed: number;
-  code: string | null;
-  name: string;
+  grid_code: string | null;
+  grid_name: string;
   community_code: string;
   street_code: string;
-  households: number;
-  area_m2: number;
-  uncovered_m2: number;
+  uncovered_area_m2: number;
+  uncovered_share: number;
+  uncovered_households: number;
   geometry: string | null;
 }
 
 /** Gaps per grid, behind a row that counts the grids processed (so an empty answer can be told from a lost one). */
-function blindSpotRows(db: DbHandle, options: CoverageOptions & { minAreaM2: number }, version: number, gridSize: number): Promise<BlindSpotRow[]> {
+function blindSpotRows(db: DbHandle, options: BlindSpotOptions, version: number, gridSize: number): Promise<BlindSpotRow[]> {
   return db.rows<BlindSpotRow>(sql`
-    WITH cover AS MATERIALIZED (${coverPieces(options.speedMPerMin, version, gridSize)}),
-    gaps AS (
-      SELECT g.code, g.name, g.community_code, g.street_code, g.households, g.area_m2,
-             CASE WHEN count(c.g) = 0 THEN g.geom
-                  ELSE ST_Difference(g.geom, ST_Union(c.g, ${gridSize}::float8), ${gridSize}::float8) END AS gap
-      FROM grids g LEFT JOIN cover c ON ST_Intersects(g.geom, c.g)
-      WHERE ${inRegion(options.region)}
-      GROUP BY g.id
-    ),
-    polygons AS (
-      SELECT gaps.*, ST_Multi(ST_CollectionExtract(gap, 3)) AS geom FROM gaps WHERE NOT ST_IsEmpty(gap)
-    ),
-    kept AS (
-      SELECT code, name, community_code, street_code, households, area_m2, ST_Area(geom::geography) AS uncovered_m2, ST_AsGeoJSON(geom, 7) AS geometry
-      FROM polygons
-      WHERE NOT ST_IsEmpty(geom) AND ST_Area(geom::geography) >= ${options.minAreaM2}::float8
-    )
+    WITH ${gridGapsCte(options, version, gridSize, null)},
+    kept AS (${keptGapsSql(options, (g) => sql`ST_AsGeoJSON(${g}, 7)`)})
     SELECT n.processed, k.* FROM (SELECT count(*) AS processed FROM gaps) n LEFT JOIN kept k ON true
-    ORDER BY k.code NULLS FIRST`);
+    ORDER BY k.grid_code NULLS FIRST`);
 }
 
 /** The parts of grids outside every 15-minute circle (ignoring slivers under `minAreaM2`). */
-export async function blindSpots(db: DbHandle, options: CoverageOptions & { minAreaM2: number }): Promise<{ networkVersion: number; features: BlindSpotFeature[] }> {
+export async function blindSpots(db: DbHandle, options: BlindSpotOptions): Promise<{ networkVersion: number; features: BlindSpotFeature[] }> {
   const version = await ensureCoverageIsochrones(db, options.speedMPerMin);
   const expected = await gridCount(db, options.region);
   const rows = await withPrecisionFallback(async (gridSize) => {
     const result = await blindSpotRows(db, options, version, gridSize);
     // The first row always carries the number of grids processed (see blindSpotRows).
     if (Number(result[0]?.processed) !== expected) throw new OverlayIncomplete('blind-spot overlay lost grids');
-    return result.filter((r) => r.code !== null) as (BlindSpotRow & { code: string; geometry: string })[];
+    return result.filter((r) => r.grid_code !== null) as (BlindSpotRow & { grid_code: string; geometry: string })[];
   }, FIXED_DEGREES, precisionMemory(db, 'coverage'));
   return {
     networkVersion: version,
-    features: rows.map((r) => {
-      const area = Number(r.area_m2);
-      const share = area > 0 ? Math.min(1, Number(r.uncovered_m2) / area) : 0;
-      return {
-        type: 'Feature' as const,
-        geometry: JSON.parse(r.geometry) as GeoJSON.MultiPolygon,
-        properties: {
-          gridCode: r.code,
-          gridName: r.name,
-          communityCode: r.community_code,
-          streetCode: r.street_code,
-          uncoveredAreaM2: Number(r.uncovered_m2),
-          uncoveredShare: share,
-          uncoveredHouseholds: Number(r.households) * share,
-        },
-      };
-    }),
+    features: rows.map((r) => ({
+      type: 'Feature' as const,
+      geometry: JSON.parse(r.geometry) as GeoJSON.MultiPolygon,
+      properties: {
+        gridCode: r.grid_code,
+        gridName: r.grid_name,
+        communityCode: r.community_code,
+        streetCode: r.street_code,
+        uncoveredAreaM2: Number(r.uncovered_area_m2),
+        uncoveredShare: Number(r.uncovered_share),
+        uncoveredHouseholds: Number(r.uncovered_households),
+      },
+    })),
   };
 }

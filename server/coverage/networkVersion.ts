@@ -6,9 +6,12 @@ import { sql } from 'drizzle-orm';
 import type { Database, DbHandle } from '../../db/client';
 import { executeRows } from '../../db/client';
 
+/** The current version as a scalar SQL expression (0 before the first bump), for statements built without awaiting. */
+export const networkVersionSql = sql`coalesce((SELECT (value #>> '{}')::int FROM meta WHERE key = 'network_version'), 0)`;
+
 export async function currentNetworkVersion(db: DbHandle): Promise<number> {
-  const [row] = await db.rows<{ version: number | null }>(sql`SELECT (value #>> '{}')::int AS version FROM meta WHERE key = 'network_version'`);
-  return row?.version ?? 0;
+  const [row] = await db.rows<{ version: number }>(sql`SELECT ${networkVersionSql} AS version`);
+  return Number(row?.version ?? 0);
 }
 
 /** Call in the same transaction that changes road_nodes/road_edges. Returns the new version. */

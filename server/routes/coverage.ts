@@ -14,7 +14,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
 import { centreLevel } from '../coverage/centres';
-import { blindSpots, coverageSummary } from '../coverage/coverage';
+import { BLIND_SPOT_MIN_AREA_M2, blindSpots, coverageSummary } from '../coverage/coverage';
 import { ensureIsochrones, readIsochrones } from '../coverage/isochrones';
 import { communityNorms, NORM_M2_PER_100_HOUSEHOLDS } from '../coverage/norm';
 import { decimalString, integerList, regionCodeParam, speedParam } from '../coverage/requestInput';
@@ -44,7 +44,7 @@ const blindSpotQuery = z.object({
   region: regionCodeParam.optional(),
   minArea: decimalString('minArea', 0, 1_000_000)
     .optional()
-    .transform((v) => v ?? 100),
+    .transform((v) => v ?? BLIND_SPOT_MIN_AREA_M2),
   speed: speedParam,
 });
 const normQuery = z.object({ region: regionCodeParam.optional(), onlyShort: z.enum(['true', 'false'], { error: 'onlyShort 应为 true 或 false' }).optional() });
