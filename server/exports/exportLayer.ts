@@ -33,9 +33,15 @@ export function exportFileName({ layer, format, crs, filter }: Omit<ExportReques
 }
 
 export async function prepareExport(db: DbHandle, request: ExportRequest): Promise<PreparedExport> {
-  const featureCount = await countFeatures(db, request.layer, request.filter);
-  const batches = readFeatureBatches(db, request.layer, request.filter, request.crs, request.batchSize ?? DEFAULT_BATCH);
-  return { featureCount, ...exportFileName(request), chunks: request.format.write({ layer: request.layer, crs: request.crs, batches, featureCount }) };
+  const { layer, format, crs, filter } = request;
+  const featureCount = await countFeatures(db, layer, filter);
+  const batchSize = request.batchSize ?? DEFAULT_BATCH;
+  // Each format gets geometries in the encoding it writes (GeoJSON, or WKB straight from the database).
+  const chunks =
+    format.geometryEncoding === 'wkb'
+      ? format.write({ layer, crs, featureCount, batches: readFeatureBatches(db, layer, filter, crs, batchSize, 'wkb') })
+      : format.write({ layer, crs, featureCount, batches: readFeatureBatches(db, layer, filter, crs, batchSize) });
+  return { featureCount, ...exportFileName(request), chunks };
 }
 
 /** A pull-based web stream: the next page is read only when the client has taken the last one (backpressure). */

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
-import { wgs84ToGcj02 } from '../exports/crs/gcj02';
-import { metresBetween, ogrSummary, ogrToCsv, ogrToGeoJson } from '../exports/testing/gdal';
+import { wgs84ToGcj02 } from './crs/gcj02';
+import { metresBetween, ogrReadWarnings, ogrSqlRow, ogrSummary, ogrToCsv, ogrToGeoJson, validateGeoPackage } from './testing/gdal';
 import { describeEachEngine } from '../testing/databases';
 import { request, requestJson } from '../testing/request';
 
@@ -45,7 +45,7 @@ describeEachEngine('exports API', (db, engine) => {
   it('lists layers with their Shapefile field mapping, formats and CRSs', async () => {
     const { status, body } = await requestJson<any>(db(), '/api/exports/layers');
     expect(status).toBe(200);
-    expect(body.layers.map((l: { name: string }) => l.name)).toEqual(['grids', 'centres', 'isochrones', 'belts', 'circles', 'incidents', 'kpi_communities']);
+    expect(body.layers.map((l: { name: string }) => l.name)).toEqual(['grids', 'centres', 'isochrones', 'belts', 'circles', 'incidents', 'kpi_communities', 'coverage_gaps']);
     const grids = body.layers[0];
     expect(grids.fields).toContainEqual({ name: 'community_code', shapefileName: 'comm_code', title: '社区编码', type: 'text' });
     expect(body.formats.map((f: { id: string }) => f.id)).toEqual(['geojson', 'shp', 'gpkg', 'kml', 'csv', 'fgb']);
@@ -76,13 +76,18 @@ describeEachEngine('exports API', (db, engine) => {
     expect(ring.length).toBe(points);
   });
 
-  it('GeoPackage in CGCS2000 (EPSG:4490) is a valid GeoPackage GDAL identifies', async () => {
+  it('GeoPackage in CGCS2000 (EPSG:4490) is a conformant GeoPackage with an R-tree, GDAL reads it without a warning', async () => {
     const { gdalPath } = await download(db(), `/api/exports/grids?format=gpkg&crs=4490&region=${COMMUNITY}`, `${engine}-grids-4490.gpkg`);
     const summary = ogrSummary(gdalPath);
+    const expected = await communityCount();
     expect(summary.epsg).toBe(4490);
     expect(summary.crsName).toBe('China Geodetic Coordinate System 2000');
-    expect(summary.featureCount).toBe(await communityCount());
-    expect(ogrSummary(gdalPath).output).toMatch(/using driver `GPKG' successful/);
+    expect(summary.featureCount).toBe(expected);
+    expect(summary.output).toMatch(/using driver `GPKG' successful/);
+    expect(validateGeoPackage(gdalPath)).toBe('');
+    expect(ogrReadWarnings(gdalPath)).toBe('');
+    expect(ogrSqlRow(gdalPath, 'PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
+    expect(ogrSqlRow(gdalPath, "SELECT HasSpatialIndex('grids', 'geom') AS indexed, (SELECT count(*) FROM rtree_grids_geom) AS n")).toEqual({ indexed: '1', n: String(expected) });
   });
 
   it('KML and CSV (WKT) carry the features and Chinese names', async () => {
@@ -107,6 +112,10 @@ describeEachEngine('exports API', (db, engine) => {
     const expected = wgs84ToGcj02(vertex[0], vertex[1]);
     expect(metresBetween(first, expected)).toBeLessThan(0.01);
     expect(metresBetween(first, vertex)).toBeGreaterThan(300);
+    // The GeoPackage (WKB offset in place) and the GeoJSON (offset on parsed coordinates) carry the same vertices.
+    const geojson = await download(db(), `/api/exports/grids?format=geojson&crs=gcj02&region=${COMMUNITY}`, `${engine}-grids-gcj02.geojson`);
+    const vertices = (collection: GeoJSON.FeatureCollection) => collection.features.flatMap((f) => (f.geometry as GeoJSON.MultiPolygon).coordinates.flat(2));
+    expect(vertices(ogrToGeoJson(gdalPath))).toEqual(vertices(JSON.parse(readFileSync(geojson.file, 'utf8'))));
   });
 
   it('filters incidents by region and report time, and other layers export too', async () => {

@@ -4,10 +4,15 @@
  * GET /api/exports/layers) and one SQL function that selects its rows for a
  * region/time filter, one keyset page at a time.
  *
- * To add a layer (e.g. coverage gaps once that table exists) append a
- * definition to LAYERS; every format, the API, the CLI and the UI pick it up.
+ * To add a layer append a definition to LAYERS; every format, the API, the CLI
+ * and the UI pick it up.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client';
+import { BLIND_SPOT_MIN_AREA_M2, blindSpotPageSql, ensureCoverageIsochrones } from '../coverage/coverage';
+import { networkVersionSql } from '../coverage/networkVersion';
+import { FIXED_DEGREES } from '../coverage/precision';
+import { DEFAULT_SPEED_M_PER_MIN } from '../coverage/walking';
 
 export type FieldType = 'text' | 'integer' | 'real' | 'boolean' | 'datetime';
 export type FieldValue = string | number | boolean | null;
@@ -52,6 +57,8 @@ export interface ExportLayer {
    * and one column per field name. Without a page: every row (used for counts).
    */
   select(filter: ExportFilter, page: Page | null, geometry?: GeometryOutput): SQL;
+  /** Work before the layer is counted or read, for layers derived from a cache (coverage gaps: the circles). */
+  prepare?(db: DbHandle): Promise<unknown>;
 }
 
 /** Region prefix as a LIKE pattern; codes are digits only (validated), so no escaping is needed. */
@@ -76,6 +83,9 @@ export type GeometryOutput = (column: SQL) => SQL;
 export const asGeoJson: GeometryOutput = (column) => sql`ST_AsGeoJSON(${column}, 9)`;
 export const projectedGeoJson = (srid: number, digits: number): GeometryOutput => (column) => sql`ST_AsGeoJSON(ST_Transform(${column}, ${sql.raw(String(Math.trunc(srid)))}), ${sql.raw(String(Math.trunc(digits)))})`;
 export const noGeometry: GeometryOutput = () => sql`NULL`;
+/** ISO WKB (little-endian), for formats that store it as is (GeoPackage). */
+export const asWkb: GeometryOutput = (column) => sql`ST_AsBinary(${column}, 'NDR')`;
+export const projectedWkb = (srid: number): GeometryOutput => (column) => asWkb(sql`ST_Transform(${column}, ${sql.raw(String(Math.trunc(srid)))})`);
 
 export const gridsLayer: ExportLayer = {
   name: 'grids',
@@ -280,6 +290,39 @@ export const communityKpiLayer: ExportLayer = {
       ${page ? sql`AND r.code::bigint > ${page.after ?? -1} ORDER BY r.code LIMIT ${page.limit}` : sql``}`,
 };
 
+/**
+ * Blind spots of the 15-minute circles: per grid, the part outside every circle
+ * (at the default walking speed, ignoring slivers under 100 m²), straight from the
+ * coverage module's blind-spot SQL. Households and population are apportioned by
+ * area share, as in the coverage summary. The circles are computed first if
+ * missing (pgRouting, or the Node search on the embedded engine). Exports overlay
+ * on the coverage module's fixed 1e-7° grid: a page cannot be redone once
+ * written, and the fixed grid is the overlay that never fails.
+ */
+export const coverageGapsLayer: ExportLayer = {
+  name: 'coverage_gaps',
+  title: '15分钟服务圈覆盖盲区',
+  geometryType: 'MultiPolygon',
+  timeFilter: false,
+  fields: [
+    { name: 'grid_code', dbf: 'grid_code', title: '网格编码', type: 'text', width: 15 },
+    { name: 'grid_name', dbf: 'grid_name', title: '网格名称', type: 'text', width: 120 },
+    { name: 'community_code', dbf: 'comm_code', title: '社区编码', type: 'text', width: 12 },
+    { name: 'community_name', dbf: 'comm_name', title: '社区名称', type: 'text', width: 120 },
+    { name: 'street_code', dbf: 'street_cd', title: '街道编码', type: 'text', width: 9 },
+    { name: 'grid_area_m2', dbf: 'grid_m2', title: '网格面积（平方米）', type: 'real' },
+    { name: 'uncovered_area_m2', dbf: 'gap_m2', title: '盲区面积（平方米）', type: 'real' },
+    { name: 'uncovered_share', dbf: 'gap_share', title: '盲区占网格比例', type: 'real' },
+    { name: 'uncovered_households', dbf: 'gap_hh', title: '盲区户数（按面积分摊）', type: 'real' },
+    { name: 'uncovered_population', dbf: 'gap_pop', title: '盲区人口（按面积分摊）', type: 'real' },
+  ],
+  prepare: (db) => ensureCoverageIsochrones(db, DEFAULT_SPEED_M_PER_MIN),
+  select: (filter, page, geometry = asGeoJson) => sql`
+    SELECT s.grid_id AS fid, s.* FROM (
+      ${blindSpotPageSql({ speedMPerMin: DEFAULT_SPEED_M_PER_MIN, region: filter.region, minAreaM2: BLIND_SPOT_MIN_AREA_M2 }, networkVersionSql, FIXED_DEGREES, geometry, page)}
+    ) s ORDER BY s.grid_id`,
+};
+
 export const LAYERS: readonly ExportLayer[] = [
   gridsLayer,
   centresLayer,
@@ -288,7 +331,7 @@ export const LAYERS: readonly ExportLayer[] = [
   circlesLayer,
   incidentsLayer,
   communityKpiLayer,
-  // coverage gaps: add `{ name: 'coverage_gaps', … }` here when the table lands.
+  coverageGapsLayer,
 ];
 
 export function findLayer(name: string): ExportLayer | undefined {

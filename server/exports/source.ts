@@ -7,17 +7,27 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { transformGeometry, type OutputCrs } from './crs/projections';
-import { asGeoJson, noGeometry, projectedGeoJson, type ExportFilter, type ExportLayer, type FieldValue, type GeometryOutput } from './layers';
+import { transformWkb } from './formats/wkb';
+import { asGeoJson, asWkb, noGeometry, projectedGeoJson, projectedWkb, type ExportFilter, type ExportLayer, type FieldValue, type GeometryOutput } from './layers';
 
-export interface ExportFeature {
+/** How a format wants geometries: parsed GeoJSON, or ISO WKB bytes as the database wrote them. */
+export type GeometryEncoding = 'geojson' | 'wkb';
+interface Geometries {
+  geojson: GeoJSON.Geometry;
+  wkb: Uint8Array;
+}
+
+export interface ExportFeature<E extends GeometryEncoding = 'geojson'> {
   id: number;
-  geometry: GeoJSON.Geometry | null;
+  /** In the output CRS; null when the row has none. */
+  geometry: Geometries[E] | null;
   properties: Record<string, FieldValue>;
 }
 
 export const DEFAULT_BATCH = 2000;
 
 export async function countFeatures(db: DbHandle, layer: ExportLayer, filter: ExportFilter): Promise<number> {
+  await layer.prepare?.(db);
   const [row] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM (${layer.select(filter, null, noGeometry)}) counted`);
   return Number(row?.n ?? 0);
 }
@@ -25,21 +35,50 @@ export async function countFeatures(db: DbHandle, layer: ExportLayer, filter: Ex
 /**
  * Where coordinates are transformed: EPSG CRSs other than 4326/4490 (the Gauss-Krüger
  * zones) in SQL with ST_Transform — same PROJ maths on both engines, several times
- * faster than proj4js — and GCJ-02 (no EPSG code) in Node.
+ * faster than proj4js — and GCJ-02 (no EPSG code) in Node, on the GeoJSON or, for
+ * WKB, on the bytes in place.
  */
-function geometryPlan(crs: OutputCrs): { output: GeometryOutput; transform: ((g: GeoJSON.Geometry) => GeoJSON.Geometry) | null } {
-  if (crs.id === '4326' || crs.id === '4490') return { output: asGeoJson, transform: null };
-  if (crs.epsg !== null) return { output: projectedGeoJson(crs.epsg, crs.decimals), transform: null };
+interface GeometryPlan<E extends GeometryEncoding> {
+  output: GeometryOutput;
+  decode(value: unknown): Geometries[E];
+}
+
+function geometryPlan<E extends GeometryEncoding>(crs: OutputCrs, encoding: E): GeometryPlan<E>;
+function geometryPlan(crs: OutputCrs, encoding: GeometryEncoding): GeometryPlan<GeometryEncoding> {
+  const inSql = crs.id === '4326' || crs.id === '4490' ? null : crs.epsg;
   const f = 10 ** crs.decimals;
   const point = (x: number, y: number): [number, number] => {
     const [tx, ty] = crs.forward(x, y);
     return [Math.round(tx * f) / f, Math.round(ty * f) / f];
   };
-  return { output: asGeoJson, transform: (g) => transformGeometry(g, point) };
+  const inNode = crs.epsg === null;
+  if (encoding === 'wkb') {
+    return {
+      output: inSql === null ? asWkb : projectedWkb(inSql),
+      decode: (value) => (inNode ? transformWkb(value as Uint8Array, point) : (value as Uint8Array)),
+    };
+  }
+  return {
+    output: inSql === null ? asGeoJson : projectedGeoJson(inSql, crs.decimals),
+    decode: (value) => {
+      const parsed = JSON.parse(String(value)) as GeoJSON.Geometry;
+      return inNode ? transformGeometry(parsed, point) : parsed;
+    },
+  };
 }
 
-export async function* readFeatureBatches(db: DbHandle, layer: ExportLayer, filter: ExportFilter, crs: OutputCrs, batchSize = DEFAULT_BATCH): AsyncGenerator<ExportFeature[]> {
-  const { output, transform } = geometryPlan(crs);
+export function readFeatureBatches(db: DbHandle, layer: ExportLayer, filter: ExportFilter, crs: OutputCrs, batchSize?: number): AsyncGenerator<ExportFeature[]>;
+export function readFeatureBatches<E extends GeometryEncoding>(db: DbHandle, layer: ExportLayer, filter: ExportFilter, crs: OutputCrs, batchSize: number, encoding: E): AsyncGenerator<ExportFeature<E>[]>;
+export async function* readFeatureBatches(
+  db: DbHandle,
+  layer: ExportLayer,
+  filter: ExportFilter,
+  crs: OutputCrs,
+  batchSize = DEFAULT_BATCH,
+  encoding: GeometryEncoding = 'geojson',
+): AsyncGenerator<ExportFeature<GeometryEncoding>[]> {
+  await layer.prepare?.(db);
+  const { output, decode } = geometryPlan(crs, encoding);
   const page = (after: number | null) => db.rows<Record<string, unknown>>(layer.select(filter, { after, limit: batchSize }, output));
   // One page is always in flight while the previous one is being written (at most two in memory).
   let pending: Promise<Record<string, unknown>[]> | null = page(null);
@@ -51,8 +90,7 @@ export async function* readFeatureBatches(db: DbHandle, layer: ExportLayer, filt
       yield rows.map((row) => {
         const properties: Record<string, FieldValue> = {};
         for (const field of layer.fields) properties[field.name] = normalise(row[field.name], field.type);
-        const parsed = row.geometry == null ? null : (JSON.parse(String(row.geometry)) as GeoJSON.Geometry);
-        return { id: Number(row.fid), geometry: parsed && transform ? transform(parsed) : parsed, properties };
+        return { id: Number(row.fid), geometry: row.geometry == null ? null : decode(row.geometry), properties };
       });
     }
   } finally {

@@ -1,27 +1,40 @@
 import type { OutputCrs } from '../crs/projections';
 import type { ExportLayer } from '../layers';
-import type { ExportFeature } from '../source';
+import type { ExportFeature, GeometryEncoding } from '../source';
 
-export interface ExportJob {
+export interface ExportJob<E extends GeometryEncoding = 'geojson'> {
   layer: ExportLayer;
   crs: OutputCrs;
   /** Features in pages, already in the output CRS. */
-  batches: AsyncIterable<ExportFeature[]>;
+  batches: AsyncIterable<ExportFeature<E>[]>;
   /** Known feature count (from a count query), if any. */
   featureCount?: number;
 }
 
-export interface ExportFormat {
+interface FormatInfo {
   id: string;
   title: string;
   /** File extension of the download. */
   extension: string;
   contentType: string;
-  /** True when output leaves as features are read (memory independent of layer size). */
+  /** True when memory stays independent of the layer size (features are written as they are read). */
   streaming: boolean;
   /** A reason the CRS cannot be written in this format, or null. */
   rejectCrs(crs: OutputCrs): string | null;
-  write(job: ExportJob): AsyncIterable<Uint8Array>;
 }
+
+/** Formats that take parsed GeoJSON geometries. */
+export interface GeoJsonExportFormat extends FormatInfo {
+  geometryEncoding?: 'geojson';
+  write(job: ExportJob<'geojson'>): AsyncIterable<Uint8Array>;
+}
+
+/** Formats that take ISO WKB straight from the database (no GeoJSON round trip). */
+export interface WkbExportFormat extends FormatInfo {
+  geometryEncoding: 'wkb';
+  write(job: ExportJob<'wkb'>): AsyncIterable<Uint8Array>;
+}
+
+export type ExportFormat = GeoJsonExportFormat | WkbExportFormat;
 
 export const encoder = new TextEncoder();

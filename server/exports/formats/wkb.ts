@@ -1,107 +1,44 @@
-/** ISO WKB (little-endian, 2D) encoding and decoding of GeoJSON geometries. */
-const WKB_TYPES: Record<string, number> = { Point: 1, LineString: 2, Polygon: 3, MultiPoint: 4, MultiLineString: 5, MultiPolygon: 6 };
+/**
+ * ISO WKB as the database writes it (ST_AsBinary): decoding to GeoJSON (imports),
+ * and walking the coordinates in place — envelopes for GeoPackage headers and
+ * R-trees, GCJ-02 offsets — without building GeoJSON (exports).
+ */
 
-function size(g: GeoJSON.Geometry): number {
-  switch (g.type) {
-    case 'Point':
-      return 5 + 16;
-    case 'LineString':
-      return 9 + 16 * g.coordinates.length;
-    case 'Polygon':
-      return 9 + g.coordinates.reduce((n, r) => n + 4 + 16 * r.length, 0);
-    case 'MultiPoint':
-      return 9 + 21 * g.coordinates.length;
-    case 'MultiLineString':
-      return 9 + g.coordinates.reduce((n, l) => n + 9 + 16 * l.length, 0);
-    case 'MultiPolygon':
-      return 9 + g.coordinates.reduce((n, p) => n + size({ type: 'Polygon', coordinates: p }), 0);
-    default:
-      throw new Error(`WKB: ${g.type} not supported`);
-  }
+interface WkbHeader {
+  littleEndian: boolean;
+  /** 1 Point … 6 MultiPolygon. */
+  type: number;
+  /** Doubles per position (2D, Z, M, ZM). */
+  dims: number;
+  /** Offset just after the header (and EWKB SRID). */
+  next: number;
 }
 
-export function toWkb(g: GeoJSON.Geometry): Uint8Array {
-  const buf = new Uint8Array(size(g));
-  const view = new DataView(buf.buffer);
-  let at = 0;
-  const head = (type: number) => {
-    view.setUint8(at, 1);
-    view.setUint32(at + 1, type, true);
-    at += 5;
-  };
-  const u32 = (n: number) => {
-    view.setUint32(at, n, true);
-    at += 4;
-  };
-  const pos = (p: GeoJSON.Position) => {
-    view.setFloat64(at, p[0] as number, true);
-    view.setFloat64(at + 8, p[1] as number, true);
-    at += 16;
-  };
-  const points = (ps: GeoJSON.Position[]) => {
-    u32(ps.length);
-    ps.forEach(pos);
-  };
-  const polygon = (rings: GeoJSON.Position[][]) => {
-    head(3);
-    u32(rings.length);
-    rings.forEach(points);
-  };
-  switch (g.type) {
-    case 'Point':
-      head(1);
-      pos(g.coordinates);
-      break;
-    case 'LineString':
-      head(2);
-      points(g.coordinates);
-      break;
-    case 'Polygon':
-      polygon(g.coordinates);
-      break;
-    case 'MultiPoint':
-      head(4);
-      u32(g.coordinates.length);
-      g.coordinates.forEach((p) => {
-        head(1);
-        pos(p);
-      });
-      break;
-    case 'MultiLineString':
-      head(5);
-      u32(g.coordinates.length);
-      g.coordinates.forEach((l) => {
-        head(2);
-        points(l);
-      });
-      break;
-    case 'MultiPolygon':
-      head(6);
-      u32(g.coordinates.length);
-      g.coordinates.forEach(polygon);
-      break;
-    default:
-      throw new Error(`WKB: ${g.type} not supported`);
+/** Reads one geometry header (either byte order; ISO or EWKB Z/M flags). */
+function readHeader(view: DataView, at: number): WkbHeader {
+  const littleEndian = view.getUint8(at) === 1;
+  let type = view.getUint32(at + 1, littleEndian);
+  let next = at + 5;
+  let dims = 2;
+  if (type & 0x20000000) next += 4; // EWKB SRID
+  if (type & 0x80000000 || type & 0x40000000) dims += (type & 0x80000000 ? 1 : 0) + (type & 0x40000000 ? 1 : 0);
+  type &= 0x0fffffff;
+  if (type > 1000) {
+    dims = type >= 3000 ? 4 : 3;
+    type %= 1000;
   }
-  return buf;
+  return { littleEndian, type, dims, next };
 }
 
-/** Decodes WKB (either byte order; ISO or EWKB Z/M flags are dropped to 2D). */
+const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Decodes WKB to GeoJSON; Z and M are dropped to 2D. */
 export function fromWkb(bytes: Uint8Array, start = 0): GeoJSON.Geometry {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = viewOf(bytes);
   let at = start;
   const read = (): GeoJSON.Geometry => {
-    const le = view.getUint8(at) === 1;
-    let type = view.getUint32(at + 1, le);
-    at += 5;
-    let dims = 2;
-    if (type & 0x20000000) at += 4; // EWKB SRID
-    if (type & 0x80000000 || type & 0x40000000) dims += (type & 0x80000000 ? 1 : 0) + (type & 0x40000000 ? 1 : 0);
-    type &= 0x0fffffff;
-    if (type > 1000) {
-      dims = type >= 3000 ? 4 : 3;
-      type %= 1000;
-    }
+    const { littleEndian: le, type, dims, next } = readHeader(view, at);
+    at = next;
     const u32 = () => {
       const n = view.getUint32(at, le);
       at += 4;
@@ -133,4 +70,72 @@ export function fromWkb(bytes: Uint8Array, start = 0): GeoJSON.Geometry {
   return read();
 }
 
-export const WKB_TYPE_CODES = WKB_TYPES;
+/** Called for each position: x at `at`, y at `at + 8`. Module-level visitors with a context avoid a closure per geometry. */
+type Visit<C> = (view: DataView, at: number, le: boolean, context: C) => void;
+
+/** Visits the positions of one geometry starting at `start`; returns the offset after it. */
+function walk<C>(view: DataView, start: number, visit: Visit<C>, context: C): number {
+  const { littleEndian: le, type, dims, next } = readHeader(view, start);
+  const step = 8 * dims;
+  let at = next;
+  switch (type) {
+    case 1: // an empty point is NaN NaN
+      if (!Number.isNaN(view.getFloat64(at, le))) visit(view, at, le, context);
+      return at + step;
+    case 2:
+      return walkPositions(view, at, le, step, visit, context);
+    case 3: {
+      const rings = view.getUint32(at, le);
+      at += 4;
+      for (let r = 0; r < rings; r++) at = walkPositions(view, at, le, step, visit, context);
+      return at;
+    }
+    case 4:
+    case 5:
+    case 6:
+    case 7: {
+      const parts = view.getUint32(at, le);
+      at += 4;
+      for (let p = 0; p < parts; p++) at = walk(view, at, visit, context);
+      return at;
+    }
+    default:
+      throw new Error(`不支持的 WKB 几何类型 ${type}`);
+  }
+}
+
+function walkPositions<C>(view: DataView, start: number, le: boolean, step: number, visit: Visit<C>, context: C): number {
+  const n = view.getUint32(start, le);
+  let at = start + 4;
+  for (let i = 0; i < n; i++, at += step) visit(view, at, le, context);
+  return at;
+}
+
+/** [minX, minY, maxX, maxY] while walking. */
+function extend(view: DataView, at: number, le: boolean, box: [number, number, number, number]): void {
+  const x = view.getFloat64(at, le);
+  const y = view.getFloat64(at + 8, le);
+  if (x < box[0]) box[0] = x;
+  if (y < box[1]) box[1] = y;
+  if (x > box[2]) box[2] = x;
+  if (y > box[3]) box[3] = y;
+}
+
+/** [minX, minY, maxX, maxY] of a WKB geometry, or null when it is empty. */
+export function wkbEnvelope(bytes: Uint8Array): [number, number, number, number] | null {
+  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  walk(viewOf(bytes), 0, extend, box);
+  return box[0] <= box[2] ? box : null;
+}
+
+function applyTransform(view: DataView, at: number, le: boolean, transform: (x: number, y: number) => [number, number]): void {
+  const [x, y] = transform(view.getFloat64(at, le), view.getFloat64(at + 8, le));
+  view.setFloat64(at, x, le);
+  view.setFloat64(at + 8, y, le);
+}
+
+/** Applies `transform` to every position of a WKB geometry, in place; returns the same bytes. */
+export function transformWkb(bytes: Uint8Array, transform: (x: number, y: number) => [number, number]): Uint8Array {
+  walk(viewOf(bytes), 0, applyTransform, transform);
+  return bytes;
+}

@@ -3,10 +3,10 @@
  * Each returns the features in the file's own CRS plus the CRS it declares.
  * Every structural problem becomes an ImportError (4xx), never an exception.
  */
+import Database from 'better-sqlite3';
 import { unzipSync } from 'fflate';
 import type { OutputCrs } from '../crs/projections';
 import { resolveCrs } from '../crs/projections';
-import { loadSqlJs } from '../formats/gpkg';
 import { fromWkb } from '../formats/wkb';
 import { crsFromEpsg, crsFromGeoJson, crsFromWkt } from './detectCrs';
 import { ImportError } from './importError';
@@ -201,46 +201,38 @@ function readDbf(data: Uint8Array, cpg: string | null): Record<string, unknown>[
 
 /* ---------- GeoPackage ---------- */
 
-async function readGeoPackage(bytes: Uint8Array): Promise<ParsedFile> {
-  const SQL = await loadSqlJs();
-  let db;
+/** Opens the upload as an in-memory SQLite database (a copy of the bytes; nothing touches the disk). */
+function readGeoPackage(bytes: Uint8Array): ParsedFile {
+  let db: Database.Database;
   try {
-    db = new SQL.Database(bytes);
-    db.exec('PRAGMA quick_check');
+    db = new Database(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    db.pragma('quick_check');
   } catch {
     throw bad('GeoPackage 文件已损坏，无法打开');
   }
   try {
-    let columns;
+    let rows: { table_name: string; column_name: string; srs_id: number }[];
     try {
-      columns = db.exec('SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns');
+      rows = db.prepare('SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns').all() as typeof rows;
     } catch {
       throw bad('不是有效的 GeoPackage：缺少 gpkg_geometry_columns 表');
     }
-    const rows = columns[0]?.values ?? [];
     if (rows.length === 0) throw bad('GeoPackage 中没有要素图层');
     if (rows.length > 1) throw bad(`GeoPackage 中有 ${rows.length} 个要素图层：一次只能导入一个图层`);
-    const [table, geomColumn, srsId] = rows[0] as [string, string, number];
-    const srs = db.exec('SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?', [srsId])[0]?.values[0];
+    const { table_name: table, column_name: geomColumn, srs_id: srsId } = rows[0]!;
+    const srs = db.prepare('SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?').get(srsId) as
+      | { organization: string; organization_coordsys_id: number; definition: string }
+      | undefined;
     let crs: OutputCrs;
     if (!srs) throw new ImportError(400, '坐标系未知', `GeoPackage 的 srs_id ${srsId} 没有定义`, [{ field: 'crs', reason: `srs_id ${srsId} 未定义` }]);
-    const [org, orgCode, definition] = srs as [string, number, string];
-    if (String(org).toUpperCase() === 'EPSG') crs = crsFromEpsg(Number(orgCode));
+    if (String(srs.organization).toUpperCase() === 'EPSG') crs = crsFromEpsg(Number(srs.organization_coordsys_id));
     else if (srsId === 0 || srsId === -1) throw new ImportError(400, '坐标系未知', 'GeoPackage 使用了未定义坐标系（srs_id 0 / -1）', [{ field: 'crs', reason: '未定义坐标系' }]);
-    else crs = definition && definition !== 'undefined' ? crsFromWkt(definition) : resolveCrs('4326')!;
+    else crs = srs.definition && srs.definition !== 'undefined' ? crsFromWkt(srs.definition) : resolveCrs('4326')!;
     const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    const result = db.exec(`SELECT * FROM ${quote(table)}`)[0];
     const features: SourceFeature[] = [];
-    if (result) {
-      const gi = result.columns.indexOf(geomColumn);
-      for (const row of result.values) {
-        const properties: Record<string, unknown> = {};
-        result.columns.forEach((c, i) => {
-          if (i !== gi) properties[c] = row[i];
-        });
-        const blob = row[gi] as Uint8Array | null;
-        features.push({ geometry: blob ? gpkgBlobToGeometry(blob) : null, properties });
-      }
+    for (const row of db.prepare(`SELECT * FROM ${quote(table)}`).iterate() as Iterable<Record<string, unknown>>) {
+      const { [geomColumn]: blob, ...properties } = row;
+      features.push({ geometry: blob ? gpkgBlobToGeometry(blob as Uint8Array) : null, properties });
     }
     return { format: 'gpkg', crs, crsSource: `GeoPackage srs_id ${srsId}`, features };
   } finally {
