@@ -49,4 +49,28 @@ describe('export dialog in Chromium', () => {
     expect(info).toContain('Feature Count: 200');
     expect(info).toMatch(/EPSG.*4490|China Geodetic Coordinate System 2000/);
   });
+
+  it('lists the coverage gaps layer and exports the blind spots of one street as GeoJSON', async () => {
+    await page.goto(server.url);
+    await page.getByRole('button', { name: '导出数据' }).click();
+    const dialog = page.getByRole('dialog', { name: '数据导出' });
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByLabel('图层').locator('option').allTextContents()).toContain('15分钟服务圈覆盖盲区');
+    await dialog.getByLabel('图层').selectOption('coverage_gaps');
+    await dialog.getByLabel('格式').selectOption('geojson');
+    await dialog.getByLabel('坐标系').selectOption('4326');
+    await dialog.getByLabel('区划编码前缀').fill('450902005');
+    const download = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: '导出', exact: true }).click();
+    const file = join(downloads, (await download).suggestedFilename());
+    await (await download).saveAs(file);
+    expect(file).toMatch(/15分钟服务圈覆盖盲区_coverage_gaps_450902005_epsg4326\.geojson$/);
+    await expect.poll(() => dialog.textContent()).toContain('已导出');
+
+    const count = Number(/Feature Count: (\d+)/.exec(execFileSync('ogrinfo', ['-ro', '-al', '-so', file], { encoding: 'utf8' }))?.[1]);
+    expect(count).toBeGreaterThan(0);
+    const csv = execFileSync('ogr2ogr', ['-f', 'CSV', '/vsistdout/', file], { encoding: 'utf8' });
+    expect(csv.split('\n')[0]).toContain('uncovered_area_m2');
+    expect(csv).toContain('450902005');
+  });
 });
