@@ -124,7 +124,7 @@ export function App() {
           {(thematic.incidents || thematic.serviceCircles) && viewport && (
             <div className="overlay-panel">
               {thematic.serviceCircles && <ServiceCirclesPanel onLayers={setCircleLayers} />}
-              {thematic.incidents && <IncidentsPanel zoom={viewport.zoom} onLayers={setIncidentLayers} />}
+              {thematic.incidents && <IncidentsPanel zoom={viewport.zoom} bbox={viewport.bbox} onLayers={setIncidentLayers} />}
             </div>
           )}
           {selectedCode && <GridPanel key={selectedCode} code={selectedCode} onClose={closePanel} />}

@@ -7,8 +7,9 @@
 import type { Layer } from '@deck.gl/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/queries';
+import type { Bbox } from '../map/bbox';
 import { CellIncidentList } from './CellIncidentList';
-import { EMPTY_FILTER, filterQuery, type IncidentFilterState } from './incidentFilter';
+import { EMPTY_FILTER, filterQuery, viewArea, type IncidentFilterState } from './incidentFilter';
 import { IncidentFilterBar } from './IncidentFilterBar';
 import { incidentColumnLayer, incidentHeatmapLayer, incidentHexLayer } from './incidentLayers';
 import { IncidentLegend } from './IncidentLegend';
@@ -22,6 +23,8 @@ const MODE_LABELS: Record<IncidentLayerMode, string> = { heatmap: '热力图', h
 export interface IncidentsPanelProps {
   /** Current map zoom; rounded so that cell sizes (and caches) change per whole level. */
   zoom: number;
+  /** Current map bbox: above the zooms whose cells the server stores, only the view is aggregated. */
+  bbox?: Bbox;
   onLayers: (layers: Layer[]) => void;
   /** Outer playback period; defaults to the last 12 months. */
   period?: { from: string; to: string };
@@ -30,7 +33,7 @@ export interface IncidentsPanelProps {
   bucket?: Bucket;
 }
 
-export function IncidentsPanel({ zoom, onLayers, period, region = null, bucket = 'week' }: IncidentsPanelProps) {
+export function IncidentsPanel({ zoom, bbox, onLayers, period, region = null, bucket = 'week' }: IncidentsPanelProps) {
   const [filter, setFilter] = useState<IncidentFilterState>(EMPTY_FILTER);
   const [mode, setMode] = useState<IncidentLayerMode>('hexbin');
   const [playback, setPlayback] = useState<PlaybackState>({ playing: false, speed: 1, frame: null });
@@ -45,11 +48,12 @@ export function IncidentsPanel({ zoom, onLayers, period, region = null, bucket =
   const window = frame ? { from: frame.from, to: frame.to } : outer;
 
   const layerKind = mode === 'heatmap' ? 'heatmap' : 'hexbin';
-  const viewQuery = { ...filterQuery(scoped, window), zoom: z };
+  const area = viewArea(Number(z), bbox);
+  const viewQuery = { ...filterQuery(scoped, window), zoom: z, ...area };
   const hex = useHexbins(viewQuery, layerKind === 'hexbin');
   const heat = useHeatmap(viewQuery, layerKind === 'heatmap');
   // The legend's max: per-frame maximum over the whole period while playing a frame, else this view's own max.
-  const domain = useColourDomain({ ...filterQuery(scoped, outer), zoom: z, bucket, layer: layerKind });
+  const domain = useColourDomain({ ...filterQuery(scoped, outer), zoom: z, bucket, layer: layerKind, ...area });
   const viewMax = (layerKind === 'hexbin' ? hex.data?.max : heat.data?.max) ?? 0;
   const domainMax = frame ? (domain.data?.max ?? viewMax) : viewMax;
 

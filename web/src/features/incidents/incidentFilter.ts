@@ -3,6 +3,9 @@
  * string (same names as server/incidents/filters.ts). Pure, so it is unit-tested.
  */
 import { INCIDENT_SOURCES, STAGE_LABELS as SERVER_STAGE_LABELS, type IncidentSource, type IncidentStage } from '../../../../server/incidents/stages';
+import { STORED_HEX_ZOOMS } from '../../../../server/incidents/webMercator';
+import { bboxParam, snapBbox, type Bbox } from '../map/bbox';
+
 export type IncidentSourceKey = IncidentSource;
 export type IncidentStageKey = IncidentStage;
 
@@ -43,4 +46,18 @@ export function filterQuery(filter: IncidentFilterState, window?: TimeWindow | n
 /** Toggles a value in a list filter (checkbox behaviour). */
 export function toggle<T>(values: readonly T[], value: T): T[] {
   return values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
+}
+
+/**
+ * Up to the deepest zoom with stored cells the whole city is one cheap grouping;
+ * deeper, the request covers the view only — padded, then snapped to a lattice of
+ * half-tile steps so small pans reuse the cached answer.
+ */
+export function viewArea(zoom: number, bbox: Bbox | undefined): { bbox?: string } {
+  const deepestStored = STORED_HEX_ZOOMS[STORED_HEX_ZOOMS.length - 1]!;
+  if (!bbox || zoom <= deepestStored) return {};
+  const [w, s, e, n] = bbox;
+  const padX = (e - w) * 0.05;
+  const padY = (n - s) * 0.05;
+  return { bbox: bboxParam(snapBbox([w - padX, s - padY, e + padX, n + padY], 360 / 2 ** zoom)) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colourFor, INCIDENT_RAMP, legendTicks } from './colourScale';
-import { EMPTY_FILTER, filterQuery, toggle } from './incidentFilter';
+import { EMPTY_FILTER, filterQuery, toggle, viewArea } from './incidentFilter';
 import { advance, framesFromBuckets, lastTwelveMonths, nextFrame, tickMs } from './playback';
 
 describe('incident filter query', () => {
@@ -15,6 +15,20 @@ describe('incident filter query', () => {
     });
     expect(toggle(['a', 'b'], 'a')).toEqual(['b']);
     expect(toggle(['b'], 'a')).toEqual(['b', 'a']);
+  });
+
+  it('asks for the whole city up to zoom 12 and for the padded, snapped view deeper in', () => {
+    const view: [number, number, number, number] = [110.12, 22.6, 110.2, 22.66];
+    expect(viewArea(12, view)).toEqual({});
+    expect(viewArea(14, undefined)).toEqual({});
+    const { bbox } = viewArea(14, view);
+    const [w, s, e, n] = bbox!.split(',').map(Number) as [number, number, number, number];
+    expect(w).toBeLessThan(110.12 - 0.004);
+    expect(s).toBeLessThan(22.6 - 0.003);
+    expect(e).toBeGreaterThan(110.2 + 0.004);
+    expect(n).toBeGreaterThan(22.66 + 0.003);
+    // A small pan inside the same lattice cell keeps the same request (and cache entry).
+    expect(viewArea(14, [110.1201, 22.6001, 110.2001, 22.6601])).toEqual({ bbox });
   });
 });
 
