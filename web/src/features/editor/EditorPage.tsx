@@ -33,6 +33,7 @@ import { boundsOf, ringsOf, sketchLine, sketchPolygon, vertices, type PolygonalG
 import { HistoryPanel, type Overlay } from './HistoryPanel';
 import { editorKey } from './keyboard';
 import { RenumberPanel } from './RenumberPanel';
+import { ImportDialog } from '../grid-import/ImportDialog';
 import { refreshGridTiles } from './tileRefresh';
 import { ruleName, violationNumber } from './violations';
 import { formatArea } from './format';
@@ -89,6 +90,7 @@ export function EditorPage() {
   const [busy, setBusy] = useState<string | null>(null);
   const [overlay, setOverlay] = useState<Overlay | null>(null);
   const [tab, setTab] = useState<'history' | 'renumber'>('history');
+  const [importOpen, setImportOpen] = useState(false);
   const mapRef = useRef<maplibregl.Map | null>(null);
 
   const streets = useMemo(() => streetColours(tree.data ?? []), [tree.data]);
@@ -354,6 +356,9 @@ export function EditorPage() {
           <button type="button" className="text-button editor-primary" onClick={() => void write(false)} disabled={!base || !!busy} title="Enter" data-testid="editor-save">
             保存
           </button>
+          <button type="button" className="text-button" onClick={() => setImportOpen(true)} disabled={!!busy} data-testid="editor-import">
+            导入网格
+          </button>
         </div>
         <div className="editor-options">
           <label>
@@ -366,6 +371,14 @@ export function EditorPage() {
           </label>
         </div>
       </div>
+
+      {importOpen && (
+        <ImportDialog
+          onClose={() => setImportOpen(false)}
+          onImported={() => void afterWrite(null)}
+          onLocate={(at) => mapRef.current?.flyTo({ center: at, zoom: Math.max(16, mapRef.current.getZoom()), duration: 400 })}
+        />
+      )}
 
       <main className="editor-workspace">
         <section className="editor-map-area">
