@@ -3,7 +3,7 @@ import type { DbHandle } from '../../db/client';
 import type { OutputCrs } from './crs/projections';
 import type { ExportFormat } from './formats/types';
 import type { ExportFilter, ExportLayer } from './layers';
-import { countFeatures, DEFAULT_BATCH, readFeatureBatches } from './source';
+import { countFeatures, readFeatureBatches } from './source';
 
 export interface ExportRequest {
   layer: ExportLayer;
@@ -11,6 +11,8 @@ export interface ExportRequest {
   crs: OutputCrs;
   filter: ExportFilter;
   batchSize?: number;
+  /** Aborted when the download is abandoned: formats that build a file first (GeoPackage, Shapefile) stop at the next page. */
+  signal?: AbortSignal;
 }
 
 export interface PreparedExport {
@@ -24,7 +26,7 @@ export interface PreparedExport {
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '');
 
-export function exportFileName({ layer, format, crs, filter }: Omit<ExportRequest, 'batchSize'>): { fileName: string; displayName: string } {
+export function exportFileName({ layer, format, crs, filter }: Pick<ExportRequest, 'layer' | 'format' | 'crs' | 'filter'>): { fileName: string; displayName: string } {
   const parts = [layer.name, filter.region ?? 'all', crs.epsg ? `epsg${crs.epsg}` : crs.id];
   if (filter.from) parts.push(`from${filter.from.toISOString().slice(0, 10).replace(/-/g, '')}`);
   if (filter.to) parts.push(`to${filter.to.toISOString().slice(0, 10).replace(/-/g, '')}`);
@@ -33,14 +35,13 @@ export function exportFileName({ layer, format, crs, filter }: Omit<ExportReques
 }
 
 export async function prepareExport(db: DbHandle, request: ExportRequest): Promise<PreparedExport> {
-  const { layer, format, crs, filter } = request;
+  const { layer, format, crs, filter, batchSize, signal } = request;
   const featureCount = await countFeatures(db, layer, filter);
-  const batchSize = request.batchSize ?? DEFAULT_BATCH;
   // Each format gets geometries in the encoding it writes (GeoJSON, or WKB straight from the database).
   const chunks =
     format.geometryEncoding === 'wkb'
-      ? format.write({ layer, crs, featureCount, batches: readFeatureBatches(db, layer, filter, crs, batchSize, 'wkb') })
-      : format.write({ layer, crs, featureCount, batches: readFeatureBatches(db, layer, filter, crs, batchSize) });
+      ? format.write({ layer, crs, featureCount, batches: readFeatureBatches(db, layer, filter, crs, { batchSize, encoding: 'wkb', signal }) })
+      : format.write({ layer, crs, featureCount, batches: readFeatureBatches(db, layer, filter, crs, { batchSize, signal }) });
   return { featureCount, ...exportFileName(request), chunks };
 }
 
@@ -54,7 +55,7 @@ export function toReadableStream(chunks: AsyncIterable<Uint8Array>): ReadableStr
         if (done) controller.close();
         else controller.enqueue(value);
       } catch (err) {
-        console.error('export stream failed:', err);
+        if ((err as Error)?.name !== 'AbortError') console.error('export stream failed:', err);
         controller.error(err);
       }
     },

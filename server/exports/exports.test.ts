@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 import { wgs84ToGcj02 } from './crs/gcj02';
+import { resolveCrs } from './crs/projections';
+import { gridsLayer } from './layers';
+import { readFeatureBatches } from './source';
 import { metresBetween, ogrReadWarnings, ogrSqlRow, ogrSummary, ogrToCsv, ogrToGeoJson, validateGeoPackage } from './testing/gdal';
 import { describeEachEngine } from '../testing/databases';
 import { request, requestJson } from '../testing/request';
@@ -116,6 +119,14 @@ describeEachEngine('exports API', (db, engine) => {
     const geojson = await download(db(), `/api/exports/grids?format=geojson&crs=gcj02&region=${COMMUNITY}`, `${engine}-grids-gcj02.geojson`);
     const vertices = (collection: GeoJSON.FeatureCollection) => collection.features.flatMap((f) => (f.geometry as GeoJSON.MultiPolygon).coordinates.flat(2));
     expect(vertices(ogrToGeoJson(gdalPath))).toEqual(vertices(JSON.parse(readFileSync(geojson.file, 'utf8'))));
+  });
+
+  it('stops reading pages once the download is abandoned', async () => {
+    const controller = new AbortController();
+    const pages = readFeatureBatches(db(), gridsLayer, {}, resolveCrs('4546')!, { batchSize: 100, encoding: 'wkb', signal: controller.signal });
+    expect((await pages.next()).value).toHaveLength(100);
+    controller.abort();
+    await expect(pages.next()).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('filters incidents by region and report time, and other layers export too', async () => {

@@ -67,16 +67,21 @@ function geometryPlan(crs: OutputCrs, encoding: GeometryEncoding): GeometryPlan<
   };
 }
 
-export function readFeatureBatches(db: DbHandle, layer: ExportLayer, filter: ExportFilter, crs: OutputCrs, batchSize?: number): AsyncGenerator<ExportFeature[]>;
-export function readFeatureBatches<E extends GeometryEncoding>(db: DbHandle, layer: ExportLayer, filter: ExportFilter, crs: OutputCrs, batchSize: number, encoding: E): AsyncGenerator<ExportFeature<E>[]>;
-export async function* readFeatureBatches(
+export interface ReadOptions<E extends GeometryEncoding> {
+  batchSize?: number;
+  /** 'geojson' (default) or 'wkb'. */
+  encoding?: E;
+  /** Stops reading at the next page once aborted (the generator throws an AbortError), e.g. when the client went away. */
+  signal?: AbortSignal;
+}
+
+export async function* readFeatureBatches<E extends GeometryEncoding = 'geojson'>(
   db: DbHandle,
   layer: ExportLayer,
   filter: ExportFilter,
   crs: OutputCrs,
-  batchSize = DEFAULT_BATCH,
-  encoding: GeometryEncoding = 'geojson',
-): AsyncGenerator<ExportFeature<GeometryEncoding>[]> {
+  { batchSize = DEFAULT_BATCH, encoding = 'geojson' as E, signal }: ReadOptions<E> = {},
+): AsyncGenerator<ExportFeature<E>[]> {
   await layer.prepare?.(db);
   const { output, decode } = geometryPlan(crs, encoding);
   const page = (after: number | null) => db.rows<Record<string, unknown>>(layer.select(filter, { after, limit: batchSize }, output));
@@ -85,6 +90,7 @@ export async function* readFeatureBatches(
   try {
     while (pending) {
       const rows: Record<string, unknown>[] = await pending;
+      if (signal?.aborted) throw new DOMException('export abandoned', 'AbortError');
       pending = rows.length === batchSize ? page(Number(rows[rows.length - 1]!.fid)) : null;
       if (rows.length === 0) return;
       yield rows.map((row) => {

@@ -48,7 +48,7 @@ export const exportsRoute = new Hono<AppEnv>()
       const reason = `图层 ${layer.title} 没有时间属性，不能按 from/to 筛选`;
       return problem(c, 400, '请求参数无效', reason, { errors: [{ field: query.from ? 'from' : 'to', reason }] });
     }
-    const request = { layer, format, crs, filter: { region: query.region, from: query.from, to: query.to } };
+    const request = { layer, format, crs, filter: { region: query.region, from: query.from, to: query.to }, signal: c.req.raw.signal };
     const prepared = await prepareExport(c.var.db, request);
     const { fileName, displayName } = exportFileName(request);
     return c.body(toReadableStream(prepared.chunks), 200, {

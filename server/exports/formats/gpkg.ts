@@ -34,8 +34,12 @@ export const GPKG_USER_VERSION = 10200;
 export const GCJ02_SRS_ID = 990002;
 /** Bytes per chunk sent. */
 const CHUNK_BYTES = 1 << 20;
-/** SQLite page cache while writing, in KiB (negative = KiB for PRAGMA cache_size): bounds memory, keeps the R-tree in cache. */
-const CACHE_KIB = 64 * 1024;
+/**
+ * SQLite page cache while writing, in KiB (8× the default): holds the R-tree's and the
+ * table's hot pages; it bounds the writer's memory (measured: 4–64 MiB give the same
+ * speed at 300,000 grids).
+ */
+const CACHE_KIB = 16 * 1024;
 
 const SQL_TYPES: Record<FieldType, string> = { text: 'TEXT', integer: 'INTEGER', real: 'REAL', boolean: 'BOOLEAN', datetime: 'DATETIME' };
 
