@@ -124,6 +124,11 @@ describe('grid editor in Chromium', () => {
     await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('校验通过（未保存）');
     expect((await gridRow(code)).version).toBe(before.version);
 
+    const tileRequests: string[] = [];
+    const onTile = (res: import('playwright-core').Response) => {
+      if (res.url().includes('/tiles/grids/')) tileRequests.push(`${res.status()} ${new URL(res.url()).pathname}${new URL(res.url()).search}`);
+    };
+    page.on('response', onTile);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('已保存');
     const outcome = (await page.textContent('[data-testid="editor-outcome"]'))!;
@@ -158,7 +163,19 @@ describe('grid editor in Chromium', () => {
         },
         { c: code, p: move.toLngLat },
       );
-    await expect.poll(nearestTileVertexM, { timeout: 30_000 }).toBeLessThan(1);
+    try {
+      await expect.poll(nearestTileVertexM, { timeout: 30_000 }).toBeLessThan(1);
+    } catch (err) {
+      // Say what the map holds, so a stale tile can be told from a slow one.
+      const state = await page.evaluate(() => {
+        const map = window.__dangjian!.map;
+        const source = map.getSource('grids') as unknown as { tiles?: string[] };
+        return { zoom: map.getZoom(), tiles: source.tiles, loaded: map.isSourceLoaded('grids'), moving: map.isMoving(), dataset: { ...document.body.dataset } };
+      });
+      throw new Error(`${String(err)}; map: ${JSON.stringify(state)}; nearest ${await nearestTileVertexM()} m; grid tiles since the save: ${tileRequests.join(', ')}`);
+    } finally {
+      page.off('response', onTile);
+    }
     await page.waitForTimeout(500);
     await page.screenshot({ path: screenshotPath('editor.png') });
   });
