@@ -2,11 +2,10 @@
  * After a save the grid tiles must show the new shapes at once: bump a `?v=` on the
  * tile URL so MapLibre drops its tile cache and refetches (the server sends no-cache).
  *
- * The new URL is set once the map is idle. MapLibre pauses a source while one of its
- * layers changes (the editor re-filters its grid layers right after a save), and a
- * setTiles landing in that window is downgraded on resume to re-parsing the tiles it
- * already holds — the old shapes. At idle no layer change is pending, so the tiles
- * are refetched. The repaint makes an already idle map reach 'idle' again.
+ * MapLibre pauses a source while one of its layers changes (the editor re-filters its
+ * grid layers right after a save), and a setTiles landing in that window is downgraded
+ * on resume to re-parsing the tiles it already holds — the old shapes. So the URL is
+ * set at once and set again when the map is next idle, when no layer change is pending.
  */
 import type * as maplibregl from 'maplibre-gl';
 import { GRID_SOURCE } from '../map/mapStyle';
@@ -20,11 +19,12 @@ export function refreshGridTiles(map: maplibregl.Map) {
   if (!source || !template) return;
   tilesVersion += 1;
   const version = tilesVersion;
+  const url = versionedTileUrl(template, version);
+  source.setTiles([url]);
+  // Browser tests wait for this before querying the refreshed features.
+  document.body.dataset.gridTilesVersion = String(version);
   map.once('idle', () => {
-    if (version !== tilesVersion) return; // a later save has its own refresh queued
-    source.setTiles([versionedTileUrl(template, version)]);
-    // Browser tests wait for this before querying the refreshed features.
-    document.body.dataset.gridTilesVersion = String(version);
+    if (version === tilesVersion) source.setTiles([url]); // a later save has its own refresh
   });
   map.triggerRepaint();
 }
