@@ -18,7 +18,7 @@ import { TEST_ADMIN } from '../server/testing/principals';
 import { colourDomain, countIncidents, heatmap, hexbins, timeSeries } from '../server/incidents/aggregation';
 import type { IncidentFilter } from '../server/incidents/filters';
 import { ingest, type RawIncident } from '../server/incidents/ingest';
-import { heatCellForZoom, hexSizeForZoom } from '../server/incidents/webMercator';
+import { heatCellForZoom, hexSizeForZoom } from '../kernel/webMercator';
 import { DEFAULT_SERVER_URL, withDatabase } from './lib/benchDatabase';
 import { fmt, measure, type RunStats } from './lib/stats';
 import type { BenchSuite } from './lib/suite';

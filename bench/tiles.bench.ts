@@ -10,7 +10,7 @@ import { createApp } from '../server/app';
 import { TEST_ADMIN } from '../server/testing/principals';
 import { TILE_SETS } from '../server/tiles/layers';
 import { postgisTileQuery } from '../server/tiles/renderTile';
-import { tileForLonLat } from '../server/tiles/tileCoords';
+import { tileForLonLat } from '../kernel/webMercator';
 import { describeStats, fmt, measure } from './lib/stats';
 import type { BenchSuite } from './lib/suite';
 

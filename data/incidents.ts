@@ -2,7 +2,7 @@
  * Sample incidents over twelve months: where people live (weighted by households),
  * more in summer, each with a plausible walk through the closed loop.
  */
-import { INCIDENT_STAGES, type EscalationLevel, type IncidentSource, type IncidentStage } from '../server/incidents/stages';
+import { INCIDENT_STAGES, type EscalationLevel, type IncidentSource, type IncidentStage } from '../kernel/stages';
 import type { Position } from './lattice';
 import { personName } from './names';
 import type { Random } from './random';

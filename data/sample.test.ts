@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readingOrder } from '../server/grids/numbering';
+import { readingOrder } from '../kernel/numbering';
 import { DEFAULT_SAMPLE, generateSample } from './sample';
 
 const sample = generateSample();

@@ -4,8 +4,8 @@
  * at the real location. Districts, streets, communities and grids are sets of cells
  * of one jittered lattice, so each level tiles its parent exactly.
  */
-import { readingOrder, defaultRowTolerance } from '../server/grids/numbering';
-import { formatGridCode } from '../server/grids/code';
+import { readingOrder, defaultRowTolerance } from '../kernel/numbering';
+import { formatGridCode } from '../kernel/gridCode';
 import { communityKind, loadCountyDivisions, shortCommunityName, streetKind, type CountyDivisions } from './divisions';
 import { cellCentre, createLattice, multiPolygonWkt, pointInCell, traceCells, type Lattice, type Position } from './lattice';
 import { apportion, assignToSeeds, bisect, chooseSeeds, noiseField, type CellFrame } from './partition';

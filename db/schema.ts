@@ -7,6 +7,7 @@
  * columns, constraints and indexes.
  */
 import { sql } from 'drizzle-orm';
+import { ROLES } from '../kernel/roles';
 import {
   bigserial,
   boolean,
@@ -316,7 +317,7 @@ export const incidentTransitions = pgTable(
   (t) => [index('incident_transitions_incident_idx').on(t.incidentId)],
 );
 
-export const userRole = pgEnum('user_role', ['leader', 'planner', 'analyst', 'admin']);
+export const userRole = pgEnum('user_role', ROLES);
 
 /** Users and roles (placeholder until access control lands). */
 export const users = pgTable('users', {

@@ -9,10 +9,11 @@ import type { DbHandle } from '../db/client';
 import type { AppEnv } from './appEnv';
 import { auditMiddleware } from './audit/auditMiddleware';
 import { authMiddleware } from './auth/authMiddleware';
-import type { SessionUser } from './auth/roles';
+import type { SessionUser } from '../kernel/roles';
 import { newSecret } from './auth/sessionToken';
 import { basemapFromEnv } from './routes/config';
 import { bodyLimits, jsonDepthGuard, securityHeaders } from './http/hardening';
+import { DomainError } from './http/domainError';
 import { problem } from './http/problem';
 import { auditRoute } from './routes/audit';
 import { authRoute } from './routes/auth';
@@ -66,6 +67,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
   app.use('/api/*', auditMiddleware());
   app.use(authMiddleware(secret, options.anonymousUser ?? null));
   app.onError((err, c) => {
+    if (err instanceof DomainError) return problem(c, err.status, err.title, err.message, err.extra);
     if (err instanceof HTTPException && err.status < 500) return problem(c, err.status as ClientErrorStatusCode, '请求无效', err.message || '请求格式错误');
     if (err instanceof RangeError && /call stack/i.test(err.message)) return problem(c, 400, '请求参数无效', '请求内容嵌套过深');
     if (isDatabaseUnavailable(err)) return problem(c, 503, '服务暂不可用', '数据库暂时无法连接，请稍后重试');

@@ -1,5 +1,5 @@
 import type { DbHandle } from '../db/client';
-import type { SessionUser } from './auth/roles';
+import type { SessionUser } from '../kernel/roles';
 
 /** What every route can reach through the Hono context. */
 export interface AppEnv {

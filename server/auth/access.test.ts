@@ -8,8 +8,8 @@ import type { DbHandle } from '../../db/client';
 import { createApp } from '../app';
 import { describeEachEngine } from '../testing/databases';
 import { TEST_ADMIN, testPlanner } from '../testing/principals';
-import { tileForLonLat } from '../tiles/tileCoords';
-import type { SessionUser } from './roles';
+import { tileForLonLat } from '../../kernel/webMercator';
+import type { SessionUser } from '../../kernel/roles';
 import { issueToken } from './sessionToken';
 
 const SECRET = 'access-test-secret-0123456789abcdef';

@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../appEnv';
 import { problem } from '../http/problem';
 import { accessFor } from './policy';
-import { ROLE_LABELS, type SessionUser } from './roles';
+import { ROLE_LABELS, type SessionUser } from '../../kernel/roles';
 import { readToken, SESSION_COOKIE } from './sessionToken';
 
 /** `anonymousUser` (tests only) stands in for requests that carry no session. */

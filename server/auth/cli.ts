@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
-import type { Role } from './roles';
+import type { Role } from '../../kernel/roles';
 import { createUser, UserProblem } from './users';
 
 const [command, ...rest] = process.argv.slice(2);

@@ -3,7 +3,7 @@
  * every request (the UI only hides what this refuses). Jurisdiction — which streets
  * or communities a planner may edit — is checked where the region is known (editing).
  */
-import type { Role } from './roles';
+import type { Role } from '../../kernel/roles';
 
 export type Access = 'public' | 'signedIn' | readonly Role[];
 type MethodClass = 'READ' | 'WRITE' | 'ANY';

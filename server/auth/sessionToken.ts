@@ -4,7 +4,7 @@
  * scripts). Role changes take effect at the next sign-in (tokens live 8 hours).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ROLES, type SessionUser } from './roles';
+import { ROLES, type SessionUser } from '../../kernel/roles';
 
 export const SESSION_COOKIE = 'dj_session';
 export const SESSION_HOURS = 8;

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { hashPassword, passwordProblem } from './passwords';
-import { ROLES, type Role } from './roles';
+import { ROLES, type Role } from '../../kernel/roles';
 
 export interface NewUser {
   username: string;

@@ -5,8 +5,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { executeRows, type Executor } from '../../db/client';
-import { formatGridCode } from './code';
-import { defaultRowTolerance, readingOrder } from './numbering';
+import { formatGridCode } from '../../kernel/gridCode';
+import { defaultRowTolerance, readingOrder } from '../../kernel/numbering';
 
 export class CodesExhausted extends Error {
   constructor(readonly communityCode: string) {

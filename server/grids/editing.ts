@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import { nextFreeCodes, applyRenumber, renumberPlan, type RenumberEntry } from './codes';
 import type { PolygonGeometry } from './geometryInput';
-import { withinJurisdiction, type SessionUser } from '../auth/roles';
+import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
 import type { GridRules, Violation } from './rules';
 import { invalidInput, topologyViolations } from './topology';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../testing/databases';
 import { requestJson } from '../testing/request';
 import { computedHexCellsSql, hexCellsSql, type HexbinResult, type HeatPoint, type IncidentListItem, type TimeBucket } from './aggregation';
-import { heatCellForZoom, hexCentre, hexRing, hexSizeForZoom, STORED_HEX_ZOOMS, storedHeatZoom, storedHexZoom, toLonLat, toMercator } from './webMercator';
+import { heatCellForZoom, hexCentre, hexRing, hexSizeForZoom, STORED_HEX_ZOOMS, storedHeatZoom, storedHexZoom, toLonLat, toMercator } from '../../kernel/webMercator';
 
 describe('web mercator helpers', () => {
   it('round-trips lon/lat and reproduces ST_Hexagon vertices (PostGIS layout, odd columns up)', () => {

@@ -11,7 +11,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { filterSql, type IncidentFilter } from './filters';
-import { hexBbox, hexCentre, hexRing, storedHeatZoom, storedHexZoom, toLonLat } from './webMercator';
+import { hexBbox, hexCentre, hexRing, storedHeatZoom, storedHexZoom, toLonLat } from '../../kernel/webMercator';
 
 export type Bucket = 'day' | 'week' | 'month';
 

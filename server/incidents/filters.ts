@@ -6,7 +6,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { bboxParam } from '../http/params';
-import { INCIDENT_SOURCES, INCIDENT_STAGES } from './stages';
+import { INCIDENT_SOURCES, INCIDENT_STAGES } from '../../kernel/stages';
 
 const list = (field: string, pattern: RegExp, message: string) =>
   z

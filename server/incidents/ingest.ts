@@ -16,7 +16,7 @@
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
-import type { IncidentSource } from './stages';
+import type { IncidentSource } from '../../kernel/stages';
 
 export const MAX_BATCH_ROWS = 200_000;
 const CHUNK = 5_000;

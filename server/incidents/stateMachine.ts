@@ -6,7 +6,7 @@
  *                               ↑        │
  *                               └─返工───┘   (反馈 → 处置 counts as rework)
  */
-import { ESCALATION_LEVELS, INCIDENT_STAGES, STAGE_LABELS, type EscalationLevel, type IncidentStage } from './stages';
+import { ESCALATION_LEVELS, INCIDENT_STAGES, STAGE_LABELS, type EscalationLevel, type IncidentStage } from '../../kernel/stages';
 
 export const NEXT_STAGES: Record<IncidentStage, readonly IncidentStage[]> = {
   collect: ['register'],

@@ -4,7 +4,7 @@ import type { DbHandle } from '../../db/client';
 import { describeEachEngine } from '../testing/databases';
 import { request } from '../testing/request';
 import { allowedNext, isLegalTransition, isOverdue, isRework } from './stateMachine';
-import { INCIDENT_STAGES, type IncidentStage } from './stages';
+import { INCIDENT_STAGES, type IncidentStage } from '../../kernel/stages';
 
 /** The loop written out by hand, independently of NEXT_STAGES. */
 const LEGAL: [IncidentStage, IncidentStage][] = [

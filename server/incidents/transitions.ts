@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { allowedNext, isClosedStage, isEscalationUp, isLegalTransition, isRework } from './stateMachine';
-import type { EscalationLevel, IncidentStage } from './stages';
+import type { EscalationLevel, IncidentStage } from '../../kernel/stages';
 
 export type WriteOutcome<T> =
   | { ok: true; value: T }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
 import { LoginLimiter } from '../auth/loginLimiter';
 import { verifyPassword } from '../auth/passwords';
-import { ROLE_LABELS, type Role, type SessionUser } from '../auth/roles';
+import { ROLE_LABELS, type Role, type SessionUser } from '../../kernel/roles';
 import { issueToken, SESSION_COOKIE, SESSION_HOURS } from '../auth/sessionToken';
 import { invalidInput, problem } from '../http/problem';
 

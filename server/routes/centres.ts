@@ -8,7 +8,7 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
-import { withinJurisdiction } from '../auth/roles';
+import { withinJurisdiction } from '../../kernel/roles';
 import {
   CentreNotFound,
   CentreRejected,

@@ -5,7 +5,7 @@ import { describeEachEngine } from '../testing/databases';
 import { request } from '../testing/request';
 import { communityTopology, historyHoles } from '../testing/topologyChecks';
 import { decodeTile } from '../tiles/decodeMvt';
-import { tileForLonLat } from '../tiles/tileCoords';
+import { tileForLonLat } from '../../kernel/webMercator';
 
 type Pos = [number, number];
 type Multi = { type: 'MultiPolygon'; coordinates: Pos[][][] };

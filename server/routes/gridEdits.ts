@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
-import { GRID_CODE_PATTERN } from '../grids/code';
+import { GRID_CODE_PATTERN } from '../../kernel/gridCode';
 import { CodesExhausted, renumberPlan } from '../grids/codes';
 import { createGrid, EditForbidden, EditNotFound, EditRejected, mergeGrids, renumberCommunity, revertGrid, splitGrid, updateGrid, VersionConflict, type EditOptions } from '../grids/editing';
 import { lineGeometry, polygonGeometry } from '../grids/geometryInput';

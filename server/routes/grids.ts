@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
-import { GRID_CODE_PATTERN } from '../grids/code';
+import { GRID_CODE_PATTERN } from '../../kernel/gridCode';
 import { bboxParam, integerString } from '../http/params';
 import { invalidInput, notFound } from '../http/problem';
 

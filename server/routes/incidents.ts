@@ -20,9 +20,9 @@ import { incidentFilterQuery, regionCodeParam } from '../incidents/filters';
 import { ingest, IngestFormatError, parseCsv, parseGeoJson, type IngestProgress, type RawIncident } from '../incidents/ingest';
 import { childRegionCodes, KPI_DEFINITIONS, regionKpis } from '../incidents/kpis';
 import { allowedNext, describeStages, isOverdue } from '../incidents/stateMachine';
-import { ESCALATION_LEVELS, INCIDENT_STAGES, STAGE_LABELS, type EscalationLevel, type IncidentStage } from '../incidents/stages';
+import { ESCALATION_LEVELS, INCIDENT_STAGES, STAGE_LABELS, type EscalationLevel, type IncidentStage } from '../../kernel/stages';
 import { escalate, extendDeadline, incidentHistory, incidentState, setSuspended, transition, type IncidentState, type WriteOutcome } from '../incidents/transitions';
-import { heatCellForZoom, hexSizeForZoom } from '../incidents/webMercator';
+import { heatCellForZoom, hexSizeForZoom } from '../../kernel/webMercator';
 
 const idParam = z.object({ id: integerString('id', 1, 2_000_000_000) });
 const stageEnum = z.enum(INCIDENT_STAGES, { message: `阶段只能取 ${INCIDENT_STAGES.join('、')}` });

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
-import { REGION_CODE_PATTERN } from '../grids/code';
+import { REGION_CODE_PATTERN } from '../../kernel/gridCode';
 import { invalidInput, notFound } from '../http/problem';
 import { loadRegionTree } from '../regions/regionTree';
 

@@ -5,7 +5,7 @@ import { openEmbeddedCopy, openPostgisCopy, describeEachEngine, type TestDatabas
 import { request, requestJson } from '../testing/request';
 import { decodeTile } from '../tiles/decodeMvt';
 import { signedArea } from '../tiles/encodeMvt';
-import { tileForLonLat, TILE_BUFFER, TILE_EXTENT } from '../tiles/tileCoords';
+import { tileForLonLat, TILE_BUFFER, TILE_EXTENT } from '../../kernel/webMercator';
 
 /** Tile over 玉州区's urban core (the sample's centre). */
 const CORE = { lon: 110.155, lat: 22.64 };

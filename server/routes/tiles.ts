@@ -6,7 +6,7 @@ import { integerString } from '../http/params';
 import { invalidInput } from '../http/problem';
 import { TILE_SETS, type TileSetName } from '../tiles/layers';
 import { renderTile } from '../tiles/renderTile';
-import { MAX_TILE_ZOOM } from '../tiles/tileCoords';
+import { MAX_TILE_ZOOM } from '../../kernel/webMercator';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 

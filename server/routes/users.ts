@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
 import { hashPassword, passwordProblem } from '../auth/passwords';
-import { ROLES } from '../auth/roles';
+import { ROLES } from '../../kernel/roles';
 import { createUser, UserProblem, validateUser } from '../auth/users';
 import { integerString, safeName } from '../http/params';
 import { invalidInput, notFound, problem } from '../http/problem';

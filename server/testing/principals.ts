@@ -1,5 +1,5 @@
 /** Stand-in users for tests and benchmarks (never present in a real deployment). */
-import type { SessionUser } from '../auth/roles';
+import type { SessionUser } from '../../kernel/roles';
 
 export const TEST_ADMIN: SessionUser = { id: 0, username: 'test-admin', displayName: '测试管理员', role: 'admin', jurisdictionCode: null };
 

@@ -5,7 +5,7 @@
  */
 import vtpbf from 'vt-pbf';
 import type { TileLayer } from './layers';
-import { TILE_EXTENT } from './tileCoords';
+import { TILE_EXTENT } from '../../kernel/webMercator';
 
 export type TileFeatureRow = { feature_id: number | null; tile_geom: string } & Record<string, unknown>;
 

@@ -8,7 +8,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { encodeTile, type TileFeatureRow } from './encodeMvt';
 import type { TileLayer } from './layers';
-import { tileBounds, TILE_BUFFER, TILE_EXTENT } from './tileCoords';
+import { tileBounds, TILE_BUFFER, TILE_EXTENT } from '../../kernel/webMercator';
 
 export async function renderTile(handle: DbHandle, layers: readonly TileLayer[], z: number, x: number, y: number): Promise<Uint8Array> {
   const active = layers.filter((l) => z >= l.minZoom);

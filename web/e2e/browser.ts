@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
 import type { DbHandle } from '../../db/client';
 import { createApp } from '../../server/app';
-import type { SessionUser } from '../../server/auth/roles';
+import type { SessionUser } from '../../kernel/roles';
 import { TEST_ADMIN } from '../../server/testing/principals';
 import { serveWeb, WEB_DIST } from '../../server/serveWeb';
 

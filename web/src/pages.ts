@@ -3,6 +3,7 @@
  * is routed by path (e.g. /editor, /screen), without a shared routing table to edit.
  */
 import type { ComponentType } from 'react';
+import type { Role } from '../../kernel/roles';
 
 export interface PageRoute {
   /** Path without trailing slash, e.g. '/editor'. */
@@ -15,7 +16,7 @@ export interface PageRoute {
   /** Not listed in the navigation. */
   hidden?: boolean;
   /** Roles that see the page in the navigation (all when absent); the server enforces access anyway. */
-  roles?: readonly ('leader' | 'planner' | 'analyst' | 'admin')[];
+  roles?: readonly Role[];
 }
 
 const modules = import.meta.glob<{ page: PageRoute }>('./features/*/page.tsx', { eager: true });

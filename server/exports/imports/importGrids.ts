@@ -3,7 +3,7 @@
  * errors) write in one transaction. Checks are repeated inside the transaction
  * so a concurrent edit between dry run and commit cannot slip through.
  */
-import { withinJurisdiction, type SessionUser } from '../../auth/roles';
+import { withinJurisdiction, type SessionUser } from '../../../kernel/roles';
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../../db/client';
 import { executeRows } from '../../../db/client';

@@ -2,7 +2,8 @@
  * Typed API client: request and response types come from the server's routes
  * (Hono RPC), so web and server cannot drift apart.
  */
-import { hc, type InferResponseType } from 'hono/client';
+import { hc, type ClientResponse, type InferResponseType } from 'hono/client';
+import type { SuccessStatusCode } from 'hono/utils/http-status';
 import type { AppType } from '../../../server/app';
 
 export const api = hc<AppType>(typeof window === 'undefined' ? 'http://localhost/' : window.location.origin);
@@ -20,6 +21,8 @@ export interface ApiProblem {
   status: number;
   detail?: string;
   errors?: { field: string; reason: string }[];
+  /** Extension members (e.g. `violations` of a refused grid save, `current` of a version conflict). */
+  [extension: string]: unknown;
 }
 
 export class ApiError extends Error {
@@ -28,12 +31,18 @@ export class ApiError extends Error {
   }
 }
 
-/** Unwraps a typed response, turning problem details into ApiError. */
-export async function unwrap<T>(response: Promise<{ ok: boolean; status: number; json(): Promise<T> }>): Promise<T> {
-  const res = await response;
+/** The body of a response's 2xx variants, as the server's handler typed it (problem responses excluded). */
+export type Ok<R> = R extends ClientResponse<infer T, infer S, infer F> ? (S extends SuccessStatusCode ? (F extends 'json' ? T : never) : never) : never;
+
+/**
+ * The one way the web calls the API: `call(api.api.x.$get(...))` resolves to the
+ * handler's own 2xx body type and turns problem details (RFC 9457) into ApiError.
+ */
+export async function call<R extends ClientResponse<unknown, number, string>>(request: Promise<R> | R): Promise<Ok<R>> {
+  const res = await request;
   if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as Partial<ApiProblem>;
-    throw new ApiError({ title: body.title ?? `请求失败（${res.status}）`, status: res.status, detail: body.detail, errors: body.errors });
+    const body = (await res.json().catch(() => ({}))) as Partial<ApiProblem> & Record<string, unknown>;
+    throw new ApiError({ ...body, title: body.title ?? `请求失败（${res.status}）`, status: res.status, detail: body.detail, errors: body.errors });
   }
-  return res.json();
+  return (await res.json()) as Ok<R>;
 }

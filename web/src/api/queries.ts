@@ -1,8 +1,9 @@
 /** react-query bindings for the API: one place for keys and fetchers. */
+import type { ClientResponse } from 'hono/client';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import type { Bbox } from '../features/map/bbox';
-import { bboxParam } from '../features/map/bbox';
-import { ApiError, api, unwrap, type AppConfig, type GridDetail, type GridsInBbox, type RegionNode, type RegionTreeResponse } from './client';
+import type { Bbox } from '../../../kernel/bbox';
+import { bboxParam } from '../../../kernel/bbox';
+import { ApiError, api, call, type AppConfig, type GridDetail, type GridsInBbox, type RegionNode, type RegionTreeResponse } from './client';
 
 /** A node of the 市 → 区县 → 街道 → 社区 tree (the server's own type). */
 export type RegionTreeNode = RegionNode;
@@ -11,7 +12,8 @@ export type Grid = GridDetail;
 export type GridsInView = GridsInBbox;
 export type Config = AppConfig;
 
-const json = <T>(response: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>) => unwrap<unknown>(response) as Promise<T>;
+// TODO(issue 12): the casts below go once every handler returns its real type.
+const json = <T>(response: Promise<ClientResponse<unknown, number, string>>) => call(response) as Promise<T>;
 
 /** Config and the region tree only change with a data reload, so they are fetched once. */
 export const configQuery = queryOptions({

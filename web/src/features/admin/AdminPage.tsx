@@ -4,7 +4,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, unwrap } from '../../api/client';
+import { api, ApiError, call } from '../../api/client';
 import { can, useSession, type Role } from '../auth/session';
 
 const ROLE_NAMES: Record<Role, string> = { leader: '领导', planner: '网格规划员', analyst: '分析员', admin: '管理员' };
@@ -55,12 +55,12 @@ export function AdminPage() {
 
 function Users() {
   const queryClient = useQueryClient();
-  const users = useQuery({ queryKey: ['users'], queryFn: async () => ((await unwrap(api.api.users.$get())) as { users: UserRow[] }).users });
+  const users = useQuery({ queryKey: ['users'], queryFn: async () => ((await call(api.api.users.$get())) as { users: UserRow[] }).users });
   const [form, setForm] = useState({ username: '', displayName: '', role: 'planner' as Role, jurisdictionCode: '', password: '' });
   const [feedback, setFeedback] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
   const create = useMutation({
-    mutationFn: () => unwrap(api.api.users.$post({ json: { ...form, jurisdictionCode: form.role === 'planner' ? form.jurisdictionCode : null } })),
+    mutationFn: () => call(api.api.users.$post({ json: { ...form, jurisdictionCode: form.role === 'planner' ? form.jurisdictionCode : null } })),
     onSuccess: () => {
       setFeedback(`已创建账号 ${form.username}`);
       setForm({ ...form, username: '', displayName: '', password: '' });
@@ -70,7 +70,7 @@ function Users() {
   });
   const update = useMutation({
     mutationFn: (change: { id: number; role?: Role; jurisdictionCode?: string | null; password?: string }) =>
-      unwrap(api.api.users[':id'].$patch({ param: { id: String(change.id) }, json: { role: change.role, jurisdictionCode: change.jurisdictionCode, password: change.password } })),
+      call(api.api.users[':id'].$patch({ param: { id: String(change.id) }, json: { role: change.role, jurisdictionCode: change.jurisdictionCode, password: change.password } })),
     onSuccess: () => {
       setFeedback('已保存');
       void refresh();
@@ -78,7 +78,7 @@ function Users() {
     onError: (e) => setFeedback(message(e)),
   });
   const remove = useMutation({
-    mutationFn: (id: number) => unwrap(api.api.users[':id'].$delete({ param: { id: String(id) } })),
+    mutationFn: (id: number) => call(api.api.users[':id'].$delete({ param: { id: String(id) } })),
     onSuccess: () => void refresh(),
     onError: (e) => setFeedback(message(e)),
   });
@@ -170,7 +170,7 @@ function Audit() {
   const query = { ...(actor ? { actor } : {}), ...(entity ? { entity } : {}), limit: '200' };
   const audit = useQuery({
     queryKey: ['audit', query],
-    queryFn: async () => ((await unwrap(api.api.audit.$get({ query }))) as { entries: AuditEntry[] }).entries,
+    queryFn: async () => ((await call(api.api.audit.$get({ query }))) as { entries: AuditEntry[] }).entries,
   });
   const csv = `/api/audit?${new URLSearchParams({ ...query, format: 'csv', limit: '10000' }).toString()}`;
   return (

@@ -1,7 +1,7 @@
 /** Sign-in form. On success the browser returns to where it came from (?next=…). */
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, unwrap } from '../../api/client';
+import { api, ApiError, call } from '../../api/client';
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {
@@ -13,14 +13,14 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const health = useQuery({ queryKey: ['health'], queryFn: () => unwrap(api.api.health.$get()), retry: false });
+  const health = useQuery({ queryKey: ['health'], queryFn: () => call(api.api.health.$get()), retry: false });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await unwrap(api.api.auth.login.$post({ json: { username, password } }));
+      await call(api.api.auth.login.$post({ json: { username, password } }));
       window.location.assign(safeNext(new URLSearchParams(window.location.search).get('next')));
     } catch (e) {
       setError(e instanceof ApiError ? (e.problem.detail ?? e.problem.title) : String(e));

@@ -5,9 +5,11 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
-import { api, ApiError, unwrap } from '../../api/client';
+import { api, ApiError, call } from '../../api/client';
 
-export type Role = 'leader' | 'planner' | 'analyst' | 'admin';
+import type { Role } from '../../../../kernel/roles';
+
+export type { Role };
 
 export interface SessionUser {
   id: number;
@@ -25,7 +27,7 @@ export const loginUrl = (next = window.location.pathname + window.location.searc
 export function SessionGate({ children }: { children: ReactNode }) {
   const me = useQuery({
     queryKey: ['auth', 'me'],
-    queryFn: async () => ((await unwrap(api.api.auth.me.$get())) as { user: SessionUser }).user,
+    queryFn: async () => ((await call(api.api.auth.me.$get())) as { user: SessionUser }).user,
     retry: false,
     staleTime: 5 * 60_000,
   });

@@ -8,7 +8,7 @@ import type { Layer } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { api, unwrap } from '../../api/client';
+import { api, call } from '../../api/client';
 import { errorMessage } from '../../api/queries';
 import { CoverageSummaryPanel } from './CoverageSummaryPanel';
 import type { IsochronesResponse } from './coverageQueries';
@@ -31,12 +31,12 @@ export function ServiceCirclesPanel({ onLayers, region }: { onLayers: (layers: L
 
   const centres = useQuery({
     queryKey: ['centres', 'all'],
-    queryFn: async () => ((await unwrap(api.api.centres.$get({ query: {} }))) as unknown as { features: CentreFeature[] }).features,
+    queryFn: async () => ((await call(api.api.centres.$get({ query: {} }))) as unknown as { features: CentreFeature[] }).features,
     staleTime: 60_000,
   });
   const circles = useQuery({
     queryKey: ['coverage', 'isochrones', 'level', level, minutes],
-    queryFn: async () => (await unwrap(api.api.coverage.isochrones.$get({ query: { level, minutes: String(minutes) } }))) as IsochronesResponse,
+    queryFn: async () => (await call(api.api.coverage.isochrones.$get({ query: { level, minutes: String(minutes) } }))) as IsochronesResponse,
     staleTime: 60_000,
   });
 

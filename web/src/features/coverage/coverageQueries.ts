@@ -1,9 +1,11 @@
 /** react-query bindings for the coverage API (typed client `api`). */
+import type { ClientResponse } from 'hono/client';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { InferResponseType } from 'hono/client';
-import { api, unwrap } from '../../api/client';
+import { api, call } from '../../api/client';
 
-const json = <T>(response: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>) => unwrap<unknown>(response) as Promise<T>;
+// TODO(issue 12): the casts below go once every handler returns its real type.
+const json = <T>(response: Promise<ClientResponse<unknown, number, string>>) => call(response) as Promise<T>;
 
 export type CoverageSummaryResponse = InferResponseType<typeof api.api.coverage.summary.$get, 200>;
 export type IsochronesResponse = InferResponseType<typeof api.api.coverage.isochrones.$get, 200>;

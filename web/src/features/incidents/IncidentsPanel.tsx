@@ -7,7 +7,7 @@
 import type { Layer } from '@deck.gl/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/queries';
-import type { Bbox } from '../map/bbox';
+import type { Bbox } from '../../../../kernel/bbox';
 import { CellIncidentList } from './CellIncidentList';
 import { EMPTY_FILTER, filterQuery, viewArea, type IncidentFilterState } from './incidentFilter';
 import { IncidentFilterBar } from './IncidentFilterBar';

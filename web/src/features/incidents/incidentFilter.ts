@@ -2,9 +2,9 @@
  * The incident filter as the UI holds it, and its translation to the API's query
  * string (same names as server/incidents/filters.ts). Pure, so it is unit-tested.
  */
-import { INCIDENT_SOURCES, STAGE_LABELS as SERVER_STAGE_LABELS, type IncidentSource, type IncidentStage } from '../../../../server/incidents/stages';
-import { STORED_HEX_ZOOMS } from '../../../../server/incidents/webMercator';
-import { bboxParam, snapBbox, type Bbox } from '../map/bbox';
+import { INCIDENT_SOURCES, STAGE_LABELS as SERVER_STAGE_LABELS, type IncidentSource, type IncidentStage } from '../../../../kernel/stages';
+import { STORED_HEX_ZOOMS } from '../../../../kernel/webMercator';
+import { bboxParam, snapBbox, type Bbox } from '../../../../kernel/bbox';
 
 export type IncidentSourceKey = IncidentSource;
 export type IncidentStageKey = IncidentStage;

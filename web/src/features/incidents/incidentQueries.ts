@@ -2,12 +2,14 @@
  * react-query bindings for the incident map endpoints (typed client `api`).
  * Keys carry the full query, so playback frames are cached and re-played free.
  */
+import type { ClientResponse } from 'hono/client';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import type { HeatPoint, HexbinResult, IncidentListItem, TimeBucket } from '../../../../server/incidents/aggregation';
-import { api, unwrap } from '../../api/client';
+import { api, call } from '../../api/client';
 import type { Bucket } from './playback';
 
-const json = <T>(response: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>) => unwrap<unknown>(response) as Promise<T>;
+// TODO(issue 12): the casts below go once every handler returns its real type.
+const json = <T>(response: Promise<ClientResponse<unknown, number, string>>) => call(response) as Promise<T>;
 
 export interface CategoryOption {
   code: string;

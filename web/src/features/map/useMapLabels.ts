@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import type { RegionTreeNode } from '../../api/queries';
 import { useGridsInBbox } from '../../api/queries';
-import { snapBbox } from './bbox';
+import { snapBbox } from '../../../../kernel/bbox';
 import { buildLabelLayers } from './labelLayers';
 import { gridLabelText, labelVisibility, regionLabels, type LabelDatum } from './labels';
 import type { Viewport } from './useViewport';

@@ -1,7 +1,7 @@
 /** The settled map viewport (zoom + bbox), updated shortly after each moveend. */
 import type * as maplibregl from 'maplibre-gl';
 import { useEffect, useState } from 'react';
-import type { Bbox } from './bbox';
+import type { Bbox } from '../../../../kernel/bbox';
 
 export interface Viewport {
   zoom: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGridCode, isGridCode, parseGridCode } from './code';
+import { formatGridCode, isGridCode, parseGridCode } from './gridCode';
 
 describe('grid codes', () => {
   it('splits a 15-digit code into county, street, community and sequence', () => {

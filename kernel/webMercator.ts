@@ -1,10 +1,47 @@
 /**
- * Web Mercator (EPSG:3857) helpers for server-side aggregation: zoom → cell size
- * and the flat-topped hexagon layout PostGIS uses in ST_HexagonGrid/ST_Hexagon
- * (column i at x = 1.5·s·i, row j at y = √3·s·j, odd columns shifted up by √3·s/2).
+ * Web Mercator (EPSG:3857) maths, the one copy for server, web, data and bench:
+ * lon/lat ↔ metres, XYZ tile addressing (same bounds as PostGIS ST_TileEnvelope),
+ * zoom → cell size, and the flat-topped hexagon layout PostGIS uses in
+ * ST_HexagonGrid/ST_Hexagon (column i at x = 1.5·s·i, row j at y = √3·s·j, odd
+ * columns shifted up by √3·s/2).
  */
 export const EARTH_RADIUS_M = 6378137;
 export const HALF_WORLD_M = Math.PI * EARTH_RADIUS_M; // 20037508.342789244
+
+
+// ---- XYZ tile addressing
+
+export const MAX_TILE_ZOOM = 22;
+export const TILE_EXTENT = 4096;
+/** Pixels of geometry kept beyond the tile edge so that strokes join across tiles. */
+export const TILE_BUFFER = 64;
+
+export interface TileBounds {
+  xmin: number;
+  ymin: number;
+  xmax: number;
+  ymax: number;
+}
+
+/** Bounds of tile z/x/y in EPSG:3857 metres (the same as PostGIS ST_TileEnvelope). */
+export function tileBounds(z: number, x: number, y: number): TileBounds {
+  const size = (2 * HALF_WORLD_M) / 2 ** z;
+  return {
+    xmin: -HALF_WORLD_M + x * size,
+    xmax: -HALF_WORLD_M + (x + 1) * size,
+    ymax: HALF_WORLD_M - y * size,
+    ymin: HALF_WORLD_M - (y + 1) * size,
+  };
+}
+
+/** The tile at zoom z that contains lon/lat. */
+export function tileForLonLat(z: number, lon: number, lat: number): { x: number; y: number } {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const rad = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return { x: Math.min(n - 1, Math.max(0, x)), y: Math.min(n - 1, Math.max(0, y)) };
+}
 
 /** Mercator metres per screen pixel at `zoom` (256-px tiles). */
 export function metresPerPixel(zoom: number): number {
