@@ -4,13 +4,14 @@
  * silently; renumbering is explicit, previewed, and recorded as versions.
  */
 import { sql } from 'drizzle-orm';
+import { DomainError } from '../http/domainError';
 import { executeRows, type Executor } from '../../db/client';
 import { formatGridCode } from '../../kernel/gridCode';
 import { defaultRowTolerance, readingOrder } from '../../kernel/numbering';
 
-export class CodesExhausted extends Error {
+export class CodesExhausted extends DomainError {
   constructor(readonly communityCode: string) {
-    super(`社区 ${communityCode} 的网格编号（001–999）已用尽`);
+    super(422, '编号已用尽', `社区 ${communityCode} 的网格编号（001–999）已用尽`);
   }
 }
 

@@ -6,6 +6,7 @@
  * Versions are written by the database trigger (migration 0002), per grid changed.
  */
 import { sql } from 'drizzle-orm';
+import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import { nextFreeCodes, applyRenumber, renumberPlan, type RenumberEntry } from './codes';
 import type { PolygonGeometry } from './geometryInput';
@@ -13,22 +14,24 @@ import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
 import type { GridRules, Violation } from './rules';
 import { invalidInput, topologyViolations } from './topology';
 
-export class EditRejected extends Error {
+/** 422: the save breaks topology rules; `violations` carry the offending geometries. */
+export class EditRejected extends DomainError {
   constructor(readonly violations: Violation[]) {
-    super('保存被拒绝：不满足网格拓扑规则');
+    super(422, '保存被拒绝', violations.map((v) => v.message).join('；') || '不满足网格拓扑规则', { violations });
   }
 }
 
-export class VersionConflict extends Error {
+/** 409: the grid changed since the version the editor started from. */
+export class VersionConflict extends DomainError {
   constructor(readonly current: { code: string; version: number; updatedBy: string | null; geometry: GeoJSON.Geometry }) {
-    super(`网格 ${current.code} 已被他人修改（当前版本 ${current.version}），请刷新后重试`);
+    super(409, '版本冲突', `网格 ${current.code} 已被他人修改（当前版本 ${current.version}），请刷新后重试`, { current });
   }
 }
 
-export class EditNotFound extends Error {}
+export class EditNotFound extends NotFoundError {}
 
 /** A planner editing outside their jurisdiction. */
-export class EditForbidden extends Error {}
+export class EditForbidden extends ForbiddenError {}
 
 export interface EditOptions {
   actor: string;

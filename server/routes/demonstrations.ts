@@ -12,8 +12,8 @@ import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
 import { polygonGeometry } from '../grids/geometryInput';
 import { integerString } from '../http/params';
-import { invalidInput, notFound, problem } from '../http/problem';
-import { createDemonstration, deleteDemonstration, DemoRejected, getDemonstration, listDemonstrations, updateDemonstration, type DemoInput, type DemoKind } from '../screen/demonstrations';
+import { invalidInput, notFound } from '../http/problem';
+import { createDemonstration, deleteDemonstration, getDemonstration, listDemonstrations, updateDemonstration, type DemoInput, type DemoKind } from '../screen/demonstrations';
 
 const position = z
   .array(z.number({ message: '坐标应为数字' }))
@@ -77,22 +77,13 @@ function actorOf(c: Context<AppEnv>): string {
 
 const LABEL: Record<DemoKind, string> = { belt: '示范带', circle: '示范圈' };
 
-async function answer(c: Context<AppEnv>, work: () => Promise<unknown>, status: 200 | 201 = 200) {
-  try {
-    return c.json((await work()) as Record<string, unknown>, status);
-  } catch (e) {
-    if (e instanceof DemoRejected) return problem(c, 422, '示范带/示范圈信息无效', e.message, { errors: e.errors });
-    throw e;
-  }
-}
-
 export const demonstrationsRoute = new Hono<AppEnv>()
   .get('/', async (c) => c.json(await listDemonstrations(c.var.db)))
-  .post('/belts', zValidator('json', beltCreate, invalidInput), (c) =>
-    answer(c, () => createDemonstration(c.var.db, 'belt', { ...beltInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
+  .post('/belts', zValidator('json', beltCreate, invalidInput), async (c) =>
+    c.json(await createDemonstration(c.var.db, 'belt', { ...beltInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
   )
-  .post('/circles', zValidator('json', circleCreate, invalidInput), (c) =>
-    answer(c, () => createDemonstration(c.var.db, 'circle', { ...circleInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
+  .post('/circles', zValidator('json', circleCreate, invalidInput), async (c) =>
+    c.json(await createDemonstration(c.var.db, 'circle', { ...circleInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
   )
   .get('/:kind{belts|circles}/:id', zValidator('param', idParam.extend({ kind: z.enum(['belts', 'circles']) }), invalidInput), async (c) => {
     const { kind, id } = c.req.valid('param');
@@ -102,27 +93,16 @@ export const demonstrationsRoute = new Hono<AppEnv>()
   })
   .put('/belts/:id', zValidator('param', idParam, invalidInput), zValidator('json', beltUpdate, invalidInput), async (c) => {
     const { id } = c.req.valid('param');
-    const updated = await updateOrReject(c, () => updateDemonstration(c.var.db, 'belt', id, beltInput(c.req.valid('json')), actorOf(c)));
-    return updated ?? notFound(c, `示范带 ${id} 不存在`);
+    const updated = await updateDemonstration(c.var.db, 'belt', id, beltInput(c.req.valid('json')), actorOf(c));
+    return updated ? c.json(updated, 200) : notFound(c, `示范带 ${id} 不存在`);
   })
   .put('/circles/:id', zValidator('param', idParam, invalidInput), zValidator('json', circleUpdate, invalidInput), async (c) => {
     const { id } = c.req.valid('param');
-    const updated = await updateOrReject(c, () => updateDemonstration(c.var.db, 'circle', id, circleInput(c.req.valid('json')), actorOf(c)));
-    return updated ?? notFound(c, `示范圈 ${id} 不存在`);
+    const updated = await updateDemonstration(c.var.db, 'circle', id, circleInput(c.req.valid('json')), actorOf(c));
+    return updated ? c.json(updated, 200) : notFound(c, `示范圈 ${id} 不存在`);
   })
   .delete('/:kind{belts|circles}/:id', zValidator('param', idParam.extend({ kind: z.enum(['belts', 'circles']) }), invalidInput), async (c) => {
     const { kind, id } = c.req.valid('param');
     const k: DemoKind = kind === 'belts' ? 'belt' : 'circle';
     return (await deleteDemonstration(c.var.db, k, id, actorOf(c))) ? c.json({ deleted: true, id }) : notFound(c, `${LABEL[k]} ${id} 不存在`);
   });
-
-/** 200 with the updated record, a 422 problem, or null for "not found". */
-async function updateOrReject(c: Context<AppEnv>, work: () => Promise<unknown>) {
-  try {
-    const result = await work();
-    return result === null ? null : c.json(result as Record<string, unknown>, 200);
-  } catch (e) {
-    if (e instanceof DemoRejected) return problem(c, 422, '示范带/示范圈信息无效', e.message, { errors: e.errors });
-    throw e;
-  }
-}

@@ -9,12 +9,12 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
 import { GRID_CODE_PATTERN } from '../../kernel/gridCode';
-import { CodesExhausted, renumberPlan } from '../grids/codes';
-import { createGrid, EditForbidden, EditNotFound, EditRejected, mergeGrids, renumberCommunity, revertGrid, splitGrid, updateGrid, VersionConflict, type EditOptions } from '../grids/editing';
+import { renumberPlan } from '../grids/codes';
+import { createGrid, EditForbidden, mergeGrids, renumberCommunity, revertGrid, splitGrid, updateGrid, type EditOptions } from '../grids/editing';
 import { lineGeometry, polygonGeometry } from '../grids/geometryInput';
 import { rulesFromEnv } from '../grids/rules';
 import { integerString, safeName } from '../http/params';
-import { invalidInput, notFound, problem } from '../http/problem';
+import { invalidInput, notFound } from '../http/problem';
 
 const codeParam = z.object({ code: z.string().regex(GRID_CODE_PATTERN, '网格编码应为 15 位数字') });
 const communityParam = z.object({ community: z.string().regex(/^\d{12}$/, '社区代码应为 12 位数字') });
@@ -60,35 +60,21 @@ function editOptions(c: Context<AppEnv>, dryRun?: string): EditOptions {
   return { actor: user.displayName || user.username, user, rules: rulesFromEnv(), dryRun: dryRun === 'true' };
 }
 
-async function answer(c: Context<AppEnv>, work: () => Promise<unknown>) {
-  try {
-    // editOptions() runs inside work(), so its refusal is answered like the others.
-    return c.json((await work()) as Record<string, unknown>, 200);
-  } catch (e) {
-    if (e instanceof EditRejected) return problem(c, 422, '保存被拒绝', e.violations.map((v) => v.message).join('；'), { violations: e.violations });
-    if (e instanceof VersionConflict) return problem(c, 409, '版本冲突', e.message, { current: e.current });
-    if (e instanceof EditNotFound) return notFound(c, e.message);
-    if (e instanceof EditForbidden) return problem(c, 403, '无权限', e.message);
-    if (e instanceof CodesExhausted) return problem(c, 422, '编号已用尽', e.message);
-    throw e;
-  }
-}
-
 export const gridEditsRoute = new Hono<AppEnv>()
-  .post('/', zValidator('query', dryRunQuery, invalidInput), zValidator('json', createBody, invalidInput), (c) =>
-    answer(c, () => createGrid(c.var.db, c.req.valid('json'), editOptions(c, c.req.valid('query').dryRun))),
+  .post('/', zValidator('query', dryRunQuery, invalidInput), zValidator('json', createBody, invalidInput), async (c) =>
+    c.json(await createGrid(c.var.db, c.req.valid('json'), editOptions(c, c.req.valid('query').dryRun)), 200),
   )
-  .post('/merge', zValidator('query', dryRunQuery, invalidInput), zValidator('json', mergeBody, invalidInput), (c) =>
-    answer(c, () => mergeGrids(c.var.db, c.req.valid('json').grids, editOptions(c, c.req.valid('query').dryRun))),
+  .post('/merge', zValidator('query', dryRunQuery, invalidInput), zValidator('json', mergeBody, invalidInput), async (c) =>
+    c.json(await mergeGrids(c.var.db, c.req.valid('json').grids, editOptions(c, c.req.valid('query').dryRun)), 200),
   )
-  .put('/:code', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', updateBody, invalidInput), (c) =>
-    answer(c, () => updateGrid(c.var.db, c.req.valid('param').code, c.req.valid('json'), editOptions(c, c.req.valid('query').dryRun))),
+  .put('/:code', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', updateBody, invalidInput), async (c) =>
+    c.json(await updateGrid(c.var.db, c.req.valid('param').code, c.req.valid('json'), editOptions(c, c.req.valid('query').dryRun)), 200),
   )
-  .post('/:code/split', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', splitBody, invalidInput), (c) =>
-    answer(c, () => splitGrid(c.var.db, c.req.valid('param').code, c.req.valid('json'), editOptions(c, c.req.valid('query').dryRun))),
+  .post('/:code/split', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', splitBody, invalidInput), async (c) =>
+    c.json(await splitGrid(c.var.db, c.req.valid('param').code, c.req.valid('json'), editOptions(c, c.req.valid('query').dryRun)), 200),
   )
-  .post('/:code/revert', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', revertBody, invalidInput), (c) =>
-    answer(c, () => revertGrid(c.var.db, c.req.valid('param').code, c.req.valid('json'), editOptions(c, c.req.valid('query').dryRun))),
+  .post('/:code/revert', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', revertBody, invalidInput), async (c) =>
+    c.json(await revertGrid(c.var.db, c.req.valid('param').code, c.req.valid('json'), editOptions(c, c.req.valid('query').dryRun)), 200),
   )
   .get('/:code/history', zValidator('param', codeParam, invalidInput), async (c) => {
     const { code } = c.req.valid('param');
@@ -136,6 +122,6 @@ export const gridEditsRoute = new Hono<AppEnv>()
     if (plan.length === 0) return notFound(c, `社区 ${community} 没有网格`);
     return c.json({ community, plan: plan.map(({ oldCode, newCode, name }) => ({ oldCode, newCode, name, changed: oldCode !== newCode })) });
   })
-  .post('/renumber/:community', zValidator('param', communityParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', renumberBody, invalidInput), (c) =>
-    answer(c, () => renumberCommunity(c.var.db, c.req.valid('param').community, c.req.valid('json').expected, editOptions(c, c.req.valid('query').dryRun))),
+  .post('/renumber/:community', zValidator('param', communityParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', renumberBody, invalidInput), async (c) =>
+    c.json(await renumberCommunity(c.var.db, c.req.valid('param').community, c.req.valid('json').expected, editOptions(c, c.req.valid('query').dryRun)), 200),
   );

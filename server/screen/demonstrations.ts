@@ -6,6 +6,7 @@
  * transaction with its audit-log row.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { DomainError } from '../http/domainError';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 
 export type DemoKind = 'belt' | 'circle';
@@ -99,9 +100,9 @@ export interface DemoInput {
   memberCommunityCodes?: string[];
 }
 
-export class DemoRejected extends Error {
+export class DemoRejected extends DomainError {
   constructor(readonly errors: { field: string; reason: string }[]) {
-    super(errors.map((e) => `${e.field}：${e.reason}`).join('；'));
+    super(422, '示范带/示范圈信息无效', errors.map((e) => `${e.field}：${e.reason}`).join('；'), { errors });
   }
 }
 
