@@ -5,13 +5,13 @@
  * handler only returns its success body with c.json(...) and its type reaches
  * the web client (hc<AppType>) unerased.
  */
-import type { ClientErrorStatusCode } from 'hono/utils/http-status';
+import type { ClientErrorStatusCode, ServerErrorStatusCode } from 'hono/utils/http-status';
 import type { Problem } from './problem';
 
 export class DomainError extends Error {
   constructor(
-    /** HTTP status of the problem (4xx). */
-    readonly status: ClientErrorStatusCode,
+    /** HTTP status of the problem: 4xx, or 5xx for a failure the domain names itself (e.g. an import whose write failed). */
+    readonly status: ClientErrorStatusCode | ServerErrorStatusCode,
     /** Chinese title, e.g. 保存被拒绝. */
     readonly title: string,
     /** Chinese detail shown to the user. */

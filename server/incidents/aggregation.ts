@@ -114,7 +114,14 @@ export function heatCellsSql(cellM: number, where: SQL): SQL {
  * point per cell at the mean position of its incidents. The number of points is
  * bounded by the view, not by the number of incidents.
  */
-export async function heatmap(db: DbHandle, filter: IncidentFilter, cellM: number): Promise<{ cellM: number; total: number; max: number; points: HeatPoint[] }> {
+export interface HeatmapResult {
+  cellM: number;
+  total: number;
+  max: number;
+  points: HeatPoint[];
+}
+
+export async function heatmap(db: DbHandle, filter: IncidentFilter, cellM: number): Promise<HeatmapResult> {
   const rows = await db.rows<{ lon: number; lat: number; n: number }>(sql`
     SELECT avg(c.merc_x) AS lon, avg(c.merc_y) AS lat, count(*)::int AS n FROM (${heatCellsSql(cellM, filterSql(filter))}) c GROUP BY c.cx, c.cy`);
   let total = 0;
@@ -141,7 +148,14 @@ export interface TimeBucket {
 }
 
 /** Counts per day/week/month (Beijing time), zero-filled between the window's ends for smooth playback. */
-export async function timeSeries(db: DbHandle, filter: IncidentFilter, bucket: Bucket): Promise<{ bucket: Bucket; total: number; max: number; buckets: TimeBucket[] }> {
+export interface TimeSeriesResult {
+  bucket: Bucket;
+  total: number;
+  max: number;
+  buckets: TimeBucket[];
+}
+
+export async function timeSeries(db: DbHandle, filter: IncidentFilter, bucket: Bucket): Promise<TimeSeriesResult> {
   const where = filterSql(filter);
   const lower = filter.from ? sql`${filter.from.toISOString()}::timestamptz` : sql`(SELECT min(i.reported_at) FROM incidents i WHERE ${where})`;
   const upper = filter.to ? sql`${filter.to.toISOString()}::timestamptz - interval '1 microsecond'` : sql`(SELECT max(i.reported_at) FROM incidents i WHERE ${where})`;
@@ -159,6 +173,14 @@ export async function timeSeries(db: DbHandle, filter: IncidentFilter, bucket: B
   return { bucket, total: buckets.reduce((a, b) => a + b.count, 0), max: buckets.reduce((a, b) => Math.max(a, b.count), 0), buckets };
 }
 
+export interface ColourDomain {
+  layer: 'hexbin' | 'heatmap';
+  bucket: Bucket;
+  sizeM: number;
+  max: number;
+  maxPerBucket: number;
+}
+
 /**
  * The colour domain for playback: the largest count any one cell reaches in any
  * one frame (`bucket`) of the whole filtered period. Fetched once per filter, it
@@ -170,7 +192,7 @@ export async function colourDomain(
   layer: 'hexbin' | 'heatmap',
   sizeM: number,
   bucket: Bucket,
-): Promise<{ layer: 'hexbin' | 'heatmap'; bucket: Bucket; sizeM: number; max: number; maxPerBucket: number }> {
+): Promise<ColourDomain> {
   const where = filterSql(filter);
   const cells =
     layer === 'hexbin'
@@ -221,13 +243,21 @@ interface ListRow {
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
+/** One page of the incidents in a hexagon. */
+export interface CellPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  items: IncidentListItem[];
+}
+
 /** The incidents of hexagon (i, j), newest first, one page at a time. */
 export async function hexCellIncidents(
   db: DbHandle,
   filter: IncidentFilter,
   cell: { sizeM: number; i: number; j: number },
   page: { page: number; pageSize: number },
-): Promise<{ total: number; page: number; pageSize: number; items: IncidentListItem[] }> {
+): Promise<CellPage> {
   // The hexagon's bbox lets the GiST index narrow the scan before the exact test.
   const [w, s, e, n] = hexBbox(cell.sizeM, cell.i, cell.j);
   const where = sql`${filterSql(filter)} AND i.geom && ST_MakeEnvelope(${w - 1e-7}, ${s - 1e-7}, ${e + 1e-7}, ${n + 1e-7}, 4326)`;

@@ -17,6 +17,7 @@ import { parse as parseCsvSync } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import type { IncidentSource } from '../../kernel/stages';
+import { DomainError } from '../http/domainError';
 
 export const MAX_BATCH_ROWS = 200_000;
 const CHUNK = 5_000;
@@ -72,7 +73,12 @@ export interface IngestResult {
   errors: RowError[];
 }
 
-export class IngestFormatError extends Error {}
+/** The file as a whole cannot be read (not CSV/GeoJSON, no header, too many rows): 400, nothing is checked row by row. */
+export class IngestFormatError extends DomainError {
+  constructor(reason: string) {
+    super(400, '导入文件无效', reason, { errors: [{ field: '(body)', reason }] });
+  }
+}
 
 // ---------------------------------------------------------------- parse
 

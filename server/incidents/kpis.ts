@@ -20,6 +20,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
+import { NotFoundError } from '../http/domainError';
 import { regionSql } from './filters';
 
 export const KPI_DEFINITIONS = {
@@ -130,7 +131,7 @@ export async function regionKpis(db: DbHandle, region: string, from: Date, to: D
   };
 }
 
-/** KPIs of each child region (streets of a district, communities of a street, grids of a community) for ranking. */
+/** The child regions ranked under a region: streets of a district, communities of a street, grids of a community. */
 export async function childRegionCodes(db: DbHandle, region: string): Promise<string[]> {
   if (region.length === 12) {
     const rows = await db.rows<{ code: string }>(sql`SELECT code FROM grids WHERE community_code = ${region} ORDER BY code`);
@@ -138,4 +139,20 @@ export async function childRegionCodes(db: DbHandle, region: string): Promise<st
   }
   const rows = await db.rows<{ code: string }>(sql`SELECT code FROM regions WHERE parent_code = ${region} ORDER BY code`);
   return rows.map((r) => r.code);
+}
+
+export interface KpiReport {
+  kpis: KpiResult;
+  /** The child regions' KPIs when asked for (`children`), else null. */
+  children: KpiResult[] | null;
+  definitions: typeof KPI_DEFINITIONS;
+}
+
+/** GET /api/incidents/kpis: a region's KPIs over [from, to), optionally with its children's; 404 for an unknown region or grid. */
+export async function kpiReport(db: DbHandle, region: string, from: Date, to: Date, withChildren: boolean): Promise<KpiReport> {
+  const exists = await db.rows(sql`SELECT 1 FROM regions WHERE code = ${region} UNION ALL SELECT 1 FROM grids WHERE code = ${region} LIMIT 1`);
+  if (exists.length === 0) throw new NotFoundError(`区域编码 ${region} 不存在`);
+  const kpis = await regionKpis(db, region, from, to);
+  const children = withChildren ? await Promise.all((await childRegionCodes(db, region)).map((code) => regionKpis(db, code, from, to))) : null;
+  return { kpis, children, definitions: KPI_DEFINITIONS };
 }
