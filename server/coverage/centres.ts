@@ -1,12 +1,16 @@
 /**
  * 党群服务中心 records: input schemas (Chinese messages), the checks that need
  * the database (region exists and fits the level, point inside the city), and
- * the writes — each in one transaction that also drops the centre's cached isochrones.
+ * the writes — each in one transaction that checks the editor's jurisdiction,
+ * drops the centre's cached isochrones and records before/after in audit_log.
+ * Refusals throw: NotFoundError (404), ForbiddenError (403), CentreRejected (422).
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { executeRows, type Database, type DbHandle } from '../../db/client';
+import { DomainError, NotFoundError } from '../http/domainError';
 import type { FieldError } from '../http/problem';
+import { assertWithinJurisdiction, editorName, type CentreEditor } from './centreJurisdiction';
 import { forgetIsochronesSql } from './isochrones';
 
 export const CENTRE_LEVELS = ['city', 'district', 'street', 'community', 'estate'] as const;
@@ -71,13 +75,13 @@ export interface CentreRecord {
 }
 
 /** Input that is well-formed but contradicts the data: answered with 422 and the fields at fault. */
-export class CentreRejected extends Error {
+export class CentreRejected extends DomainError {
   constructor(readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.field}：${e.reason}`).join('；'));
+    super(422, '数据校验未通过', errors.map((e) => `${e.field}：${e.reason}`).join('；'), { errors });
   }
 }
 
-export class CentreNotFound extends Error {}
+const notFound = (id: number) => new NotFoundError(`党群服务中心 ${id} 不存在`);
 
 /** Checks against the database: the region exists at the right level, the point lies within the city. */
 async function checkAgainstData(tx: Database, centre: CentreRecord): Promise<void> {
@@ -151,16 +155,23 @@ export async function listCentres(db: DbHandle, filter: { level?: CentreLevel; r
   return rows.map(centreFeature);
 }
 
-export async function getCentre(db: DbHandle | Database, id: number): Promise<CentreFeature | null> {
+async function findCentre(db: DbHandle | Database, id: number): Promise<CentreFeature | null> {
   const query = sql`${selectCentres} WHERE c.id = ${id}`;
   const rows = 'rows' in db ? await db.rows<CentreRow>(query) : await executeRows<CentreRow>(db, query);
   return rows[0] ? centreFeature(rows[0]) : null;
 }
 
+export async function getCentre(db: DbHandle, id: number): Promise<CentreFeature> {
+  const centre = await findCentre(db, id);
+  if (!centre) throw notFound(id);
+  return centre;
+}
+
 const pointSql = (p: [number, number]) => sql`ST_SetSRID(ST_MakePoint(${p[0]}::float8, ${p[1]}::float8), 4326)`;
 
-export async function createCentre(db: DbHandle, input: CreateCentre, actor: string): Promise<CentreFeature> {
+export async function createCentre(db: DbHandle, input: CreateCentre, editor: CentreEditor): Promise<CentreFeature> {
   const centre: CentreRecord = { householdsServed: 0, openingHours: null, address: null, ...input };
+  assertWithinJurisdiction(editor, centre.regionCode);
   return db.db.transaction(async (tx) => {
     await checkAgainstData(tx, centre);
     const [row] = await executeRows<{ id: number }>(
@@ -170,16 +181,18 @@ export async function createCentre(db: DbHandle, input: CreateCentre, actor: str
           RETURNING id`,
     );
     const id = Number(row!.id);
-    await audit(tx, actor, 'create', id, centre);
-    return (await getCentre(tx, id))!;
+    await audit(tx, editorName(editor), 'create', id, centre);
+    return (await findCentre(tx, id))!;
   });
 }
 
-export async function updateCentre(db: DbHandle, id: number, patch: UpdateCentre, actor: string): Promise<CentreFeature> {
+export async function updateCentre(db: DbHandle, id: number, patch: UpdateCentre, editor: CentreEditor): Promise<CentreFeature> {
   return db.db.transaction(async (tx) => {
-    const current = await getCentre(tx, id);
-    if (!current) throw new CentreNotFound(`党群服务中心 ${id} 不存在`);
+    const current = await findCentre(tx, id);
+    if (!current) throw notFound(id);
     const p = current.properties;
+    // Neither where it is nor where it would move may lie outside the editor's jurisdiction.
+    assertWithinJurisdiction(editor, p.regionCode, patch.regionCode);
     const before: CentreRecord = {
       name: p.name,
       level: p.level,
@@ -199,17 +212,20 @@ export async function updateCentre(db: DbHandle, id: number, patch: UpdateCentre
       WHERE id = ${id}`);
     // The old circles no longer describe this centre.
     await tx.execute(forgetIsochronesSql(id));
-    await audit(tx, actor, 'update', id, { before, after });
-    return (await getCentre(tx, id))!;
+    await audit(tx, editorName(editor), 'update', id, { before, after });
+    return (await findCentre(tx, id))!;
   });
 }
 
-export async function deleteCentre(db: DbHandle, id: number, actor: string): Promise<void> {
+export async function deleteCentre(db: DbHandle, id: number, editor: CentreEditor): Promise<void> {
   await db.db.transaction(async (tx) => {
+    const [current] = await executeRows<{ region_code: string }>(tx, sql`SELECT region_code FROM service_centres WHERE id = ${id} FOR UPDATE`);
+    if (!current) throw notFound(id);
+    assertWithinJurisdiction(editor, current.region_code);
     const [row] = await executeRows<{ id: number; name: string }>(tx, sql`DELETE FROM service_centres WHERE id = ${id} RETURNING id, name`);
-    if (!row) throw new CentreNotFound(`党群服务中心 ${id} 不存在`);
+    if (!row) throw notFound(id);
     await tx.execute(forgetIsochronesSql(id));
-    await audit(tx, actor, 'delete', id, { name: row.name });
+    await audit(tx, editorName(editor), 'delete', id, { name: row.name });
   });
 }
 

@@ -1,23 +1,36 @@
 /** Request parsing shared by the centre and coverage routes (Chinese messages, problem details). */
-import type { Context } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { invalidInput, problem } from '../http/problem';
+import { DomainError } from '../http/domainError';
+import type { FieldError } from '../http/problem';
 import { DEFAULT_SPEED_M_PER_MIN } from './walking';
 
-/**
- * Parses a JSON body with a schema. Malformed JSON is a 400 like any invalid
- * field (the framework's own parser would turn it into an exception).
- */
-export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<{ data: z.infer<S> } | { response: Response }> {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    return { response: problem(c, 400, '请求参数无效', '请求体不是有效的 JSON', { errors: [{ field: '(body)', reason: '请求体不是有效的 JSON' }] }) };
+/** A body that is not JSON or fails its schema: 400 listing each field, like the query validators. */
+export class InvalidBody extends DomainError {
+  constructor(errors: FieldError[], detail = errors.map((e) => `${e.field}：${e.reason}`).join('；')) {
+    super(400, '请求参数无效', detail, { errors });
   }
-  const result = schema.safeParse(body);
-  if (!result.success) return { response: invalidInput(result, c)! };
-  return { data: result.data };
+}
+
+/**
+ * Validates a JSON body with a schema, whatever its content type, and hands the
+ * result to `c.req.valid('json')` (typed, and typed for the hc client too).
+ * Malformed JSON is a 400 like any invalid field (Hono's own json validator would
+ * skip a body without a JSON content type and answer malformed JSON in English).
+ */
+export function jsonBody<S extends z.ZodType>(schema: S): MiddlewareHandler<object, string, { in: { json: z.input<S> }; out: { json: z.output<S> } }> {
+  return async (c, next) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new InvalidBody([{ field: '(body)', reason: '请求体不是有效的 JSON' }], '请求体不是有效的 JSON');
+    }
+    const result = schema.safeParse(body);
+    if (!result.success) throw new InvalidBody(result.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', reason: issue.message })));
+    c.req.addValidatedData('json', result.data as object);
+    await next();
+  };
 }
 
 /** "1,2,3" → distinct integers within [min, max], at most `maxCount` of them. */
