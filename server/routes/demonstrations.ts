@@ -1,10 +1,12 @@
 /**
  * /api/demonstrations — 示范带 (belts) and 示范圈 (circles).
  *  GET    /                      both lists with geometry and member communities
+ *  GET    /belts/:id | /circles/:id   one of them (404 when unknown)
  *  POST   /belts | /circles      create (201)
  *  PUT    /belts/:id | /circles/:id   update the given fields
  *  DELETE /belts/:id | /circles/:id
- * Writes are for admins (server/auth/policy.ts); the audit row names the signed-in user.
+ * The records and their writes are server/screen/demonstrations.ts. Writes are for
+ * admins (server/auth/policy.ts); the audit row names the signed-in user.
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
@@ -12,7 +14,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
 import { polygonGeometry } from '../grids/geometryInput';
 import { integerString } from '../http/params';
-import { invalidInput, notFound } from '../http/problem';
+import { invalidInput } from '../http/problem';
 import { createDemonstration, deleteDemonstration, getDemonstration, listDemonstrations, updateDemonstration, type DemoInput, type DemoKind } from '../screen/demonstrations';
 
 const position = z
@@ -75,34 +77,29 @@ function actorOf(c: Context<AppEnv>): string {
   return user ? user.displayName || user.username : '(未登录)';
 }
 
-const LABEL: Record<DemoKind, string> = { belt: '示范带', circle: '示范圈' };
+const kindParam = idParam.extend({ kind: z.enum(['belts', 'circles']) });
+const kindOf = (path: 'belts' | 'circles'): DemoKind => (path === 'belts' ? 'belt' : 'circle');
 
 export const demonstrationsRoute = new Hono<AppEnv>()
-  .get('/', async (c) => c.json(await listDemonstrations(c.var.db)))
+  .get('/', async (c) => c.json(await listDemonstrations(c.var.db), 200))
   .post('/belts', zValidator('json', beltCreate, invalidInput), async (c) =>
     c.json(await createDemonstration(c.var.db, 'belt', { ...beltInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
   )
   .post('/circles', zValidator('json', circleCreate, invalidInput), async (c) =>
     c.json(await createDemonstration(c.var.db, 'circle', { ...circleInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
   )
-  .get('/:kind{belts|circles}/:id', zValidator('param', idParam.extend({ kind: z.enum(['belts', 'circles']) }), invalidInput), async (c) => {
+  .get('/:kind{belts|circles}/:id', zValidator('param', kindParam, invalidInput), async (c) => {
     const { kind, id } = c.req.valid('param');
-    const k: DemoKind = kind === 'belts' ? 'belt' : 'circle';
-    const demo = await getDemonstration(c.var.db.db, k, id);
-    return demo ? c.json(demo) : notFound(c, `${LABEL[k]} ${id} 不存在`);
+    return c.json(await getDemonstration(c.var.db, kindOf(kind), id), 200);
   })
-  .put('/belts/:id', zValidator('param', idParam, invalidInput), zValidator('json', beltUpdate, invalidInput), async (c) => {
-    const { id } = c.req.valid('param');
-    const updated = await updateDemonstration(c.var.db, 'belt', id, beltInput(c.req.valid('json')), actorOf(c));
-    return updated ? c.json(updated, 200) : notFound(c, `示范带 ${id} 不存在`);
-  })
-  .put('/circles/:id', zValidator('param', idParam, invalidInput), zValidator('json', circleUpdate, invalidInput), async (c) => {
-    const { id } = c.req.valid('param');
-    const updated = await updateDemonstration(c.var.db, 'circle', id, circleInput(c.req.valid('json')), actorOf(c));
-    return updated ? c.json(updated, 200) : notFound(c, `示范圈 ${id} 不存在`);
-  })
-  .delete('/:kind{belts|circles}/:id', zValidator('param', idParam.extend({ kind: z.enum(['belts', 'circles']) }), invalidInput), async (c) => {
+  .put('/belts/:id', zValidator('param', idParam, invalidInput), zValidator('json', beltUpdate, invalidInput), async (c) =>
+    c.json(await updateDemonstration(c.var.db, 'belt', c.req.valid('param').id, beltInput(c.req.valid('json')), actorOf(c)), 200),
+  )
+  .put('/circles/:id', zValidator('param', idParam, invalidInput), zValidator('json', circleUpdate, invalidInput), async (c) =>
+    c.json(await updateDemonstration(c.var.db, 'circle', c.req.valid('param').id, circleInput(c.req.valid('json')), actorOf(c)), 200),
+  )
+  .delete('/:kind{belts|circles}/:id', zValidator('param', kindParam, invalidInput), async (c) => {
     const { kind, id } = c.req.valid('param');
-    const k: DemoKind = kind === 'belts' ? 'belt' : 'circle';
-    return (await deleteDemonstration(c.var.db, k, id, actorOf(c))) ? c.json({ deleted: true, id }) : notFound(c, `${LABEL[k]} ${id} 不存在`);
+    await deleteDemonstration(c.var.db, kindOf(kind), id, actorOf(c));
+    return c.json({ deleted: true as const, id }, 200);
   });

@@ -3,11 +3,12 @@
  * each with its member communities. Geometry arrives as GeoJSON; a belt's corridor
  * is the route buffered by `corridorM` when not drawn, and members are the
  * communities the area intersects when not listed. Every write runs in one
- * transaction with its audit-log row.
+ * transaction with its audit-log row. Refusals throw: NotFoundError (404),
+ * DemoRejected (422).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { DomainError } from '../http/domainError';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
+import { DomainError, NotFoundError } from '../http/domainError';
 
 export type DemoKind = 'belt' | 'circle';
 
@@ -38,6 +39,11 @@ export interface DemoCircle {
 }
 
 export type Demonstration = DemoBelt | DemoCircle;
+/** The record type of a kind (a union kind gives the union). */
+export type DemoOf<K extends DemoKind> = K extends 'belt' ? DemoBelt : DemoCircle;
+
+export const DEMO_LABELS: Record<DemoKind, string> = { belt: '示范带', circle: '示范圈' };
+const notFound = (kind: DemoKind, id: number) => new NotFoundError(`${DEMO_LABELS[kind]} ${id} 不存在`);
 
 interface DemoRow {
   id: number;
@@ -79,9 +85,15 @@ export async function listDemonstrations(db: DbHandle): Promise<{ belts: DemoBel
   return { belts: belts.map((r) => toDemo('belt', r) as DemoBelt), circles: circles.map((r) => toDemo('circle', r) as DemoCircle) };
 }
 
-export async function getDemonstration(db: Executor, kind: DemoKind, id: number): Promise<Demonstration | null> {
+async function findDemonstration<K extends DemoKind>(db: Executor, kind: K, id: number): Promise<DemoOf<K> | null> {
   const [row] = await executeRows<DemoRow>(db, selectSql(kind, sql`d.id = ${id}`));
-  return row ? toDemo(kind, row) : null;
+  return row ? (toDemo(kind, row) as DemoOf<K>) : null;
+}
+
+export async function getDemonstration<K extends DemoKind>(db: DbHandle, kind: K, id: number): Promise<DemoOf<K>> {
+  const demo = await findDemonstration(db.db, kind, id);
+  if (!demo) throw notFound(kind, id);
+  return demo;
 }
 
 /** Input after validation (server/routes/demonstrations.ts). */
@@ -148,7 +160,7 @@ async function audit(tx: Executor, actor: string, action: string, kind: DemoKind
   await executeRows(tx, sql`INSERT INTO audit_log (actor, action, entity, entity_id, detail) VALUES (${actor}, ${action}, ${kind === 'belt' ? 'demo_belt' : 'demo_circle'}, ${String(id)}, ${JSON.stringify(detail)}::jsonb)`);
 }
 
-export async function createDemonstration(db: DbHandle, kind: DemoKind, input: DemoInput & { name: string }, actor: string): Promise<Demonstration> {
+export async function createDemonstration<K extends DemoKind>(db: DbHandle, kind: K, input: DemoInput & { name: string }, actor: string): Promise<DemoOf<K>> {
   return db.db.transaction(async (tx) => {
     const geometry = geometrySql(kind, input);
     if (!geometry.area || (kind === 'belt' && !geometry.route)) {
@@ -171,7 +183,7 @@ export async function createDemonstration(db: DbHandle, kind: DemoKind, input: D
             RETURNING id`);
     const id = Number(row!.id);
     await audit(tx, actor, 'create', kind, id, { name: input.name });
-    return (await getDemonstration(tx, kind, id))!;
+    return (await findDemonstration(tx, kind, id))!;
   });
 }
 
@@ -179,10 +191,10 @@ export async function createDemonstration(db: DbHandle, kind: DemoKind, input: D
  * Updates the given fields. Members: the listed codes when given; recomputed by
  * intersection when the geometry changes without a list; otherwise kept.
  */
-export async function updateDemonstration(db: DbHandle, kind: DemoKind, id: number, input: DemoInput, actor: string): Promise<Demonstration | null> {
+export async function updateDemonstration<K extends DemoKind>(db: DbHandle, kind: K, id: number, input: DemoInput, actor: string): Promise<DemoOf<K>> {
   return db.db.transaction(async (tx) => {
     const [locked] = await executeRows<{ id: number }>(tx, sql`SELECT id FROM ${TABLE[kind]} WHERE id = ${id} FOR UPDATE`);
-    if (!locked) return null;
+    if (!locked) throw notFound(kind, id);
     const geometry = geometrySql(kind, input);
     if (geometry.area) await checkArea(tx, geometry.area, kind === 'belt' ? 'corridor' : 'area');
     if (input.memberCommunityCodes) await checkMembers(tx, input.memberCommunityCodes);
@@ -200,15 +212,14 @@ export async function updateDemonstration(db: DbHandle, kind: DemoKind, id: numb
       await executeRows(tx, sql`UPDATE ${TABLE[kind]} d SET member_community_codes = ${membersByIntersection(sql`d.${areaColumn}`)} WHERE id = ${id}`);
     }
     await audit(tx, actor, 'update', kind, id, { fields: Object.keys(input) });
-    return getDemonstration(tx, kind, id);
+    return (await findDemonstration(tx, kind, id))!;
   });
 }
 
-export async function deleteDemonstration(db: DbHandle, kind: DemoKind, id: number, actor: string): Promise<boolean> {
-  return db.db.transaction(async (tx) => {
+export async function deleteDemonstration(db: DbHandle, kind: DemoKind, id: number, actor: string): Promise<void> {
+  await db.db.transaction(async (tx) => {
     const deleted = await executeRows<{ name: string }>(tx, sql`DELETE FROM ${TABLE[kind]} WHERE id = ${id} RETURNING name`);
-    if (deleted.length === 0) return false;
+    if (deleted.length === 0) throw notFound(kind, id);
     await audit(tx, actor, 'delete', kind, id, { name: deleted[0]!.name });
-    return true;
   });
 }

@@ -16,12 +16,11 @@
  */
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
+import { CENTRE_LEVELS, type CentreLevel } from '../coverage/centres';
+import { NotFoundError } from '../http/domainError';
 import { regionKpis } from '../incidents/kpis';
 import { cstMonth, lastMonths } from './months';
 import { centreScope, childKey, gridScope, levelOf, type ScreenLevel } from './scope';
-
-export const CENTRE_LEVELS = ['city', 'district', 'street', 'community', 'estate'] as const;
-export type CentreLevel = (typeof CENTRE_LEVELS)[number];
 
 /** Straight-line fallback radius of the 15-minute circle (≈ 15 min × 67 m/min walking). */
 export const BUFFER_FALLBACK_M = 1000;
@@ -238,4 +237,22 @@ export async function screenSummary(db: DbHandle, code: string, now = new Date()
     children,
     generatedAt: now.toISOString(),
   };
+}
+
+/** GET /api/screen/summary: the summary plus the definitions the screen labels its figures with. */
+export interface ScreenSummaryReport extends ScreenSummary {
+  definitions: { bufferFallbackM: number };
+}
+
+/** The summary of `region`, or of the root region (the city) when none is given; 404 when it does not exist. */
+export async function screenSummaryReport(db: DbHandle, region: string | undefined): Promise<ScreenSummaryReport> {
+  let code = region;
+  if (!code) {
+    const [root] = await db.rows<{ code: string }>(sql`SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1`);
+    if (!root) throw new NotFoundError('数据库中没有区划数据');
+    code = root.code;
+  }
+  const summary = await screenSummary(db, code);
+  if (!summary) throw new NotFoundError(`区域编码 ${code} 不存在`);
+  return { ...summary, definitions: { bufferFallbackM: BUFFER_FALLBACK_M } };
 }
