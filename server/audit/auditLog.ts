@@ -1,6 +1,7 @@
 /** Reading the audit trail (audit_log) for admins: newest first, filtered by actor, entity and time. */
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
+import type { Role } from '../../kernel/roles';
 
 export interface AuditFilter {
   actor?: string;
@@ -12,6 +13,18 @@ export interface AuditFilter {
   limit?: number;
 }
 
+/**
+ * What was recorded with the entry: the request middleware (server/audit/auditMiddleware.ts)
+ * writes the response status, the query string and the role; domain writes record
+ * their own members (before/after, name, fields …).
+ */
+export interface AuditDetail {
+  status?: number;
+  query?: string;
+  role?: Role;
+  [member: string]: unknown;
+}
+
 export interface AuditEntry {
   id: number;
   actor: string;
@@ -20,8 +33,7 @@ export interface AuditEntry {
   entityId: string | null;
   at: string;
   ip: string | null;
-  /** Whatever the writer recorded (before/after, the response status …). */
-  detail: unknown;
+  detail: AuditDetail | null;
 }
 
 interface AuditRow {
@@ -32,7 +44,7 @@ interface AuditRow {
   entity_id: string | null;
   at: Date | string;
   ip: string | null;
-  detail: unknown;
+  detail: AuditDetail | null;
 }
 
 export async function auditEntries(db: DbHandle, q: AuditFilter): Promise<AuditEntry[]> {

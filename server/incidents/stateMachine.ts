@@ -1,6 +1,7 @@
 /**
  * The closed loop as a state machine: which stage may follow which. Pure, so the
- * rules are testable without a database and shareable with the UI.
+ * rules are testable without a database (the UI learns the next stages from each
+ * answer's `allowedNext`; stages and labels themselves are kernel/stages.ts).
  *
  *   信息收集 → 立案 → 派遣 → 处置 → 反馈 → 核实结案 → 评价
  *                               ↑        │
