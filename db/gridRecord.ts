@@ -57,8 +57,24 @@ export function pickGridAttributes<T extends { [K in GridAttributeKey]?: unknown
   return Object.fromEntries(GRID_ATTRIBUTE_KEYS.filter((key) => key in source).map((key) => [key, source[key]])) as Pick<T, GridAttributeKey & keyof T>;
 }
 
+/** The stored columns a full grid read selects. */
+export const GRID_RECORD_COLUMNS = {
+  id: grids.id,
+  code: grids.code,
+  communityCode: grids.communityCode,
+  streetCode: grids.streetCode,
+  districtCode: grids.districtCode,
+  areaM2: grids.areaM2,
+  ...GRID_ATTRIBUTE_COLUMNS,
+  version: grids.version,
+  updatedAt: grids.updatedAt,
+} as const satisfies { [K in keyof Grid]?: PgColumn };
+
+export type GridRecordKey = keyof typeof GRID_RECORD_COLUMNS;
+
 /** Chinese names of the record's fields (export field titles, mapping tables). */
 export const GRID_FIELD_TITLES = {
+  id: '编号',
   code: '网格编码',
   name: '网格名称',
   communityCode: '社区编码',
@@ -76,22 +92,7 @@ export const GRID_FIELD_TITLES = {
   starRating: '星级',
   version: '版本',
   updatedAt: '更新时间',
-} as const satisfies { [K in keyof Grid]?: string };
-
-/** The stored columns a full grid read selects. */
-export const GRID_RECORD_COLUMNS = {
-  id: grids.id,
-  code: grids.code,
-  communityCode: grids.communityCode,
-  streetCode: grids.streetCode,
-  districtCode: grids.districtCode,
-  areaM2: grids.areaM2,
-  ...GRID_ATTRIBUTE_COLUMNS,
-  version: grids.version,
-  updatedAt: grids.updatedAt,
-} as const satisfies { [K in keyof Grid]?: PgColumn };
-
-export type GridRecordKey = keyof typeof GRID_RECORD_COLUMNS;
+} as const satisfies { [K in GridRecordKey]: string };
 
 /** Columns of a grid list (map features): enough to draw, label and colour a grid. */
 const GRID_SUMMARY_KEYS = ['id', 'code', 'name', 'communityCode', 'streetCode', 'starRating', 'households'] as const satisfies readonly GridRecordKey[];
