@@ -26,8 +26,8 @@ import type { BenchSuite } from './lib/suite';
 
 const run = promisify(execFile);
 
-const GRID_COLUMNS =
-  'id, code, name, community_code, street_code, district_code, area_m2, households, population, party_org_name, party_org_type, party_secretary, party_members, dual_report_members, star_rating, version, updated_at, geom';
+/** ogr2ogr reads the same columns our grids layer writes (its field names are the column names). */
+const GRID_COLUMNS = ['id', ...gridsLayer.fields.map((f) => f.name), 'geom'].join(', ');
 
 /** Peak RSS of this process while `task` runs, sampled every 10 ms. */
 async function withPeakRss<T>(task: () => Promise<T>): Promise<{ result: T; peakMiB: number; startMiB: number }> {

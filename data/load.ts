@@ -4,6 +4,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
+import { pickGridAttributes } from '../db/gridRecord';
 import * as t from '../db/schema';
 import type { SampleDataset } from './sample';
 
@@ -36,21 +37,12 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
       tx.insert(t.grids).values(
         batch.map((g) => ({
           code: g.code,
-          name: g.name,
           communityCode: g.communityCode,
           streetCode: g.streetCode,
           districtCode: g.districtCode,
           geom: geomFromText(g.wkt) as unknown as string,
           labelPoint: point(g.label) as unknown as string,
-          households: g.households,
-          population: g.population,
-          partyOrgName: g.partyOrgName,
-          partyOrgType: g.partyOrgType,
-          partySecretary: g.partySecretary,
-          partyMembers: g.partyMembers,
-          dualReportMembers: g.dualReportMembers,
-          gridWorkers: g.gridWorkers,
-          starRating: g.starRating,
+          ...pickGridAttributes(g),
           updatedBy: 'sample-generator',
         })),
       ),

@@ -26,6 +26,7 @@ import { exportsRoute } from './routes/exports';
 import { gridEditsRoute } from './routes/gridEdits';
 import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
+import { importsRoute } from './routes/imports';
 import { incidentsRoute } from './routes/incidents';
 import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
@@ -89,6 +90,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
     .route('/api/coverage', coverageRoute)
     .route('/api/incidents', incidentsRoute)
     .route('/api/exports', exportsRoute)
+    .route('/api/exports/imports', importsRoute)
     .route('/api/screen', screenRoute)
     .route('/api/demonstrations', demonstrationsRoute)
     .route('/tiles', tilesRoute);

@@ -2,7 +2,7 @@
 import type { DbHandle } from '../../db/client';
 import type { OutputCrs } from './crs/projections';
 import type { ExportFormat } from './formats/types';
-import type { ExportFilter, ExportLayer } from './layers';
+import type { ExportFilter, ExportLayer } from './layers/layer';
 import { countFeatures, readFeatureBatches } from './source';
 
 export interface ExportRequest {

@@ -8,7 +8,8 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { transformGeometry, type OutputCrs } from './crs/projections';
 import { transformWkb } from './formats/wkb';
-import { asGeoJson, asWkb, noGeometry, projectedGeoJson, projectedWkb, type ExportFilter, type ExportLayer, type FieldValue, type GeometryOutput } from './layers';
+import { asGeoJson, asWkb, noGeometry, projectedGeoJson, projectedWkb, type GeometryOutput } from './layers/geometryOutput';
+import type { ExportFilter, ExportLayer, FieldValue } from './layers/layer';
 
 /** How a format wants geometries: parsed GeoJSON, or ISO WKB bytes as the database wrote them. */
 export type GeometryEncoding = 'geojson' | 'wkb';

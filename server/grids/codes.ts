@@ -4,8 +4,8 @@
  * silently; renumbering is explicit, previewed, and recorded as versions.
  */
 import { sql } from 'drizzle-orm';
-import { DomainError } from '../http/domainError';
-import { executeRows, type Executor } from '../../db/client';
+import { DomainError, NotFoundError } from '../http/domainError';
+import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import { formatGridCode } from '../../kernel/gridCode';
 import { defaultRowTolerance, readingOrder } from '../../kernel/numbering';
 
@@ -44,6 +44,15 @@ export async function renumberPlan(tx: Executor, communityCode: string): Promise
   const ordered = readingOrder(rows.map((r) => ({ item: r, lon: Number(r.lon), lat: Number(r.lat) })), tolerance);
   return ordered.map((r, i) => ({ id: r.id, oldCode: r.code, newCode: formatGridCode(communityCode, i + 1), name: r.name }));
 }
+
+/** The renumbering a planner previews before applying it: each grid's old and new code. */
+export async function renumberPreview(handle: DbHandle, communityCode: string) {
+  const plan = await renumberPlan(handle.db, communityCode);
+  if (plan.length === 0) throw new NotFoundError(`社区 ${communityCode} 没有网格`);
+  return { community: communityCode, plan: plan.map(({ oldCode, newCode, name }) => ({ oldCode, newCode, name, changed: oldCode !== newCode })) };
+}
+
+export type RenumberPreview = Awaited<ReturnType<typeof renumberPreview>>;
 
 /** Applies a plan in two steps through unused codes, since codes are unique at every moment. */
 export async function applyRenumber(tx: Executor, communityCode: string, plan: RenumberEntry[]): Promise<RenumberEntry[]> {

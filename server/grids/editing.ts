@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
+import { gridAttributeAssignments, pickGridAttributes, type GridAttributes } from '../../db/gridRecord';
 import { nextFreeCodes, applyRenumber, renumberPlan, type RenumberEntry } from './codes';
 import type { PolygonGeometry } from './geometryInput';
 import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
@@ -51,18 +52,8 @@ export interface EditResult {
   dryRun: boolean;
 }
 
-export interface GridAttributes {
-  name?: string;
-  households?: number;
-  population?: number;
-  partyOrgName?: string | null;
-  partyOrgType?: string | null;
-  partySecretary?: string | null;
-  partyMembers?: number;
-  dualReportMembers?: number;
-  gridWorkers?: string[];
-  starRating?: number;
-}
+/** The attributes an edit may change: the writable keys of the grid record. */
+export type { GridAttributes };
 
 class RollbackForDryRun extends Error {
   constructor(readonly result: EditResult) {
@@ -172,23 +163,6 @@ async function adjustNeighbours(tx: Executor, communityCode: string, changedIds:
   return [...new Set([...shrunk, ...grown].map((r) => r.id))];
 }
 
-function attributeAssignments(attrs: GridAttributes) {
-  const columns: [keyof GridAttributes, string][] = [
-    ['name', 'name'],
-    ['households', 'households'],
-    ['population', 'population'],
-    ['partyOrgName', 'party_org_name'],
-    ['partyOrgType', 'party_org_type'],
-    ['partySecretary', 'party_secretary'],
-    ['partyMembers', 'party_members'],
-    ['dualReportMembers', 'dual_report_members'],
-    ['starRating', 'star_rating'],
-  ];
-  const parts = columns.filter(([key]) => attrs[key] !== undefined).map(([key, column]) => sql`${sql.identifier(column)} = ${attrs[key] as string | number | null}`);
-  if (attrs.gridWorkers !== undefined) parts.push(sql`grid_workers = ${JSON.stringify(attrs.gridWorkers)}::jsonb`);
-  return parts;
-}
-
 /** Reshape and/or re-attribute one grid. */
 export async function updateGrid(
   handle: DbHandle,
@@ -199,7 +173,7 @@ export async function updateGrid(
   const community = await communityOf(handle, code);
   return inCommunityTransaction(handle, community, 'update', options, async (tx) => {
     const grid = await lockGrid(tx, code, change.version);
-    const sets = attributeAssignments(change.attributes ?? {});
+    const sets = gridAttributeAssignments(change.attributes ?? {});
     if (change.geometry) {
       await rejectInvalidInput(tx, change.geometry);
       sets.push(sql`geom = ${multiFromGeoJson(change.geometry)}`);
@@ -229,7 +203,7 @@ export async function createGrid(
       FROM (SELECT ${multiFromGeoJson(input.geometry)} AS g) x
       RETURNING id`);
     const id = row!.id;
-    const sets = attributeAssignments({ ...input.attributes, name: undefined });
+    const sets = gridAttributeAssignments({ ...input.attributes, name: undefined });
     if (sets.length > 0) await tx.execute(sql`UPDATE grids SET ${sql.join(sets, sql`, `)} WHERE id = ${id}`);
     const adjusted = await adjustNeighbours(tx, input.communityCode, [id]);
     return { touched: [id, ...adjusted], created: [code] };
@@ -317,19 +291,8 @@ export async function revertGrid(handle: DbHandle, code: string, change: { toVer
     const [target] = await executeRows<{ geometry: string | null; attrs: Record<string, unknown> | null }>(tx, sql`
       SELECT ST_AsGeoJSON(after_geom) AS geometry, after_attrs AS attrs FROM grid_versions WHERE grid_id = ${grid.id} AND version = ${change.toVersion}`);
     if (!target?.geometry) throw new EditNotFound(`网格 ${code} 没有版本 ${change.toVersion}`);
-    const attrs = (target.attrs ?? {}) as GridAttributes & Record<string, unknown>;
-    const sets = attributeAssignments({
-      name: attrs.name,
-      households: attrs.households,
-      population: attrs.population,
-      partyOrgName: attrs.partyOrgName,
-      partyOrgType: attrs.partyOrgType,
-      partySecretary: attrs.partySecretary,
-      partyMembers: attrs.partyMembers,
-      dualReportMembers: attrs.dualReportMembers,
-      gridWorkers: attrs.gridWorkers,
-      starRating: attrs.starRating,
-    });
+    // The snapshot (grid_attrs, migration 0002) also holds code and community: only the writable keys go back.
+    const sets = gridAttributeAssignments(pickGridAttributes((target.attrs ?? {}) as GridAttributes));
     sets.push(sql`geom = (SELECT after_geom FROM grid_versions WHERE grid_id = ${grid.id} AND version = ${change.toVersion})`);
     await tx.execute(sql`UPDATE grids SET ${sql.join(sets, sql`, `)} WHERE id = ${grid.id}`);
     const adjusted = await adjustNeighbours(tx, community, [grid.id]);

@@ -1,3 +1,8 @@
+/**
+ * GET /tiles/{set}/{z}/{x}/{y}.mvt: vector tiles of the grids and of the offline
+ * basemap. The tile sets and their SQL are in server/tiles/; binary bodies, so
+ * this is the one router here answering with c.body rather than c.json.
+ */
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';

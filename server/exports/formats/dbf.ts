@@ -7,7 +7,7 @@
  * Types: text → C (width in bytes, cut on a character boundary), integer →
  * N(9,0) (GDAL reads ≤ 9 digits as Integer, not Integer64), real → N(24,8), boolean → L, datetime → C(20) ISO 8601 UTC.
  */
-import type { ExportField, FieldValue } from '../layers';
+import type { ExportField, FieldValue } from '../layers/layer';
 
 interface DbfColumn {
   name: string;

@@ -11,7 +11,7 @@ import { buildFeature } from 'flatgeobuf/lib/mjs/generic/feature.js';
 import { buildHeader } from 'flatgeobuf/lib/mjs/generic/featurecollection.js';
 import type { IParsedGeometry } from 'flatgeobuf/lib/mjs/generic/geometry.js';
 import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
-import type { FieldType } from '../layers';
+import type { FieldType } from '../layers/layer';
 import type { ExportFormat } from './types';
 
 const COLUMN_TYPES: Record<FieldType, ColumnType> = {

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { resolveCrs, type OutputCrs } from '../crs/projections';
-import type { FieldType } from '../layers';
+import type { FieldType } from '../layers/layer';
 import type { ExportJob, WkbExportFormat } from './types';
 import { wkbEnvelope } from './wkb';
 

@@ -9,7 +9,7 @@ import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
-import type { ExportGeometryType } from '../layers';
+import type { ExportGeometryType } from '../layers/layer';
 import { DbfWriter } from './dbf';
 import type { ExportFormat } from './types';
 

@@ -1,5 +1,5 @@
 import type { OutputCrs } from '../crs/projections';
-import type { ExportLayer } from '../layers';
+import type { ExportLayer } from '../layers/layer';
 import type { ExportFeature, GeometryEncoding } from '../source';
 
 export interface ExportJob<E extends GeometryEncoding = 'geojson'> {

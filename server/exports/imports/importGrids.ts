@@ -2,6 +2,7 @@
  * Grid import: read → map/reproject → check → (unless dry run, and only with no
  * errors) write in one transaction. Checks are repeated inside the transaction
  * so a concurrent edit between dry run and commit cannot slip through.
+ * A report with errors (dry run or not) is thrown as ImportRejected (422).
  */
 import { withinJurisdiction, type SessionUser } from '../../../kernel/roles';
 import { sql } from 'drizzle-orm';
@@ -9,7 +10,7 @@ import type { DbHandle } from '../../../db/client';
 import { executeRows } from '../../../db/client';
 import { checkCandidates, type RunRows } from './checks';
 import { writeImport } from './commit';
-import { ImportError } from './importError';
+import { ImportError, ImportRejected } from './importError';
 import { prepareCandidates, type AttributeMapping } from './prepare';
 import { readImportFile } from './readers';
 import type { ImportIssue, ImportReport } from './report';
@@ -31,7 +32,14 @@ class RollBack extends Error {
   }
 }
 
+/** The report of a dry run or a commit; throws ImportRejected when the file has errors (nothing written). */
 export async function importGrids(db: DbHandle, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
+  const report = await checkAndWrite(db, bytes, options);
+  if (report.errors > 0) throw new ImportRejected(report);
+  return report;
+}
+
+async function checkAndWrite(db: DbHandle, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
   const file = await readImportFile(bytes, options.format);
   if (file.features.length === 0) throw new ImportError(422, '文件中没有要素', '文件中没有任何要素，没有可导入的网格');
   const { candidates, issues: fileIssues, missingField } = prepareCandidates(file, options.mapping);

@@ -1,7 +1,7 @@
 /**
  * Readers for uploaded grid files: GeoJSON, zipped Shapefile and GeoPackage.
  * Each returns the features in the file's own CRS plus the CRS it declares.
- * Every structural problem becomes an ImportError (4xx), never an exception.
+ * Every structural problem becomes an ImportError (a 4xx problem), never a 500.
  */
 import Database from 'better-sqlite3';
 import { unzipSync } from 'fflate';
