@@ -42,7 +42,8 @@ function Users() {
   const users = useQuery({ queryKey: ['users'], queryFn: async () => (await call(api.api.users.$get())).users });
   const [form, setForm] = useState({ username: '', displayName: '', role: 'planner' as Role, jurisdictionCode: '', password: '' });
   const [feedback, setFeedback] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
+  // The audit log below shows each write too.
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['users'] }), queryClient.invalidateQueries({ queryKey: ['audit'] })]);
   const create = useMutation({
     mutationFn: () => call(api.api.users.$post({ json: { ...form, jurisdictionCode: form.role === 'planner' ? form.jurisdictionCode : null } })),
     onSuccess: () => {
