@@ -319,17 +319,44 @@ export const incidentTransitions = pgTable(
 
 export const userRole = pgEnum('user_role', ROLES);
 
-/** Users and roles (placeholder until access control lands). */
-export const users = pgTable('users', {
-  id: serial('id').primaryKey(),
-  username: text('username').notNull().unique(),
-  displayName: text('display_name').notNull(),
-  passwordHash: text('password_hash'),
-  role: userRole('role').notNull(),
-  /** Region code a planner may edit in (a street or a community). */
-  jurisdictionCode: varchar('jurisdiction_code', { length: 12 }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+/** Users and roles. Usernames are unique regardless of case (ADMIN is admin). */
+export const users = pgTable(
+  'users',
+  {
+    id: serial('id').primaryKey(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash'),
+    role: userRole('role').notNull(),
+    /** Region code a planner may edit in (a street or a community). */
+    jurisdictionCode: varchar('jurisdiction_code', { length: 12 }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`)],
+);
+
+/**
+ * Server-side sessions: the cookie holds a random token, the table only its SHA-256
+ * (a leaked table signs nobody in). Every request looks its session up by primary key
+ * and joins the user, so sign-out, revocation, deletion and role changes apply at once.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the token (base64url). */
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Set by sign-out, an admin's 强制下线 or a password reset; a revoked session never comes back. */
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    ip: text('ip'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
 
 /** Every write, for the audit trail. */
 export const auditLog = pgTable(

@@ -10,7 +10,8 @@ import type { AppEnv } from './appEnv';
 import { auditMiddleware } from './audit/auditMiddleware';
 import { authMiddleware } from './auth/authMiddleware';
 import type { SessionUser } from '../kernel/roles';
-import { newSecret } from './auth/sessionToken';
+import { parseTrustProxy } from './auth/clientAddress';
+import { LoginLimiter } from './auth/loginLimiter';
 import { basemapFromEnv } from './routes/config';
 import { bodyLimits, jsonDepthGuard, securityHeaders } from './http/hardening';
 import { DomainError } from './http/domainError';
@@ -44,8 +45,13 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 export interface AppOptions {
-  /** Signs session tokens; main.ts keeps it in the database so sessions survive restarts. */
-  sessionSecret?: string;
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses/CIDRs, as in TRUST_PROXY, which
+   * is the default); from anyone else the header is ignored and the socket address counts.
+   */
+  trustProxy?: string;
+  /** Tests only: a sign-in limiter with its own clock. */
+  loginLimiter?: LoginLimiter;
   /**
    * Tests and benchmarks only: who a request without a session counts as. Production
    * (server/main.ts) never sets it, so there every data route needs a signed-in user.
@@ -54,7 +60,8 @@ export interface AppOptions {
 }
 
 export function createApp(db: DbHandle, options: AppOptions = {}) {
-  const secret = options.sessionSecret ?? newSecret();
+  const trustedProxies = parseTrustProxy(options.trustProxy ?? process.env.TRUST_PROXY);
+  const limiter = options.loginLimiter ?? new LoginLimiter();
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     c.set('db', db);
@@ -66,7 +73,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
   app.use('/api/*', bodyLimits(), jsonDepthGuard());
   // Audit wraps access control, so refused attempts are recorded too.
   app.use('/api/*', auditMiddleware());
-  app.use(authMiddleware(secret, options.anonymousUser ?? null));
+  app.use(authMiddleware(options.anonymousUser ?? null));
   app.onError((err, c) => {
     if (err instanceof DomainError) return problem(c, err.status, err.title, err.message, err.extra);
     if (err instanceof HTTPException && err.status < 500) return problem(c, err.status as ClientErrorStatusCode, '请求无效', err.message || '请求格式错误');
@@ -78,7 +85,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
   });
   app.notFound((c) => problem(c, 404, '未找到', `没有 ${c.req.path} 这个地址`));
   return app
-    .route('/api/auth', authRoute(secret))
+    .route('/api/auth', authRoute({ limiter, trustedProxies }))
     .route('/api/users', usersRoute)
     .route('/api/audit', auditRoute)
     .route('/api/health', healthRoute)

@@ -7,7 +7,6 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
 import { ensureSampleData } from '../data/ensureSample';
 import { createApp } from './app';
-import { loadSessionSecret } from './auth/sessionSecret';
 import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD } from './auth/users';
 import { serveWeb } from './serveWeb';
 
@@ -25,7 +24,7 @@ if (dataset?.value.sample) {
   console.log(`示例账号（仅用于示例数据）：admin / leader / analyst / mingshan / chengxi，密码 ${SAMPLE_PASSWORD}`);
 }
 
-const app = createApp(db, { sessionSecret: await loadSessionSecret(db) });
+const app = createApp(db);
 if (!serveWeb(app)) console.warn('web/dist 不存在：先运行 npm run build（npm start 会自动构建）');
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {

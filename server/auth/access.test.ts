@@ -10,9 +10,8 @@ import { describeEachEngine } from '../testing/databases';
 import { TEST_ADMIN, testPlanner } from '../testing/principals';
 import { tileForLonLat } from '../../kernel/webMercator';
 import type { SessionUser } from '../../kernel/roles';
-import { issueToken } from './sessionToken';
+import { sessionFor } from '../testing/sessions';
 
-const SECRET = 'access-test-secret-0123456789abcdef';
 const MINGSHAN_GRID = '450902005001001'; // 名山街道 五里桥社区
 const CHENGXI_GRID = '450902003001001'; // 城西街道 庆丰社区
 
@@ -26,10 +25,10 @@ const principals: Record<string, SessionUser | null> = {
 };
 
 async function call(db: DbHandle, who: string, method: string, path: string, body?: unknown) {
-  const app = createApp(db, { sessionSecret: SECRET });
+  const app = createApp(db);
   const user = principals[who];
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (user) headers.authorization = `Bearer ${issueToken(SECRET, user)}`;
+  if (user) headers.authorization = `Bearer ${await sessionFor(db, user)}`;
   const res = await app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   await res.arrayBuffer();
   return res.status;
@@ -98,9 +97,9 @@ describeEachEngine('access control', (db) => {
     const [g] = await db().rows<{ geometry: string }>(sql`SELECT ST_AsGeoJSON(geom) AS geometry FROM grids WHERE code = ${CHENGXI_GRID}`);
     const file = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: CHENGXI_GRID, name: '庆丰社区第1网格' }, geometry: JSON.parse(g!.geometry) }] });
     const importAs = async (who: string) => {
-      const app = createApp(db(), { sessionSecret: SECRET });
+      const app = createApp(db());
       const user = principals[who]!;
-      const res = await app.request('/api/exports/imports?dryRun=true&format=geojson', { method: 'POST', headers: { authorization: `Bearer ${issueToken(SECRET, user)}`, 'content-type': 'application/geo+json' }, body: file });
+      const res = await app.request('/api/exports/imports?dryRun=true&format=geojson', { method: 'POST', headers: { authorization: `Bearer ${await sessionFor(db(), user)}`, 'content-type': 'application/geo+json' }, body: file });
       return res.status;
     };
     expect(await importAs('mingshanPlanner')).toBe(403);
@@ -119,8 +118,8 @@ describeEachEngine('access control', (db) => {
     const [refused] = await db().rows<{ actor: string; detail: { status: number } }>(sql`
       SELECT actor, detail FROM audit_log WHERE entity = 'users' AND actor = 'leader' ORDER BY id DESC LIMIT 1`);
     expect(refused?.detail.status).toBe(403);
-    const app = createApp(db(), { sessionSecret: SECRET });
-    const csv = await app.request('/api/audit?format=csv&entity=users', { headers: { authorization: `Bearer ${issueToken(SECRET, TEST_ADMIN)}` } });
+    const app = createApp(db());
+    const csv = await app.request('/api/audit?format=csv&entity=users', { headers: { authorization: `Bearer ${await sessionFor(db(), TEST_ADMIN)}` } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(await csv.text()).toContain('"test-admin","POST","users"');
   });

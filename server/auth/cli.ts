@@ -35,7 +35,7 @@ try {
   }
 } catch (e) {
   if (e instanceof UserProblem) {
-    console.error(`${e.field}: ${e.message}`);
+    console.error(`${e.field}: ${e.reason}`);
     process.exitCode = 2;
   } else throw e;
 } finally {

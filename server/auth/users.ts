@@ -1,7 +1,13 @@
-/** User accounts: creation with validation, the first admin, and the sample's demo users. */
+/**
+ * User accounts: creation with validation, changes, deletion, the first admin and the
+ * sample's demo users. Usernames are unique regardless of case (a unique index on
+ * lower(username) guarantees it even for concurrent creations).
+ */
 import { sql } from 'drizzle-orm';
-import type { DbHandle } from '../../db/client';
+import { executeRows, type DbHandle } from '../../db/client';
+import { DomainError, NotFoundError } from '../http/domainError';
 import { hashPassword, passwordProblem } from './passwords';
+import { revokeUserSessions } from './sessions';
 import { ROLES, type Role } from '../../kernel/roles';
 
 export interface NewUser {
@@ -12,13 +18,35 @@ export interface NewUser {
   password: string;
 }
 
-export class UserProblem extends Error {
+/** Invalid account data: a 400 naming the field. */
+export class UserProblem extends DomainError {
   constructor(
     readonly field: string,
-    reason: string,
+    readonly reason: string,
+    status: 400 | 409 = 400,
+    title = '请求参数无效',
   ) {
-    super(reason);
+    super(status, title, `${field}：${reason}`, { errors: [{ field, reason }] });
   }
+}
+
+/** The username, in any case, belongs to somebody already: 409. */
+export class UsernameTaken extends UserProblem {
+  constructor(wanted: string, existing: string) {
+    super('username', wanted === existing ? `用户名 ${wanted} 已存在` : `用户名 ${wanted} 与已有的 ${existing} 相同（用户名不区分大小写）`, 409, '用户名已存在');
+  }
+}
+
+export interface UserAccount {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  jurisdictionCode: string | null;
+  createdAt: string;
+  /** Sessions signed in and neither expired nor revoked. */
+  activeSessions: number;
+  lastSeenAt: string | null;
 }
 
 export async function validateUser(db: DbHandle, user: Omit<NewUser, 'password'>): Promise<void> {
@@ -31,18 +59,102 @@ export async function validateUser(db: DbHandle, user: Omit<NewUser, 'password'>
   }
 }
 
+const sameName = async (db: DbHandle, username: string) =>
+  (await db.rows<{ username: string }>(sql`SELECT username FROM users WHERE lower(username) = lower(${username})`))[0]?.username;
+
+const isUniqueViolation = (e: unknown) => {
+  for (let x = e as { code?: string; cause?: unknown } | undefined, depth = 0; x && depth < 4; x = x.cause as typeof x, depth++) if (x.code === '23505') return true;
+  return false;
+};
+
 export async function createUser(db: DbHandle, user: NewUser): Promise<number> {
   await validateUser(db, user);
   const weak = passwordProblem(user.password);
   if (weak) throw new UserProblem('password', weak);
+  const existing = await sameName(db, user.username);
+  if (existing) throw new UsernameTaken(user.username, existing);
   const hash = await hashPassword(user.password);
-  const [existing] = await db.rows(sql`SELECT 1 FROM users WHERE username = ${user.username}`);
-  if (existing) throw new UserProblem('username', `用户名 ${user.username} 已存在`);
-  const [row] = await db.rows<{ id: number }>(sql`
-    INSERT INTO users (username, display_name, role, jurisdiction_code, password_hash)
-    VALUES (${user.username}, ${user.displayName}, ${user.role}, ${user.role === 'planner' ? (user.jurisdictionCode ?? null) : null}, ${hash})
-    RETURNING id`);
-  return row!.id;
+  try {
+    const [row] = await db.rows<{ id: number }>(sql`
+      INSERT INTO users (username, display_name, role, jurisdiction_code, password_hash)
+      VALUES (${user.username}, ${user.displayName}, ${user.role}, ${user.role === 'planner' ? (user.jurisdictionCode ?? null) : null}, ${hash})
+      RETURNING id`);
+    return row!.id;
+  } catch (e) {
+    // Created by someone else between the check and the insert.
+    if (isUniqueViolation(e)) throw new UsernameTaken(user.username, (await sameName(db, user.username)) ?? user.username);
+    throw e;
+  }
+}
+
+export async function listUsers(db: DbHandle): Promise<UserAccount[]> {
+  const rows = await db.rows<{ id: number; username: string; display_name: string; role: Role; jurisdiction_code: string | null; created_at: Date | string; active: number; last_seen: Date | string | null }>(sql`
+    SELECT u.id, u.username, u.display_name, u.role, u.jurisdiction_code, u.created_at,
+           count(s.id)::int AS active, max(s.last_seen_at) AS last_seen
+    FROM users u LEFT JOIN sessions s ON s.user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > now()
+    GROUP BY u.id ORDER BY u.id`);
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    jurisdictionCode: r.jurisdiction_code,
+    createdAt: new Date(r.created_at).toISOString(),
+    activeSessions: r.active,
+    lastSeenAt: r.last_seen === null ? null : new Date(r.last_seen).toISOString(),
+  }));
+}
+
+export interface UserChange {
+  displayName?: string;
+  role?: Role;
+  jurisdictionCode?: string | null;
+  password?: string;
+}
+
+/**
+ * Role and jurisdiction changes apply to the user's next request (sessions read the
+ * user live); a new password also ends every session of the user, in the same transaction.
+ */
+export async function updateUser(db: DbHandle, id: number, change: UserChange): Promise<{ id: number; revokedSessions: number }> {
+  const [current] = await db.rows<{ username: string; display_name: string; role: Role; jurisdiction_code: string | null }>(sql`
+    SELECT username, display_name, role, jurisdiction_code FROM users WHERE id = ${id}`);
+  if (!current) throw new NotFoundError(`用户 ${id} 不存在`);
+  const next = {
+    username: current.username,
+    displayName: change.displayName ?? current.display_name,
+    role: change.role ?? current.role,
+    jurisdictionCode: change.jurisdictionCode === undefined ? current.jurisdiction_code : change.jurisdictionCode,
+  };
+  await validateUser(db, next);
+  if (change.password !== undefined) {
+    const weak = passwordProblem(change.password);
+    if (weak) throw new UserProblem('password', weak);
+  }
+  const hash = change.password !== undefined ? await hashPassword(change.password) : null;
+  return db.db.transaction(async (tx) => {
+    await executeRows(tx, sql`
+      UPDATE users SET display_name = ${next.displayName}, role = ${next.role},
+             jurisdiction_code = ${next.role === 'planner' ? next.jurisdictionCode : null},
+             password_hash = coalesce(${hash}, password_hash)
+      WHERE id = ${id}`);
+    return { id, revokedSessions: hash === null ? 0 : await revokeUserSessions(tx, id) };
+  });
+}
+
+/** Deleting an account ends its sessions with it (ON DELETE CASCADE). */
+export async function deleteUser(db: DbHandle, id: number, actorId: number | undefined): Promise<{ id: number }> {
+  if (actorId === id) throw new DomainError(409, '不能删除自己', '请由其他管理员删除此账号');
+  const rows = await db.rows(sql`DELETE FROM users WHERE id = ${id} RETURNING id`);
+  if (rows.length === 0) throw new NotFoundError(`用户 ${id} 不存在`);
+  return { id };
+}
+
+/** An admin's 强制下线: every session of the user ends now. */
+export async function signOutEverywhere(db: DbHandle, id: number): Promise<{ id: number; revoked: number }> {
+  const [user] = await db.rows(sql`SELECT 1 FROM users WHERE id = ${id}`);
+  if (!user) throw new NotFoundError(`用户 ${id} 不存在`);
+  return { id, revoked: await revokeUserSessions(db.db, id) };
 }
 
 /** First start: ADMIN_USERNAME / ADMIN_PASSWORD create the first admin when there is none. */
@@ -65,7 +177,6 @@ export const SAMPLE_USERS: Omit<NewUser, 'password'>[] = [
 
 export async function ensureSampleUsers(db: DbHandle): Promise<void> {
   for (const user of SAMPLE_USERS) {
-    const [exists] = await db.rows(sql`SELECT 1 FROM users WHERE username = ${user.username}`);
-    if (!exists) await createUser(db, { ...user, password: SAMPLE_PASSWORD });
+    if (!(await sameName(db, user.username))) await createUser(db, { ...user, password: SAMPLE_PASSWORD });
   }
 }

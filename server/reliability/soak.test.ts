@@ -6,19 +6,18 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createApp } from '../app';
-import { issueToken } from '../auth/sessionToken';
 import { describeEachEngine } from '../testing/databases';
 import { TEST_ADMIN } from '../testing/principals';
+import { sessionFor } from '../testing/sessions';
 import { communityTopology, historyHoles } from '../testing/topologyChecks';
 
-const SECRET = 'soak-test-secret-0123456789abcdefghij';
 const COMMUNITIES = ['450902005001', '450902005002', '450902001001', '450902003001', '450902004001'];
 const EDITORS = 50;
 const SAVES_PER_EDITOR = 3;
 
 describeEachEngine('soak: 50 concurrent editors', (db) => {
   it('loses no update and keeps topology and history complete', async () => {
-    const app = createApp(db(), { sessionSecret: SECRET });
+    const app = createApp(db());
     const grids = await db().rows<{ code: string }>(sql`
       SELECT code FROM grids WHERE community_code IN (${sql.join(COMMUNITIES.map((c) => sql`${c}`), sql`, `)}) ORDER BY code`);
     const wins: { code: string; version: number; editor: string; households: number }[] = [];
@@ -28,7 +27,7 @@ describeEachEngine('soak: 50 concurrent editors', (db) => {
     await Promise.all(
       Array.from({ length: EDITORS }, async (_, e) => {
         const editor = `编辑员${e}`;
-        const token = issueToken(SECRET, { ...TEST_ADMIN, username: `editor-${e}`, displayName: editor });
+        const token = await sessionFor(db(), { ...TEST_ADMIN, username: `editor-${e}`, displayName: editor });
         const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
         for (let s = 0; s < SAVES_PER_EDITOR; s++) {
           const code = grids[(e * 7 + s * 3) % grids.length]!.code;

@@ -9,7 +9,7 @@ const login = (app: ReturnType<typeof createApp>, username: string, password: st
 describeEachEngine('sign-in', (db) => {
   it('signs in with a hashed password, sets an HttpOnly SameSite cookie and knows the user', async () => {
     await ensureSampleUsers(db());
-    const app = createApp(db(), { sessionSecret: 'auth-test-secret-0123456789abcdefgh' });
+    const app = createApp(db());
     const res = await login(app, 'mingshan', SAMPLE_PASSWORD);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { user: Record<string, unknown> };
@@ -31,7 +31,7 @@ describeEachEngine('sign-in', (db) => {
 
   it('answers wrong passwords alike for known and unknown users, then rate-limits', async () => {
     await ensureSampleUsers(db());
-    const app = createApp(db(), { sessionSecret: 'auth-test-secret-0123456789abcdefgh' });
+    const app = createApp(db());
     const unknown = await login(app, 'nobody', 'wrong-password', '10.0.0.9');
     const wrong = await login(app, 'leader', 'wrong-password', '10.0.0.2');
     expect(unknown.status).toBe(401);
@@ -44,7 +44,7 @@ describeEachEngine('sign-in', (db) => {
   });
 
   it('validates the sign-in body', async () => {
-    const app = createApp(db(), { sessionSecret: 'auth-test-secret-0123456789abcdefgh' });
+    const app = createApp(db());
     const res = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":""}' });
     expect(res.status).toBe(400);
     const malformed = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username": "a", ' });

@@ -5,10 +5,13 @@ import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
-import { LoginLimiter } from '../auth/loginLimiter';
+import { clientAddress, type TrustedProxies } from '../auth/clientAddress';
+import { requestToken } from '../auth/authMiddleware';
+import { auditFailedLogin } from '../auth/loginAudit';
+import { isRefusal, LoginLimiter } from '../auth/loginLimiter';
 import { verifyPassword } from '../auth/passwords';
+import { createSession, revokeSession, SESSION_COOKIE, SESSION_HOURS } from '../auth/sessions';
 import { ROLE_LABELS, type Role, type SessionUser } from '../../kernel/roles';
-import { issueToken, SESSION_COOKIE, SESSION_HOURS } from '../auth/sessionToken';
 import { invalidInput, problem } from '../http/problem';
 
 const loginBody = z.object({
@@ -16,28 +19,34 @@ const loginBody = z.object({
   password: z.string().min(1, '请输入密码').max(200, '密码最长 200 个字符'),
 });
 
-export function authRoute(secret: string, limiter = new LoginLimiter()) {
+/** Verified for unknown users too, so response time does not reveal which names exist. */
+const NO_PASSWORD = 'scrypt$16384$8$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export function authRoute(options: { limiter: LoginLimiter; trustedProxies: TrustedProxies }) {
+  const { limiter, trustedProxies } = options;
   return new Hono<AppEnv>()
     .post('/login', zValidator('json', loginBody, invalidInput), async (c) => {
       const { username, password } = c.req.valid('json');
-      const keys = [`user:${username}`, `ip:${c.req.header('x-forwarded-for') ?? 'local'}`];
-      const wait = limiter.retryAfter(keys);
-      if (wait > 0) {
-        c.header('Retry-After', String(wait));
-        return problem(c, 429, '尝试次数过多', `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`);
+      const address = clientAddress(c, trustedProxies);
+      const attempt = limiter.attempt(address, username);
+      if (isRefusal(attempt)) {
+        await auditFailedLogin(c.var.db, { username, address, status: 429, reason: attempt.reason === 'address' ? '此地址失败次数过多' : '此账号失败次数过多' });
+        c.header('Retry-After', String(attempt.retryAfter));
+        const wait = attempt.retryAfter >= 60 ? `${Math.ceil(attempt.retryAfter / 60)} 分钟` : `${attempt.retryAfter} 秒`;
+        return problem(c, 429, '尝试次数过多', `登录失败次数过多，请 ${wait}后再试`);
       }
       const [row] = await c.var.db.rows<{ id: number; username: string; display_name: string; role: Role; jurisdiction_code: string | null; password_hash: string | null }>(sql`
-        SELECT id, username, display_name, role, jurisdiction_code, password_hash FROM users WHERE username = ${username}`);
-      // Verify even for unknown users so response time does not reveal which names exist.
-      const ok = await verifyPassword(password, row?.password_hash ?? 'scrypt$16384$8$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+        SELECT id, username, display_name, role, jurisdiction_code, password_hash FROM users WHERE lower(username) = lower(${username})`);
+      const ok = await verifyPassword(password, row?.password_hash ?? NO_PASSWORD);
       if (!row || !ok) {
-        limiter.fail(keys);
+        attempt.failed();
+        await auditFailedLogin(c.var.db, { username, address, status: 401, reason: '用户名或密码错误' });
         return problem(c, 401, '登录失败', '用户名或密码错误');
       }
-      limiter.succeed(keys);
+      attempt.succeeded();
       const user: SessionUser = { id: row.id, username: row.username, displayName: row.display_name, role: row.role, jurisdictionCode: row.jurisdiction_code };
       c.set('user', user);
-      setCookie(c, SESSION_COOKIE, issueToken(secret, user), {
+      setCookie(c, SESSION_COOKIE, await createSession(c.var.db, user.id, address), {
         httpOnly: true,
         sameSite: 'Strict',
         path: '/',
@@ -46,7 +55,9 @@ export function authRoute(secret: string, limiter = new LoginLimiter()) {
       });
       return c.json({ user: { ...user, roleLabel: ROLE_LABELS[user.role] } }, 200);
     })
-    .post('/logout', (c) => {
+    .post('/logout', async (c) => {
+      const token = requestToken(c);
+      if (token) await revokeSession(c.var.db, token);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.json({ ok: true as const }, 200);
     })

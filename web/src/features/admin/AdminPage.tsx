@@ -1,6 +1,7 @@
 /**
- * Admins: accounts (create, role and jurisdiction, password reset, delete) and the
- * audit trail of every write, with CSV download. The server enforces all of it.
+ * Admins: accounts (create, role and jurisdiction, password reset, 强制下线 = sign-out
+ * everywhere, delete) and the audit trail of every write, with CSV download. The
+ * server enforces all of it.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -9,25 +10,8 @@ import { can, useSession, type Role } from '../auth/session';
 
 const ROLE_NAMES: Record<Role, string> = { leader: '领导', planner: '网格规划员', analyst: '分析员', admin: '管理员' };
 
-interface UserRow {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  jurisdictionCode: string | null;
-  createdAt: string;
-}
-
-interface AuditEntry {
-  id: number;
-  actor: string;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  at: string;
-  ip: string | null;
-  detail: { status?: number } | null;
-}
+// TODO(contract): the audit route types `detail` as unknown JSON; a typed detail ({ status, query, role }) from server/audit would make this guard unnecessary.
+const statusOf = (detail: unknown) => (detail !== null && typeof detail === 'object' && 'status' in detail && typeof detail.status === 'number' ? detail.status : null);
 
 const message = (e: unknown) => (e instanceof ApiError ? (e.problem.errors?.map((x) => x.reason).join('；') || e.message) : String(e));
 
@@ -55,10 +39,11 @@ export function AdminPage() {
 
 function Users() {
   const queryClient = useQueryClient();
-  const users = useQuery({ queryKey: ['users'], queryFn: async () => ((await call(api.api.users.$get())) as { users: UserRow[] }).users });
+  const users = useQuery({ queryKey: ['users'], queryFn: async () => (await call(api.api.users.$get())).users });
   const [form, setForm] = useState({ username: '', displayName: '', role: 'planner' as Role, jurisdictionCode: '', password: '' });
   const [feedback, setFeedback] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
+  // The audit log below shows each write too.
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['users'] }), queryClient.invalidateQueries({ queryKey: ['audit'] })]);
   const create = useMutation({
     mutationFn: () => call(api.api.users.$post({ json: { ...form, jurisdictionCode: form.role === 'planner' ? form.jurisdictionCode : null } })),
     onSuccess: () => {
@@ -71,8 +56,16 @@ function Users() {
   const update = useMutation({
     mutationFn: (change: { id: number; role?: Role; jurisdictionCode?: string | null; password?: string }) =>
       call(api.api.users[':id'].$patch({ param: { id: String(change.id) }, json: { role: change.role, jurisdictionCode: change.jurisdictionCode, password: change.password } })),
-    onSuccess: () => {
-      setFeedback('已保存');
+    onSuccess: (result) => {
+      setFeedback(result.revokedSessions > 0 ? `已保存，该账号的 ${result.revokedSessions} 个会话已失效` : '已保存');
+      void refresh();
+    },
+    onError: (e) => setFeedback(message(e)),
+  });
+  const signOut = useMutation({
+    mutationFn: (u: { id: number; username: string }) => call(api.api.users[':id'].sessions.revoke.$post({ param: { id: String(u.id) } })),
+    onSuccess: (result, u) => {
+      setFeedback(result.revoked > 0 ? `已使 ${u.username} 的 ${result.revoked} 个会话失效，须重新登录` : `${u.username} 当前没有登录中的会话`);
       void refresh();
     },
     onError: (e) => setFeedback(message(e)),
@@ -123,6 +116,7 @@ function Users() {
             <th>角色</th>
             <th>辖区</th>
             <th>创建时间</th>
+            <th>在线会话</th>
             <th>操作</th>
           </tr>
         </thead>
@@ -142,6 +136,9 @@ function Users() {
               </td>
               <td>{u.jurisdictionCode ?? '—'}</td>
               <td>{new Date(u.createdAt).toLocaleString('zh-CN')}</td>
+              <td data-testid={`sessions-${u.username}`} title={u.lastSeenAt ? `最近活动：${new Date(u.lastSeenAt).toLocaleString('zh-CN')}` : undefined}>
+                {u.activeSessions}
+              </td>
               <td>
                 <button
                   type="button"
@@ -151,6 +148,14 @@ function Users() {
                   }}
                 >
                   重置密码
+                </button>
+                <button
+                  type="button"
+                  disabled={u.activeSessions === 0 || signOut.isPending}
+                  title="结束此账号在所有设备上的登录"
+                  onClick={() => window.confirm(`确定让 ${u.username} 在所有设备上退出登录？`) && signOut.mutate(u)}
+                >
+                  强制下线
                 </button>
                 <button type="button" onClick={() => window.confirm(`确定删除账号 ${u.username}？`) && remove.mutate(u.id)}>
                   删除
@@ -170,7 +175,7 @@ function Audit() {
   const query = { ...(actor ? { actor } : {}), ...(entity ? { entity } : {}), limit: '200' };
   const audit = useQuery({
     queryKey: ['audit', query],
-    queryFn: async () => ((await call(api.api.audit.$get({ query }))) as { entries: AuditEntry[] }).entries,
+    queryFn: async () => (await call(api.api.audit.$get({ query }))).entries,
   });
   const csv = `/api/audit?${new URLSearchParams({ ...query, format: 'csv', limit: '10000' }).toString()}`;
   return (
@@ -206,7 +211,7 @@ function Audit() {
                 {e.entityId ? ` / ${e.entityId}` : ''}
               </td>
               <td>{e.ip ?? '—'}</td>
-              <td>{e.detail?.status ?? '—'}</td>
+              <td>{statusOf(e.detail) ?? '—'}</td>
             </tr>
           ))}
         </tbody>
