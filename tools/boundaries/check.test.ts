@@ -36,8 +36,7 @@ const TARGETS = {
   'web/src/api/client.ts': "import type { AppType } from '../../../server/app';\nimport { ROLES } from '../../../kernel/roles';\nexport const api = ROLES as unknown as AppType;\n",
 };
 
-const broken = (files: Record<string, string>) =>
-  checkTree(tree({ ...TARGETS, ...files })).violations.map((v) => `${v.file}:${v.line} ${v.from}→${v.to}${v.typeOnly ? ' type' : ''}`);
+const broken = (files: Record<string, string>) => checkTree(tree({ ...TARGETS, ...files })).violations.map((v) => `${v.file}:${v.line} ${v.from}→${v.to}${v.typeOnly ? ' type' : ''}`);
 
 afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });

@@ -98,7 +98,8 @@ export function importsOf(root: string, file: string): ImportEdge[] {
   for (const statement of staticExports) {
     const requests = statement.entries.filter((entry) => entry.moduleRequest);
     const first = requests[0]?.moduleRequest;
-    if (first) add(first.value, statement.start, requests.every((entry) => entry.isType));
+    const typeOnly = requests.every((entry) => entry.isType);
+    if (first) add(first.value, statement.start, typeOnly);
   }
   for (const call of dynamicImports) {
     const specifier = literal(source.slice(call.moduleRequest.start, call.moduleRequest.end));
