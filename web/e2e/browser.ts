@@ -66,9 +66,11 @@ export async function mapIdle(page: Page): Promise<void> {
     w.__e2eMapIdle = false;
     map.once('idle', () => {
       // One more frame so an overlay (deck.gl) drawing on its own loop has caught up too.
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        w.__e2eMapIdle = true;
-      }));
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          w.__e2eMapIdle = true;
+        }),
+      );
     });
     map.triggerRepaint();
   });

@@ -269,7 +269,10 @@ describe('grid editor in Chromium', { timeout: TEST_MS }, () => {
     const box = await canvasBox();
     await page.click('button:has-text("分割网格")');
     await page.keyboard.down('Alt');
-    for (const p of [[xmin - (xmax - xmin) * 0.2, lat], [xmax + (xmax - xmin) * 0.2, lat]] as Position[]) {
+    for (const p of [
+      [xmin - (xmax - xmin) * 0.2, lat],
+      [xmax + (xmax - xmin) * 0.2, lat],
+    ] as Position[]) {
       const s = await project(p);
       await page.mouse.click(box.x + s.x, box.y + s.y);
     }
@@ -280,7 +283,10 @@ describe('grid editor in Chromium', { timeout: TEST_MS }, () => {
     expect(created.length).toBeGreaterThan(0);
     const parts = [code, ...created];
     const [sum] = await db.handle.rows<{ area: number; n: number }>(sql`
-      SELECT sum(ST_Area(geom::geography)) AS area, count(*)::int AS n FROM grids WHERE code IN (${sql.join(parts.map((c) => sql`${c}`), sql`, `)})`);
+      SELECT sum(ST_Area(geom::geography)) AS area, count(*)::int AS n FROM grids WHERE code IN (${sql.join(
+        parts.map((c) => sql`${c}`),
+        sql`, `,
+      )})`);
     expect(sum!.n).toBe(parts.length);
     expect(Math.abs(Number(sum!.area) - Number(original!.area))).toBeLessThan(1);
 
@@ -290,16 +296,22 @@ describe('grid editor in Chromium', { timeout: TEST_MS }, () => {
       const s = await project([label!.x, label!.y]);
       // The refreshed tiles carry the new grid once loaded: click until it is picked.
       await expect
-        .poll(async () => {
-          if (!((await page.textContent('[data-testid="editor-merge-list"]')) ?? '').includes(c)) await page.mouse.click(box.x + s.x, box.y + s.y);
-          return page.textContent('[data-testid="editor-merge-list"]');
-        }, { timeout: WAIT_MS })
+        .poll(
+          async () => {
+            if (!((await page.textContent('[data-testid="editor-merge-list"]')) ?? '').includes(c)) await page.mouse.click(box.x + s.x, box.y + s.y);
+            return page.textContent('[data-testid="editor-merge-list"]');
+          },
+          { timeout: WAIT_MS },
+        )
         .toContain(c);
     }
     await page.keyboard.press('Enter');
     await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain('撤销网格');
     const left = await db.handle.rows<{ code: string; area: number }>(sql`
-      SELECT code, ST_Area(geom::geography) AS area FROM grids WHERE code IN (${sql.join(parts.map((c) => sql`${c}`), sql`, `)})`);
+      SELECT code, ST_Area(geom::geography) AS area FROM grids WHERE code IN (${sql.join(
+        parts.map((c) => sql`${c}`),
+        sql`, `,
+      )})`);
     expect(left.map((r) => r.code)).toEqual([code]);
     expect(Math.abs(Number(left[0]!.area) - Number(original!.area))).toBeLessThan(1);
   });

@@ -142,7 +142,9 @@ describe('leaders’ big screen in Chromium', { timeout: TEST_MS }, () => {
     // City → district (ranking list of the stars panel).
     await page.locator('.child-list button').first().click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 2, null, { timeout: WAIT_MS });
-    const [district] = await db.handle.rows<{ name: string; n: number }>(sql`SELECT r.name, (SELECT count(*)::int FROM grids WHERE district_code = r.code) AS n FROM regions r WHERE level = 'district' ORDER BY code LIMIT 1`);
+    const [district] = await db.handle.rows<{ name: string; n: number }>(
+      sql`SELECT r.name, (SELECT count(*)::int FROM grids WHERE district_code = r.code) AS n FROM regions r WHERE level = 'district' ORDER BY code LIMIT 1`,
+    );
     expect((await crumbs())[1]).toContain(district!.name);
     await kpiSettles(page, '网格数', district!.n);
 
