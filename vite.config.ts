@@ -13,7 +13,7 @@ export default defineConfig({
   server: { proxy: { '/api': apiTarget, '/tiles': apiTarget } },
   test: {
     root: rootDir,
-    include: ['kernel/**/*.test.ts', 'server/**/*.test.ts', 'data/**/*.test.ts', 'db/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}', 'web/e2e/**/*.test.ts'],
+    include: ['kernel/**/*.test.ts', 'server/**/*.test.ts', 'data/**/*.test.ts', 'db/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}', 'web/e2e/**/*.test.ts', 'tools/**/*.test.ts'],
     globalSetup: ['server/testing/globalSetup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,

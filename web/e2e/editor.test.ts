@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
 import { moveVertex, vertices, type PolygonalGeometry, type Position, type VertexRef } from '../src/features/editor/geometryOps';
-import { launchBrowser, screenshotPath, startServer } from './browser';
+import { LOAD_MS, launchBrowser, mapIdle, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
 interface GridRow {
   code: string;
@@ -18,7 +18,7 @@ interface GridRow {
   community_code: string;
 }
 
-describe('grid editor in Chromium', () => {
+describe('grid editor in Chromium', { timeout: TEST_MS }, () => {
   let db: TestDatabase;
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
@@ -82,7 +82,7 @@ describe('grid editor in Chromium', () => {
     db = await openEmbeddedCopy();
     server = await startServer(db.handle);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await openPage(browser, { viewport: { width: 1600, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     // A grid inside its community with neighbours on several sides: the first one of a community in the middle of the list.
     const [row] = await db.handle.rows<{ code: string }>(sql`
@@ -99,8 +99,8 @@ describe('grid editor in Chromium', () => {
 
   it('opens a grid from the URL with its vertices on the map', async () => {
     await page.goto(`${server.url}/editor?grid=${code}`);
-    await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: 90_000 });
-    await expect.poll(() => page.textContent('[data-testid="editor-grid-code"]'), { timeout: 30_000 }).toBe(code);
+    await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
+    await expect.poll(() => page.textContent('[data-testid="editor-grid-code"]'), { timeout: WAIT_MS }).toBe(code);
     const row = await gridRow(code);
     // GeoJSON sources are tiled: a handle near a tile edge shows up once per tile.
     const handles = await page.evaluate(() => window.__dangjian!.map.querySourceFeatures('editor-vertices').map((f) => `${f.properties.polygon}.${f.properties.ring}.${f.properties.index}`));
@@ -115,13 +115,13 @@ describe('grid editor in Chromium', () => {
     await page.waitForSelector('.editor-dirty');
 
     await page.keyboard.press('Control+z');
-    await expect.poll(() => page.locator('.editor-dirty').count()).toBe(0);
+    await expect.poll(() => page.locator('.editor-dirty').count(), { timeout: WAIT_MS }).toBe(0);
     await page.keyboard.press('Control+Shift+z');
     await page.waitForSelector('.editor-dirty');
 
     // The server's dry run first: nothing may be written.
     await page.click('[data-testid="editor-validate"]');
-    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('校验通过（未保存）');
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain('校验通过（未保存）');
     expect((await gridRow(code)).version).toBe(before.version);
 
     const tileRequests: string[] = [];
@@ -130,7 +130,7 @@ describe('grid editor in Chromium', () => {
     };
     page.on('response', onTile);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('已保存');
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain('已保存');
     const outcome = (await page.textContent('[data-testid="editor-outcome"]'))!;
 
     const after = await apiGrid(code);
@@ -147,7 +147,7 @@ describe('grid editor in Chromium', () => {
     expect(changed.length).toBeGreaterThan(0);
     for (const c of changed) expect(outcome).toContain(c.code);
     await page.waitForSelector('[data-testid="editor-grid-version"]');
-    await expect.poll(() => page.textContent('[data-testid="editor-grid-version"]')).toBe(String(before.version + 1));
+    await expect.poll(() => page.textContent('[data-testid="editor-grid-version"]'), { timeout: WAIT_MS }).toBe(String(before.version + 1));
 
     // The grid tiles were refetched: the tile features carry the moved vertex. Tile precision is
     // 0.15 m at z16 but 0.6 m if a z14 tile is shown; the old position is tens of metres away.
@@ -164,7 +164,7 @@ describe('grid editor in Chromium', () => {
         { c: code, p: move.toLngLat },
       );
     try {
-      await expect.poll(nearestTileVertexM, { timeout: 30_000 }).toBeLessThan(1);
+      await expect.poll(nearestTileVertexM, { timeout: WAIT_MS }).toBeLessThan(1);
     } catch (err) {
       // Say what the map holds, so a stale tile can be told from a slow one.
       const state = await page.evaluate(() => {
@@ -176,7 +176,7 @@ describe('grid editor in Chromium', () => {
     } finally {
       page.off('response', onTile);
     }
-    await page.waitForTimeout(500);
+    await mapIdle(page);
     await page.screenshot({ path: screenshotPath('editor.png') });
   });
 
@@ -215,7 +215,7 @@ describe('grid editor in Chromium', () => {
     expect(hasVertexNear(draft!, [pair!.wx, pair!.wy], 1e-7)).toBe(true);
     expect(vertices(draft!)).toHaveLength(vertices(row.geometry).length);
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('.editor-dirty').count()).toBe(0);
+    await expect.poll(() => page.locator('.editor-dirty').count(), { timeout: WAIT_MS }).toBe(0);
   });
 
   it('rejects a vertex dragged out of the community, shows why in red, and writes nothing', async () => {
@@ -228,7 +228,7 @@ describe('grid editor in Chromium', () => {
     await page.click('[data-testid="editor-save"]');
 
     const violations = page.locator('[data-testid="editor-violations"]');
-    await violations.waitFor({ timeout: 30_000 });
+    await violations.waitFor({ timeout: WAIT_MS });
     const text = (await violations.textContent())!;
     expect(text).toContain('超出社区边界');
     expect(text).toContain(`网格 ${code} 超出所属社区边界`);
@@ -245,20 +245,20 @@ describe('grid editor in Chromium', () => {
 
   it('reverts to the first version from the history table, as a new version', async () => {
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('.editor-dirty').count()).toBe(0);
+    await expect.poll(() => page.locator('.editor-dirty').count(), { timeout: WAIT_MS }).toBe(0);
     const before = await gridRow(code);
     const rows = page.locator('[data-testid="editor-history"] tbody tr');
-    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(before.version);
+    await expect.poll(() => rows.count(), { timeout: WAIT_MS }).toBe(before.version);
     // The oldest version is the last row.
     await rows.last().locator('button', { hasText: '回退到此版本' }).click();
-    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('回退为版本');
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain('回退为版本');
     const after = await gridRow(code);
     expect(after.version).toBe(before.version + 1);
     const [same] = await db.handle.rows<{ same: boolean; action: string }>(sql`
       SELECT ST_Equals(g.geom, v.after_geom) AS same, (SELECT action FROM grid_versions w WHERE w.grid_id = g.id AND w.version = g.version) AS action
       FROM grids g JOIN grid_versions v ON v.grid_id = g.id AND v.version = 1 WHERE g.code = ${code}`);
     expect(same).toEqual({ same: true, action: 'revert' });
-    await expect.poll(() => page.textContent('[data-testid="editor-grid-version"]')).toBe(String(before.version + 1));
+    await expect.poll(() => page.textContent('[data-testid="editor-grid-version"]'), { timeout: WAIT_MS }).toBe(String(before.version + 1));
   });
 
   it('splits the grid by a drawn line, then merges the parts back', async () => {
@@ -269,18 +269,24 @@ describe('grid editor in Chromium', () => {
     const box = await canvasBox();
     await page.click('button:has-text("分割网格")');
     await page.keyboard.down('Alt');
-    for (const p of [[xmin - (xmax - xmin) * 0.2, lat], [xmax + (xmax - xmin) * 0.2, lat]] as Position[]) {
+    for (const p of [
+      [xmin - (xmax - xmin) * 0.2, lat],
+      [xmax + (xmax - xmin) * 0.2, lat],
+    ] as Position[]) {
       const s = await project(p);
       await page.mouse.click(box.x + s.x, box.y + s.y);
     }
     await page.keyboard.up('Alt');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('新建网格');
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain('新建网格');
     const created = ((await page.textContent('[data-testid="editor-outcome"]'))!.match(/新建网格 ([\d、]+)/)?.[1] ?? '').split('、');
     expect(created.length).toBeGreaterThan(0);
     const parts = [code, ...created];
     const [sum] = await db.handle.rows<{ area: number; n: number }>(sql`
-      SELECT sum(ST_Area(geom::geography)) AS area, count(*)::int AS n FROM grids WHERE code IN (${sql.join(parts.map((c) => sql`${c}`), sql`, `)})`);
+      SELECT sum(ST_Area(geom::geography)) AS area, count(*)::int AS n FROM grids WHERE code IN (${sql.join(
+        parts.map((c) => sql`${c}`),
+        sql`, `,
+      )})`);
     expect(sum!.n).toBe(parts.length);
     expect(Math.abs(Number(sum!.area) - Number(original!.area))).toBeLessThan(1);
 
@@ -290,33 +296,39 @@ describe('grid editor in Chromium', () => {
       const s = await project([label!.x, label!.y]);
       // The refreshed tiles carry the new grid once loaded: click until it is picked.
       await expect
-        .poll(async () => {
-          if (!((await page.textContent('[data-testid="editor-merge-list"]')) ?? '').includes(c)) await page.mouse.click(box.x + s.x, box.y + s.y);
-          return page.textContent('[data-testid="editor-merge-list"]');
-        }, { timeout: 30_000 })
+        .poll(
+          async () => {
+            if (!((await page.textContent('[data-testid="editor-merge-list"]')) ?? '').includes(c)) await page.mouse.click(box.x + s.x, box.y + s.y);
+            return page.textContent('[data-testid="editor-merge-list"]');
+          },
+          { timeout: WAIT_MS },
+        )
         .toContain(c);
     }
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: 30_000 }).toContain('撤销网格');
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain('撤销网格');
     const left = await db.handle.rows<{ code: string; area: number }>(sql`
-      SELECT code, ST_Area(geom::geography) AS area FROM grids WHERE code IN (${sql.join(parts.map((c) => sql`${c}`), sql`, `)})`);
+      SELECT code, ST_Area(geom::geography) AS area FROM grids WHERE code IN (${sql.join(
+        parts.map((c) => sql`${c}`),
+        sql`, `,
+      )})`);
     expect(left.map((r) => r.code)).toEqual([code]);
     expect(Math.abs(Number(left[0]!.area) - Number(original!.area))).toBeLessThan(1);
   });
 
   it('Delete removes the selected vertex and Esc brings it back', async () => {
-    await expect.poll(() => page.locator('button[aria-pressed="true"]').textContent()).toBe('编辑顶点');
+    await expect.poll(() => page.locator('button[aria-pressed="true"]').textContent(), { timeout: WAIT_MS }).toBe('编辑顶点');
     const row = await gridRow(code);
     const count = vertices(row.geometry).length;
     const facts = page.locator('.editor-facts');
-    await expect.poll(() => facts.textContent(), { timeout: 30_000 }).toContain(`顶点${count}`);
+    await expect.poll(() => facts.textContent(), { timeout: WAIT_MS }).toContain(`顶点${count}`);
     const box = await canvasBox();
     const s = await project(vertices(row.geometry)[0]!.position);
     await page.mouse.click(box.x + s.x, box.y + s.y);
     await page.keyboard.press('Delete');
-    await expect.poll(() => facts.textContent()).toContain(`顶点${count - 1}`);
+    await expect.poll(() => facts.textContent(), { timeout: WAIT_MS }).toContain(`顶点${count - 1}`);
     await page.keyboard.press('Escape');
-    await expect.poll(() => facts.textContent()).toContain(`顶点${count}`);
+    await expect.poll(() => facts.textContent(), { timeout: WAIT_MS }).toContain(`顶点${count}`);
   });
 
   it('clicking another grid opens it', async () => {
@@ -337,7 +349,7 @@ describe('grid editor in Chromium', () => {
     }
     expect(other?.code).toMatch(/^\d{15}$/);
     await page.mouse.click(box.x + spot.x, box.y + spot.y);
-    await expect.poll(() => page.textContent('[data-testid="editor-grid-code"]'), { timeout: 30_000 }).toBe(other!.code);
+    await expect.poll(() => page.textContent('[data-testid="editor-grid-code"]'), { timeout: WAIT_MS }).toBe(other!.code);
     expect(new URL(page.url()).searchParams.get('grid')).toBe(other!.code);
   });
 

@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
-import { launchBrowser, screenshotPath, startServer } from './browser';
+import { LOAD_MS, launchBrowser, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
-describe('export dialog in Chromium', () => {
+describe('export dialog in Chromium', { timeout: TEST_MS }, () => {
   let db: TestDatabase;
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
@@ -18,7 +18,7 @@ describe('export dialog in Chromium', () => {
     db = await openEmbeddedCopy();
     server = await startServer(db.handle);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 }, acceptDownloads: true });
+    page = await openPage(browser, { viewport: { width: 1600, height: 900 }, acceptDownloads: true });
   });
 
   afterAll(async () => {
@@ -27,6 +27,14 @@ describe('export dialog in Chromium', () => {
     await db?.dispose();
     rmSync(downloads, { recursive: true, force: true });
   });
+
+  /** Clicks 导出 and saves the download; the server builds the file first, which under load can take minutes. */
+  async function exportAndSave(dialog: Locator) {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: LOAD_MS }), dialog.getByRole('button', { name: '导出', exact: true }).click({ timeout: LOAD_MS })]);
+    const file = join(downloads, download.suggestedFilename());
+    await download.saveAs(file);
+    return file;
+  }
 
   it('exports the grids of one street as a GeoPackage in CGCS2000 that GDAL opens', async () => {
     await page.goto(server.url);
@@ -37,12 +45,9 @@ describe('export dialog in Chromium', () => {
     await dialog.getByLabel('格式').selectOption('gpkg');
     await dialog.getByLabel('坐标系').selectOption('4490');
     await dialog.getByLabel('区划编码前缀').fill('450902005');
-    const download = page.waitForEvent('download');
-    await dialog.getByRole('button', { name: '导出', exact: true }).click();
-    const file = join(downloads, (await download).suggestedFilename());
-    await (await download).saveAs(file);
+    const file = await exportAndSave(dialog);
     expect(file).toMatch(/\.gpkg$/);
-    await expect.poll(() => dialog.textContent()).toContain('已导出');
+    await expect.poll(() => dialog.textContent(), { timeout: WAIT_MS }).toContain('已导出');
     await page.screenshot({ path: screenshotPath('export-dialog.png') });
 
     const info = execFileSync('ogrinfo', ['-ro', '-al', '-so', file], { encoding: 'utf8' });
@@ -55,17 +60,14 @@ describe('export dialog in Chromium', () => {
     await page.getByRole('button', { name: '导出数据' }).click();
     const dialog = page.getByRole('dialog', { name: '数据导出' });
     await dialog.waitFor();
-    await expect.poll(() => dialog.getByLabel('图层').locator('option').allTextContents()).toContain('15分钟服务圈覆盖盲区');
+    await expect.poll(() => dialog.getByLabel('图层').locator('option').allTextContents(), { timeout: WAIT_MS }).toContain('15分钟服务圈覆盖盲区');
     await dialog.getByLabel('图层').selectOption('coverage_gaps');
     await dialog.getByLabel('格式').selectOption('geojson');
     await dialog.getByLabel('坐标系').selectOption('4326');
     await dialog.getByLabel('区划编码前缀').fill('450902005');
-    const download = page.waitForEvent('download');
-    await dialog.getByRole('button', { name: '导出', exact: true }).click();
-    const file = join(downloads, (await download).suggestedFilename());
-    await (await download).saveAs(file);
+    const file = await exportAndSave(dialog);
     expect(file).toMatch(/15分钟服务圈覆盖盲区_coverage_gaps_450902005_epsg4326\.geojson$/);
-    await expect.poll(() => dialog.textContent()).toContain('已导出');
+    await expect.poll(() => dialog.textContent(), { timeout: WAIT_MS }).toContain('已导出');
 
     const count = Number(/Feature Count: (\d+)/.exec(execFileSync('ogrinfo', ['-ro', '-al', '-so', file], { encoding: 'utf8' }))?.[1]);
     expect(count).toBeGreaterThan(0);

@@ -8,11 +8,11 @@ import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
-import { launchBrowser, screenshotPath, startServer } from './browser';
+import { launchBrowser, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
 const COMMUNITY = '450902005001'; // 五里桥社区居委会
 
-describe('grid import dialog in Chromium', () => {
+describe('grid import dialog in Chromium', { timeout: TEST_MS }, () => {
   let db: TestDatabase;
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
@@ -23,7 +23,7 @@ describe('grid import dialog in Chromium', () => {
     db = await openEmbeddedCopy();
     server = await startServer(db.handle);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await openPage(browser, { viewport: { width: 1600, height: 900 } });
     const rows = await db.handle.rows<{ code: string; name: string; version: number; geometry: string }>(
       sql`SELECT code, name, version, ST_AsGeoJSON(geom, 9) AS geometry FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`,
     );
@@ -45,7 +45,7 @@ describe('grid import dialog in Chromium', () => {
     return page.getByTestId('import-dialog');
   }
 
-  it('lists the errors of a file with an overlap and refuses to import it', { timeout: 120_000 }, async () => {
+  it('lists the errors of a file with an overlap and refuses to import it', async () => {
     expect(grids.length).toBeGreaterThan(2);
     const dialog = await openDialog();
     // Grid 2 takes grid 1's shape: overlaps it and leaves grid 2's own area as a gap.
@@ -58,7 +58,7 @@ describe('grid import dialog in Chromium', () => {
     await dialog.getByLabel('名称字段').fill('WGMC');
     await dialog.getByTestId('import-check').click();
     const summary = dialog.getByTestId('import-summary');
-    await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/^有 \d+ 个错误/);
+    await expect.poll(() => summary.textContent(), { timeout: WAIT_MS }).toMatch(/^有 \d+ 个错误/);
     const issues = await dialog.getByTestId('import-issues').textContent();
     expect(issues).toContain('与文件内网格重叠');
     expect(issues).toContain(grids[1]!.code);
@@ -66,20 +66,20 @@ describe('grid import dialog in Chromium', () => {
     // 定位 flies the map to the problem.
     const before = await page.evaluate(() => window.__dangjian!.map.getZoom());
     await dialog.getByRole('button', { name: '定位' }).first().click();
-    await expect.poll(() => page.evaluate(() => window.__dangjian!.map.getZoom())).toBeGreaterThan(Math.max(before, 15.9));
+    await expect.poll(() => page.evaluate(() => window.__dangjian!.map.getZoom()), { timeout: WAIT_MS }).toBeGreaterThan(Math.max(before, 15.9));
     await page.screenshot({ path: screenshotPath('import-errors.png') });
     const [unchanged] = await db.handle.rows<{ v: number }>(sql`SELECT version AS v FROM grids WHERE code = ${grids[1]!.code}`);
     expect(Number(unchanged!.v)).toBe(grids[1]!.version);
   });
 
-  it('explains an unreadable file', { timeout: 60_000 }, async () => {
+  it('explains an unreadable file', async () => {
     const dialog = await openDialog();
     await dialog.locator('input[type=file]').setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\u0003\u0004 not really a zip') });
     await dialog.getByTestId('import-check').click();
-    await expect.poll(() => dialog.getByTestId('import-failed').textContent(), { timeout: 30_000 }).toMatch(/zip|文件/);
+    await expect.poll(() => dialog.getByTestId('import-failed').textContent(), { timeout: WAIT_MS }).toMatch(/zip|文件/);
   });
 
-  it('checks, then imports a clean file: new names become new versions', { timeout: 120_000 }, async () => {
+  it('checks, then imports a clean file: new names become new versions', async () => {
     const dialog = await openDialog();
     const renamed = grids.map((g) => ({ WGBM: g.code, WGMC: `${g.name}（导入）`, geometry: g.geometry }));
     await dialog.locator('input[type=file]').setInputFiles({ name: 'wuliqiao.geojson', mimeType: 'application/geo+json', buffer: featureCollection(renamed) });
@@ -89,10 +89,10 @@ describe('grid import dialog in Chromium', () => {
     expect(await commit.isDisabled()).toBe(true); // not before a clean check
     await dialog.getByTestId('import-check').click();
     const summary = dialog.getByTestId('import-summary');
-    await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/^检查通过/);
+    await expect.poll(() => summary.textContent(), { timeout: WAIT_MS }).toMatch(/^检查通过/);
     expect(await summary.textContent()).toContain(`${grids.length} 个要素`);
     await commit.click();
-    await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/^已导入/);
+    await expect.poll(() => summary.textContent(), { timeout: WAIT_MS }).toMatch(/^已导入/);
     await page.screenshot({ path: screenshotPath('import-done.png') });
     const after = await db.handle.rows<{ code: string; name: string; version: number }>(sql`SELECT code, name, version FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`);
     expect(after.map((r) => [r.code, r.name, Number(r.version)])).toEqual(grids.map((g) => [g.code, `${g.name}（导入）`, g.version + 1]));

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
-import { launchBrowser, screenshotPath, startServer } from './browser';
+import { LOAD_MS, launchBrowser, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
-describe('map page in Chromium', () => {
+describe('map page in Chromium', { timeout: TEST_MS }, () => {
   let db: TestDatabase;
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
@@ -16,7 +16,7 @@ describe('map page in Chromium', () => {
     db = await openEmbeddedCopy();
     server = await startServer(db.handle);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await openPage(browser, { viewport: { width: 1600, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('request', (r) => {
       if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) externalRequests.push(r.url());
@@ -31,7 +31,7 @@ describe('map page in Chromium', () => {
 
   it('renders the grids from vector tiles on the offline basemap', async () => {
     await page.goto(server.url);
-    await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: 90_000 });
+    await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
     const rendered = await page.evaluate(() => window.__dangjian!.map.querySourceFeatures('grids', { sourceLayer: 'grids' }).length);
     expect(rendered).toBeGreaterThan(10);
     await expect(page.locator('body')).toBeDefined();
@@ -48,7 +48,7 @@ describe('map page in Chromium', () => {
     expect(expected?.code).toMatch(/^\d{15}$/);
     await page.mouse.click(box.x + click.x, box.y + click.y);
     const code = page.locator('[data-testid="grid-code"]');
-    await code.waitFor({ timeout: 30_000 });
+    await code.waitFor({ timeout: WAIT_MS });
     expect((await code.textContent())?.trim()).toBe(expected!.code);
     const panel = (await page.textContent('[data-testid="grid-panel"]')) ?? '';
     expect(panel).toMatch(/社区|村/);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
-import { launchBrowser, screenshotPath, startServer } from './browser';
+import { LOAD_MS, launchBrowser, mapIdle, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
 const SIZES = [
   { name: '1920x1080', width: 1920, height: 1080 },
@@ -18,12 +18,36 @@ interface Box {
   bottom: number;
 }
 
+/**
+ * Figures count towards a new value for 0.9 s (AnimatedNumber). Settled: no figure has changed for
+ * 1.2 s of page time and at least 10 frames (checked every frame), so any count that was running
+ * has drawn its last value.
+ */
+async function figuresSettled(page: Page) {
+  type Watch = { text: string; since: number; frames: number };
+  await page.evaluate(() => delete (window as unknown as { __e2eFigures?: Watch }).__e2eFigures);
+  await page.waitForFunction(
+    () => {
+      const w = window as unknown as { __e2eFigures?: Watch };
+      const text = [...document.querySelectorAll('[data-kpi]')].map((el) => el.textContent).join('|');
+      const now = performance.now();
+      if (w.__e2eFigures?.text !== text) {
+        w.__e2eFigures = { text, since: now, frames: 0 };
+        return false;
+      }
+      w.__e2eFigures.frames += 1;
+      return now - w.__e2eFigures.since >= 1200 && w.__e2eFigures.frames >= 10;
+    },
+    null,
+    { polling: 'raf', timeout: WAIT_MS },
+  );
+}
+
 /** Waits for panels and map, then reads layout facts in the page. */
 async function layoutFacts(page: Page) {
-  await page.waitForSelector('body[data-screen-ready="true"]', { timeout: 120_000 });
-  await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: 60_000 });
-  // Numbers count up for 0.9 s after loading.
-  await page.waitForTimeout(1500);
+  await page.waitForSelector('body[data-screen-ready="true"]', { timeout: LOAD_MS });
+  await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
+  await figuresSettled(page);
   return page.evaluate(() => {
     const box = (el: Element, label: string) => {
       const r = el.getBoundingClientRect();
@@ -45,14 +69,14 @@ async function layoutFacts(page: Page) {
 /** Numbers count towards a new value; wait until the figure shows it (fails with the last value seen). */
 async function kpiSettles(page: Page, label: string, expected: number) {
   const read = async () => digits((await page.locator(`[data-kpi="${label}"]`).textContent()) ?? '');
-  await page.waitForFunction(([l, n]) => Number((document.querySelector(`[data-kpi="${l}"]`)?.textContent ?? '').replace(/[^\d.]/g, '')) === n, [label, expected] as const, { timeout: 15_000 }).catch(() => undefined);
+  await page.waitForFunction(([l, n]) => Number((document.querySelector(`[data-kpi="${l}"]`)?.textContent ?? '').replace(/[^\d.]/g, '')) === n, [label, expected] as const, { timeout: WAIT_MS }).catch(() => undefined);
   expect(await read()).toBe(expected);
 }
 
 const crosses = (b: Box, x: number, y: number) => (b.left < x && b.right > x) || (b.top < y && b.bottom > y);
 const digits = (s: string) => Number(s.replace(/[^\d.]/g, ''));
 
-describe('leaders’ big screen in Chromium', () => {
+describe('leaders’ big screen in Chromium', { timeout: TEST_MS }, () => {
   let db: TestDatabase;
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
@@ -60,7 +84,7 @@ describe('leaders’ big screen in Chromium', () => {
   const externalRequests: string[] = [];
 
   const open = async (width: number, height: number, path = '/screen') => {
-    const page = await browser.newPage({ viewport: { width, height } });
+    const page = await openPage(browser, { viewport: { width, height } });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('request', (r) => {
       if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) externalRequests.push(r.url());
@@ -73,7 +97,7 @@ describe('leaders’ big screen in Chromium', () => {
     db = await openEmbeddedCopy();
     server = await startServer(db.handle);
     browser = await launchBrowser();
-  }, 120_000);
+  }, LOAD_MS);
 
   afterAll(async () => {
     await browser?.close();
@@ -104,10 +128,10 @@ describe('leaders’ big screen in Chromium', () => {
       expect(onSeam).toEqual([]);
       // Panel figures are the database's.
       const [g] = await db.handle.rows<{ n: number; members: number }>(sql`SELECT count(*)::int AS n, sum(party_members)::int AS members FROM grids`);
-      expect(digits(facts.kpiText['网格数']!)).toBe(g!.n);
-      expect(digits(facts.kpiText['党员']!)).toBe(g!.members);
+      expect(digits(facts.kpiText.网格数!)).toBe(g!.n);
+      expect(digits(facts.kpiText.党员!)).toBe(g!.members);
       await page.close();
-    }, 240_000);
+    });
   }
 
   it('drills down by the ranking list and the map, and back up by the breadcrumb', async () => {
@@ -117,13 +141,15 @@ describe('leaders’ big screen in Chromium', () => {
     expect(await crumbs()).toHaveLength(1);
     // City → district (ranking list of the stars panel).
     await page.locator('.child-list button').first().click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 2, null, { timeout: 30_000 });
-    const [district] = await db.handle.rows<{ name: string; n: number }>(sql`SELECT r.name, (SELECT count(*)::int FROM grids WHERE district_code = r.code) AS n FROM regions r WHERE level = 'district' ORDER BY code LIMIT 1`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 2, null, { timeout: WAIT_MS });
+    const [district] = await db.handle.rows<{ name: string; n: number }>(
+      sql`SELECT r.name, (SELECT count(*)::int FROM grids WHERE district_code = r.code) AS n FROM regions r WHERE level = 'district' ORDER BY code LIMIT 1`,
+    );
     expect((await crumbs())[1]).toContain(district!.name);
     await kpiSettles(page, '网格数', district!.n);
 
-    // District → street by clicking the grid in the middle of the map.
-    await page.waitForTimeout(1500);
+    // District → street by clicking the grid in the middle of the map, once the fly to the district is drawn.
+    await mapIdle(page);
     const canvas = (await page.locator('.maplibregl-canvas').boundingBox())!;
     const at = { x: canvas.width / 2, y: canvas.height / 2 };
     const code = await page.evaluate(({ x, y }) => {
@@ -133,7 +159,7 @@ describe('leaders’ big screen in Chromium', () => {
     }, at);
     expect(code).toMatch(/^\d{15}$/);
     await page.mouse.click(canvas.x + at.x, canvas.y + at.y);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 3, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 3, null, { timeout: WAIT_MS });
     const [street] = await db.handle.rows<{ name: string; n: number }>(sql`SELECT name, (SELECT count(*)::int FROM grids WHERE street_code = ${code!.slice(0, 9)}) AS n FROM regions WHERE code = ${code!.slice(0, 9)}`);
     expect((await crumbs())[2]).toContain(street!.name);
     await kpiSettles(page, '网格数', street!.n);
@@ -141,15 +167,15 @@ describe('leaders’ big screen in Chromium', () => {
 
     // Back to the city from the breadcrumb.
     await page.locator('[data-testid="breadcrumb"] button').first().click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 1, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 1, null, { timeout: WAIT_MS });
     await page.close();
-  }, 240_000);
+  });
 
   it('tours the demonstration circles and belts, showing name and member communities', async () => {
     const page = await open(1920, 1080, '/screen?tour=3&isochrones=0');
     await layoutFacts(page);
     const caption = page.locator('[data-testid="tour-caption"]');
-    await caption.waitFor({ timeout: 30_000 });
+    await caption.waitFor({ timeout: WAIT_MS });
     const names = (await db.handle.rows<{ name: string }>(sql`SELECT name FROM demo_circles UNION ALL SELECT name FROM demo_belts`)).map((r) => r.name);
     // Name and members read together: the tour may move on between two separate reads under load.
     const shown = await caption.evaluate((el) => ({ name: el.querySelector('.tour-name')?.textContent ?? '', members: el.querySelector('.tour-members')?.textContent ?? '' }));
@@ -159,14 +185,14 @@ describe('leaders’ big screen in Chromium', () => {
       SELECT jsonb_array_length(member_community_codes)::int AS n FROM demo_circles WHERE name = ${first}
       UNION ALL SELECT jsonb_array_length(member_community_codes)::int FROM demo_belts WHERE name = ${first}`);
     expect(shown.members.split('、')).toHaveLength(members!.n);
-    await page.waitForFunction((previous) => document.querySelector('.tour-name')?.textContent !== previous, first, { timeout: 15_000 });
+    await page.waitForFunction((previous) => document.querySelector('.tour-name')?.textContent !== previous, first, { timeout: WAIT_MS });
     await page.screenshot({ path: screenshotPath('screen-tour.png') });
     // Interaction pauses the tour.
     await page.mouse.click(960, 540);
-    await page.waitForFunction(() => document.querySelector('[data-testid="tour-toggle"]')?.textContent === '巡游已暂停', null, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="tour-toggle"]')?.textContent === '巡游已暂停', null, { timeout: WAIT_MS });
     expect(await page.locator('[data-testid="tour-caption"]').textContent()).toContain('巡游已暂停');
     await page.close();
-  }, 240_000);
+  });
 
   it('lets an admin set a grid’s star rating and draw a new 示范圈 on the map', async () => {
     const page = await open(1920, 1080, '/screen?isochrones=0');
@@ -181,7 +207,7 @@ describe('leaders’ big screen in Chromium', () => {
     await panel.getByRole('button', { name: '查找' }).click();
     await panel.getByLabel('星级').selectOption(String(newStars));
     await panel.getByRole('button', { name: '保存星级' }).click();
-    await panel.locator('.admin-message').filter({ hasText: '已将' }).waitFor({ timeout: 20_000 });
+    await panel.locator('.admin-message').filter({ hasText: '已将' }).waitFor({ timeout: WAIT_MS });
     const [after] = await db.handle.rows<{ stars: number; version: number }>(sql`SELECT star_rating AS stars, version FROM grids WHERE code = ${grid!.code}`);
     expect(after).toEqual({ stars: newStars, version: grid!.version + 1 });
 
@@ -192,7 +218,7 @@ describe('leaders’ big screen in Chromium', () => {
     const centre = await page.evaluate(({ x, y }) => window.__dangjian!.map.unproject([x, y]).toArray(), at);
     await page.mouse.click(canvas.x + at.x, canvas.y + at.y);
     await panel.getByRole('button', { name: '新建' }).click();
-    await panel.locator('.admin-message').filter({ hasText: '已保存' }).waitFor({ timeout: 20_000 });
+    await panel.locator('.admin-message').filter({ hasText: '已保存' }).waitFor({ timeout: WAIT_MS });
     const [saved] = await db.handle.rows<{ codes: string[]; area: number }>(sql`SELECT member_community_codes AS codes, ST_Area(geom::geography) AS area FROM demo_circles WHERE name = '浏览器测试示范圈'`);
     const expected = await db.handle.rows<{ code: string }>(sql`
       SELECT code FROM regions WHERE level = 'community'
@@ -201,7 +227,7 @@ describe('leaders’ big screen in Chromium', () => {
     expect(Math.abs(Number(saved!.area) - Math.PI * 1000 ** 2) / (Math.PI * 1000 ** 2)).toBeLessThan(0.01);
     await page.screenshot({ path: screenshotPath('screen-admin.png') });
     await page.close();
-  }, 240_000);
+  });
 
   it('made no request outside this server and threw no page errors', () => {
     expect(externalRequests).toEqual([]);
