@@ -198,7 +198,7 @@ export function validateFields(
   raw: RawIncident,
   categories: Map<string, CategoryInfo>,
   now: Date,
-  times: ReportTimes = 'file',
+  times: ReportTimes,
 ): { ok: true; row: Omit<ValidIncident, 'gridCode' | 'communityCode' | 'streetCode'> & { gridCode: string | null; hasPoint: boolean } } | { ok: false; errors: RowError[] } {
   const errors: RowError[] = [];
   const fail = (field: string, reason: string) => errors.push({ row: raw.row, field, reason });
