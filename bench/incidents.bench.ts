@@ -151,7 +151,7 @@ async function benchIngest(db: DbHandle): Promise<void> {
   await cleanup();
 
   const t0 = performance.now();
-  const result = await ingest(db, rows, { actor: 'bench' });
+  const result = await ingest(db, rows, { writer: TEST_ADMIN, times: 'file' });
   const pipelineSeconds = (performance.now() - t0) / 1000;
   if (result.accepted !== INGEST_ROWS) throw new Error(`ingest accepted ${result.accepted} of ${INGEST_ROWS}: ${JSON.stringify(result.errors.slice(0, 3))}`);
   await cleanup();

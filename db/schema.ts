@@ -313,6 +313,16 @@ export const incidentTransitions = pgTable(
      * escalation (吹哨报到) | suspension (缓办) | resumption; non-stage events keep from = to.
      */
     action: text('action').notNull().default('stage'),
+    /**
+     * The account that wrote the row (users.username); `actor` is its display name.
+     * Null for the generated sample history, which no account wrote.
+     */
+    actorUsername: text('actor_username'),
+    /**
+     * The row came from an admin's bulk import of historical cases (POST
+     * /api/incidents/batch), so `at` is the time the file says, not the server's clock.
+     */
+    imported: boolean('imported').notNull().default(false),
   },
   (t) => [index('incident_transitions_incident_idx').on(t.incidentId)],
 );

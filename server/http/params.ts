@@ -41,3 +41,47 @@ export const safeName = (field: string, max = 100) =>
     .min(1, `${field}不能为空`)
     .max(max, `${field}最长 ${max} 个字`)
     .regex(/^[\p{Script=Han}\p{L}\p{N} ·•()（）\-_—–、,，.。#＃/]+$/u, `${field}含有不允许的字符（如 < > ' " ; 等）`);
+
+const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/**
+ * Why the calendar parts of a date are impossible (月份 13, 2 月 30 日, 25 点), or null.
+ * `new Date` never says so: it rolls 2026-02-30 over to 2026-03-02 without a word.
+ */
+export function impossibleDate(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): string | null {
+  if (month < 1 || month > 12) return `月份 ${month} 不存在（应为 1~12）`;
+  const days = daysInMonth(year, month);
+  if (day < 1 || day > days) return `日期不存在：${year} 年 ${month} 月只有 ${days} 天`;
+  if (hour > 23) return `时间不存在：小时应为 0~23`;
+  if (minute > 59) return `时间不存在：分钟应为 0~59`;
+  if (second > 59) return `时间不存在：秒应为 0~59`;
+  return null;
+}
+
+/** 2026-05-01, 2026-05-01T08:00, 2026-05-01T08:00:00.000Z, 2026-05-01 08:00:00+08:00 … (a zone only after a time). */
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Why an ISO 8601 date or date-time text is refused, or null when it names a real instant. */
+export function invalidInstant(value: string): string | null {
+  const m = ISO_INSTANT.exec(value.trim());
+  if (!m) return '应为 ISO 8601 日期时间，如 2026-05-01 或 2026-05-01T08:00:00+08:00';
+  const [, y, mo, d, h, mi, s] = m.map((part) => (part === undefined ? undefined : Number(part)));
+  const impossible = impossibleDate(y!, mo!, d!, h ?? 0, mi ?? 0, s ?? 0);
+  if (impossible) return impossible;
+  return Number.isNaN(Date.parse(value.trim())) ? '应为 ISO 8601 日期时间，如 2026-05-01 或 2026-05-01T08:00:00+08:00' : null;
+}
+
+/**
+ * An ISO 8601 date or date-time in a query string, as a Date (a date alone is UTC
+ * midnight, a time without zone is server-local, as Date reads them). Impossible
+ * calendar dates (2026-02-30) are refused instead of rolled over.
+ */
+export const isoInstantParam = (field: string) =>
+  z.string().transform((value, ctx) => {
+    const reason = invalidInstant(value);
+    if (reason) {
+      ctx.addIssue({ code: 'custom', message: `${field} ${reason}` });
+      return z.NEVER;
+    }
+    return new Date(value.trim());
+  });

@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { bboxParam } from '../http/params';
+import { bboxParam, isoInstantParam } from '../http/params';
 import { INCIDENT_SOURCES, INCIDENT_STAGES } from '../../kernel/stages';
 
 const list = (field: string, pattern: RegExp, message: string) =>
@@ -14,12 +14,6 @@ const list = (field: string, pattern: RegExp, message: string) =>
     .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
     .refine((values) => values.length > 0 && values.length <= 50, `${field} 应为 1 到 50 个逗号分隔的值`)
     .refine((values) => values.every((v) => pattern.test(v)), message);
-
-const instant = (field: string) =>
-  z
-    .string()
-    .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), `${field} 应为 ISO 8601 日期时间，如 2026-05-01 或 2026-05-01T08:00:00+08:00`)
-    .transform((v) => new Date(v));
 
 /** A region code: 市 6 (ending 00) / 区县 6 / 街道 9 / 社区 12 / 网格 15 digits. */
 export const regionCodeParam = z.string().regex(/^(\d{6}|\d{9}|\d{12}|\d{15})$/, '区域编码应为 6、9、12 或 15 位数字');
@@ -30,8 +24,8 @@ export const incidentFilterQuery = z
     major: list('major', /^\S{1,20}$/, 'major 应为事件大类名称，如 市容环境').optional(),
     stage: list('stage', new RegExp(`^(${INCIDENT_STAGES.join('|')})$`), `stage 只能取 ${INCIDENT_STAGES.join('、')}`).optional(),
     source: list('source', new RegExp(`^(${Object.keys(INCIDENT_SOURCES).join('|')})$`), 'source 只能取 grid、hongsheng、hotline').optional(),
-    from: instant('from').optional(),
-    to: instant('to').optional(),
+    from: isoInstantParam('from').optional(),
+    to: isoInstantParam('to').optional(),
     region: regionCodeParam.optional(),
     bbox: bboxParam.optional(),
   })

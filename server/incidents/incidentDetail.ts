@@ -13,16 +13,21 @@ export interface TransitionRecord {
   from: IncidentStage | null;
   to: IncidentStage;
   action: string;
+  /** Display name of the writer. */
   actor: string;
+  /** The writer's account; null for the generated sample history. */
+  actorUsername: string | null;
   at: string;
   note: string | null;
+  /** From an admin's import of historical cases: `at` is the file's time, not the server's clock. */
+  imported: boolean;
 }
 
 export async function incidentHistory(db: DbHandle, id: number): Promise<TransitionRecord[]> {
-  const rows = await db.rows<{ from_stage: IncidentStage | null; to_stage: IncidentStage; action: string; actor: string; at: Date | string; note: string | null }>(
-    sql`SELECT from_stage, to_stage, action, actor, at, note FROM incident_transitions WHERE incident_id = ${id} ORDER BY at, id`,
+  const rows = await db.rows<{ from_stage: IncidentStage | null; to_stage: IncidentStage; action: string; actor: string; actor_username: string | null; at: Date | string; note: string | null; imported: boolean }>(
+    sql`SELECT from_stage, to_stage, action, actor, actor_username, at, note, imported FROM incident_transitions WHERE incident_id = ${id} ORDER BY at, id`,
   );
-  return rows.map((r) => ({ from: r.from_stage, to: r.to_stage, action: r.action, actor: r.actor, at: new Date(r.at).toISOString(), note: r.note }));
+  return rows.map((r) => ({ from: r.from_stage, to: r.to_stage, action: r.action, actor: r.actor, actorUsername: r.actor_username, at: new Date(r.at).toISOString(), note: r.note, imported: r.imported }));
 }
 
 export interface IncidentDetail extends IncidentView {

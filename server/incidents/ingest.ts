@@ -8,9 +8,13 @@
  *               numeric), then spatially in SQL: inside the city (regions level city),
  *               inside a grid (ST_Contains on grids) or a known grid code when the
  *               row has no coordinates; grid/community/street assigned from the grid;
+ *               A planner's rows must all lie in their jurisdiction, or nothing is written (403);
  *  3. write   — all good rows in ONE transaction (incident + its 信息收集 transition),
  *               so a failure leaves nothing half-imported. Bad rows are reported
  *               row by row (row, field, reason in Chinese) and never written.
+ * The 信息收集 transition is signed by the signed-in writer. Its time is the server's
+ * clock — except in an admin's import of historical cases, where each row carries its
+ * 上报时间 and the history rows (and an audit entry) are marked imported.
  * Progress is reported through a callback after each chunk of each phase.
  */
 import { parse as parseCsvSync } from 'csv-parse/sync';
@@ -18,6 +22,8 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import type { IncidentSource } from '../../kernel/stages';
 import { DomainError } from '../http/domainError';
+import { impossibleDate } from '../http/params';
+import { actorName, mayWrite, OutsideJurisdiction, type IncidentWriter } from './incidentWriter';
 
 export const MAX_BATCH_ROWS = 200_000;
 const CHUNK = 5_000;
@@ -155,20 +161,34 @@ const SOURCE_ALIASES: Record<string, IncidentSource> = {
   hotline: 'hotline', '12345': 'hotline', 热线: 'hotline', '12345热线': 'hotline',
 };
 
-/** Local times without a zone are Beijing time. */
-export function parseReportedAt(value: string): Date | null {
+const TIME_FORMAT = '格式无效（应为 ISO 8601，如 2026-05-01T08:30:00+08:00 或 2026-05-01 08:30）';
+
+/**
+ * A 上报时间 as a Date, or why not. Local times without a zone are Beijing time.
+ * Impossible calendar dates (2026-02-30, 25:00) are refused, never rolled over.
+ */
+export function readReportedAt(value: string): { date: Date } | { reason: string } {
   const v = value.trim();
-  let iso = v;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) iso = `${v}T00:00:00+08:00`;
-  else if (/^\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{2}(:\d{2})?$/.test(v)) {
-    const [d, t] = v.split(/[ T]/) as [string, string];
-    const [y, m, day] = d.split(/[-/]/);
-    const [hh, mm, ss = '00'] = t.split(':');
-    iso = `${y}-${m!.padStart(2, '0')}-${day!.padStart(2, '0')}T${hh!.padStart(2, '0')}:${mm}:${ss}+08:00`;
-  } else if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) return null;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const local = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
+  const zoned = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/.exec(v);
+  // Only YYYY-MM-DD may come without a time.
+  const match = local && (local[4] !== undefined || /^\d{4}-\d{2}-\d{2}$/.test(v)) ? local : zoned;
+  if (!match) return { reason: TIME_FORMAT };
+  const [y, mo, d, h = '0', mi = '00', s = '00'] = match.slice(1, 7) as [string, string, string, string?, string?, string?];
+  const impossible = impossibleDate(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s));
+  if (impossible) return { reason: impossible };
+  const date = new Date(match === local ? `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}T${h.padStart(2, '0')}:${mi}:${s}+08:00` : v);
+  return Number.isNaN(date.getTime()) ? { reason: TIME_FORMAT } : { date };
 }
+
+export function parseReportedAt(value: string): Date | null {
+  const read = readReportedAt(value);
+  return 'date' in read ? read.date : null;
+}
+
+/** Text that went through a wrong decoding somewhere (U+FFFD) is never stored. */
+const REPLACEMENT = '\uFFFD';
+const MANGLED = '含有无法识别的字符（�），文件或请求的编码可能有误（应为 UTF-8 或 GBK）';
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v).trim());
 const number = (v: unknown) => (typeof v === 'number' ? v : text(v) === '' ? NaN : Number(text(v)));
@@ -178,6 +198,7 @@ export function validateFields(
   raw: RawIncident,
   categories: Map<string, CategoryInfo>,
   now: Date,
+  times: ReportTimes,
 ): { ok: true; row: Omit<ValidIncident, 'gridCode' | 'communityCode' | 'streetCode'> & { gridCode: string | null; hasPoint: boolean } } | { ok: false; errors: RowError[] } {
   const errors: RowError[] = [];
   const fail = (field: string, reason: string) => errors.push({ row: raw.row, field, reason });
@@ -193,9 +214,12 @@ export function validateFields(
   else if (!source) fail('source', `未知的来源「${sourceText}」（应为 grid 网格、hongsheng 为民红绳 或 hotline 12345热线）`);
 
   const timeText = text(raw.reportedAt);
-  const reportedAt = timeText ? parseReportedAt(timeText) : null;
-  if (!timeText) fail('reportedAt', '缺少上报时间');
-  else if (!reportedAt) fail('reportedAt', `上报时间「${timeText}」格式无效（应为 ISO 8601，如 2026-05-01T08:30:00+08:00 或 2026-05-01 08:30）`);
+  const read = timeText && times === 'file' ? readReportedAt(timeText) : null;
+  const reportedAt = times === 'server' ? now : read && 'date' in read ? read.date : null;
+  if (times === 'server') {
+    if (timeText) fail('reportedAt', '上报时间由服务器按当前时间记录，不可填写（只有管理员导入历史事件时可带上报时间）');
+  } else if (!timeText) fail('reportedAt', '缺少上报时间');
+  else if (!reportedAt) fail('reportedAt', `上报时间「${timeText}」${read && 'reason' in read ? read.reason : TIME_FORMAT}`);
   else if (reportedAt.getTime() > now.getTime() + 5 * 60_000) fail('reportedAt', '上报时间不能晚于当前时间');
   else if (reportedAt.getFullYear() < 2000) fail('reportedAt', '上报时间不能早于 2000 年');
 
@@ -218,8 +242,10 @@ export function validateFields(
 
   const reporter = text(raw.reporter);
   if (reporter.length > 50) fail('reporter', '上报人不超过 50 个字');
+  else if (reporter.includes(REPLACEMENT)) fail('reporter', `上报人${MANGLED}`);
   const description = text(raw.description);
   if (description.length > 2000) fail('description', '事件描述不超过 2000 个字');
+  else if (description.includes(REPLACEMENT)) fail('description', `事件描述${MANGLED}`);
 
   if (errors.length > 0) return { ok: false, errors };
   return {
@@ -294,15 +320,35 @@ async function locate(db: DbHandle, rows: { row: number; lon: number | null; lat
 
 // ---------------------------------------------------------------- pipeline
 
+/**
+ * Where 上报时间 comes from: 'file' — an admin's import of historical cases, each row
+ * carries its own and the history is marked imported; 'server' — a report or a
+ * planner's batch, the server's clock, and a row that carries one is refused.
+ */
+export type ReportTimes = 'file' | 'server';
+
 export interface IngestOptions {
+  /** The signed-in user: signs the 信息收集 transitions; a planner's rows must lie in their jurisdiction. */
+  writer: IncidentWriter;
+  times: ReportTimes;
   now?: Date;
   onProgress?: ProgressListener;
-  /** Who is importing; becomes the actor of the 信息收集 transition when a row has no reporter. */
-  actor?: string;
+  /** The encoding the file was read in, recorded with an import. */
+  encoding?: string;
 }
 
-/** Validates every row, then writes the good ones in one transaction. */
-export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestOptions = {}): Promise<IngestResult> {
+/** The rows of a batch after every check, ready to be written. */
+export interface CheckedBatch {
+  total: number;
+  valid: ValidIncident[];
+  errors: RowError[];
+}
+
+/**
+ * Phases parse and validate: every row checked by field and located; throws
+ * OutsideJurisdiction (403) when a planner's batch has a row outside their jurisdiction.
+ */
+export async function checkRows(db: DbHandle, rows: RawIncident[], options: IngestOptions): Promise<CheckedBatch> {
   const now = options.now ?? new Date();
   const progress = options.onProgress ?? (() => {});
   const total = rows.length;
@@ -312,7 +358,7 @@ export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestO
 
   const valid: ValidIncident[] = [];
   for (let start = 0; start < rows.length; start += CHUNK) {
-    const checked = rows.slice(start, start + CHUNK).map((raw) => validateFields(raw, categories, now));
+    const checked = rows.slice(start, start + CHUNK).map((raw) => validateFields(raw, categories, now, options.times));
     const passed = checked.flatMap((c) => (c.ok ? [c.row] : (errors.push(...c.errors), [])));
     const located = passed.length > 0 ? await locate(db, passed.map((r) => ({ row: r.row, lon: r.hasPoint ? r.lon : null, lat: r.hasPoint ? r.lat : null, gridCode: r.gridCode }))) : new Map();
     for (const r of passed) {
@@ -340,19 +386,40 @@ export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestO
     progress({ phase: 'validate', done: Math.min(total, start + CHUNK), total });
   }
   errors.sort((a, b) => a.row - b.row);
+  const outside = valid.filter((r) => !mayWrite(options.writer, r));
+  if (outside.length > 0) throw new OutsideJurisdiction(options.writer, outside);
+  return { total, valid, errors };
+}
 
-  const ids = await writeIncidents(db, valid, options.actor ?? '系统导入', (done) => progress({ phase: 'write', done, total: valid.length }));
+/** Phases write and done: the checked rows in one transaction. */
+export async function writeChecked(db: DbHandle, checked: CheckedBatch, options: IngestOptions): Promise<IngestResult> {
+  const { total, valid, errors } = checked;
+  const progress = options.onProgress ?? (() => {});
+  const ids = await writeIncidents(db, valid, { writer: options.writer, imported: options.times === 'file', encoding: options.encoding }, (done) => progress({ phase: 'write', done, total: valid.length }));
   progress({ phase: 'done', done: total, total });
   return { total, accepted: ids.length, rejected: new Set(errors.map((e) => e.row)).size, ids, errors };
 }
 
+/** Validates every row, then writes the good ones in one transaction. */
+export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestOptions): Promise<IngestResult> {
+  return writeChecked(db, await checkRows(db, rows, options), options);
+}
+
 /**
  * All rows in one transaction, chunk by chunk: each chunk is one INSERT … SELECT
- * over jsonb_to_recordset that also records the 信息收集 transition. The deadline
- * is the report time plus the category's deadline_hours.
+ * over jsonb_to_recordset that also records the 信息收集 transition, signed by the
+ * writer. The deadline is the report time plus the category's deadline_hours. An
+ * import of historical cases marks its transitions imported and adds an audit entry
+ * (action import) saying so, in the same transaction.
  */
-export async function writeIncidents(db: DbHandle, rows: ValidIncident[], actor: string, onChunk: (done: number) => void = () => {}): Promise<number[]> {
+export async function writeIncidents(
+  db: DbHandle,
+  rows: ValidIncident[],
+  by: { writer: IncidentWriter; imported: boolean; encoding?: string },
+  onChunk: (done: number) => void = () => {},
+): Promise<number[]> {
   if (rows.length === 0) return [];
+  const actor = actorName(by.writer);
   return db.db.transaction(async (tx) => {
     const ids: number[] = [];
     for (let start = 0; start < rows.length; start += CHUNK) {
@@ -371,13 +438,18 @@ export async function writeIncidents(db: DbHandle, rows: ValidIncident[], actor:
           ORDER BY r.ord
           RETURNING id, reporter, reported_at
         ), history AS (
-          INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, at, note, action)
-          SELECT id, NULL, 'collect', coalesce(reporter, ${actor}), reported_at, '上报', 'stage' FROM ins
+          INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, actor_username, at, note, action, imported)
+          SELECT id, NULL, 'collect', ${actor}, ${by.writer.username}, reported_at, '上报', 'stage', ${by.imported} FROM ins
         )
         SELECT id FROM ins ORDER BY id`)) as unknown as { rows: { id: number }[] };
       if (result.rows.length !== chunk.length) throw new Error(`写入行数不符：应为 ${chunk.length}，实为 ${result.rows.length}`);
       ids.push(...result.rows.map((r) => Number(r.id)));
       onChunk(Math.min(rows.length, start + CHUNK));
+    }
+    if (by.imported) {
+      const times = rows.map((r) => r.reportedAt).sort();
+      const detail = { imported: true, accepted: ids.length, firstId: ids[0], lastId: ids.at(-1), reportedFrom: times[0], reportedTo: times.at(-1), encoding: by.encoding };
+      await tx.execute(sql`INSERT INTO audit_log (actor, action, entity, detail) VALUES (${by.writer.username}, 'import', 'incidents', ${JSON.stringify(detail)}::jsonb)`);
     }
     return ids;
   });

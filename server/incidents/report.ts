@@ -2,8 +2,11 @@
  * One incident reported on its own (POST /api/incidents): the JSON body is checked
  * like one row of a batch (server/incidents/ingest.ts), written with its 信息收集
  * transition, and answered with its loop state and the grid it was assigned to.
- * A body that is not a JSON object is a 400; a row that fails a check is a 422
- * listing every failing field.
+ * The report is signed by the signed-in writer at the server's clock, and a planner
+ * reports only inside their jurisdiction (403 otherwise).
+ * A body that is not a JSON object, or names a field it may not (actor, at,
+ * reportedAt — the server records who and when — or any unknown one), is a 400;
+ * a row that fails a check is a 422 listing every failing field.
  */
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
@@ -11,10 +14,11 @@ import { DomainError } from '../http/domainError';
 import type { FieldError } from '../http/problem';
 import { incidentState, incidentView, type IncidentView } from './incidentState';
 import { ingest, type RawIncident } from './ingest';
+import type { IncidentWriter } from './incidentWriter';
 
 export class ReportBodyInvalid extends DomainError {
-  constructor(reason: string) {
-    super(400, '请求体无效', '请求体应为 JSON 对象', { errors: [{ field: '(body)', reason }] });
+  constructor(errors: FieldError[]) {
+    super(400, '请求体无效', errors.map((e) => `${e.field}：${e.reason}`).join('；'), { errors });
   }
 }
 
@@ -24,6 +28,16 @@ export class ReportRejected extends DomainError {
   }
 }
 
+/** The fields a report may carry. */
+const REPORT_FIELDS = ['lon', 'lat', 'gridCode', 'category', 'source', 'reporter', 'description'] as const satisfies readonly (keyof RawIncident)[];
+
+/** Fields the server records itself; a body naming them is refused rather than silently overridden. */
+const SERVER_RECORDED: Record<string, string> = {
+  actor: '操作人由服务器按登录账号记录，请勿提交',
+  at: '时间由服务器时钟记录，请勿提交',
+  reportedAt: '上报时间由服务器时钟记录，请勿提交（历史事件请由管理员批量导入）',
+};
+
 export interface ReportedIncident extends IncidentView {
   gridCode: string;
   communityCode: string;
@@ -31,15 +45,19 @@ export interface ReportedIncident extends IncidentView {
 }
 
 /** `body` is the request body as text. */
-export async function reportIncident(db: DbHandle, body: string): Promise<ReportedIncident> {
+export async function reportIncident(db: DbHandle, body: string, writer: IncidentWriter): Promise<ReportedIncident> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw new ReportBodyInvalid('不是有效的 JSON');
+    throw new ReportBodyInvalid([{ field: '(body)', reason: '不是有效的 JSON' }]);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ReportBodyInvalid('应为 JSON 对象');
-  const result = await ingest(db, [{ ...(parsed as Omit<RawIncident, 'row'>), row: 1 }], { actor: '单条上报' });
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ReportBodyInvalid([{ field: '(body)', reason: '应为 JSON 对象' }]);
+  const refused = Object.keys(parsed)
+    .filter((key) => !(REPORT_FIELDS as readonly string[]).includes(key))
+    .map((key) => ({ field: key, reason: Object.hasOwn(SERVER_RECORDED, key) ? (SERVER_RECORDED[key] as string) : `不允许的字段（可填写：${REPORT_FIELDS.join('、')}）` }));
+  if (refused.length > 0) throw new ReportBodyInvalid(refused);
+  const result = await ingest(db, [{ ...(parsed as Omit<RawIncident, 'row'>), row: 1 }], { writer, times: 'server' });
   if (result.errors.length > 0) throw new ReportRejected(result.errors.map((e) => ({ field: e.field, reason: e.reason })));
   const id = result.ids[0] as number;
   const state = await incidentState(db, id);

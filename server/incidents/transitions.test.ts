@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { describeEachEngine } from '../testing/databases';
+import { TEST_ADMIN } from '../testing/principals';
 import { request } from '../testing/request';
 import { allowedNext, isLegalTransition, isOverdue, isRework } from './stateMachine';
 import { INCIDENT_STAGES, type IncidentStage } from '../../kernel/stages';
@@ -62,8 +63,6 @@ describeEachEngine('incident closed loop API', (db) => {
       const res = await post(db(), `/api/incidents/${id}/transitions`, {
         to,
         expectedStage: from,
-        actor: '测试员',
-        at: '2026-05-01T10:00:00+08:00',
         ...(to === 'evaluate' ? { satisfaction: 5 } : {}),
       });
       if (isHandLegal(from, to)) {
@@ -79,23 +78,26 @@ describeEachEngine('incident closed loop API', (db) => {
     }
   });
 
-  it('walks the whole loop with rework, recording who and when for each step', async () => {
+  it('walks the whole loop with rework, recording who (the signed-in user) and when (the server clock) for each step', async () => {
     const id = await newIncident(db(), 'SM walk');
-    const steps: [IncidentStage, IncidentStage, string, Record<string, unknown>?][] = [
-      ['collect', 'register', '社区网格工作站'],
-      ['register', 'dispatch', '街道综治中心', { escalation: 'community' }],
-      ['dispatch', 'handle', '城管中队'],
-      ['handle', 'feedback', '城管中队'],
-      ['feedback', 'handle', '社区网格工作站'], // rework
-      ['handle', 'feedback', '城管中队'],
-      ['feedback', 'close', '社区网格工作站'],
-      ['close', 'evaluate', '群众', { satisfaction: 4 }],
+    // Steps are timed by the server's clock, so the deadline lies ahead of it.
+    await db().db.execute(sql`UPDATE incidents SET deadline_at = now() + interval '1 day' WHERE id = ${id}`);
+    const steps: [IncidentStage, IncidentStage, Record<string, unknown>?][] = [
+      ['collect', 'register'],
+      ['register', 'dispatch', { escalation: 'community' }],
+      ['dispatch', 'handle'],
+      ['handle', 'feedback'],
+      ['feedback', 'handle'], // rework
+      ['handle', 'feedback'],
+      ['feedback', 'close'],
+      ['close', 'evaluate', { satisfaction: 4 }],
     ];
-    let hour = 1;
-    for (const [from, to, actor, extra] of steps) {
-      const res = await post(db(), `/api/incidents/${id}/transitions`, { to, expectedStage: from, actor, at: `2026-05-01T${String(hour++).padStart(2, '0')}:00:00Z`, ...extra });
+    const started = Date.now();
+    for (const [from, to, extra] of steps) {
+      const res = await post(db(), `/api/incidents/${id}/transitions`, { to, expectedStage: from, ...extra });
       expect(res.status, `${from} → ${to}`).toBe(200);
     }
+    const finished = Date.now();
     const detail = (await (await request(db(), `/api/incidents/${id}`)).json()) as {
       stage: string;
       reworkCount: number;
@@ -104,24 +106,27 @@ describeEachEngine('incident closed loop API', (db) => {
       satisfaction: number;
       overdue: boolean;
       allowedNext: string[];
-      transitions: { from: string | null; to: string; actor: string; at: string; action: string }[];
+      transitions: { from: string | null; to: string; actor: string; actorUsername: string | null; at: string; action: string; imported: boolean }[];
     };
-    expect(detail).toMatchObject({ stage: 'evaluate', reworkCount: 1, closedAt: '2026-05-01T07:00:00.000Z', escalation: 'community', satisfaction: 4, overdue: false, allowedNext: [] });
+    expect(detail).toMatchObject({ stage: 'evaluate', reworkCount: 1, escalation: 'community', satisfaction: 4, overdue: false, allowedNext: [] });
+    expect(Date.parse(detail.closedAt)).toBeGreaterThanOrEqual(started);
+    expect(Date.parse(detail.closedAt)).toBeLessThanOrEqual(finished);
     const moves = detail.transitions.filter((t) => t.action === 'stage' || t.action === 'rework');
-    expect(moves.map((t) => [t.from, t.to, t.actor])).toEqual(steps.map(([f, t, a]) => [f, t, a]));
+    expect(moves.map((t) => [t.from, t.to, t.actor, t.actorUsername, t.imported])).toEqual(steps.map(([f, t]) => [f, t, TEST_ADMIN.displayName, TEST_ADMIN.username, false]));
+    for (const t of moves) expect(Date.parse(t.at)).toBeGreaterThanOrEqual(started);
     expect(detail.transitions.filter((t) => t.action === 'rework')).toHaveLength(1);
-    expect(detail.transitions.find((t) => t.action === 'escalation')?.actor).toBe('街道综治中心');
+    expect(detail.transitions.find((t) => t.action === 'escalation')?.actor).toBe(TEST_ADMIN.displayName);
   });
 
   it('answers 409 with the current stage when the expected stage is stale; only one of two racing moves wins', async () => {
     const id = await newIncident(db(), 'SM race');
-    const stale = await post(db(), `/api/incidents/${id}/transitions`, { to: 'dispatch', expectedStage: 'register', actor: 'A' });
+    const stale = await post(db(), `/api/incidents/${id}/transitions`, { to: 'dispatch', expectedStage: 'register' });
     expect(stale.status).toBe(409);
     expect(await stale.json()).toMatchObject({ currentStage: 'collect', allowedNext: ['register'] });
 
     const racing = await Promise.all([
-      post(db(), `/api/incidents/${id}/transitions`, { to: 'register', expectedStage: 'collect', actor: 'A' }),
-      post(db(), `/api/incidents/${id}/transitions`, { to: 'register', expectedStage: 'collect', actor: 'B' }),
+      post(db(), `/api/incidents/${id}/transitions`, { to: 'register', expectedStage: 'collect' }),
+      post(db(), `/api/incidents/${id}/transitions`, { to: 'register', expectedStage: 'collect' }),
     ]);
     expect(racing.map((r) => r.status).sort()).toEqual([200, 409]);
     const [count] = await db().rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incident_transitions WHERE incident_id = ${id} AND to_stage = 'register'`);
@@ -131,38 +136,42 @@ describeEachEngine('incident closed loop API', (db) => {
   it('requires a satisfaction score only for 评价 and only lets escalation go up', async () => {
     const id = await newIncident(db(), 'SM rules');
     await db().db.execute(sql`UPDATE incidents SET stage = 'close', closed_at = '2026-05-02T00:00:00Z' WHERE id = ${id}`);
-    const noScore = await post(db(), `/api/incidents/${id}/transitions`, { to: 'evaluate', expectedStage: 'close', actor: '群众' });
+    const noScore = await post(db(), `/api/incidents/${id}/transitions`, { to: 'evaluate', expectedStage: 'close' });
     expect(noScore.status).toBe(422);
     expect(((await noScore.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('satisfaction');
-    const badScore = await post(db(), `/api/incidents/${id}/transitions`, { to: 'evaluate', expectedStage: 'close', actor: '群众', satisfaction: 9 });
+    const badScore = await post(db(), `/api/incidents/${id}/transitions`, { to: 'evaluate', expectedStage: 'close', satisfaction: 9 });
     expect(badScore.status).toBe(400);
 
     const open = await newIncident(db(), 'SM escalation');
-    expect((await post(db(), `/api/incidents/${open}/escalation`, { level: 'street', actor: '社区书记', reason: '吹哨', expectedStage: 'collect' })).status).toBe(200);
-    const down = await post(db(), `/api/incidents/${open}/escalation`, { level: 'community', actor: '社区书记', expectedStage: 'collect' });
+    expect((await post(db(), `/api/incidents/${open}/escalation`, { level: 'street', reason: '吹哨', expectedStage: 'collect' })).status).toBe(200);
+    const down = await post(db(), `/api/incidents/${open}/escalation`, { level: 'community', expectedStage: 'collect' });
     expect(down.status).toBe(422);
     expect(((await down.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('level');
   });
 
   it('extends the deadline once (延期) and toggles 缓办', async () => {
     const id = await newIncident(db(), 'SM extension');
-    const res = await post(db(), `/api/incidents/${id}/extension`, { hours: 24, reason: '需协调供电部门', actor: '街道', expectedStage: 'collect', at: '2026-05-02T00:00:00Z' });
+    const started = Date.now();
+    const res = await post(db(), `/api/incidents/${id}/extension`, { hours: 24, reason: '需协调供电部门', expectedStage: 'collect' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ extended: true, deadlineAt: '2026-05-04T00:00:00.000Z', deadlineExtendedAt: '2026-05-02T00:00:00.000Z' });
-    const again = await post(db(), `/api/incidents/${id}/extension`, { hours: 24, reason: '再次', actor: '街道', expectedStage: 'collect' });
+    const extended = (await res.json()) as { deadlineExtendedAt: string };
+    expect(extended).toMatchObject({ extended: true, deadlineAt: '2026-05-04T00:00:00.000Z' });
+    expect(Date.parse(extended.deadlineExtendedAt)).toBeGreaterThanOrEqual(started);
+    expect(Date.parse(extended.deadlineExtendedAt)).toBeLessThanOrEqual(Date.now());
+    const again = await post(db(), `/api/incidents/${id}/extension`, { hours: 24, reason: '再次', expectedStage: 'collect' });
     expect(again.status).toBe(422);
 
-    expect((await post(db(), `/api/incidents/${id}/suspension`, { suspended: true, reason: '待法院裁定', actor: '街道', expectedStage: 'collect' })).status).toBe(200);
+    expect((await post(db(), `/api/incidents/${id}/suspension`, { suspended: true, reason: '待法院裁定', expectedStage: 'collect' })).status).toBe(200);
     const [row] = await db().rows<{ suspended: boolean }>(sql`SELECT suspended FROM incidents WHERE id = ${id}`);
     expect(row!.suspended).toBe(true);
-    expect((await post(db(), `/api/incidents/${id}/suspension`, { suspended: true, reason: '重复', actor: '街道', expectedStage: 'collect' })).status).toBe(422);
+    expect((await post(db(), `/api/incidents/${id}/suspension`, { suspended: true, reason: '重复', expectedStage: 'collect' })).status).toBe(422);
 
     await db().db.execute(sql`UPDATE incidents SET stage = 'close', closed_at = now() WHERE id = ${id}`);
-    expect((await post(db(), `/api/incidents/${id}/extension`, { hours: 1, reason: 'x', actor: '街道', expectedStage: 'close' })).status).toBe(422);
+    expect((await post(db(), `/api/incidents/${id}/extension`, { hours: 1, reason: 'x', expectedStage: 'close' })).status).toBe(422);
   });
 
   it('answers 404 for unknown incidents and 400 for malformed bodies', async () => {
-    expect((await post(db(), '/api/incidents/999999999/transitions', { to: 'register', expectedStage: 'collect', actor: 'A' })).status).toBe(404);
+    expect((await post(db(), '/api/incidents/999999999/transitions', { to: 'register', expectedStage: 'collect' })).status).toBe(404);
     expect((await request(db(), '/api/incidents/999999999')).status).toBe(404);
     const bad = await post(db(), '/api/incidents/1/transitions', { to: 'done', actor: '' });
     expect(bad.status).toBe(400);
