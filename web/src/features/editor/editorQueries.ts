@@ -10,7 +10,6 @@ import { api, call } from '../../api/client';
 import type { PolygonalGeometry } from './geometryOps';
 
 type Grids = typeof api.api.grids;
-export type HistoryEntry = InferResponseType<Grids[':code']['history']['$get'], 200>['versions'][number];
 export type RenumberPlanEntry = InferResponseType<Grids['renumber'][':community']['$get'], 200>['plan'][number];
 
 const dryRunQuery = (dryRun: boolean) => (dryRun ? { dryRun: 'true' as const } : {});
