@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { AppEnv } from '../appEnv';
+import { loadDatasetMeta } from '../dataset/datasetMeta';
+import { loadDefaultView } from '../regions/extent';
 
 export interface BasemapConfig {
   /** offline: our own roads and boundaries; raster: an external XYZ/WMTS template (optional). */
@@ -26,7 +27,8 @@ export function basemapFromEnv(env: NodeJS.ProcessEnv = process.env): BasemapCon
   return { kind: 'offline' };
 }
 
+/** What every page needs before it draws: the dataset, the basemap and where maps open (the data's extent). */
 export const configRoute = new Hono<AppEnv>().get('/', async (c) => {
-  const [row] = await c.var.db.rows<{ value: { label: string; sample: boolean } }>(sql`SELECT value FROM meta WHERE key = 'dataset'`);
-  return c.json({ dataset: row?.value ?? { label: '无数据', sample: false }, basemap: basemapFromEnv() });
+  const [dataset, defaultView] = await Promise.all([loadDatasetMeta(c.var.db), loadDefaultView(c.var.db)]);
+  return c.json({ dataset, basemap: basemapFromEnv(), defaultView }, 200);
 });

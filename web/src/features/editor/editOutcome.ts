@@ -1,28 +1,20 @@
 /**
  * What the server answered to a write, in the editor's terms: saved (with the
  * neighbours it adjusted), rejected (422 violations), conflict (409), or another error.
+ * The result and the problems' extension members are the server's own types.
  */
+import type { InferResponseType } from 'hono/client';
+import type { VersionConflict } from '../../../../server/grids/editing';
+import { ApiError, type api } from '../../api/client';
+import { errorMessage } from '../../api/queries';
 import type { Violation } from './violations';
 
-export interface EditChange {
-  code: string;
-  version: number;
-  action: string;
-}
+/** What every grid write answers (PUT /api/grids/:code and the other edit routes share it). */
+export type EditResult = InferResponseType<(typeof api.api.grids)[':code']['$put'], 200>;
+export type EditChange = EditResult['changes'][number];
 
-export interface EditResult {
-  changes: EditChange[];
-  created: string[];
-  deleted: string[];
-  dryRun: boolean;
-}
-
-export interface ConflictCurrent {
-  code: string;
-  version: number;
-  updatedBy: string | null;
-  geometry: GeoJSON.Geometry;
-}
+/** The grid as the server has it now, sent with a 409. */
+export type ConflictCurrent = VersionConflict['current'];
 
 export type EditFailure =
   | { kind: 'rejected'; message: string; violations: Violation[] }
@@ -54,6 +46,12 @@ export function classifyFailure(status: number, body: unknown): EditFailure {
   }
   const fields = b.errors?.length ? `（${b.errors.map((e) => `${e.field}: ${e.reason}`).join('；')}）` : '';
   return { kind: 'error', status, message: text + fields };
+}
+
+/** Any thrown value from a write: a problem from the server, or the network. */
+export function failureOf(error: unknown): EditFailure {
+  if (error instanceof ApiError) return classifyFailure(error.problem.status, error.problem);
+  return { kind: 'error', status: 0, message: errorMessage(error) };
 }
 
 /** Grids other than the edited ones that the save changed (neighbours that gave or took area). */

@@ -2,18 +2,11 @@
  * A rejected save's violations as map features (drawn in red) and label points for
  * their Chinese messages. GeometryCollections are flattened: MapLibre layers filter by type.
  */
+import type { Violation, ViolationRule } from '../../../../server/grids/rules';
 import { boundsOf, polygonsOf, type Position } from './geometryOps';
 
-export type ViolationRule = 'invalid' | 'sliver' | 'outside_community' | 'overlap' | 'gap' | 'area' | 'not_adjacent' | 'split';
-
-export interface Violation {
-  rule: ViolationRule | string;
-  message: string;
-  gridCode?: string;
-  otherGridCode?: string;
-  areaM2?: number;
-  geometry?: GeoJSON.Geometry;
-}
+/** The server's own type: the `violations` member of a 422 problem. */
+export type { Violation, ViolationRule };
 
 export const RULE_NAMES: Record<ViolationRule, string> = {
   invalid: '几何无效',

@@ -1,4 +1,7 @@
-/** Top bar: title, which dataset is loaded (and whether it is sample data), street legend. */
+/**
+ * The top bar of every page but the big screen: title, the pages this role may
+ * open, which dataset is loaded (and whether it is sample data), street legend, user.
+ */
 import type { Config } from '../../api/queries';
 import { pages } from '../../pages';
 import { can, signOut, useSession } from '../auth/session';
@@ -10,9 +13,13 @@ export interface HeaderProps {
   streets: StreetColour[];
   /** Opens the export dialog (analysts). */
   onExport?: () => void;
+  /** Path of the page showing the header (marked in the navigation). */
+  current?: string;
+  /** Shown beside the title. */
+  subtitle?: string;
 }
 
-export function Header({ dataset, streets, onExport }: HeaderProps) {
+export function Header({ dataset, streets, onExport, current = '/', subtitle = '党建引领网格化治理' }: HeaderProps) {
   const user = useSession();
   const visible = pages.filter((p) => !p.hidden && (!p.roles || p.roles.includes(user.role)));
   return (
@@ -20,14 +27,14 @@ export function Header({ dataset, streets, onExport }: HeaderProps) {
       <div className="brand">
         <span className="brand-mark" aria-hidden="true" />
         <h1>党建版图</h1>
-        <span className="brand-sub">党建引领网格化治理</span>
+        <span className="brand-sub">{subtitle}</span>
       </div>
       <nav className="page-nav" aria-label="页面">
-        <a href="/" aria-current="page">
+        <a href="/" aria-current={current === '/' ? 'page' : undefined}>
           党建地图
         </a>
         {visible.map((p) => (
-          <a key={p.path} href={p.path}>
+          <a key={p.path} href={p.path} aria-current={current === p.path ? 'page' : undefined}>
             {p.title}
           </a>
         ))}

@@ -1,19 +1,23 @@
 /**
  * A deck.gl overlay on top of the MapLibre canvas (not interleaved: deck keeps
  * its own canvas and follows the map camera). Used for text, which MapLibre
- * cannot draw without glyph files.
+ * cannot draw without glyph files, and the thematic layers.
  */
 import type { Layer } from '@deck.gl/core';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type * as maplibregl from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
 
-export function useDeckOverlay(map: maplibregl.Map | null, layers: Layer[]): void {
+/** `pixelRatio`: deck's device pixels (default: the browser's own). */
+export function useDeckOverlay(map: maplibregl.Map | null, layers: Layer[], pixelRatio?: number): void {
   const overlayRef = useRef<MapboxOverlay | null>(null);
+  const pixelRatioRef = useRef(pixelRatio);
+  pixelRatioRef.current = pixelRatio;
 
   useEffect(() => {
     if (!map) return;
-    const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+    const ratio = pixelRatioRef.current;
+    const overlay = new MapboxOverlay({ interleaved: false, layers: [], ...(ratio !== undefined ? { useDevicePixels: ratio } : {}) });
     // deck's IControl type is written for mapbox-gl; MapLibre's is compatible.
     map.addControl(overlay as unknown as maplibregl.IControl);
     overlayRef.current = overlay;
@@ -22,6 +26,10 @@ export function useDeckOverlay(map: maplibregl.Map | null, layers: Layer[]): voi
       map.removeControl(overlay as unknown as maplibregl.IControl);
     };
   }, [map]);
+
+  useEffect(() => {
+    if (pixelRatio !== undefined) overlayRef.current?.setProps({ useDevicePixels: pixelRatio });
+  }, [map, pixelRatio]);
 
   useEffect(() => {
     overlayRef.current?.setProps({ layers });

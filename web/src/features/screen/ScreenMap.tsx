@@ -3,24 +3,23 @@
  * the selected region outlined, member communities of 示范带/示范圈 highlighted
  * (MapLibre layers on the offline basemap) and deck.gl layers on top.
  * Only the offline basemap is used, whatever the server config says: the screen must work without the internet.
+ * The map itself, its overlay and test hooks come from the shared shell (map/useMapShell).
  */
 import type { Layer } from '@deck.gl/core';
-import { MapboxOverlay } from '@deck.gl/mapbox';
-import * as maplibregl from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import { useEffect, useRef, useState } from 'react';
-import { LAYER, buildMapStyle, selectedGridFilter } from '../map/mapStyle';
+import type * as maplibregl from 'maplibre-gl';
+import { useEffect, useMemo } from 'react';
+import { useConfig } from '../../api/queries';
+import { LAYER, selectedGridFilter } from '../map/mapStyle';
 import type { ColourSpecification, FilterSpecification } from '../map/styleTypes';
-import { exposeMap, markGridsRendered } from '../map/testHooks';
-
-maplibregl.setWorkerUrl(workerUrl);
+import { useLatest } from '../map/useLatest';
+import { useMapShell, viewOfBounds } from '../map/useMapShell';
 
 const REGION_OUTLINE = 'screen-region-outline';
 const MEMBER_FILL = 'screen-member-fill';
 const MEMBER_LINE = 'screen-member-line';
 
 export interface ScreenMapProps {
+  /** Bounds to open on (the city); without them the server's default view. */
   bbox: [number, number, number, number] | null;
   gridColour: ColourSpecification;
   gridsVisible: boolean;
@@ -38,68 +37,45 @@ export interface ScreenMapProps {
 
 const codeIs = (code: string | null): FilterSpecification => ['==', ['get', 'code'], code ?? ''];
 const codeIn = (codes: string[]): FilterSpecification => ['in', ['get', 'code'], ['literal', codes]] as unknown as FilterSpecification;
+const OFFLINE = { kind: 'offline' } as const;
 
 export function ScreenMap(props: ScreenMapProps) {
-  const containerRef = useRef<HTMLDivElement>(null);
-  const overlayRef = useRef<MapboxOverlay | null>(null);
-  const [map, setMap] = useState<maplibregl.Map | null>(null);
-  const latest = useRef(props);
-  latest.current = props;
+  const latest = useLatest(props);
+  const config = useConfig();
+  const view = useMemo(() => (props.bbox ? viewOfBounds(props.bbox) : config.data?.defaultView), [props.bbox, config.data]);
+  const devicePixels = props.pixelRatio * (window.devicePixelRatio || 1);
 
-  useEffect(() => {
-    const container = containerRef.current;
-    if (!container) return;
-    const instance = new maplibregl.Map({
-      container,
-      style: buildMapStyle({ origin: window.location.origin, basemap: { kind: 'offline' }, gridColour: props.gridColour }),
-      bounds: props.bbox ?? undefined,
-      fitBoundsOptions: { padding: 30 },
-      center: props.bbox ? undefined : [110.155, 22.64],
-      zoom: props.bbox ? undefined : 12,
-      minZoom: 8,
-      maxZoom: 19,
-      dragRotate: false,
-      pitchWithRotate: false,
-      attributionControl: false,
-      pixelRatio: props.pixelRatio * (window.devicePixelRatio || 1),
-      fadeDuration: 0,
-    });
-    instance.touchZoomRotate.disableRotation();
-    const interact = () => latest.current.onInteract();
-    for (const type of ['mousedown', 'wheel', 'touchstart'] as const) instance.on(type, interact);
-    instance.on('click', (e) => {
-      const hit = instance.getLayer(LAYER.gridFill) ? instance.queryRenderedFeatures(e.point, { layers: [LAYER.gridFill] })[0] : undefined;
-      latest.current.onClick(e.lngLat.toArray() as [number, number], hit ? String(hit.properties.code) : null);
-    });
-    instance.on('idle', () => {
-      markGridsRendered(instance);
-      latest.current.onIdle();
-    });
-    instance.on('error', (e) => console.error('地图错误', e.error));
-    const unexpose = exposeMap(instance);
-    instance.once('load', () => {
+  const { containerRef, map } = useMapShell({
+    view,
+    fitPadding: 30,
+    basemap: OFFLINE,
+    gridColour: props.gridColour,
+    minZoom: 8,
+    maxZoom: 19,
+    controls: false,
+    mapOptions: { pixelRatio: devicePixels, fadeDuration: 0 },
+    deckLayers: props.layers,
+    deckPixelRatio: devicePixels,
+    setup: (instance) => {
+      const interact = () => latest.current.onInteract();
+      for (const type of ['mousedown', 'wheel', 'touchstart'] as const) instance.on(type, interact);
+      instance.on('click', (e) => {
+        const hit = instance.getLayer(LAYER.gridFill) ? instance.queryRenderedFeatures(e.point, { layers: [LAYER.gridFill] })[0] : undefined;
+        latest.current.onClick(e.lngLat.toArray() as [number, number], hit ? String(hit.properties.code) : null);
+      });
+    },
+    onIdle: () => latest.current.onIdle(),
+    onLoad: (instance) => {
       instance.addLayer({ id: MEMBER_FILL, type: 'fill', source: 'base', 'source-layer': 'regions', filter: codeIn([]), paint: { 'fill-color': '#ffcf4a', 'fill-opacity': 0.22 } });
       instance.addLayer({ id: MEMBER_LINE, type: 'line', source: 'base', 'source-layer': 'regions', filter: codeIn([]), paint: { 'line-color': '#ffd766', 'line-width': 2 } });
       instance.addLayer({ id: REGION_OUTLINE, type: 'line', source: 'base', 'source-layer': 'regions', filter: codeIs(null), layout: { 'line-join': 'round' }, paint: { 'line-color': '#ff5a4f', 'line-width': 4 } });
-      const overlay = new MapboxOverlay({ interleaved: false, layers: [], useDevicePixels: latest.current.pixelRatio * (window.devicePixelRatio || 1) });
-      instance.addControl(overlay as unknown as maplibregl.IControl);
-      overlayRef.current = overlay;
-      setMap(instance);
-      latest.current.onMapReady(instance);
-    });
-    return () => {
-      latest.current.onMapReady(null);
-      unexpose();
-      overlayRef.current = null;
-      instance.remove();
-    };
-    // Created once; prop changes are applied by the effects below.
-  }, []);
+    },
+    onMapReady: (m) => latest.current.onMapReady(m),
+  });
 
   useEffect(() => {
-    map?.setPixelRatio(props.pixelRatio * (window.devicePixelRatio || 1));
-    overlayRef.current?.setProps({ useDevicePixels: props.pixelRatio * (window.devicePixelRatio || 1) });
-  }, [map, props.pixelRatio]);
+    map?.setPixelRatio(devicePixels);
+  }, [map, devicePixels]);
 
   useEffect(() => {
     if (!map) return;
@@ -132,10 +108,6 @@ export function ScreenMap(props: ScreenMapProps) {
     map.setFilter(MEMBER_FILL, codeIn(props.memberCodes));
     map.setFilter(MEMBER_LINE, codeIn(props.memberCodes));
   }, [map, props.memberCodes]);
-
-  useEffect(() => {
-    if (map) overlayRef.current?.setProps({ layers: props.layers });
-  }, [map, props.layers]);
 
   return <div ref={containerRef} className="screen-map-canvas" role="region" aria-label="党建版图地图" />;
 }
