@@ -8,6 +8,7 @@ import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { api, ApiError, call, type Answer } from '../../api/client';
 
 import type { Role } from '../../../../kernel/roles';
+import './session.css';
 
 export type { Role };
 

@@ -13,6 +13,7 @@ import { errorMessage } from '../../api/queries';
 import { CoverageSummaryPanel } from './CoverageSummaryPanel';
 import { isochroneLayers } from './isochroneLayers';
 import { LEVEL_COLOURS, LEVEL_NAMES } from './isochroneStyle';
+import './coverage.css';
 
 type CentreFeature = Answer<typeof api.api.centres.$get>['features'][number];
 type Level = CentreFeature['properties']['level'];

@@ -8,6 +8,7 @@ import { useRef, useState } from 'react';
 import { api, call } from '../../api/client';
 import { errorMessage } from '../../api/queries';
 import { downloadExport, formatBytes, requestExport, type ExportProgress } from './exportDownload';
+import './exportDialog.css';
 
 const CRS_LABELS: Record<string, string> = { '4326': 'WGS 84（EPSG:4326）', '4490': 'CGCS2000（EPSG:4490）', gcj02: 'GCJ-02（国测局坐标）' };
 
