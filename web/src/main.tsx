@@ -1,10 +1,17 @@
 /** Entry: react-query client and the app. */
+// Styles cascade in import order: MapLibre's own, then the app-wide base (app.css), then the
+// features' (each imported by its component, so they refine the base).
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './app.css';
+// Styles of features whose components live in folders being reworked; they move beside those imports.
+import './features/header/header.css';
+import './features/map/map.css';
+import './features/admin/admin.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { shouldRetry } from './api/queries';
 import { App } from './App';
-import './app.css';
 import { pageFor } from './pages';
 import { SessionGate } from './features/auth/session';
 

@@ -8,9 +8,8 @@ import type { AppType } from '../../../server/app';
 
 export const api = hc<AppType>(typeof window === 'undefined' ? 'http://localhost/' : window.location.origin);
 
-// The tree is recursive, which RPC inference flattens to JSON; the server's own type says it exactly.
+// The region tree is recursive, which RPC inference flattens to JSON; the server's own type says it exactly.
 export type { RegionNode } from '../../../server/regions/regionTree';
-export type RegionTreeResponse = { regions: import('../../../server/regions/regionTree').RegionNode[] };
 export type GridDetail = InferResponseType<(typeof api.api.grids)[':code']['$get'], 200>;
 export type GridsInBbox = InferResponseType<typeof api.api.grids.$get, 200>;
 export type AppConfig = InferResponseType<typeof api.api.config.$get, 200>;
@@ -33,6 +32,9 @@ export class ApiError extends Error {
 
 /** The body of a response's 2xx variants, as the server's handler typed it (problem responses excluded). */
 export type Ok<R> = R extends ClientResponse<infer T, infer S, infer F> ? (S extends SuccessStatusCode ? (F extends 'json' ? T : never) : never) : never;
+
+/** The 2xx body of one endpoint method, e.g. `Answer<typeof api.api.auth.me.$get>`. */
+export type Answer<F extends (...args: never[]) => unknown> = Ok<Awaited<ReturnType<F>>>;
 
 /**
  * The one way the web calls the API: `call(api.api.x.$get(...))` resolves to the

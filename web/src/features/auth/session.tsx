@@ -5,20 +5,15 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
-import { api, ApiError, call } from '../../api/client';
+import { api, ApiError, call, type Answer } from '../../api/client';
 
 import type { Role } from '../../../../kernel/roles';
+import './session.css';
 
 export type { Role };
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  roleLabel: string;
-  jurisdictionCode: string | null;
-}
+/** The signed-in user as GET /api/auth/me answers it. */
+export type SessionUser = Answer<typeof api.api.auth.me.$get>['user'];
 
 const SessionContext = createContext<SessionUser | null>(null);
 
@@ -27,7 +22,7 @@ export const loginUrl = (next = window.location.pathname + window.location.searc
 export function SessionGate({ children }: { children: ReactNode }) {
   const me = useQuery({
     queryKey: ['auth', 'me'],
-    queryFn: async () => ((await call(api.api.auth.me.$get())) as { user: SessionUser }).user,
+    queryFn: async () => (await call(api.api.auth.me.$get())).user,
     retry: false,
     staleTime: 5 * 60_000,
   });
@@ -57,6 +52,9 @@ export const can = {
 };
 
 export async function signOut(): Promise<void> {
-  await api.api.auth.logout.$post();
+  // A refused sign-out (say, the session already ended) still ends at the sign-in page.
+  await call(api.api.auth.logout.$post()).catch((error: unknown) => {
+    if (!(error instanceof ApiError)) throw error;
+  });
   window.location.assign('/login');
 }

@@ -8,21 +8,17 @@ import type { Layer } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { api, call } from '../../api/client';
+import { api, call, type Answer } from '../../api/client';
 import { errorMessage } from '../../api/queries';
 import { CoverageSummaryPanel } from './CoverageSummaryPanel';
-import type { IsochronesResponse } from './coverageQueries';
-import { isochroneLayers, type IsochroneFeatureLike } from './isochroneLayers';
-import { LEVEL_COLOURS, LEVEL_NAMES, type CentreLevelKey } from './isochroneStyle';
+import { isochroneLayers } from './isochroneLayers';
+import { LEVEL_COLOURS, LEVEL_NAMES } from './isochroneStyle';
+import './coverage.css';
 
-type Level = 'community' | 'street' | 'estate' | 'district' | 'city';
+type CentreFeature = Answer<typeof api.api.centres.$get>['features'][number];
+type Level = CentreFeature['properties']['level'];
 const LEVELS: Level[] = ['community', 'street', 'estate', 'district', 'city'];
 const MINUTES = [15, 10, 5] as const;
-
-interface CentreFeature {
-  geometry: { coordinates: [number, number] };
-  properties: { id: number; name: string; level: Level; areaM2: number; householdsServed: number; openingHours: string | null };
-}
 
 export function ServiceCirclesPanel({ onLayers, region }: { onLayers: (layers: Layer[]) => void; region?: string | null }) {
   const [level, setLevel] = useState<Level>('community');
@@ -31,18 +27,18 @@ export function ServiceCirclesPanel({ onLayers, region }: { onLayers: (layers: L
 
   const centres = useQuery({
     queryKey: ['centres', 'all'],
-    queryFn: async () => ((await call(api.api.centres.$get({ query: {} }))) as unknown as { features: CentreFeature[] }).features,
+    queryFn: async () => (await call(api.api.centres.$get({ query: {} }))).features,
     staleTime: 60_000,
   });
   const circles = useQuery({
     queryKey: ['coverage', 'isochrones', 'level', level, minutes],
-    queryFn: async () => (await call(api.api.coverage.isochrones.$get({ query: { level, minutes: String(minutes) } }))) as IsochronesResponse,
+    queryFn: () => call(api.api.coverage.isochrones.$get({ query: { level, minutes: String(minutes) } })),
     staleTime: 60_000,
   });
 
   const layers = useMemo(() => {
     const out: Layer[] = [];
-    const features = (circles.data?.features ?? []) as unknown as IsochroneFeatureLike[];
+    const features = circles.data?.features ?? [];
     if (features.length > 0) out.push(...isochroneLayers(features, { id: 'service-circles' }));
     if (centres.data) {
       out.push(
@@ -50,7 +46,7 @@ export function ServiceCirclesPanel({ onLayers, region }: { onLayers: (layers: L
           id: 'service-centres',
           data: centres.data,
           getPosition: (d) => d.geometry.coordinates,
-          getFillColor: (d) => [...LEVEL_COLOURS[d.properties.level as CentreLevelKey], 255] as [number, number, number, number],
+          getFillColor: (d) => [...LEVEL_COLOURS[d.properties.level], 255] as [number, number, number, number],
           getLineColor: [255, 255, 255, 230],
           lineWidthMinPixels: 1,
           stroked: true,
@@ -67,7 +63,7 @@ export function ServiceCirclesPanel({ onLayers, region }: { onLayers: (layers: L
   useEffect(() => onLayers(layers), [layers, onLayers]);
   useEffect(() => () => onLayers([]), [onLayers]);
 
-  const fallback = (circles.data?.features ?? []).filter((f) => (f.properties as { method: string }).method === 'buffer').length;
+  const fallback = (circles.data?.features ?? []).filter((f) => f.properties.method === 'buffer').length;
   return (
     <section className="service-circles" aria-label="15分钟党群服务圈" data-testid="service-circles">
       <div className="service-circles-controls">

@@ -6,18 +6,19 @@
  */
 import type { Layer } from '@deck.gl/core';
 import { PathLayer, PolygonLayer, TextLayer } from '@deck.gl/layers';
+import type { IsochroneFeature } from '../../../../server/coverage/isochrones';
 import { LABEL_FONT } from '../map/labelLayers';
 import { BUFFER_LABEL, dashedRing, isochroneFill, isochroneOutline, northernmost } from './isochroneStyle';
 
 type Position = [number, number];
 
-export interface IsochroneFeatureLike {
-  geometry: { type: 'MultiPolygon'; coordinates: Position[][][] };
-  properties: { centreId: number; centreName: string; level: string; minutes: number; method: 'network' | 'buffer' };
-}
+/** What the layers read of a feature of GET /api/coverage/isochrones (the server's own type). */
+export type IsochroneFeatureLike = Pick<IsochroneFeature, 'geometry'> & {
+  properties: Pick<IsochroneFeature['properties'], 'centreId' | 'centreName' | 'level' | 'minutes' | 'method'>;
+};
 
 interface PolygonDatum {
-  polygon: Position[][];
+  polygon: GeoJSON.Position[][];
   properties: IsochroneFeatureLike['properties'];
 }
 

@@ -36,6 +36,8 @@ export function isochroneOutline(level: string): Rgba {
 export const BUFFER_LABEL = '直线距离估算（附近无路网）';
 
 type Position = [number, number];
+/** GeoJSON positions (as the server sends them) reduced to longitude and latitude. */
+const xy = (p: GeoJSON.Position): Position => [p[0]!, p[1]!];
 
 /** Metres per degree (longitude shrinks with latitude); plenty for dash lengths on screen. */
 function metresPerDegree(lat: number): { lon: number; lat: number } {
@@ -46,15 +48,15 @@ function metresPerDegree(lat: number): { lon: number; lat: number } {
  * Cuts a ring into dashes `dashM` long with `gapM` gaps (deck.gl core has no
  * dashed lines without the extensions package, so the dashes are geometry).
  */
-export function dashedRing(ring: readonly Position[], dashM: number, gapM: number): Position[][] {
+export function dashedRing(ring: readonly GeoJSON.Position[], dashM: number, gapM: number): Position[][] {
   const dashes: Position[][] = [];
   if (ring.length < 2) return dashes;
   let drawing = true;
   let left = dashM;
-  let current: Position[] = [ring[0]!];
+  let current: Position[] = [xy(ring[0]!)];
   for (let k = 1; k < ring.length; k++) {
-    let [x0, y0] = ring[k - 1]!;
-    const [x1, y1] = ring[k]!;
+    let [x0, y0] = xy(ring[k - 1]!);
+    const [x1, y1] = xy(ring[k]!);
     const m = metresPerDegree((y0 + y1) / 2);
     let segment = Math.hypot((x1 - x0) * m.lon, (y1 - y0) * m.lat);
     while (segment > 1e-9) {
@@ -80,8 +82,8 @@ export function dashedRing(ring: readonly Position[], dashM: number, gapM: numbe
 }
 
 /** Where to put a polygon's label: its northernmost vertex (clear of the centre marker). */
-export function northernmost(rings: readonly (readonly Position[])[]): Position | null {
+export function northernmost(rings: readonly (readonly GeoJSON.Position[])[]): Position | null {
   let best: Position | null = null;
-  for (const ring of rings) for (const p of ring) if (!best || p[1] > best[1]) best = p;
+  for (const ring of rings) for (const p of ring) if (!best || p[1]! > best[1]) best = xy(p);
   return best;
 }

@@ -1,29 +1,21 @@
 /**
- * 数据导出 dialog: layer, format, CRS, region prefix and (for time-aware layers)
- * a date window; downloads with a progress bar fed by the streamed body and the
- * X-Feature-Count header. Not mounted anywhere yet — render
- * <ExportDialog open onClose={…} defaultRegion={selectedCode} /> from the app shell.
+ * 数据导出 dialog (opened from the header's 数据导出 for analysts and admins): layer,
+ * format, CRS, region prefix and (for time-aware layers) a date window; downloads
+ * with a progress bar fed by the streamed body and the X-Feature-Count header.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { downloadExport, exportUrl, formatBytes, type ExportProgress } from './exportDownload';
-
-interface LayersResponse {
-  layers: { name: string; title: string; timeFilter: boolean; fields: { name: string; shapefileName: string; title: string }[] }[];
-  formats: { id: string; title: string; streaming: boolean }[];
-  crs: { id: string; epsg: number | null; name: string; geographic: boolean }[];
-}
+import { api, call } from '../../api/client';
+import { errorMessage } from '../../api/queries';
+import { downloadExport, formatBytes, requestExport, type ExportProgress } from './exportDownload';
+import './exportDialog.css';
 
 const CRS_LABELS: Record<string, string> = { '4326': 'WGS 84（EPSG:4326）', '4490': 'CGCS2000（EPSG:4490）', gcj02: 'GCJ-02（国测局坐标）' };
 
 export function ExportDialog({ open, onClose, defaultRegion }: { open: boolean; onClose: () => void; defaultRegion?: string }) {
   const { data, error } = useQuery({
     queryKey: ['exports', 'layers'],
-    queryFn: async () => {
-      const res = await fetch('/api/exports/layers');
-      if (!res.ok) throw new Error(`图层列表加载失败（${res.status}）`);
-      return (await res.json()) as LayersResponse;
-    },
+    queryFn: () => call(api.api.exports.layers.$get()),
     enabled: open,
   });
   const [layer, setLayer] = useState('grids');
@@ -47,8 +39,8 @@ export function ExportDialog({ open, onClose, defaultRegion }: { open: boolean; 
     abort.current = controller;
     setProgress({ bytes: 0, total: null, features: null, fraction: null });
     try {
-      const url = exportUrl({ layer, format, crs, region: region || undefined, from: current?.timeFilter ? from || undefined : undefined, to: current?.timeFilter ? to || undefined : undefined });
-      const { blob, fileName } = await downloadExport(await fetch(url, { signal: controller.signal }), setProgress);
+      const choice = { layer, format, crs, region: region || undefined, from: current?.timeFilter ? from || undefined : undefined, to: current?.timeFilter ? to || undefined : undefined };
+      const { blob, fileName } = await downloadExport(await requestExport(choice, controller.signal), setProgress);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
       link.download = fileName;
@@ -64,7 +56,7 @@ export function ExportDialog({ open, onClose, defaultRegion }: { open: boolean; 
   return (
     <div className="export-dialog" role="dialog" aria-modal="true" aria-labelledby="export-dialog-title">
       <h2 id="export-dialog-title">数据导出</h2>
-      {error && <p role="alert">{(error as Error).message}</p>}
+      {error && <p role="alert">图层列表加载失败：{errorMessage(error)}</p>}
       <label>
         图层
         <select value={layer} onChange={(e) => setLayer(e.target.value)} disabled={busy}>

@@ -1,9 +1,11 @@
 /**
- * Export download with progress: builds the /api/exports URL, reads the
- * streamed body chunk by chunk and reports bytes received, the feature count
+ * Export download with progress: requests GET /api/exports/:layer through the
+ * typed client, reads the streamed body chunk by chunk and reports bytes received, the feature count
  * the server announced (X-Feature-Count) and, when Content-Length is known, a
  * fraction. Streaming formats have no Content-Length, so the UI shows bytes.
  */
+import { api } from '../../api/client';
+
 export interface ExportChoice {
   layer: string;
   format: string;
@@ -21,13 +23,24 @@ export interface ExportProgress {
   fraction: number | null;
 }
 
-export function exportUrl(choice: ExportChoice): string {
-  const params = new URLSearchParams({ format: choice.format, crs: choice.crs });
-  if (choice.region) params.set('region', choice.region);
-  if (choice.from) params.set('from', choice.from);
-  if (choice.to) params.set('to', choice.to);
-  return `/api/exports/${encodeURIComponent(choice.layer)}?${params}`;
+const exportEndpoint = api.api.exports[':layer'];
+
+/** The route's parameters for a choice: only the filters given. */
+function exportInput(choice: ExportChoice) {
+  return {
+    param: { layer: choice.layer },
+    query: { format: choice.format, crs: choice.crs, ...(choice.region ? { region: choice.region } : {}), ...(choice.from ? { from: choice.from } : {}), ...(choice.to ? { to: choice.to } : {}) },
+  };
 }
+
+/** The download's path and query, e.g. for a link. */
+export function exportUrl(choice: ExportChoice): string {
+  const url = exportEndpoint.$url(exportInput(choice));
+  return url.pathname + url.search;
+}
+
+/** Starts the download; the body is read by downloadExport. */
+export const requestExport = (choice: ExportChoice, signal: AbortSignal) => exportEndpoint.$get(exportInput(choice), { init: { signal } });
 
 /** The download name from Content-Disposition (filename* preferred), reduced to a safe base name. */
 export function fileNameFrom(disposition: string | null, fallback: string): string {
@@ -43,7 +56,7 @@ export function fileNameFrom(disposition: string | null, fallback: string): stri
 }
 
 export async function downloadExport(
-  response: Response,
+  response: Pick<Response, 'ok' | 'status' | 'headers' | 'body' | 'json'>,
   onProgress: (p: ExportProgress) => void,
 ): Promise<{ blob: Blob; fileName: string }> {
   if (!response.ok) {

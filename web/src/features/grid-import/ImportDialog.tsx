@@ -7,6 +7,7 @@
 import { useRef, useState } from 'react';
 import { ISSUE_LABELS, issueText, reportSummary, sortedIssues } from './importIssues';
 import { uploadImport, type ImportOutcome } from './importRequest';
+import '../export/exportDialog.css';
 import './importDialog.css';
 
 export interface ImportDialogProps {

@@ -5,9 +5,14 @@
  * report, 422 with the report when the file has errors (nothing written), and
  * 4xx problem details for unreadable input.
  */
-import type { ImportReport } from '../../../../server/exports/imports/report';
+import { api, type Answer, type ApiProblem } from '../../api/client';
 
-export type { ImportIssue, ImportReport, IssueKind } from '../../../../server/exports/imports/report';
+/** The report of POST /api/exports/imports, as the server's route types it. */
+export type ImportReport = Answer<typeof api.api.exports.imports.$post>;
+export type ImportIssue = ImportReport['issues'][number];
+export type IssueKind = ImportIssue['kind'];
+/** Problem details of a refused import; a 422 carries the report as an extension member. */
+export type ImportProblem = Partial<ApiProblem> & { report?: ImportReport };
 
 export interface ImportOptions {
   dryRun: boolean;
@@ -26,20 +31,18 @@ export function importUrl({ dryRun, codeField, nameField }: ImportOptions): stri
   if (codeField?.trim()) mapping.code = codeField.trim();
   if (nameField?.trim()) mapping.name = nameField.trim();
   if (Object.keys(mapping).length > 0) params.set('mapping', JSON.stringify(mapping));
-  return `/api/exports/imports?${params}`;
+  const url = api.api.exports.imports.$url();
+  url.search = params.toString();
+  return url.pathname + url.search;
 }
 
-interface ProblemBody {
-  title?: string;
-  detail?: string;
-  report?: ImportReport;
-  errors?: { field: string; reason: string }[];
-}
+/** A 2xx answer of the import route is its report; anything else is problem details. */
+const isReport = (status: number, body: ImportReport | ImportProblem | null): body is ImportReport => status >= 200 && status < 300 && body !== null;
 
 /** What the server said, as an outcome: a report (also for 422) or a failure with its reasons. */
-export function outcomeOf(status: number, body: ProblemBody | null): ImportOutcome {
+export function outcomeOf(status: number, body: ImportReport | ImportProblem | null): ImportOutcome {
+  if (isReport(status, body)) return { kind: 'report', report: body };
   if (body?.report) return { kind: 'report', report: body.report };
-  if (status >= 200 && status < 300 && body) return { kind: 'report', report: body as unknown as ImportReport };
   const reason = body?.detail ?? body?.title ?? (status === 0 ? '网络错误，文件未上传' : `服务器错误（${status}）`);
   return { kind: 'failed', status, message: reason, fields: body?.errors ?? [] };
 }
@@ -53,9 +56,9 @@ export function uploadImport(file: File, options: ImportOptions, onProgress: (fr
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };
     xhr.onload = () => {
-      let body: ProblemBody | null = null;
+      let body: ImportReport | ImportProblem | null = null;
       try {
-        body = JSON.parse(xhr.responseText) as ProblemBody;
+        body = JSON.parse(xhr.responseText) as ImportReport | ImportProblem;
       } catch {
         body = null;
       }

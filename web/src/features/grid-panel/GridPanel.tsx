@@ -2,6 +2,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { errorMessage, useGridDetail, type Grid } from '../../api/queries';
 import { formatArea, formatCount, formatDateTime, starText } from './format';
+import './gridPanel.css';
 
 export interface GridPanelProps {
   code: string;

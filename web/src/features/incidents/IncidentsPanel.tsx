@@ -16,6 +16,7 @@ import { IncidentLegend } from './IncidentLegend';
 import { useColourDomain, useHeatmap, useHexbins, useTimeSeries } from './incidentQueries';
 import { framesFromBuckets, lastTwelveMonths, type Bucket } from './playback';
 import { TimePlayback, type PlaybackState } from './TimePlayback';
+import './incidents.css';
 
 export type IncidentLayerMode = 'heatmap' | 'hexbin' | 'columns';
 const MODE_LABELS: Record<IncidentLayerMode, string> = { heatmap: '热力图', hexbin: '六边形', columns: '柱状' };

@@ -6,6 +6,7 @@
 import { useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { errorMessage, type RegionTreeNode } from '../../api/queries';
 import { filterRegionTree, isGridCodeQuery, matchesRegion } from './regionSearch';
+import './regions.css';
 
 export interface RegionTreeProps {
   roots: RegionTreeNode[];

@@ -5,8 +5,9 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { api, call, type GridDetail } from '../../api/client';
 import { errorMessage } from '../../api/queries';
-import { fetchJson, sendJson, type DemoBelt, type DemoCircle } from './screenApi';
+import { fetchGrid, type DemoBelt, type DemoCircle, type Demonstrations } from './screenApi';
 import { STAR_LABELS } from './starColours';
 
 export interface Draft {
@@ -18,7 +19,7 @@ export interface Draft {
 }
 
 interface Props {
-  demos: { belts: DemoBelt[]; circles: DemoCircle[] };
+  demos: Demonstrations;
   draft: Draft | null;
   onDraft: (draft: Draft | null) => void;
   draftGeometry: GeoJSON.Polygon | null;
@@ -39,8 +40,6 @@ const EMPTY: FormState = { id: null, kind: 'circle', name: '', description: '', 
 
 export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onClose }: Props) {
   const queryClient = useQueryClient();
-  // The server names the signed-in user in the audit trail; x-actor only matters without a session.
-  const actor = '';
   const [form, setForm] = useState<FormState>(EMPTY);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -66,32 +65,31 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
 
   const save = () =>
     run(async () => {
-      if (!form.name.trim()) throw new Error('请填写名称');
-      const body: Record<string, unknown> = { name: form.name.trim(), description: form.description.trim() || null };
-      if (members.length) body.memberCommunityCodes = members;
-      if (draft && draft.points.length) {
-        if (form.kind === 'belt') {
-          if (draft.points.length < 2) throw new Error('示范带路线至少需要在地图上点两个点');
-          body.route = { type: 'LineString', coordinates: draft.points };
-          body.corridorM = draft.sizeM;
-        } else {
-          body.centre = draft.points[0];
-          body.radiusM = draft.sizeM;
-        }
-      } else if (form.id === null) {
-        throw new Error('请先在地图上绘制范围');
+      const name = form.name.trim();
+      if (!name) throw new Error('请填写名称');
+      const common = { name, description: form.description.trim() || null, ...(members.length ? { memberCommunityCodes: members } : {}) };
+      const drawn = draft && draft.points.length ? draft : null;
+      if (!drawn && form.id === null) throw new Error('请先在地图上绘制范围');
+      let saved: DemoBelt | DemoCircle;
+      if (form.kind === 'belt') {
+        if (drawn && drawn.points.length < 2) throw new Error('示范带路线至少需要在地图上点两个点');
+        const json = { ...common, ...(drawn ? { route: { type: 'LineString' as const, coordinates: drawn.points }, corridorM: drawn.sizeM } : {}) };
+        const belts = api.api.demonstrations.belts;
+        saved = await (form.id === null ? call(belts.$post({ json })) : call(belts[':id'].$put({ param: { id: String(form.id) }, json })));
+      } else {
+        const json = { ...common, ...(drawn ? { centre: drawn.points[0]!, radiusM: drawn.sizeM } : {}) };
+        const circles = api.api.demonstrations.circles;
+        saved = await (form.id === null ? call(circles.$post({ json })) : call(circles[':id'].$put({ param: { id: String(form.id) }, json })));
       }
-      const path = `/api/demonstrations/${form.kind === 'belt' ? 'belts' : 'circles'}`;
-      const saved = await (form.id === null ? sendJson<{ id: number; members: unknown[] }>('POST', path, actor, body) : sendJson<{ id: number; members: unknown[] }>('PUT', `${path}/${form.id}`, actor, body));
       onDraft(null);
       setForm(EMPTY);
-      return `已保存「${body.name as string}」，成员社区 ${saved.members.length} 个`;
+      return `已保存「${name}」，成员社区 ${saved.members.length} 个`;
     });
 
   const remove = (kind: 'belt' | 'circle', id: number, name: string) =>
     run(async () => {
       if (!window.confirm(`删除「${name}」？`)) return '已取消';
-      await sendJson('DELETE', `/api/demonstrations/${kind === 'belt' ? 'belts' : 'circles'}/${id}`, actor);
+      await call(api.api.demonstrations[':kind{belts|circles}'][':id'].$delete({ param: { kind: kind === 'belt' ? 'belts' : 'circles', id: String(id) } }));
       return `已删除「${name}」`;
     });
 
@@ -109,7 +107,7 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
         </button>
       </div>
 
-      <StarEditor code={pickedGrid} onCode={onPickGrid} actor={actor} run={run} busy={busy} />
+      <StarEditor code={pickedGrid} onCode={onPickGrid} run={run} busy={busy} />
 
       <h3>示范带 / 示范圈</h3>
       <ul className="admin-list">
@@ -170,15 +168,15 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
   );
 }
 
-function StarEditor({ code, onCode, actor, run, busy }: { code: string | null; onCode: (c: string | null) => void; actor: string; run: (w: () => Promise<string>) => Promise<void>; busy: boolean }) {
-  const [grid, setGrid] = useState<{ code: string; name: string; version: number; starRating: number } | null>(null);
+function StarEditor({ code, onCode, run, busy }: { code: string | null; onCode: (c: string | null) => void; run: (w: () => Promise<string>) => Promise<void>; busy: boolean }) {
+  const [grid, setGrid] = useState<GridDetail | null>(null);
   const [stars, setStars] = useState(0);
   const [input, setInput] = useState(code ?? '');
   useEffect(() => {
     setInput(code ?? '');
     if (!code) return setGrid(null);
     let cancelled = false;
-    fetchJson<{ code: string; name: string; version: number; starRating: number }>(`/api/grids/${code}`)
+    fetchGrid(code)
       .then((g) => {
         if (cancelled) return;
         setGrid(g);
@@ -213,10 +211,10 @@ function StarEditor({ code, onCode, actor, run, busy }: { code: string | null; o
             disabled={busy || stars === grid.starRating}
             onClick={() =>
               run(async () => {
-                const saved = await sendJson<{ version?: number }>('PUT', `/api/grids/${grid.code}`, actor, { version: grid.version, attributes: { starRating: stars } });
-                const fresh = await fetchJson<{ code: string; name: string; version: number; starRating: number }>(`/api/grids/${grid.code}`);
+                await call(api.api.grids[':code'].$put({ param: { code: grid.code }, query: {}, json: { version: grid.version, attributes: { starRating: stars } } }));
+                const fresh = await fetchGrid(grid.code);
                 setGrid(fresh);
-                return `已将「${grid.name}」设为${STAR_LABELS[stars]}（版本 ${saved.version ?? fresh.version}）`;
+                return `已将「${grid.name}」设为${STAR_LABELS[stars]}（版本 ${fresh.version}）`;
               })
             }
           >

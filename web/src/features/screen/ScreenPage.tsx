@@ -11,7 +11,7 @@ import { can, useSession } from '../auth/session';
 import { AdminPanel, type Draft } from './AdminPanel';
 import { fitCanvas } from './canvasFit';
 import { CentresPanel, IncidentsPanel, PartyPanel, StarsPanel } from './Panels';
-import { fetchJson, useCentres, useDemonstrations, useIncidentHeat, useIsochrones, useScreenSummary } from './screenApi';
+import { fetchGrid, fetchGridCoverage, useCentres, useDemonstrations, useIncidentHeat, useIsochrones, useScreenSummary } from './screenApi';
 import { buildScreenLayers, CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE, type CircleArea, type LayerVisibility } from './screenLayers';
 import { ScreenMap } from './ScreenMap';
 import { coverageColourExpression, COVERAGE_STEPS, STAR_COLOURS, STAR_LABELS, starColourExpression } from './starColours';
@@ -101,7 +101,7 @@ export function ScreenPage() {
       if (!map) return;
       const roots = tree.data ?? [];
       if (code && code.length === 15) {
-        const grid = await fetchJson<{ label: [number, number] }>(`/api/grids/${code}`).catch(() => null);
+        const grid = await fetchGrid(code).catch(() => null);
         if (grid) map.flyTo({ center: grid.label, zoom: 16.5, duration: 1200 });
         return;
       }
@@ -378,8 +378,7 @@ function useCoverageByGrid(enabled: boolean, region: string | null) {
   useEffect(() => {
     if (!enabled) return;
     let cancelled = false;
-    const q = region && region.length >= 9 ? `&region=${region.slice(0, 12)}` : '';
-    fetchJson<{ rows: { code: string; householdShare: number }[] }>(`/api/coverage/summary?level=grid${q}`)
+    fetchGridCoverage(region && region.length >= 9 ? region.slice(0, 12) : undefined)
       .then((r) => !cancelled && setRows(r.rows.map((x) => ({ code: x.code, share: x.householdShare }))))
       .catch(() => !cancelled && setRows([]));
     return () => {

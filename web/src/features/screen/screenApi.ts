@@ -1,41 +1,23 @@
 /**
- * Data for the big screen. Plain fetch with the server's own types: the screen
- * routers are mounted by server/app.ts, and these URLs are their contract.
+ * Data for the big screen, through the typed client: every type here is the
+ * answer of the server's own route, so a change there breaks the screen at tsc.
  * Figures refresh every 30 s; the previous data stays on screen meanwhile (no flicker).
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { ScreenCentre } from '../../../../server/routes/screen';
-import type { DemoBelt, DemoCircle } from '../../../../server/screen/demonstrations';
-import type { ScreenSummary } from '../../../../server/screen/summary';
-import { ApiError, type ApiProblem } from '../../api/client';
-import type { HeatmapResult } from '../incidents/incidentQueries';
+import { api, call, type Answer } from '../../api/client';
 
-export type { DemoBelt, DemoCircle, ScreenCentre, ScreenSummary };
+export type ScreenSummary = Answer<typeof api.api.screen.summary.$get>;
+export type ScreenCentre = Answer<typeof api.api.screen.centres.$get>['centres'][number];
+export type Demonstrations = Answer<typeof api.api.demonstrations.$get>;
+export type DemoBelt = Demonstrations['belts'][number];
+export type DemoCircle = Demonstrations['circles'][number];
+
 export const REFRESH_MS = 30_000;
-
-export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, init);
-  const body = (await res.json().catch(() => ({}))) as unknown;
-  if (!res.ok) {
-    const p = body as Partial<ApiProblem>;
-    throw new ApiError({ title: p.title ?? `请求失败（${res.status}）`, status: res.status, detail: p.detail, errors: p.errors });
-  }
-  return body as T;
-}
-
-/** Writes name the editor in x-actor (URI-encoded: headers are ASCII) until sign-in lands. */
-export function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', url: string, actor: string, body?: unknown): Promise<T> {
-  return fetchJson<T>(url, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-actor': encodeURIComponent(actor || '管理员') },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
 
 export const useScreenSummary = (region: string | null) =>
   useQuery({
     queryKey: ['screen', 'summary', region ?? 'root'],
-    queryFn: () => fetchJson<ScreenSummary>(`/api/screen/summary${region ? `?region=${region}` : ''}`),
+    queryFn: () => call(api.api.screen.summary.$get({ query: region ? { region } : {} })),
     refetchInterval: REFRESH_MS,
     placeholderData: keepPreviousData,
   });
@@ -43,7 +25,7 @@ export const useScreenSummary = (region: string | null) =>
 export const useCentres = () =>
   useQuery({
     queryKey: ['screen', 'centres'],
-    queryFn: async () => (await fetchJson<{ centres: ScreenCentre[] }>('/api/screen/centres')).centres,
+    queryFn: async () => (await call(api.api.screen.centres.$get())).centres,
     refetchInterval: REFRESH_MS,
     placeholderData: keepPreviousData,
   });
@@ -51,7 +33,7 @@ export const useCentres = () =>
 export const useDemonstrations = () =>
   useQuery({
     queryKey: ['screen', 'demonstrations'],
-    queryFn: () => fetchJson<{ belts: DemoBelt[]; circles: DemoCircle[] }>('/api/demonstrations'),
+    queryFn: () => call(api.api.demonstrations.$get()),
     refetchInterval: REFRESH_MS,
     placeholderData: keepPreviousData,
   });
@@ -62,23 +44,25 @@ export const useIncidentHeat = (enabled: boolean) =>
     queryKey: ['screen', 'heatmap'],
     queryFn: () => {
       const from = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
-      return fetchJson<HeatmapResult>(`/api/incidents/heatmap?zoom=13&from=${from}`);
+      return call(api.api.incidents.heatmap.$get({ query: { zoom: '13', from } }));
     },
     enabled,
     refetchInterval: REFRESH_MS * 2,
     placeholderData: keepPreviousData,
   });
 
-export interface IsochroneCollection {
-  features: { type: 'Feature'; geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon; properties: { centreId?: number; method?: string; minutes?: number } }[];
-}
-
 /** 15-minute walking isochrones of the community centres from the coverage API; slow to compute the first time, then cached server-side. */
 export const useIsochrones = (enabled: boolean) =>
   useQuery({
     queryKey: ['screen', 'isochrones', 15],
-    queryFn: () => fetchJson<IsochroneCollection>('/api/coverage/isochrones?minutes=15&level=community'),
+    queryFn: () => call(api.api.coverage.isochrones.$get({ query: { minutes: '15', level: 'community' } })),
     enabled,
     staleTime: 10 * 60_000,
     retry: false,
   });
+
+/** Per-grid coverage of a region (GET /api/coverage/summary?level=grid), for colouring the grids. */
+export const fetchGridCoverage = (region?: string) => call(api.api.coverage.summary.$get({ query: { level: 'grid', ...(region ? { region } : {}) } }));
+
+/** A grid's detail (its label point for flying there, its version and star rating for the admin). */
+export const fetchGrid = (code: string) => call(api.api.grids[':code'].$get({ param: { code } }));
