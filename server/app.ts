@@ -13,7 +13,9 @@ import type { SessionUser } from '../kernel/roles';
 import { parseTrustProxy } from './auth/clientAddress';
 import { LoginLimiter } from './auth/loginLimiter';
 import { basemapFromEnv } from './routes/config';
-import { bodyLimits, jsonDepthGuard, securityHeaders } from './http/hardening';
+import { bodyLimits, jsonBodiesOnly, jsonDepthGuard, securityHeaders } from './http/hardening';
+import { malformedJsonFrom } from './http/malformedJson';
+import { sameOriginWrites } from './http/origin';
 import { DomainError } from './http/domainError';
 import { problem } from './http/problem';
 import { auditRoute } from './routes/audit';
@@ -70,11 +72,14 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
   });
   const basemap = basemapFromEnv();
   app.use(securityHeaders(basemap.tiles?.map((t) => new URL(t.replace(/\{[a-z]\}/g, '0')).origin) ?? []));
-  app.use('/api/*', bodyLimits(), jsonDepthGuard());
-  // Audit wraps access control, so refused attempts are recorded too.
+  // Audit wraps access control and the request checks, so refused attempts (403, 413, 415, too deep) are recorded too.
   app.use('/api/*', auditMiddleware());
   app.use(authMiddleware(options.anonymousUser ?? null));
-  app.onError((err, c) => {
+  app.use(sameOriginWrites());
+  app.use('/api/*', bodyLimits(), jsonBodiesOnly(), jsonDepthGuard());
+  app.onError(async (thrown, c) => {
+    // Hono's json validator says "Malformed JSON" in English; the same refusal in our words.
+    const err = (await malformedJsonFrom(thrown, c)) ?? thrown;
     if (err instanceof DomainError) return problem(c, err.status, err.title, err.message, err.extra);
     if (err instanceof HTTPException && err.status < 500) return problem(c, err.status as ClientErrorStatusCode, '请求无效', err.message || '请求格式错误');
     if (err instanceof RangeError && /call stack/i.test(err.message)) return problem(c, 400, '请求参数无效', '请求内容嵌套过深');

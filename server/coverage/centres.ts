@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { executeRows, type Database, type DbHandle } from '../../db/client';
 import { DomainError, NotFoundError } from '../http/domainError';
 import type { FieldError } from '../http/problem';
+import { nameText, noteText } from '../http/text';
 import { assertWithinJurisdiction, editorName, type CentreEditor } from './centreJurisdiction';
 import { forgetIsochronesSql } from './isochrones';
 
@@ -39,13 +40,13 @@ const position = z.tuple(
 );
 
 const fields = {
-  name: z.string({ error: '名称应为文字' }).trim().min(1, '名称不能为空').max(100, '名称最长 100 个字'),
+  name: nameText('名称', 100),
   level: centreLevel,
   regionCode: z.string({ error: '区划代码应为文字' }).regex(/^\d{6}(\d{3}){0,2}$/, '区划代码应为 6、9 或 12 位数字'),
   areaM2: z.number({ error: '面积应为数字' }).gt(0, '面积应大于 0 平方米').max(1_000_000, '面积不能超过 1,000,000 平方米'),
   householdsServed: z.number({ error: '服务户数应为整数' }).int('服务户数应为整数').min(0, '服务户数不能为负数').max(10_000_000, '服务户数过大'),
-  openingHours: z.string({ error: '开放时间应为文字' }).trim().max(100, '开放时间最长 100 个字').nullable(),
-  address: z.string({ error: '地址应为文字' }).trim().max(200, '地址最长 200 个字').nullable(),
+  openingHours: noteText('开放时间', 100).nullable(),
+  address: noteText('地址', 200).nullable(),
   position,
 };
 

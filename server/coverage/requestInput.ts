@@ -2,6 +2,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { DomainError } from '../http/domainError';
+import { MalformedJson } from '../http/malformedJson';
 import type { FieldError } from '../http/problem';
 import { DEFAULT_SPEED_M_PER_MIN } from './walking';
 
@@ -13,18 +14,19 @@ export class InvalidBody extends DomainError {
 }
 
 /**
- * Validates a JSON body with a schema, whatever its content type, and hands the
- * result to `c.req.valid('json')` (typed, and typed for the hc client too).
- * Malformed JSON is a 400 like any invalid field (Hono's own json validator would
- * skip a body without a JSON content type and answer malformed JSON in English).
+ * Validates a JSON body with a schema and hands the result to `c.req.valid('json')`
+ * (typed, and typed for the hc client too). Bodies of other types never get here
+ * (415, server/http/hardening.ts); empty or malformed JSON is MalformedJson, the
+ * same 400 every route gives.
  */
 export function jsonBody<S extends z.ZodType>(schema: S): MiddlewareHandler<object, string, { in: { json: z.input<S> }; out: { json: z.output<S> } }> {
   return async (c, next) => {
+    const text = await c.req.text();
     let body: unknown;
     try {
-      body = await c.req.json();
+      body = JSON.parse(text);
     } catch {
-      throw new InvalidBody([{ field: '(body)', reason: '请求体不是有效的 JSON' }], '请求体不是有效的 JSON');
+      throw new MalformedJson(text.trim() === '');
     }
     const result = schema.safeParse(body);
     if (!result.success) throw new InvalidBody(result.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', reason: issue.message })));

@@ -1,27 +1,71 @@
 /**
- * Request hardening shared by every route: body size limits, a nesting limit for
- * JSON (deep nesting would exhaust the validator's stack), security headers.
+ * Request hardening shared by every route: body size limits, JSON-only bodies
+ * outside the two upload routes, a nesting limit for JSON (deep nesting would
+ * exhaust the validator's stack), security headers.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { IMPORT_MAX_BYTES } from '../exports/imports/upload';
 import { problem } from './problem';
 
 const MB = 1024 * 1024;
 
-/** Bulk uploads get room; everything else is small JSON. */
+/**
+ * The uploads that take files, not JSON: grid imports (raw file or multipart, any
+ * content type — server/exports/imports/route.ts) and incident batches (CSV or
+ * GeoJSON, told apart by ?format= or the content type — server/incidents/batchImport.ts).
+ */
+const GRID_IMPORTS = '/api/exports/imports';
+const INCIDENT_BATCH = '/api/incidents/batch';
+const isUpload = (path: string) => path.startsWith(GRID_IMPORTS) || path.startsWith(INCIDENT_BATCH);
+
+/** Bulk uploads get room; everything else is small JSON. The grid import limit is the import route's own. */
 export function limitFor(path: string): number {
-  if (path.startsWith('/api/exports/imports')) return 60 * MB;
-  if (path.startsWith('/api/incidents/batch')) return 30 * MB;
+  if (path.startsWith(GRID_IMPORTS)) return IMPORT_MAX_BYTES;
+  if (path.startsWith(INCIDENT_BATCH)) return 30 * MB;
   return 5 * MB;
 }
 
+function tooLarge(c: Context) {
+  const mb = Math.round(limitFor(c.req.path) / MB);
+  // The same words as the import route's own limit, whichever of the two refuses first.
+  if (c.req.path.startsWith(GRID_IMPORTS)) return problem(c, 413, '文件过大', `导入文件不能超过 ${mb} MB`, { errors: [{ field: 'file', reason: '文件过大' }] });
+  return problem(c, 413, '请求体过大', `请求体不能超过 ${mb} MB`);
+}
+
 export function bodyLimits(): MiddlewareHandler {
-  return (c, next) =>
-    bodyLimit({
-      maxSize: limitFor(c.req.path),
-      onError: (ctx) => problem(ctx, 413, '请求体过大', `请求体不能超过 ${Math.round(limitFor(ctx.req.path) / MB)} MB`),
-    })(c, next);
+  return (c, next) => bodyLimit({ maxSize: limitFor(c.req.path), onError: tooLarge })(c, next);
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** application/json and its +json relatives (the media types Hono's json validator reads). */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/** Whether the request carries a body at all (after bodyLimits, so reading a copy is bounded). */
+async function hasBody(c: Context): Promise<boolean> {
+  if (!c.req.raw.body) return false;
+  const length = c.req.header('content-length');
+  if (length !== undefined && !c.req.header('transfer-encoding')) return Number(length) > 0;
+  return (await c.req.raw.clone().arrayBuffer()).byteLength > 0;
+}
+
+/**
+ * Writes send JSON: a body of any other type is a 415 (a JSON text sent as
+ * text/plain — as a cross-site form would — is not read as JSON). Writes without
+ * a body (DELETE, logout) need no content type; the upload routes keep theirs.
+ */
+export function jsonBodiesOnly(): MiddlewareHandler {
+  return async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method) || isUpload(c.req.path)) return next();
+    const contentType = c.req.header('content-type') ?? '';
+    const mediaType = contentType.split(';')[0]!.trim();
+    if (JSON_MEDIA_TYPE.test(mediaType) || !(await hasBody(c))) return next();
+    const given = mediaType ? `收到 ${mediaType.slice(0, 100)}` : '未注明 Content-Type';
+    return problem(c, 415, '不支持的内容类型', `请求体应为 JSON，请以 Content-Type: application/json 提交（${given}）`, {
+      errors: [{ field: '(body)', reason: `Content-Type 应为 application/json（${given}）` }],
+    });
+  };
 }
 
 /** Deepest bracket nesting of a JSON text, ignoring brackets inside strings. */
@@ -69,5 +113,25 @@ export function securityHeaders(extraImageOrigins: string[] = []): MiddlewareHan
     },
     crossOriginEmbedderPolicy: false,
     referrerPolicy: 'same-origin',
+    // Only this site, and only what a field app will ask for (location, photos); the rest is off.
+    permissionsPolicy: {
+      geolocation: ['self'],
+      camera: ['self'],
+      fullscreen: ['self'],
+      microphone: [],
+      displayCapture: [],
+      payment: [],
+      usb: [],
+      serial: [],
+      hid: [],
+      bluetooth: [],
+      midi: [],
+      accelerometer: [],
+      gyroscope: [],
+      magnetometer: [],
+      xrSpatialTracking: [],
+      idleDetection: [],
+      browsingTopics: [],
+    },
   });
 }

@@ -34,13 +34,7 @@ export const integerString = (field: string, min: number, max: number) =>
  * punctuation such names use. Markup (<>), quotes, semicolons and control characters
  * are refused, so a name can never carry script or SQL fragments anywhere it travels.
  */
-export const safeName = (field: string, max = 100) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${field}不能为空`)
-    .max(max, `${field}最长 ${max} 个字`)
-    .regex(/^[\p{Script=Han}\p{L}\p{N} ·•()（）\-_—–、,，.。#＃/]+$/u, `${field}含有不允许的字符（如 < > ' " ; 等）`);
+export { nameText as safeName } from './text';
 
 const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 

@@ -15,6 +15,7 @@ import type { AppEnv } from '../appEnv';
 import { polygonGeometry } from '../grids/geometryInput';
 import { integerString } from '../http/params';
 import { invalidInput } from '../http/problem';
+import { nameText, noteText } from '../http/text';
 import { createDemonstration, deleteDemonstration, getDemonstration, listDemonstrations, updateDemonstration, type DemoInput, type DemoKind } from '../screen/demonstrations';
 
 const position = z
@@ -28,8 +29,8 @@ const routeGeometry = z.discriminatedUnion(
   [z.object({ type: z.literal('LineString'), coordinates: line }), z.object({ type: z.literal('MultiLineString'), coordinates: z.array(line).min(1, '路线不能为空').max(100, '路线段过多') })],
   { message: '路线应为 LineString 或 MultiLineString' },
 );
-const name = z.string().trim().min(1, '名称不能为空').max(100, '名称最长 100 个字');
-const description = z.string().trim().max(2000, '简介最长 2000 个字').nullable();
+const name = nameText('名称', 100);
+const description = noteText('简介', 2000).nullable();
 const members = z
   .array(z.string().regex(/^\d{12}$/, '社区代码应为 12 位数字'))
   .max(500, '成员社区最多 500 个');
