@@ -2,16 +2,12 @@
  * CSV with a WKT geometry column (GDAL's CSV driver recognises a column named
  * WKT). UTF-8 with a BOM so Excel shows Chinese correctly; RFC 4180 quoting.
  * CSV carries no CRS: the download's X-CRS header and file name say which.
+ * Cells go through csvCell: text that would start a formula is neutralised.
  */
+import { csvCell as cell } from './csvCell';
 import { toWkt } from './wkt';
 import type { ExportFormat } from './types';
 import { encoder } from './types';
-
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export const csvFormat: ExportFormat = {
   id: 'csv',
