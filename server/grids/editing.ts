@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import { gridAttributeAssignments, pickGridAttributes, type GridAttributes } from '../../db/gridRecord';
-import { nextFreeCodes, applyRenumber, renumberPlan, type RenumberEntry } from './codes';
+import { applyRenumber, checkExpectedPlan, nextFreeCodes, renumberPlan, type RenumberEntry } from './codes';
 import type { PolygonGeometry } from './geometryInput';
 import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
 import type { GridRules, Violation } from './rules';
@@ -349,10 +349,7 @@ export async function renumberCommunity(
   let plan: RenumberEntry[] = [];
   const result = await inCommunityTransaction(handle, communityCode, 'recode', options, async (tx) => {
     plan = await renumberPlan(tx, communityCode);
-    if (expected) {
-      const same = expected.length === plan.length && plan.every((p) => expected.some((e) => e.oldCode === p.oldCode && e.newCode === p.newCode));
-      if (!same) throw new VersionConflict({ code: communityCode, version: 0, updatedBy: null, geometry: { type: 'GeometryCollection', geometries: [] } });
-    }
+    if (expected) await checkExpectedPlan(tx, communityCode, expected, plan);
     const moved = await applyRenumber(tx, communityCode, plan);
     return { touched: moved.map((m) => m.id) };
   });

@@ -298,6 +298,41 @@ describeEachEngine('grid editing with topology rules', (db) => {
     expect(await historyHoles(db(), COMMUNITY)).toEqual([]);
   });
 
+  it('answers a renumbering list no preview could give with 400 on `expected`; 409 only when the grids changed since the preview', async () => {
+    const codesNow = async () => (await db().rows<{ code: string }>(sql`SELECT code FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`)).map((c) => c.code);
+    const preview = await send(db(), 'GET', `/api/grids/renumber/${COMMUNITY}`);
+    const plan = (preview.body.plan as { oldCode: string; newCode: string }[]).map(({ oldCode, newCode }) => ({ oldCode, newCode }));
+    const [never] = await db().rows<{ code: string }>(sql`
+      SELECT ${COMMUNITY} || lpad(s::text, 3, '0') AS code FROM generate_series(999, 1, -1) s
+      WHERE ${COMMUNITY} || lpad(s::text, 3, '0') NOT IN (SELECT code FROM grids UNION SELECT grid_code FROM grid_versions) LIMIT 1`);
+    const before = await codesNow();
+    const madeUp = [
+      [{ oldCode: plan[0]!.oldCode, newCode: `${COMMUNITY}999` }],
+      [{ oldCode: '123', newCode: '456' }],
+      [{ oldCode: '450902005002001', newCode: `${COMMUNITY}001` }],
+      [...plan.slice(1), { oldCode: never!.code, newCode: plan[0]!.newCode }],
+      [plan[0]!, plan[0]!],
+      [],
+    ];
+    for (const expected of madeUp) {
+      const res = await send(db(), 'POST', `/api/grids/renumber/${COMMUNITY}`, { expected });
+      expect(res.status, JSON.stringify(expected)).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'expected', reason: expect.stringContaining('与当前编号方案不符') }]);
+      expect(res.body.detail).not.toContain('当前版本 0');
+    }
+    expect(await codesNow()).toEqual(before);
+
+    // A real preview, then a split adds a grid: the plan changed since, which is a conflict.
+    const a = await grid(db(), pair.a);
+    const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`SELECT ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_Y(ST_Centroid(geom)) AS lat FROM grids WHERE code = ${pair.a}`);
+    const split = await send(db(), 'POST', `/api/grids/${pair.a}/split`, { version: a.version, line: { type: 'LineString', coordinates: [[Number(box!.w), Number(box!.lat)], [Number(box!.e), Number(box!.lat)]] } });
+    expect(split.status, JSON.stringify(split.body)).toBe(200);
+    const stale = await send(db(), 'POST', `/api/grids/renumber/${COMMUNITY}`, { expected: plan });
+    expect(stale.status, JSON.stringify(stale.body)).toBe(409);
+    expect(stale.body.detail).toContain('预览之后已有变化');
+    expect(stale.body.plan).toHaveLength(plan.length + 1);
+  });
+
   it('dry runs report without writing', async () => {
     const a = await grid(db(), pair.a);
     const res = await send(db(), 'PUT', `/api/grids/${pair.a}?dryRun=true`, { version: a.version, attributes: { households: 999 } });
