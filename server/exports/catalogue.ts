@@ -1,4 +1,7 @@
-/** What can be exported, as GET /api/exports/layers lists it: layers with their field mapping, formats, CRSs. */
+/**
+ * What can be exported, as GET /api/exports/layers lists it: layers with their
+ * field mapping, formats, CRSs (with a Chinese warning where one applies: GCJ-02).
+ */
 import { CRS_IDS, resolveCrs } from './crs/projections';
 import { FORMATS } from './formats';
 import { describeLayers } from './layers';
@@ -9,7 +12,7 @@ export function exportCatalogue() {
     formats: FORMATS.map((f) => ({ id: f.id, title: f.title, extension: f.extension, streaming: f.streaming })),
     crs: CRS_IDS.map((id) => {
       const crs = resolveCrs(id)!;
-      return { id, epsg: crs.epsg, name: crs.name, geographic: crs.geographic };
+      return { id, epsg: crs.epsg, name: crs.name, geographic: crs.geographic, warning: crs.warning ?? null };
     }),
   };
 }

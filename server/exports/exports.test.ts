@@ -121,6 +121,38 @@ describeEachEngine('exports API', (db, engine) => {
     expect(vertices(ogrToGeoJson(gdalPath))).toEqual(vertices(JSON.parse(readFileSync(geojson.file, 'utf8'))));
   });
 
+  it('KML booleans survive GDAL: every true value reads back as 1', async () => {
+    const region = '450902005';
+    const [row] = await db().rows<{ n: number; yes: number }>(sql`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE extended)::int AS yes FROM incidents
+      WHERE grid_code LIKE '450902005%' OR community_code LIKE '450902005%' OR street_code LIKE '450902005%'`);
+    expect(Number(row!.yes)).toBeGreaterThan(0);
+    const kml = await download(db(), `/api/exports/incidents?format=kml&region=${region}`, `${engine}-incidents.kml`);
+    const back = ogrToGeoJson(kml.gdalPath);
+    expect(back.features).toHaveLength(Number(row!.n));
+    expect(back.features.filter((f) => f.properties?.extended === 1)).toHaveLength(Number(row!.yes));
+    expect(back.features.filter((f) => f.properties?.extended === 0)).toHaveLength(Number(row!.n) - Number(row!.yes));
+    expect(ogrReadWarnings(kml.gdalPath)).toBe('');
+  });
+
+  it('GCJ-02 files say GCJ-02: GeoJSON crs, FlatGeobuf CRS WKT, Shapefile .prj, file names; the catalogue warns', async () => {
+    for (const [format, ext] of [['geojson', 'geojson'], ['fgb', 'fgb'], ['shp', 'zip']] as const) {
+      const { res, file, gdalPath } = await download(db(), `/api/exports/grids?format=${format}&crs=gcj02&region=${COMMUNITY}`, `${engine}-grids-gcj02-label.${ext}`);
+      const summary = ogrSummary(gdalPath);
+      expect(summary.crsName, format).toBe('GCJ-02');
+      expect(summary.epsg, format).toBeNull();
+      expect(summary.output, format).not.toMatch(/ID\["EPSG",4326\]/);
+      expect(res.headers.get('x-crs')).toBe('GCJ-02');
+      expect(res.headers.get('content-disposition')).toContain(`filename="grids_${COMMUNITY}_gcj02.${ext}"`);
+      // GDAL 3.6 does not print it, but the FlatGeobuf CRS carries the warning as its description.
+      if (format === 'fgb') expect(readFileSync(file).includes(Buffer.from('GCJ-02 是加偏坐标'))).toBe(true);
+    }
+    const { body } = await requestJson<any>(db(), '/api/exports/layers');
+    const gcj02 = body.crs.find((c: { id: string }) => c.id === 'gcj02');
+    expect(gcj02.warning).toMatch(/GCJ-02.*WGS 84/);
+    expect(body.crs.find((c: { id: string }) => c.id === '4326').warning).toBeNull();
+  });
+
   it('stops reading pages once the download is abandoned', async () => {
     const controller = new AbortController();
     const pages = readFeatureBatches(db(), gridsLayer, {}, resolveCrs('4546')!, { batchSize: 100, encoding: 'wkb', signal: controller.signal });

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { DomainError, NotFoundError } from '../http/domainError';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
-import { formatGridCode } from '../../kernel/gridCode';
+import { formatGridCode, isGridCode } from '../../kernel/gridCode';
 import { defaultRowTolerance, readingOrder } from '../../kernel/numbering';
 
 export class CodesExhausted extends DomainError {
@@ -53,6 +53,56 @@ export async function renumberPreview(handle: DbHandle, communityCode: string) {
 }
 
 export type RenumberPreview = Awaited<ReturnType<typeof renumberPreview>>;
+
+/** 400: `expected` cannot be a preview of this community's renumbering (codes made up, foreign, unknown or repeated). */
+export class RenumberExpectationInvalid extends DomainError {
+  constructor(reason: string) {
+    super(400, '请求参数无效', `expected：${reason}`, { errors: [{ field: 'expected', reason }] });
+  }
+}
+
+/** 409: a real preview, but the community's grids changed since (a grid added, removed or reshaped). */
+export class RenumberPlanChanged extends DomainError {
+  constructor(communityCode: string, plan: RenumberEntry[]) {
+    super(409, '版本冲突', `社区 ${communityCode} 的网格在预览之后已有变化，编号方案已不同，请重新预览后再应用`, {
+      plan: plan.map(({ oldCode, newCode, name }) => ({ oldCode, newCode, name, changed: oldCode !== newCode })),
+    });
+  }
+}
+
+/**
+ * Checks the plan a planner previewed against the one that would be applied now. A list
+ * no preview could have produced is bad input (400, field `expected`); a genuine preview
+ * that no longer matches means the grids changed meanwhile (409).
+ */
+export async function checkExpectedPlan(tx: Executor, communityCode: string, expected: { oldCode: string; newCode: string }[], plan: RenumberEntry[]): Promise<void> {
+  if (expected.length === 0) throw new RenumberExpectationInvalid('与当前编号方案不符：列表为空，请提交预览中的编号方案');
+  if (expected.length > 999) throw new RenumberExpectationInvalid('与当前编号方案不符：一个社区最多 999 个网格');
+  const foreign = expected.flatMap((e) => [e.oldCode, e.newCode]).find((c) => !isGridCode(c) || !c.startsWith(communityCode));
+  if (foreign !== undefined) throw new RenumberExpectationInvalid(`与当前编号方案不符：${JSON.stringify(foreign)} 不是社区 ${communityCode} 的网格编码`);
+  for (const key of ['oldCode', 'newCode'] as const) {
+    const seen = new Set<string>();
+    for (const entry of expected) {
+      if (seen.has(entry[key])) throw new RenumberExpectationInvalid(`与当前编号方案不符：编码 ${entry[key]} 重复出现`);
+      seen.add(entry[key]);
+    }
+  }
+  // A preview numbers its grids 001…n; n is the number of grids then (or now).
+  const highest = Math.max(plan.length, expected.length);
+  const outOfRange = expected.find((e) => Number(e.newCode.slice(12)) > highest);
+  if (outOfRange) throw new RenumberExpectationInvalid(`与当前编号方案不符：新编码 ${outOfRange.newCode} 超出编号范围（001–${String(highest).padStart(3, '0')}）`);
+  const known = new Set(plan.map((p) => p.oldCode));
+  const missing = expected.map((e) => e.oldCode).filter((c) => !known.has(c));
+  if (missing.length > 0) {
+    const history = await executeRows<{ code: string }>(tx, sql`
+      SELECT DISTINCT grid_code AS code FROM grid_versions WHERE grid_code IN (${sql.join(missing.map((c) => sql`${c}`), sql`, `)})`);
+    const everUsed = new Set(history.map((h) => h.code));
+    const unknown = missing.find((c) => !everUsed.has(c));
+    if (unknown) throw new RenumberExpectationInvalid(`与当前编号方案不符：社区 ${communityCode} 没有编码为 ${unknown} 的网格（当前和历史中都没有）`);
+  }
+  const same = expected.length === plan.length && plan.every((p) => expected.some((e) => e.oldCode === p.oldCode && e.newCode === p.newCode));
+  if (!same) throw new RenumberPlanChanged(communityCode, plan);
+}
 
 /** Applies a plan in two steps through unused codes, since codes are unique at every moment. */
 export async function applyRenumber(tx: Executor, communityCode: string, plan: RenumberEntry[]): Promise<RenumberEntry[]> {

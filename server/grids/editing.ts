@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import { gridAttributeAssignments, pickGridAttributes, type GridAttributes } from '../../db/gridRecord';
-import { nextFreeCodes, applyRenumber, renumberPlan, type RenumberEntry } from './codes';
+import { applyRenumber, checkExpectedPlan, nextFreeCodes, renumberPlan, type RenumberEntry } from './codes';
 import type { PolygonGeometry } from './geometryInput';
 import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
 import type { GridRules, Violation } from './rules';
@@ -210,43 +210,82 @@ export async function createGrid(
   });
 }
 
-/** Split a grid by a line: the part first in reading order keeps the code, the others get new codes. */
+interface SplitPiece {
+  part: number;
+  geom: string;
+  area: number;
+}
+
+/** Where a split line crosses or touches itself: the nodes ST_Node makes where more than two edges meet. */
+async function selfIntersections(tx: Executor, line: string): Promise<GeoJSON.Geometry | null> {
+  const [row] = await executeRows<{ simple: boolean; points: string | null }>(tx, sql`
+    WITH l AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${line}), 4326) AS g),
+         edges AS (SELECT (ST_Dump(ST_Node(g))).geom AS e FROM l WHERE NOT ST_IsSimple(g)),
+         ends AS (SELECT ST_StartPoint(e) AS p FROM edges UNION ALL SELECT ST_EndPoint(e) FROM edges),
+         nodes AS (SELECT p FROM ends GROUP BY p HAVING count(*) > 2)
+    SELECT (SELECT ST_IsSimple(g) FROM l) AS simple, (SELECT ST_AsGeoJSON(ST_Collect(p), 7) FROM nodes) AS points`);
+  if (row?.simple) return null;
+  return row?.points ? (JSON.parse(row.points) as GeoJSON.Geometry) : (JSON.parse(line) as GeoJSON.Geometry);
+}
+
+/**
+ * Split a grid by a line into exactly two grids: the line must be simple (not cross or touch
+ * itself) and cut exactly one of the grid's polygons into exactly two pieces. The piece first
+ * in reading order keeps the code (with any polygons of the grid the line does not cut); the
+ * other gets the next never-used code.
+ */
 export async function splitGrid(handle: DbHandle, code: string, change: { version: number; line: GeoJSON.LineString }, options: EditOptions): Promise<EditResult> {
   const community = await communityOf(handle, code);
   return inCommunityTransaction(handle, community, 'split', options, async (tx) => {
     const grid = await lockGrid(tx, code, change.version);
-    const parts = await executeRows<{ geom: string; area: number }>(tx, sql`
-      SELECT ST_AsEWKT(d.geom) AS geom, ST_Area(d.geom::geography) AS area
-      FROM grids g, LATERAL ST_Dump(ST_CollectionExtract(ST_Split(g.geom, ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(change.line)}), 4326)), 3)) d
+    const line = JSON.stringify(change.line);
+    const crossing = await selfIntersections(tx, line);
+    if (crossing) {
+      throw new EditRejected([{ rule: 'split', message: '分割线自相交（与自身交叉或接触），无法分割网格：请画一条不交叉的线', gridCode: code, geometry: crossing }]);
+    }
+    const pieces = await executeRows<SplitPiece>(tx, sql`
+      SELECT p.path[1] AS part, ST_AsEWKT(s.geom) AS geom, ST_Area(s.geom::geography) AS area
+      FROM grids g, LATERAL ST_Dump(g.geom) p,
+           LATERAL ST_Dump(ST_CollectionExtract(ST_Split(p.geom, ST_SetSRID(ST_GeomFromGeoJSON(${line}), 4326)), 3)) s
       WHERE g.id = ${grid.id}
-      ORDER BY ST_YMax(d.geom) DESC, ST_XMin(d.geom)`);
-    if (parts.length < 2) {
+      ORDER BY ST_YMax(s.geom) DESC, ST_XMin(s.geom)`);
+    const byPart = new Map<number, SplitPiece[]>();
+    for (const piece of pieces) byPart.set(Number(piece.part), [...(byPart.get(Number(piece.part)) ?? []), piece]);
+    const cut = [...byPart.values()].filter((p) => p.length > 1);
+    if (cut.length === 0) {
       throw new EditRejected([{ rule: 'split', message: '分割线没有把网格分成两部分：分割线应完全穿过网格', gridCode: code, geometry: change.line }]);
     }
-    const [keep, ...rest] = parts as [{ geom: string; area: number }, ...{ geom: string; area: number }[]];
-    const total = parts.reduce((s, p) => s + Number(p.area), 0);
-    const newCodes = await nextFreeCodes(tx, community, rest.length);
-    const [source] = await executeRows<{ households: number; population: number; name: string }>(tx, sql`SELECT households, population, name FROM grids WHERE id = ${grid.id}`);
-    const created: number[] = [];
-    for (const [i, part] of rest.entries()) {
-      const share = Number(part.area) / total;
-      const newCode = newCodes[i] as string;
-      const [row] = await executeRows<{ id: number }>(tx, sql`
-        INSERT INTO grids (code, name, community_code, street_code, district_code, geom, label_point, households, population,
-                           party_org_name, party_org_type, party_secretary, star_rating)
-        SELECT ${newCode}, regexp_replace(name, '第\\d+网格$', ${`第${Number(newCode.slice(12))}网格`}), community_code, street_code, district_code,
-               ST_Multi(ST_GeomFromEWKT(${part.geom})), ST_PointOnSurface(ST_GeomFromEWKT(${part.geom})),
-               round(households * ${share}::float8)::int, round(population * ${share}::float8)::int, NULL, NULL, NULL, 0
-        FROM grids WHERE id = ${grid.id}
-        RETURNING id`);
-      created.push(row!.id);
+    const cutPieces = cut.flat();
+    if (cut.length > 1 || cutPieces.length !== 2) {
+      const [shape] = await executeRows<{ geometry: string }>(tx, sql`
+        SELECT ST_AsGeoJSON(ST_Collect(ARRAY[${sql.join(cutPieces.map((p) => sql`ST_GeomFromEWKT(${p.geom})`), sql`, `)}]), 7) AS geometry`);
+      const count = 1 + cut.reduce((n, p) => n + p.length - 1, 0);
+      throw new EditRejected([
+        { rule: 'split', message: `分割线会把网格分成 ${count} 部分，应恰好分成两部分：请只穿过网格一次`, gridCode: code, geometry: JSON.parse(shape!.geometry) as GeoJSON.Geometry },
+      ]);
     }
-    const keepShare = Number(keep.area) / total;
+    // Pieces are in reading order: the first cut piece keeps the code, together with the polygons the line missed.
+    const [keepPiece, newPiece] = cutPieces as [SplitPiece, SplitPiece];
+    const kept = pieces.filter((p) => p !== newPiece);
+    const total = pieces.reduce((s, p) => s + Number(p.area), 0);
+    const [newCode] = (await nextFreeCodes(tx, community, 1)) as [string];
+    const [source] = await executeRows<{ households: number; population: number; name: string }>(tx, sql`SELECT households, population, name FROM grids WHERE id = ${grid.id}`);
+    const share = Number(newPiece.area) / total;
+    const [row] = await executeRows<{ id: number }>(tx, sql`
+      INSERT INTO grids (code, name, community_code, street_code, district_code, geom, label_point, households, population,
+                         party_org_name, party_org_type, party_secretary, star_rating)
+      SELECT ${newCode}, regexp_replace(name, '第\\d+网格$', ${`第${Number(newCode.slice(12))}网格`}), community_code, street_code, district_code,
+             ST_Multi(ST_GeomFromEWKT(${newPiece.geom})), ST_PointOnSurface(ST_GeomFromEWKT(${newPiece.geom})),
+             round(households * ${share}::float8)::int, round(population * ${share}::float8)::int, NULL, NULL, NULL, 0
+      FROM grids WHERE id = ${grid.id}
+      RETURNING id`);
+    const keepShare = 1 - share;
+    const keepGeom = kept.length === 1 ? sql`ST_Multi(ST_GeomFromEWKT(${keepPiece.geom}))` : sql`ST_Multi(ST_Collect(ARRAY[${sql.join(kept.map((p) => sql`ST_GeomFromEWKT(${p.geom})`), sql`, `)}]))`;
     await tx.execute(sql`
-      UPDATE grids SET geom = ST_Multi(ST_GeomFromEWKT(${keep.geom})),
+      UPDATE grids SET geom = ${keepGeom},
              households = ${Math.round((source?.households ?? 0) * keepShare)}, population = ${Math.round((source?.population ?? 0) * keepShare)}
       WHERE id = ${grid.id}`);
-    return { touched: [grid.id, ...created], created: newCodes };
+    return { touched: [grid.id, row!.id], created: [newCode] };
   });
 }
 
@@ -310,10 +349,7 @@ export async function renumberCommunity(
   let plan: RenumberEntry[] = [];
   const result = await inCommunityTransaction(handle, communityCode, 'recode', options, async (tx) => {
     plan = await renumberPlan(tx, communityCode);
-    if (expected) {
-      const same = expected.length === plan.length && plan.every((p) => expected.some((e) => e.oldCode === p.oldCode && e.newCode === p.newCode));
-      if (!same) throw new VersionConflict({ code: communityCode, version: 0, updatedBy: null, geometry: { type: 'GeometryCollection', geometries: [] } });
-    }
+    if (expected) await checkExpectedPlan(tx, communityCode, expected, plan);
     const moved = await applyRenumber(tx, communityCode, plan);
     return { touched: moved.map((m) => m.id) };
   });

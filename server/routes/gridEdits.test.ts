@@ -188,6 +188,63 @@ describeEachEngine('grid editing with topology rules', (db) => {
     expect(miss.body.violations[0].rule).toBe('split');
   });
 
+  it('refuses a self-intersecting split line, and one that cuts the grid into more than two parts (422, nothing written)', async () => {
+    const code = '450902005001001';
+    const target = await grid(db(), code);
+    const before = await communityTopology(db(), target.community_code);
+    // The line of the report: a Z whose diagonal crosses itself at (110.165, 22.63225), inside the grid.
+    const crossing = { type: 'LineString', coordinates: [[110.162, 22.63], [110.168, 22.6345], [110.168, 22.63], [110.162, 22.6345]] };
+    const refused = await send(db(), 'POST', `/api/grids/${code}/split`, { version: target.version, line: crossing });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+    expect(refused.body.violations).toHaveLength(1);
+    expect(refused.body.violations[0]).toMatchObject({ rule: 'split', gridCode: code, message: expect.stringContaining('自相交') });
+    expect(refused.body.violations[0].geometry).toEqual({ type: 'MultiPoint', coordinates: [[110.165, 22.63225]] });
+    expect(refused.body.detail).toContain('分割线');
+
+    // A simple line that goes through the grid twice (east along one row, back west along another) makes three or more pieces.
+    const [box] = await db().rows<{ s: number; n: number }>(sql`SELECT ST_YMin(geom) AS s, ST_YMax(geom) AS n FROM grids WHERE code = ${code}`);
+    const [y1, y2] = [Number(box!.s) + (Number(box!.n) - Number(box!.s)) / 3, Number(box!.s) + (2 * (Number(box!.n) - Number(box!.s))) / 3];
+    const zigzag = { type: 'LineString', coordinates: [[110.162, y1], [110.168, y1], [110.168, y2], [110.162, y2]] };
+    const twice = await send(db(), 'POST', `/api/grids/${code}/split`, { version: target.version, line: zigzag });
+    expect(twice.status, JSON.stringify(twice.body)).toBe(422);
+    const pieces = twice.body.violations[0].geometry;
+    expect(pieces.type).toBe('MultiPolygon');
+    expect(pieces.coordinates.length).toBeGreaterThan(2);
+    expect(twice.body.violations[0]).toMatchObject({ rule: 'split', message: expect.stringContaining(`分成 ${pieces.coordinates.length} 部分`) });
+
+    const after = await communityTopology(db(), target.community_code);
+    expect(after.grids).toBe(before.grids);
+    expect((await grid(db(), code)).version).toBe(target.version);
+  });
+
+  it('splits one polygon of a multi-part grid into exactly two grids; the polygons the line misses stay with the code', async () => {
+    // A two-part grid whose larger part a horizontal line can cross without touching the other part.
+    const [g] = await db().rows<{ code: string; community: string; version: number; w: number; e: number; lat: number; parts: number }>(sql`
+      WITH two AS (
+        SELECT g.code, g.community_code, g.version, g.geom, (SELECT d.geom FROM ST_Dump(g.geom) d ORDER BY ST_Area(d.geom) DESC LIMIT 1) AS big
+        FROM grids g WHERE ST_NumGeometries(g.geom) = 2 AND (SELECT min(ST_Area(d.geom::geography)) FROM ST_Dump(g.geom) d) > 1000)
+      SELECT code, community_code AS community, version, ST_XMin(big) - 0.0001 AS w, ST_XMax(big) + 0.0001 AS e, ST_Y(ST_PointOnSurface(big)) AS lat, 2 AS parts
+      FROM two
+      WHERE NOT ST_Intersects(ST_Difference(geom, big), ST_MakeLine(ST_SetSRID(ST_MakePoint(ST_XMin(big) - 0.0001, ST_Y(ST_PointOnSurface(big))), 4326),
+                                                                 ST_SetSRID(ST_MakePoint(ST_XMax(big) + 0.0001, ST_Y(ST_PointOnSurface(big))), 4326)))
+        AND ST_NumGeometries(ST_Split(big, ST_MakeLine(ST_SetSRID(ST_MakePoint(ST_XMin(big) - 0.0001, ST_Y(ST_PointOnSurface(big))), 4326),
+                                                       ST_SetSRID(ST_MakePoint(ST_XMax(big) + 0.0001, ST_Y(ST_PointOnSurface(big))), 4326)))) = 2
+      ORDER BY code LIMIT 1`);
+    expect(g, 'a two-part grid in the sample data').toBeDefined();
+    const before = await communityTopology(db(), g!.community);
+    const line = { type: 'LineString', coordinates: [[Number(g!.w), Number(g!.lat)], [Number(g!.e), Number(g!.lat)]] };
+    const res = await send(db(), 'POST', `/api/grids/${g!.code}/split`, { version: g!.version, line });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.created).toHaveLength(1);
+    const after = await communityTopology(db(), g!.community);
+    expect(after.grids).toBe(before.grids + 1);
+    expect(after.gapM2).toBeLessThan(0.01);
+    expect(after.overlapM2).toBeLessThan(0.01);
+    const [parts] = await db().rows<{ kept: number; created: number }>(sql`
+      SELECT (SELECT ST_NumGeometries(geom) FROM grids WHERE code = ${g!.code}) AS kept, (SELECT ST_NumGeometries(geom) FROM grids WHERE code = ${res.body.created[0]}) AS created`);
+    expect({ kept: Number(parts!.kept), created: Number(parts!.created) }).toEqual({ kept: 2, created: 1 });
+  });
+
   it('merges adjacent grids and retires the others; refuses grids that do not touch', async () => {
     const a = await grid(db(), pair.a);
     const b = await grid(db(), pair.b);
@@ -239,6 +296,41 @@ describeEachEngine('grid editing with topology rules', (db) => {
     const codes = await db().rows<{ code: string }>(sql`SELECT code FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`);
     expect(codes.map((c) => c.code)).toEqual(plan.map((p) => p.newCode).sort());
     expect(await historyHoles(db(), COMMUNITY)).toEqual([]);
+  });
+
+  it('answers a renumbering list no preview could give with 400 on `expected`; 409 only when the grids changed since the preview', async () => {
+    const codesNow = async () => (await db().rows<{ code: string }>(sql`SELECT code FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`)).map((c) => c.code);
+    const preview = await send(db(), 'GET', `/api/grids/renumber/${COMMUNITY}`);
+    const plan = (preview.body.plan as { oldCode: string; newCode: string }[]).map(({ oldCode, newCode }) => ({ oldCode, newCode }));
+    const [never] = await db().rows<{ code: string }>(sql`
+      SELECT ${COMMUNITY} || lpad(s::text, 3, '0') AS code FROM generate_series(999, 1, -1) s
+      WHERE ${COMMUNITY} || lpad(s::text, 3, '0') NOT IN (SELECT code FROM grids UNION SELECT grid_code FROM grid_versions) LIMIT 1`);
+    const before = await codesNow();
+    const madeUp = [
+      [{ oldCode: plan[0]!.oldCode, newCode: `${COMMUNITY}999` }],
+      [{ oldCode: '123', newCode: '456' }],
+      [{ oldCode: '450902005002001', newCode: `${COMMUNITY}001` }],
+      [...plan.slice(1), { oldCode: never!.code, newCode: plan[0]!.newCode }],
+      [plan[0]!, plan[0]!],
+      [],
+    ];
+    for (const expected of madeUp) {
+      const res = await send(db(), 'POST', `/api/grids/renumber/${COMMUNITY}`, { expected });
+      expect(res.status, JSON.stringify(expected)).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'expected', reason: expect.stringContaining('与当前编号方案不符') }]);
+      expect(res.body.detail).not.toContain('当前版本 0');
+    }
+    expect(await codesNow()).toEqual(before);
+
+    // A real preview, then a split adds a grid: the plan changed since, which is a conflict.
+    const a = await grid(db(), pair.a);
+    const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`SELECT ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_Y(ST_Centroid(geom)) AS lat FROM grids WHERE code = ${pair.a}`);
+    const split = await send(db(), 'POST', `/api/grids/${pair.a}/split`, { version: a.version, line: { type: 'LineString', coordinates: [[Number(box!.w), Number(box!.lat)], [Number(box!.e), Number(box!.lat)]] } });
+    expect(split.status, JSON.stringify(split.body)).toBe(200);
+    const stale = await send(db(), 'POST', `/api/grids/renumber/${COMMUNITY}`, { expected: plan });
+    expect(stale.status, JSON.stringify(stale.body)).toBe(409);
+    expect(stale.body.detail).toContain('预览之后已有变化');
+    expect(stale.body.plan).toHaveLength(plan.length + 1);
   });
 
   it('dry runs report without writing', async () => {

@@ -26,7 +26,57 @@ async function codesInTile(db: DbHandle, z: number, x: number, y: number): Promi
   return rows.map((r) => r.code);
 }
 
+/** Every tile at zoom z that the regions' extent reaches into. */
+async function tilesOverData(db: DbHandle, z: number): Promise<{ x: number; y: number }[]> {
+  const [box] = await db.rows<{ w: number; s: number; e: number; n: number }>(sql`
+    SELECT ST_XMin(e) AS w, ST_YMin(e) AS s, ST_XMax(e) AS e, ST_YMax(e) AS n FROM (SELECT ST_Extent(geom)::geometry AS e FROM regions) x`);
+  const nw = tileForLonLat(z, Number(box!.w), Number(box!.n));
+  const se = tileForLonLat(z, Number(box!.e), Number(box!.s));
+  const tiles: { x: number; y: number }[] = [];
+  for (let x = nw.x; x <= se.x; x++) for (let y = nw.y; y <= se.y; y++) tiles.push({ x, y });
+  return tiles;
+}
+
+/**
+ * A decoded polygon feature as GeoJSON in tile space, its rings grouped as the MVT spec
+ * says (a positive-area ring starts a polygon, negative ones are its holes); null when a
+ * ring has no area or the first ring is a hole, which no valid tile contains.
+ */
+function tilePolygon(rings: { x: number; y: number }[][]): GeoJSON.MultiPolygon | null {
+  const polygons: [number, number][][][] = [];
+  for (const ring of rings) {
+    const coords = ring.map((p) => [p.x, p.y] as [number, number]);
+    const area = signedArea(coords);
+    if (area === 0) return null;
+    if (area > 0) polygons.push([coords]);
+    else if (polygons.length === 0) return null;
+    else polygons.at(-1)!.push(coords);
+  }
+  return { type: 'MultiPolygon', coordinates: polygons };
+}
+
 describeEachEngine('vector tiles', (db) => {
+  it('serves basemap tiles at z0–z6 whose polygons are all valid', async () => {
+    const shapes: string[] = [];
+    let broken = 0;
+    for (let z = 0; z <= 6; z++) {
+      for (const { x, y } of await tilesOverData(db(), z)) {
+        const tile = await fetchTile(db(), `/tiles/base/${z}/${x}/${y}.mvt`);
+        for (const f of Object.values(tile).flat()) {
+          if (f.type !== 'Polygon') continue;
+          const polygon = tilePolygon(f.geometry);
+          if (polygon) shapes.push(JSON.stringify(polygon));
+          else broken++;
+        }
+      }
+    }
+    expect(shapes.length).toBeGreaterThan(10);
+    const [row] = await db().rows<{ invalid: number }>(sql`
+      SELECT count(*) FILTER (WHERE NOT ST_IsValid(ST_GeomFromGeoJSON(g)))::int AS invalid FROM json_array_elements_text(${JSON.stringify(shapes)}::json) g`);
+    expect({ broken, invalid: Number(row!.invalid) }).toEqual({ broken: 0, invalid: 0 });
+  });
+
+
   it.each([13, 14, 15, 16])('serves z%i grid tiles whose features match the database', async (z) => {
     const { x, y } = tileForLonLat(z, CORE.lon, CORE.lat);
     const tile = await fetchTile(db(), `/tiles/grids/${z}/${x}/${y}.mvt`);

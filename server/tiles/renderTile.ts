@@ -40,7 +40,14 @@ export function postgisTileQuery(layers: readonly TileLayer[], z: number, x: num
   return sql`SELECT ${sql.join(parts, sql` || `)} AS mvt`;
 }
 
-/** Geometries mapped to integer tile coordinates (y down), as GeoJSON text. */
+/**
+ * Geometries mapped to integer tile coordinates (y down), as GeoJSON text. Polygons are
+ * made valid on the integer grid as ST_AsMVTGeom does: snapping alone (ST_SnapToGrid)
+ * folds low-zoom rings into self-intersections and spikes, so they are repaired
+ * (ST_MakeValid, polygonal parts only) and snap-rounded with ST_ReducePrecision, whose
+ * output is valid. ST_ReducePrecision only ever sees valid polygons: the WASM engine
+ * answers no rows at all when GEOS fails on one.
+ */
 function tileSpaceQuery(layer: TileLayer, z: number, x: number, y: number): SQL {
   const b = tileBounds(z, x, y);
   const scale = TILE_EXTENT / (b.xmax - b.xmin);
@@ -49,9 +56,14 @@ function tileSpaceQuery(layer: TileLayer, z: number, x: number, y: number): SQL 
   const id = layer.idColumn ? sql.raw(`src."${layer.idColumn}" AS feature_id, `) : sql`NULL::int AS feature_id, `;
   return sql`
     SELECT * FROM (
-      SELECT ${id}${props}, ST_AsGeoJSON(ST_SnapToGrid(ST_Affine(
-               ST_ClipByBox2D(ST_Transform(src.geom, 3857), ST_MakeEnvelope(${b.xmin - margin}, ${b.ymin - margin}, ${b.xmax + margin}, ${b.ymax + margin}, 3857)),
-               ${scale}, 0, 0, ${-scale}, ${-b.xmin * scale}, ${b.ymax * scale}), 1), 0) AS tile_geom
-      FROM (${layer.source(tileSearchBox(z, x, y), z)}) src
+      SELECT feature_id, ${sql.raw(layer.properties.map((p) => `"${p}"`).join(', '))}, ST_AsGeoJSON(CASE WHEN ST_Dimension(t) = 2
+               THEN ST_ReducePrecision(ST_CollectionExtract(CASE WHEN ST_IsValid(t) THEN t ELSE ST_MakeValid(t) END, 3), 1)
+               ELSE ST_SnapToGrid(t, 1) END, 0) AS tile_geom
+      FROM (
+        SELECT ${id}${props}, ST_Affine(
+                 ST_ClipByBox2D(ST_Transform(src.geom, 3857), ST_MakeEnvelope(${b.xmin - margin}, ${b.ymin - margin}, ${b.xmax + margin}, ${b.ymax + margin}, 3857)),
+                 ${scale}, 0, 0, ${-scale}, ${-b.xmin * scale}, ${b.ymax * scale}) AS t
+        FROM (${layer.source(tileSearchBox(z, x, y), z)}) src
+      ) a
     ) q WHERE tile_geom IS NOT NULL AND tile_geom NOT LIKE '%"coordinates":[]%'`;
 }

@@ -35,6 +35,8 @@ export interface OutputCrs {
   inverse: Transform;
   /** Decimal places worth writing: ~0.1 mm either way. */
   decimals: number;
+  /** Chinese warning for whoever exports in this CRS (the export dialog shows it; FlatGeobuf carries it as its description). */
+  warning?: string;
 }
 
 const identity: Transform = (x, y) => [x, y];
@@ -83,6 +85,8 @@ const GCJ02: OutputCrs = {
   forward: wgs84ToGcj02,
   inverse: gcj02ToWgs84,
   decimals: 9,
+  warning:
+    'GCJ-02 是加偏坐标，与 WGS 84 / CGCS2000 相差数百米（玉林城区约 556 米）。文件已标注坐标系为 GCJ-02，但 GIS 软件可能仍按 WGS 84 显示；与其他数据叠加分析请改用 EPSG:4326 或 4490。',
 };
 
 export const GAUSS_KRUGER_CODES = { first: 4534, last: 4554 } as const;

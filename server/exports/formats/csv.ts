@@ -2,16 +2,12 @@
  * CSV with a WKT geometry column (GDAL's CSV driver recognises a column named
  * WKT). UTF-8 with a BOM so Excel shows Chinese correctly; RFC 4180 quoting.
  * CSV carries no CRS: the download's X-CRS header and file name say which.
+ * Cells go through csvCell: text that would start a formula is neutralised.
  */
+import { csvCell } from './csvCell';
 import { toWkt } from './wkt';
 import type { ExportFormat } from './types';
 import { encoder } from './types';
-
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export const csvFormat: ExportFormat = {
   id: 'csv',
@@ -21,10 +17,10 @@ export const csvFormat: ExportFormat = {
   streaming: true,
   rejectCrs: () => null,
   async *write({ layer, batches }) {
-    yield encoder.encode(`\uFEFF${['WKT', ...layer.fields.map((f) => f.name)].map(cell).join(',')}\r\n`);
+    yield encoder.encode(`\uFEFF${['WKT', ...layer.fields.map((f) => f.name)].map((name) => csvCell(name)).join(',')}\r\n`);
     for await (const batch of batches) {
       if (batch.length === 0) continue;
-      yield encoder.encode(batch.map((f) => [cell(toWkt(f.geometry)), ...layer.fields.map((fd) => cell(f.properties[fd.name]))].join(',') + '\r\n').join(''));
+      yield encoder.encode(batch.map((f) => [csvCell(toWkt(f.geometry)), ...layer.fields.map((fd) => csvCell(f.properties[fd.name]))].join(',') + '\r\n').join(''));
     }
   },
 };

@@ -1,16 +1,23 @@
 /**
  * FlatGeobuf without a spatial index (index_node_size 0), which is what makes
  * it streamable: magic bytes, header, then size-prefixed features as they come.
- * Uses the `flatgeobuf` package's own header/feature encoders.
+ * Uses the `flatgeobuf` package's feature encoder and flatbuffers tables. The
+ * header is built here because the package's buildHeader writes only an EPSG
+ * code: GCJ-02 (no code) is declared by name, WKT and a Chinese description, so
+ * GDAL reports "GCJ-02" rather than no CRS (which GIS software takes as WGS 84).
  */
+import * as flatbuffers from 'flatbuffers';
 import type { ColumnMeta } from 'flatgeobuf';
+import { Column } from 'flatgeobuf/lib/mjs/flat-geobuf/column.js';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
+import { Crs } from 'flatgeobuf/lib/mjs/flat-geobuf/crs.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
+import { Header } from 'flatgeobuf/lib/mjs/flat-geobuf/header.js';
 import { magicbytes } from 'flatgeobuf/lib/mjs/constants.js';
 import { buildFeature } from 'flatgeobuf/lib/mjs/generic/feature.js';
-import { buildHeader } from 'flatgeobuf/lib/mjs/generic/featurecollection.js';
 import type { IParsedGeometry } from 'flatgeobuf/lib/mjs/generic/geometry.js';
 import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
+import type { OutputCrs } from '../crs/projections';
 import type { FieldType } from '../layers/layer';
 import type { ExportFormat } from './types';
 
@@ -57,13 +64,57 @@ function parsed(g: GeoJSON.Geometry): IParsedGeometry {
   }
 }
 
+/** The header as the package's buildHeader writes it (layer name L1, no index), plus the CRS in full and the title. */
+function buildHeader(header: HeaderMeta, crs: OutputCrs): Uint8Array {
+  const builder = new flatbuffers.Builder();
+  const columns = Header.createColumnsVector(
+    builder,
+    (header.columns ?? []).map((c) => {
+      const name = builder.createString(c.name);
+      Column.startColumn(builder);
+      Column.addName(builder, name);
+      Column.addType(builder, c.type);
+      return Column.endColumn(builder);
+    }),
+  );
+  const name = builder.createString('L1');
+  const title = header.title ? builder.createString(header.title) : 0;
+  const description = header.description ? builder.createString(header.description) : 0;
+  let crsOffset: flatbuffers.Offset;
+  if (crs.epsg) {
+    Crs.startCrs(builder);
+    Crs.addCode(builder, crs.epsg);
+    crsOffset = Crs.endCrs(builder);
+  } else {
+    const crsName = builder.createString(crs.name);
+    const crsDescription = crs.warning ? builder.createString(crs.warning) : 0;
+    const wkt = builder.createString(crs.ogcWkt);
+    Crs.startCrs(builder);
+    Crs.addName(builder, crsName);
+    if (crsDescription) Crs.addDescription(builder, crsDescription);
+    Crs.addWkt(builder, wkt);
+    crsOffset = Crs.endCrs(builder);
+  }
+  Header.startHeader(builder);
+  Header.addCrs(builder, crsOffset);
+  Header.addFeaturesCount(builder, BigInt(header.featuresCount));
+  Header.addGeometryType(builder, header.geometryType);
+  Header.addIndexNodeSize(builder, 0);
+  Header.addColumns(builder, columns);
+  Header.addName(builder, name);
+  if (title) Header.addTitle(builder, title);
+  if (description) Header.addDescription(builder, description);
+  builder.finishSizePrefixed(Header.endHeader(builder));
+  return builder.asUint8Array();
+}
+
 export const flatgeobufFormat: ExportFormat = {
   id: 'fgb',
   title: 'FlatGeobuf',
   extension: 'fgb',
   contentType: 'application/flatgeobuf',
   streaming: true,
-  // GCJ-02 has no EPSG code: written without a CRS (consumers must be told out of band).
+  // GCJ-02 has no EPSG code: declared by name and WKT (see buildHeader).
   rejectCrs: () => null,
   async *write({ layer, crs, batches }) {
     const header: HeaderMeta = {
@@ -75,10 +126,10 @@ export const flatgeobufFormat: ExportFormat = {
       indexNodeSize: 0,
       crs: null,
       title: layer.title,
-      description: null,
+      description: crs.warning ?? null,
       metadata: null,
     };
-    const headerBytes = buildHeader(header, crs.epsg ?? 0);
+    const headerBytes = buildHeader(header, crs);
     const start = new Uint8Array(magicbytes.length + headerBytes.length);
     start.set(magicbytes);
     start.set(headerBytes, magicbytes.length);

@@ -1,16 +1,18 @@
 /** GeoJSON FeatureCollection, written feature by feature. */
+import type { OutputCrs } from '../crs/projections';
 import type { ExportFormat } from './types';
 import { encoder } from './types';
 
 /**
  * RFC 7946 GeoJSON is WGS 84 only; for other CRSs we add the (pre-RFC, 2008)
- * `crs` member, which GDAL and QGIS still read. GCJ-02 has no code: it is
- * flagged in a foreign member instead.
+ * `crs` member, which GDAL and QGIS still read. GCJ-02 has no code: its `crs`
+ * names it by WKT (GDAL then reports a CRS named "GCJ-02" instead of assuming
+ * WGS 84), and a foreign member says so for readers that skip `crs`.
  */
-function crsMember(epsg: number | null, name: string): string {
-  if (epsg === 4326) return '';
-  if (epsg === null) return `"x_coordinate_system":${JSON.stringify(name)},\n`;
-  return `"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::${epsg}"}},\n`;
+function crsMember(crs: OutputCrs): string {
+  if (crs.epsg === 4326) return '';
+  if (crs.epsg === null) return `"x_coordinate_system":${JSON.stringify(crs.name)},\n"crs":{"type":"name","properties":{"name":${JSON.stringify(crs.ogcWkt)}}},\n`;
+  return `"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::${crs.epsg}"}},\n`;
 }
 
 export const geojsonFormat: ExportFormat = {
@@ -21,7 +23,7 @@ export const geojsonFormat: ExportFormat = {
   streaming: true,
   rejectCrs: () => null,
   async *write({ layer, crs, batches }) {
-    yield encoder.encode(`{"type":"FeatureCollection","name":${JSON.stringify(layer.name)},\n${crsMember(crs.epsg, crs.name)}"features":[\n`);
+    yield encoder.encode(`{"type":"FeatureCollection","name":${JSON.stringify(layer.name)},\n${crsMember(crs)}"features":[\n`);
     let first = true;
     for await (const batch of batches) {
       if (batch.length === 0) continue;

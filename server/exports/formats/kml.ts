@@ -1,8 +1,11 @@
 /**
  * KML 2.2: longitude/latitude only (the spec fixes WGS 84), so projected CRSs
  * are refused. GCJ-02 is allowed since Chinese web maps expect it.
- * Attributes go to ExtendedData/SchemaData with a declared Schema.
+ * Attributes go to ExtendedData/SchemaData with a declared Schema. Booleans are
+ * written 1/0 (both valid for KML's xsd:boolean): GDAL's LIBKML driver reads a
+ * "bool" field as an integer and turns "true" into 0.
  */
+import type { FieldType } from '../layers/layer';
 import type { ExportFormat } from './types';
 import { encoder } from './types';
 
@@ -37,6 +40,8 @@ function geometryXml(g: GeoJSON.Geometry | null): string {
 
 const KML_TYPES = { text: 'string', integer: 'int', real: 'double', boolean: 'bool', datetime: 'string' } as const;
 
+const simpleValue = (value: string | number | boolean, type: FieldType) => (type === 'boolean' ? (value ? '1' : '0') : escapeXml(String(value)));
+
 export const kmlFormat: ExportFormat = {
   id: 'kml',
   title: 'KML',
@@ -58,7 +63,7 @@ export const kmlFormat: ExportFormat = {
         .map((f) => {
           const data = layer.fields
             .filter((fd) => f.properties[fd.name] !== null)
-            .map((fd) => `<SimpleData name="${fd.name}">${escapeXml(String(f.properties[fd.name]))}</SimpleData>`)
+            .map((fd) => `<SimpleData name="${fd.name}">${simpleValue(f.properties[fd.name]!, fd.type)}</SimpleData>`)
             .join('');
           const name = nameField && f.properties.name !== null ? `<name>${escapeXml(String(f.properties.name))}</name>` : '';
           return `<Placemark id="${layer.name}.${f.id}">${name}<ExtendedData><SchemaData schemaUrl="#${schemaId}">${data}</SchemaData></ExtendedData>${geometryXml(f.geometry)}</Placemark>\n`;
