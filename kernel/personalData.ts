@@ -1,7 +1,9 @@
 /**
- * Masking phone numbers for display: 13812341234 → 138****1234. Pure, so the server
- * (what it answers) and the web (what it shows) mask the same way. Who may see a
- * number unmasked is not decided here but in server/auth/personalData.ts.
+ * How personal data is shown once it is decided who sees what: a reader's view of
+ * the people on one record (names shown or withheld, phones masked or plain) and
+ * the masking of phone numbers, 13812341234 → 138****1234. Pure, so the record
+ * mapping (db/gridRecord.ts) and the server apply it alike; who gets which view is
+ * decided in server/auth/personalData.ts.
  *
  * The rule: keep what helps a reader recognise a number without being able to
  * dial it — the operator prefix and the last four digits of a mobile, the area
@@ -49,4 +51,21 @@ export function maskPhone(phone: string): string {
   if (main?.startsWith('0')) return `${main}-${stars(withExtension![2]!.length)}`;
   const digits = text.replace(/\D/g, '');
   return digits.length >= 7 ? keepLastFour(digits) : FULLY_MASKED;
+}
+
+/** What one reader sees of the people on one record. */
+export interface PeopleView {
+  /** Names and phones are shown at all; false = withheld (null, and the record says so). */
+  names: boolean;
+  /** How phones are shown where names are: masked, or plain after an audited reveal. */
+  phones: 'masked' | 'plain';
+}
+
+/** A name (or a list of names) as the view shows it: null when withheld. */
+export const nameFor = <T>(view: PeopleView, value: T): T | null => (view.names ? value : null);
+
+/** A phone as the view shows it: null when withheld or absent, masked unless revealed. */
+export function phoneFor(view: PeopleView, phone: string | null): string | null {
+  if (!view.names || phone === null) return null;
+  return view.phones === 'plain' ? phone : maskPhone(phone);
 }

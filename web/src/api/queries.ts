@@ -31,7 +31,7 @@ export const regionTreeQuery = queryOptions({
 export const gridQuery = (code: string) =>
   queryOptions({
     queryKey: ['grid', code],
-    queryFn: () => json<Grid>(api.api.grids[':code'].$get({ param: { code } })),
+    queryFn: () => json<Grid>(api.api.grids[':code'].$get({ param: { code }, query: {} })),
     staleTime: 30_000,
   });
 
