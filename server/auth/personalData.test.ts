@@ -16,6 +16,7 @@ import { describeEachEngine } from '../testing/databases';
 import { TEST_ADMIN, testPlanner } from '../testing/principals';
 import { request } from '../testing/request';
 import { sessionFor } from '../testing/sessions';
+import { TILE_SETS } from '../tiles/layers';
 import { mayReadPeople } from './personalData';
 
 const MINGSHAN_GRID = '450902005001001'; // 名山街道 五里桥社区
@@ -204,5 +205,21 @@ describeEachEngine('personal data on grids', (db) => {
     for await (const batch of readFeatureBatches(db(), gridsLayer, {}, crs, { batchSize: 2000 })) {
       for (const { properties: p } of batch) expect(p.personal_data_withheld).toBe(false);
     }
+  });
+
+  it('keeps people out of map features, grid tiles and the big screen, even for a leader who reads names', async () => {
+    const people = await db().rows<{ secretary: string; workers: string[] }>(
+      sql`SELECT party_secretary AS secretary, grid_workers AS workers FROM grids WHERE street_code = '450902005'`,
+    );
+    const names = new Set(people.flatMap((p) => [p.secretary, ...p.workers]));
+    for (const path of ['/api/grids?bbox=110.10,22.58,110.22,22.70', '/api/screen/summary?region=450902005', '/api/screen/centres']) {
+      const { status, body } = await get(db(), leader, path);
+      expect(status, path).toBe(200);
+      if (path.includes('bbox')) expect(body.features.filter((f: any) => f.properties.streetCode === '450902005').length).toBeGreaterThan(10);
+      const text = JSON.stringify(body);
+      for (const name of names) expect(text, `${path} ${name}`).not.toContain(`"${name}"`);
+    }
+    const tileColumns = TILE_SETS.grids.flatMap((layer) => [...layer.properties]);
+    for (const column of ['party_secretary', 'party_secretary_phone', 'grid_workers', 'secretary', 'workers', 'phone']) expect(tileColumns).not.toContain(column);
   });
 });
