@@ -2,6 +2,7 @@
  * Who may call what: one ordered table for the whole API, checked on the server for
  * every request (the UI only hides what this refuses). Jurisdiction — which streets
  * or communities a planner may edit — is checked where the region is known (editing).
+ * Who reads people's names and phones is the second table, PERSONAL_DATA_POLICY.
  */
 import type { Role } from '../../kernel/roles';
 
