@@ -43,6 +43,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
           geom: geomFromText(g.wkt) as unknown as string,
           labelPoint: point(g.label) as unknown as string,
           ...pickGridAttributes(g),
+          partySecretaryPhone: g.partySecretaryPhone,
           updatedBy: 'sample-generator',
         })),
       ),

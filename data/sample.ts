@@ -53,6 +53,8 @@ export interface SampleGrid {
   partyOrgName: string;
   partyOrgType: string;
   partySecretary: string;
+  /** Synthetic (fictitious) contact phone of the secretary: personal data, served masked. */
+  partySecretaryPhone: string;
   partyMembers: number;
   dualReportMembers: number;
   gridWorkers: string[];
@@ -261,6 +263,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
         partyOrgName: `${shortName}第${sequence}网格${orgType}`,
         partyOrgType: orgType,
         partySecretary: personName(random),
+        partySecretaryPhone: secretaryPhone(options.seed, formatGridCode(community.code, sequence)),
         partyMembers,
         dualReportMembers: Math.round(partyMembers * random.range(0.15, 0.45)),
         gridWorkers: Array.from({ length: random.int(1, 3) }, () => personName(random)),
@@ -377,6 +380,22 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
 }
 
 const ESTATE_NAMES = ['金港', '锦绣', '东盛', '碧桂', '富林', '阳光', '嘉和', '翠苑', '江景', '华府', '丽园', '新城'];
+
+/** Mobile prefixes of the three operators, for synthetic numbers. */
+const MOBILE_PREFIXES = ['133', '135', '136', '138', '139', '150', '152', '158', '177', '180', '183', '187', '189', '199'];
+
+/**
+ * A fictitious phone per grid, derived from the seed and the code with its own
+ * generator, so adding it left every other sample value as it was: mostly mobiles,
+ * one in eight a 玉林 landline (area code 0775).
+ */
+function secretaryPhone(seed: number, code: string): string {
+  let hash = 0x811c9dc5;
+  for (const ch of code) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193);
+  const random = createRandom((hash ^ seed) >>> 0);
+  const digits = (n: number) => Array.from({ length: n }, () => random.int(0, 9)).join('');
+  return random.next() < 0.125 ? `0775-${random.int(2, 8)}${digits(6)}` : `${random.pick(MOBILE_PREFIXES)}${digits(8)}`;
+}
 
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 

@@ -9,10 +9,14 @@
  *
  * The jsonb snapshots in grid_versions use the same keys: migration 0002's
  * grid_attrs() writes them (migrations are history and stay as written).
- * Imports drizzle and db/schema only, so data/ and server/ can both use it.
+ * Names and phones are personal data: the mapping shows them as the reader's
+ * PeopleView says (kernel/personalData.ts; who gets which view is
+ * server/auth/personalData.ts).
+ * Imports drizzle, db/schema and kernel only, so data/ and server/ can both use it.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { nameFor, phoneFor, type PeopleView } from '../kernel/personalData';
 import { grids } from './schema';
 
 /** A grid row as drizzle types it (schema property names). */
@@ -66,6 +70,8 @@ export const GRID_RECORD_COLUMNS = {
   districtCode: grids.districtCode,
   areaM2: grids.areaM2,
   ...GRID_ATTRIBUTE_COLUMNS,
+  /** Not (yet) writable: the people pages will edit it. */
+  partySecretaryPhone: grids.partySecretaryPhone,
   version: grids.version,
   updatedAt: grids.updatedAt,
 } as const satisfies { [K in keyof Grid]?: PgColumn };
@@ -86,6 +92,7 @@ export const GRID_FIELD_TITLES = {
   partyOrgName: '党组织名称',
   partyOrgType: '党组织类型',
   partySecretary: '党组织书记',
+  partySecretaryPhone: '书记联系电话',
   partyMembers: '党员数',
   dualReportMembers: '双报到党员数',
   gridWorkers: '网格员',
@@ -138,8 +145,8 @@ export const gridSummaryColumns = (alias: string): SQL => selectList(alias, GRID
 
 const labelOf = (row: Placed) => [Number(row.labelLon), Number(row.labelLat)] as [number, number];
 
-/** A grid as GET /api/grids/:code answers it. */
-export function gridRecordFromRow(r: GridRecordRow & GridPlaceNames) {
+/** A grid as GET /api/grids/:code answers it, its people as `people` lets this reader see them. */
+export function gridRecordFromRow(r: GridRecordRow & GridPlaceNames, people: PeopleView) {
   return {
     id: r.id,
     code: r.code,
@@ -153,11 +160,16 @@ export function gridRecordFromRow(r: GridRecordRow & GridPlaceNames) {
     partyOrg: {
       name: r.partyOrgName,
       type: r.partyOrgType,
-      secretary: r.partySecretary,
+      secretary: nameFor(people, r.partySecretary),
+      /** Masked (138****1234) unless revealed; null when withheld or unknown. */
+      secretaryPhone: phoneFor(people, r.partySecretaryPhone),
       members: r.partyMembers,
       dualReportMembers: r.dualReportMembers,
     },
-    gridWorkers: r.gridWorkers,
+    /** null when withheld. */
+    gridWorkers: nameFor(people, r.gridWorkers),
+    /** This reader may not read the grid's people: every name and phone above is null. */
+    personalDataWithheld: !people.names,
     starRating: r.starRating,
     version: r.version,
     updatedAt: new Date(r.updatedAt).toISOString(),

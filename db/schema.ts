@@ -85,6 +85,8 @@ export const grids = pgTable(
     /** 党支部 / 联合党支部 / 党小组 */
     partyOrgType: text('party_org_type'),
     partySecretary: text('party_secretary'),
+    /** The secretary's contact phone: personal data, masked unless the reader's role needs it (server/auth/personalData.ts). */
+    partySecretaryPhone: text('party_secretary_phone'),
     partyMembers: integer('party_members').notNull().default(0),
     dualReportMembers: integer('dual_report_members').notNull().default(0),
     gridWorkers: jsonb('grid_workers').$type<string[]>().notNull().default([]),

@@ -2,6 +2,7 @@
  * Who may call what: one ordered table for the whole API, checked on the server for
  * every request (the UI only hides what this refuses). Jurisdiction — which streets
  * or communities a planner may edit — is checked where the region is known (editing).
+ * Who reads people's names and phones is the second table, PERSONAL_DATA_POLICY.
  */
 import type { Role } from '../../kernel/roles';
 
@@ -41,3 +42,27 @@ export function accessFor(method: string, path: string): Access {
   if (rule) return rule.access;
   return path.startsWith('/api/') || path.startsWith('/tiles/') ? ['admin'] : 'public';
 }
+
+/**
+ * Who reads people (names of secretaries, grid workers, party members; their phone
+ * numbers): the second half of the policy, applied record by record by
+ * server/auth/personalData.ts. `names`: where the role reads them — everywhere, only
+ * inside its jurisdiction (withinJurisdiction, kernel/roles.ts), or nowhere. Phone
+ * numbers are read where names are, always masked; `revealPhones` roles may ask for
+ * them unmasked (?reveal=phone), and every such request is audited.
+ */
+export interface PersonalDataRule {
+  names: 'everywhere' | 'jurisdiction' | 'nowhere';
+  revealPhones: boolean;
+}
+
+export const PERSONAL_DATA_POLICY: Readonly<Record<Role, PersonalDataRule>> = {
+  // Oversight of the whole city: who leads which grid, yes; calling people is not their work.
+  leader: { names: 'everywhere', revealPhones: false },
+  // Organise the work of their own streets/communities, which means contacting its people.
+  planner: { names: 'jurisdiction', revealPhones: true },
+  // Statistics and GIS files that leave the system: counts suffice, names would only travel.
+  analyst: { names: 'nowhere', revealPhones: false },
+  // Maintain the data and answer for it.
+  admin: { names: 'everywhere', revealPhones: true },
+};

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { DbHandle } from '../../db/client';
+import type { SessionUser } from '../../kernel/roles';
 import { DomainError, NotFoundError } from '../http/domainError';
 import { resolveCrs } from './crs/projections';
 import { prepareExport, type ExportRequest } from './exportLayer';
@@ -36,7 +37,8 @@ export async function countLayer(db: DbHandle, name: string, filter: ExportFilte
   return { layer: layer.name, count: await countFeatures(db, layer, filter) };
 }
 
-export function exportRequest(name: string, query: ExportQuery, signal?: AbortSignal): ExportRequest {
+/** `reader`: who downloads (personal data in the file follows their read). */
+export function exportRequest(name: string, query: ExportQuery, reader: SessionUser | null, signal?: AbortSignal): ExportRequest {
   const layer = layerNamed(name);
   const format = findFormat(query.format)!;
   const crs = resolveCrs(query.crs)!;
@@ -45,7 +47,7 @@ export function exportRequest(name: string, query: ExportQuery, signal?: AbortSi
   if (!layer.timeFilter && (query.from || query.to)) {
     throw new ExportRequestInvalid(query.from ? 'from' : 'to', `图层 ${layer.title} 没有时间属性，不能按 from/to 筛选`);
   }
-  return { layer, format, crs, filter: { region: query.region, from: query.from, to: query.to }, signal };
+  return { layer, format, crs, filter: { region: query.region, from: query.from, to: query.to, reader }, signal };
 }
 
 /** The download: the byte stream and its headers (file name, feature count, CRS), nothing cached. */

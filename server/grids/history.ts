@@ -2,10 +2,13 @@
  * A grid's history as the editor shows it: every version (who, when, what, the
  * attribute snapshots and areas before/after), and one version's geometries for
  * the before/after comparison. Versions are written by the database trigger
- * (migration 0002), so this module only reads them.
+ * (migration 0002), so this module only reads them. Snapshots name people: they
+ * are withheld as for the grid itself (server/auth/personalData.ts).
  */
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
+import type { SessionUser } from '../../kernel/roles';
+import { peopleView, withholdPeople } from '../auth/personalData';
 import { NotFoundError } from '../http/domainError';
 
 interface VersionRow {
@@ -21,8 +24,8 @@ interface VersionRow {
   area_after: number | null;
 }
 
-/** Every version of the grid now holding `code`, newest first. */
-export async function gridHistory(handle: DbHandle, code: string) {
+/** Every version of the grid now holding `code`, newest first, its snapshots' people as `reader` may see them. */
+export async function gridHistory(handle: DbHandle, code: string, reader: SessionUser | null) {
   const rows = await handle.rows<VersionRow>(sql`
     SELECT v.version, v.action, v.actor, v.at, v.note, v.grid_code, v.before_attrs, v.after_attrs,
            ST_Area(v.before_geom::geography) AS area_before, ST_Area(v.after_geom::geography) AS area_after
@@ -40,8 +43,8 @@ export async function gridHistory(handle: DbHandle, code: string) {
       code: r.grid_code,
       areaBeforeM2: r.area_before == null ? null : Number(r.area_before),
       areaAfterM2: r.area_after == null ? null : Number(r.area_after),
-      before: r.before_attrs as Record<string, unknown> | null,
-      after: r.after_attrs as Record<string, unknown> | null,
+      before: withholdPeople(peopleView(reader, r.grid_code), r.before_attrs as Record<string, unknown> | null),
+      after: withholdPeople(peopleView(reader, r.grid_code), r.after_attrs as Record<string, unknown> | null),
     })),
   };
 }

@@ -22,7 +22,7 @@ export const exportsRoute = new Hono<AppEnv>()
     return c.json(await countLayer(c.var.db, c.req.valid('param').layer, { region, from, to }), 200);
   })
   .get('/:layer', zValidator('param', layerParam, invalidInput), zValidator('query', exportQuery, invalidInput), async (c) => {
-    const request = exportRequest(c.req.valid('param').layer, c.req.valid('query'), c.req.raw.signal);
+    const request = exportRequest(c.req.valid('param').layer, c.req.valid('query'), c.var.user, c.req.raw.signal);
     const { chunks, headers } = await exportDownload(c.var.db, request);
     return c.body(toReadableStream(chunks), 200, headers);
   });

@@ -62,7 +62,7 @@ export const gridEditsRoute = new Hono<AppEnv>()
   .post('/:code/revert', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', revertBody, invalidInput), async (c) =>
     c.json(await revertGrid(c.var.db, c.req.valid('param').code, c.req.valid('json'), editOptions(c, c.req.valid('query').dryRun)), 200),
   )
-  .get('/:code/history', zValidator('param', codeParam, invalidInput), async (c) => c.json(await gridHistory(c.var.db, c.req.valid('param').code), 200))
+  .get('/:code/history', zValidator('param', codeParam, invalidInput), async (c) => c.json(await gridHistory(c.var.db, c.req.valid('param').code, c.var.user), 200))
   .get('/:code/versions/:version', zValidator('param', codeParam.extend({ version: integerString('version', 1, 1_000_000) }), invalidInput), async (c) =>
     c.json(await gridVersionGeometry(c.var.db, c.req.valid('param').code, c.req.valid('param').version), 200),
   )

@@ -1,14 +1,18 @@
 /**
  * 网格: every grid with its record's columns (db/gridRecord.ts gives the column
  * names and Chinese titles; here only the Shapefile names, types and widths).
+ * People follow the reader's own read, row by row (server/auth/personalData.ts):
+ * where it would withhold them the secretary is empty and personal_data_withheld
+ * true. Phones and the grid workers (a list) are never exported.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { GRID_FIELD_TITLES, GRID_RECORD_COLUMNS, type GridRecordKey } from '../../../db/gridRecord';
+import { peopleReadableSql } from '../../auth/personalData';
 import { iso, keyset, prefix } from './filterSql';
 import { asGeoJson } from './geometryOutput';
-import type { ExportField, ExportLayer, FieldType } from './layer';
+import type { ExportField, ExportFilter, ExportLayer, FieldType } from './layer';
 
-/** Record key → DBF name, type, DBF width (text). Grid workers (a list) are not exported. */
+/** Record key → DBF name, type, DBF width (text). Grid workers (a list) and phones are not exported. */
 const EXPORTED: [GridRecordKey, string, FieldType, number?][] = [
   ['code', 'code', 'text', 15],
   ['name', 'name', 'text', 120],
@@ -28,30 +32,43 @@ const EXPORTED: [GridRecordKey, string, FieldType, number?][] = [
   ['updatedAt', 'updated', 'datetime'],
 ];
 
-/** Columns written differently from how they are stored. */
-const AS_WRITTEN: Partial<Record<GridRecordKey, (column: SQL) => SQL>> = {
+/** Columns written differently from how they are stored; `readable`: whether this row's people may be shown. */
+const AS_WRITTEN: Partial<Record<GridRecordKey, (column: SQL, readable: SQL) => SQL>> = {
   starRating: (column) => sql`${column}::int`,
   updatedAt: iso,
+  partySecretary: (column, readable) => sql`CASE WHEN ${readable} THEN ${column} END`,
 };
+
+const WITHHELD = 'personal_data_withheld';
 
 /** Field names are the schema's column names (snake_case), as GIS users know them. */
 const columnName = (key: GridRecordKey) => GRID_RECORD_COLUMNS[key].name;
 
-const fields: ExportField[] = EXPORTED.map(([key, dbf, type, width]) => ({
-  name: columnName(key),
-  dbf,
-  title: GRID_FIELD_TITLES[key],
-  type,
-  ...(width === undefined ? {} : { width }),
-}));
+const fields: ExportField[] = [
+  ...EXPORTED.map(([key, dbf, type, width]) => ({
+    name: columnName(key),
+    dbf,
+    title: GRID_FIELD_TITLES[key],
+    type,
+    ...(width === undefined ? {} : { width }),
+  })),
+  { name: WITHHELD, dbf: 'pd_withhld', title: '人员信息已隐去', type: 'boolean' },
+];
 
-const columns = sql.join(
-  EXPORTED.map(([key]) => {
-    const column = sql`g.${sql.identifier(columnName(key))}`;
-    return sql`${AS_WRITTEN[key]?.(column) ?? column} AS ${sql.identifier(columnName(key))}`;
-  }),
-  sql`, `,
-);
+/** The select list for one reader: the rule is the same SQL expression for every row, over the row's grid code. */
+function columns(filter: ExportFilter): SQL {
+  const readable = peopleReadableSql(filter.reader, sql`g.code`);
+  return sql.join(
+    [
+      ...EXPORTED.map(([key]) => {
+        const column = sql`g.${sql.identifier(columnName(key))}`;
+        return sql`${AS_WRITTEN[key]?.(column, readable) ?? column} AS ${sql.identifier(columnName(key))}`;
+      }),
+      sql`NOT (${readable}) AS ${sql.identifier(WITHHELD)}`,
+    ],
+    sql`, `,
+  );
+}
 
 export const gridsLayer: ExportLayer = {
   name: 'grids',
@@ -60,7 +77,7 @@ export const gridsLayer: ExportLayer = {
   timeFilter: false,
   fields,
   select: (filter, page, geometry = asGeoJson) => sql`
-    SELECT g.id AS fid, ${geometry(sql`g.geom`)} AS geometry, ${columns}
+    SELECT g.id AS fid, ${geometry(sql`g.geom`)} AS geometry, ${columns(filter)}
     FROM grids g
     WHERE g.code LIKE ${prefix(filter)} ${keyset(sql`g.id`, page)}`,
 };

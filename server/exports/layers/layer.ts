@@ -6,6 +6,7 @@
  */
 import type { SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../../db/client';
+import type { SessionUser } from '../../../kernel/roles';
 import type { GeometryOutput } from './geometryOutput';
 
 export type FieldType = 'text' | 'integer' | 'real' | 'boolean' | 'datetime';
@@ -29,6 +30,12 @@ export interface ExportFilter {
   /** Incident report time window [from, to). */
   from?: Date;
   to?: Date;
+  /**
+   * Who the file is for: layers with personal data withhold it row by row as that
+   * reader's own read would (server/auth/personalData.ts). Absent only for operator
+   * tools on the server itself (the export CLI), which read the database anyway.
+   */
+  reader?: SessionUser | null;
 }
 
 /** Keyset page: rows with key > after, in key order, at most `limit`. */

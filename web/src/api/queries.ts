@@ -33,7 +33,7 @@ export const regionTreeQuery = queryOptions({
 export const gridQuery = (code: string) =>
   queryOptions({
     queryKey: ['grid', code],
-    queryFn: () => call(api.api.grids[':code'].$get({ param: { code } })),
+    queryFn: () => call(api.api.grids[':code'].$get({ param: { code }, query: {} })),
     staleTime: 30_000,
   });
 

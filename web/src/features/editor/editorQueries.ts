@@ -27,7 +27,7 @@ export const editorKeys = {
 
 /** Always fresh: the version number is what the next save is checked against. */
 export const editGridQuery = (code: string) =>
-  queryOptions({ queryKey: editorKeys.grid(code), queryFn: () => call(api.api.grids[':code'].$get({ param: { code } })), staleTime: 0 });
+  queryOptions({ queryKey: editorKeys.grid(code), queryFn: () => call(api.api.grids[':code'].$get({ param: { code }, query: {} })), staleTime: 0 });
 
 export const neighboursQuery = (bbox: string) =>
   queryOptions({

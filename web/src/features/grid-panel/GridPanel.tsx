@@ -60,6 +60,15 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** Shown instead of a name or phone the server withheld from this reader (personalDataWithheld). */
+function Withheld() {
+  return (
+    <span className="muted" data-testid="personal-data-withheld" title="按个人信息保护规定，当前账号不能查看此网格的人员信息">
+      无权查看
+    </span>
+  );
+}
+
 function GridDetails({ grid }: { grid: Grid }) {
   const area = formatArea(grid.areaM2);
   const org = grid.partyOrg;
@@ -95,7 +104,8 @@ function GridDetails({ grid }: { grid: Grid }) {
           <dl className="fields">
             <Field label="名称">{org.name}</Field>
             <Field label="类型">{org.type ?? '—'}</Field>
-            <Field label="书记">{org.secretary ?? '—'}</Field>
+            <Field label="书记">{grid.personalDataWithheld ? <Withheld /> : (org.secretary ?? '—')}</Field>
+            <Field label="联系电话">{grid.personalDataWithheld ? <Withheld /> : (org.secretaryPhone ?? '—')}</Field>
             <Field label="党员">{formatCount(org.members)} 名</Field>
             <Field label="双报到">{formatCount(org.dualReportMembers)} 名在职党员</Field>
           </dl>
@@ -106,7 +116,11 @@ function GridDetails({ grid }: { grid: Grid }) {
 
       <section aria-labelledby="grid-workers">
         <h4 id="grid-workers">网格员</h4>
-        {grid.gridWorkers.length > 0 ? (
+        {grid.gridWorkers === null ? (
+          <p>
+            <Withheld />
+          </p>
+        ) : grid.gridWorkers.length > 0 ? (
           <ul className="workers">
             {grid.gridWorkers.map((name, i) => (
               <li key={`${name}-${i}`}>{name}</li>
