@@ -4,7 +4,12 @@ import { FLOATING, OverlayIncomplete, withPrecisionFallback } from './precision'
 describe('overlay precision fallback', () => {
   it('uses floating precision when it works', async () => {
     const grids: number[] = [];
-    expect(await withPrecisionFallback(async (g) => (grids.push(g), 'ok'), 0.01)).toBe('ok');
+    expect(
+      await withPrecisionFallback(async (g) => {
+        grids.push(g);
+        return 'ok';
+      }, 0.01),
+    ).toBe('ok');
     expect(grids).toEqual([FLOATING]);
   });
 

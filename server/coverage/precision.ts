@@ -38,8 +38,14 @@ const memories = new WeakMap<object, Map<string, { floatingFailed?: boolean }>>(
 /** The precision memory of one operation on one database handle. */
 export function precisionMemory(handle: object, operation: string): { floatingFailed?: boolean } {
   let byOperation = memories.get(handle);
-  if (!byOperation) memories.set(handle, (byOperation = new Map()));
+  if (!byOperation) {
+    byOperation = new Map();
+    memories.set(handle, byOperation);
+  }
   let memory = byOperation.get(operation);
-  if (!memory) byOperation.set(operation, (memory = {}));
+  if (!memory) {
+    memory = {};
+    byOperation.set(operation, memory);
+  }
   return memory;
 }

@@ -125,7 +125,7 @@ export function parseCsv(text: string): RawIncident[] {
 
 export function parseGeoJson(value: unknown): RawIncident[] {
   const fc = value as { type?: unknown; features?: unknown };
-  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new IngestFormatError('GeoJSON 应为 FeatureCollection');
+  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new IngestFormatError('GeoJSON 应为 FeatureCollection');
   if (fc.features.length > MAX_BATCH_ROWS) throw new IngestFormatError(`一次最多导入 ${MAX_BATCH_ROWS} 个要素，本次 ${fc.features.length} 个`);
   return fc.features.map((feature: unknown, k: number) => {
     const f = (feature ?? {}) as { geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
@@ -359,7 +359,11 @@ export async function checkRows(db: DbHandle, rows: RawIncident[], options: Inge
   const valid: ValidIncident[] = [];
   for (let start = 0; start < rows.length; start += CHUNK) {
     const checked = rows.slice(start, start + CHUNK).map((raw) => validateFields(raw, categories, now, options.times));
-    const passed = checked.flatMap((c) => (c.ok ? [c.row] : (errors.push(...c.errors), [])));
+    const passed = checked.flatMap((c) => {
+      if (c.ok) return [c.row];
+      errors.push(...c.errors);
+      return [];
+    });
     const located = passed.length > 0 ? await locate(db, passed.map((r) => ({ row: r.row, lon: r.hasPoint ? r.lon : null, lat: r.hasPoint ? r.lat : null, gridCode: r.gridCode }))) : new Map();
     for (const r of passed) {
       const loc = located.get(r.row) as LocatedRow;

@@ -8,7 +8,7 @@ import type { AppEnv } from '../appEnv';
 import { clientAddress, type TrustedProxies } from '../auth/clientAddress';
 import { requestToken } from '../auth/authMiddleware';
 import { auditFailedLogin } from '../auth/loginAudit';
-import { isRefusal, LoginLimiter } from '../auth/loginLimiter';
+import { isRefusal, type LoginLimiter } from '../auth/loginLimiter';
 import { verifyPassword } from '../auth/passwords';
 import { createSession, revokeSession, SESSION_COOKIE, SESSION_HOURS } from '../auth/sessions';
 import { ROLE_LABELS, type Role, type SessionUser } from '../../kernel/roles';

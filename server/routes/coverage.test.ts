@@ -175,7 +175,9 @@ describe('coverage on the sample data', () => {
       expect(f.properties.areaM2 / b[k]!.properties.areaM2).toBeCloseTo(1, 4);
     });
     expect(embedded.summary!.total.coveredHouseholds / postgis.summary!.total.coveredHouseholds).toBeCloseTo(1, 5);
-    embedded.summary!.rows.forEach((r, k) => expect(r.householdShare).toBeCloseTo(postgis.summary!.rows[k]!.householdShare, 5));
+    embedded.summary!.rows.forEach((r, k) => {
+      expect(r.householdShare).toBeCloseTo(postgis.summary!.rows[k]!.householdShare, 5);
+    });
   });
 
   it('pgr_drivingDistance and the Node search reach the same nodes at the same distances on the real network', async () => {

@@ -14,7 +14,7 @@ describeEachEngine('case-insensitive usernames', (db) => {
     await ensureSampleUsers(db());
   });
   const admin = () => createApp(db(), { anonymousUser: TEST_ADMIN });
-  const post = (path: string, body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (_path: string, body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const count = async () => (await db().rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM users`))[0]!.n;
 
   it('refuses ADMIN beside admin with a Chinese 409 naming the field', async () => {

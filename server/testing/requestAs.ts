@@ -13,7 +13,10 @@ export function requestAs(db: DbHandle, user: SessionUser, path: string, init?: 
   const byUser = apps.get(db) ?? new Map<string, ReturnType<typeof createApp>>();
   apps.set(db, byUser);
   let app = byUser.get(user.username);
-  if (!app) byUser.set(user.username, (app = createApp(db, { anonymousUser: user })));
+  if (!app) {
+    app = createApp(db, { anonymousUser: user });
+    byUser.set(user.username, app);
+  }
   return Promise.resolve(app.request(path, init));
 }
 

@@ -25,6 +25,7 @@ export function OutcomeSection({ outcome, onFocus, onReload }: OutcomeSectionPro
           <p className="error-message">保存被拒绝，没有写入任何修改：</p>
           <ul className="editor-violations" data-testid="editor-violations">
             {outcome.failure.violations.map((v, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: positional — violations have no id, are numbered by position (violationNumber(i)) and the list is only ever replaced whole
               <li key={i}>
                 <button type="button" className="editor-link" onClick={() => onFocus(v.geometry)} disabled={!v.geometry}>
                   <span className="editor-rule">

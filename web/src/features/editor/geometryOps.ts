@@ -38,24 +38,28 @@ export interface Vertex {
 
 export function vertices(geometry: PolygonalGeometry): Vertex[] {
   const out: Vertex[] = [];
-  polygonsOf(geometry).forEach((rings, polygon) =>
-    rings.forEach((ring, r) => openRing(ring).forEach((position, index) => out.push({ ref: { polygon, ring: r, index }, position }))),
-  );
+  polygonsOf(geometry).forEach((rings, polygon) => {
+    rings.forEach((ring, r) => {
+      openRing(ring).forEach((position, index) => {
+        out.push({ ref: { polygon, ring: r, index }, position });
+      });
+    });
+  });
   return out;
 }
 
 /** Midpoints of every edge; `ref` is the edge's first vertex (insert after it). */
 export function midpoints(geometry: PolygonalGeometry): Vertex[] {
   const out: Vertex[] = [];
-  polygonsOf(geometry).forEach((rings, polygon) =>
+  polygonsOf(geometry).forEach((rings, polygon) => {
     rings.forEach((ring, r) => {
       const open = openRing(ring);
       open.forEach((a, index) => {
         const b = open[(index + 1) % open.length]!;
         out.push({ ref: { polygon, ring: r, index }, position: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2] });
       });
-    }),
-  );
+    });
+  });
   return out;
 }
 

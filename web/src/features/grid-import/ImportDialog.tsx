@@ -88,6 +88,7 @@ export function ImportDialog({ onClose, onImported, onLocate }: ImportDialogProp
           {outcome.fields.length > 0 && (
             <ul>
               {outcome.fields.map((f, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: positional — one field can have several reasons, the entries have no id and the list is only ever replaced whole
                 <li key={i}>
                   {f.field}：{f.reason}
                 </li>
@@ -109,6 +110,7 @@ export function ImportDialog({ onClose, onImported, onLocate }: ImportDialogProp
           {report.issues.length > 0 && (
             <ol className="import-issues" data-testid="import-issues">
               {sortedIssues(report.issues).map((issue, k) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: positional — issues have no id (several gaps or overlaps can share code and kind) and each report replaces the list whole
                 <li key={k} className={`import-issue ${issue.severity}`}>
                   <strong>{issue.severity === 'error' ? '错误' : '提醒'} · {ISSUE_LABELS[issue.kind]}</strong> {issueText(issue)}
                   {issue.location && (

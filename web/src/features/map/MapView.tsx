@@ -142,7 +142,7 @@ export function MapView({ config, roots, gridColour, selectedCode, selectedId, o
         </div>
       )}
       {viewport && (
-        <div className="map-zoom" aria-label="当前缩放级别">
+        <div className="map-zoom" role="group" aria-label="当前缩放级别">
           缩放 {viewport.zoom.toFixed(1)}
         </div>
       )}

@@ -27,10 +27,12 @@ export function useDeckOverlay(map: maplibregl.Map | null, layers: Layer[], pixe
     };
   }, [map]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `map` is the trigger — a new map gets a new overlay (created with no props), which must be given the current ratio again
   useEffect(() => {
     if (pixelRatio !== undefined) overlayRef.current?.setProps({ useDevicePixels: pixelRatio });
   }, [map, pixelRatio]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `map` is the trigger — a new map gets a new overlay (created with no layers), which must be given the current layers again
   useEffect(() => {
     overlayRef.current?.setProps({ layers });
   }, [map, layers]);

@@ -57,7 +57,7 @@ export interface MapShellOptions {
   /** deck.gl's device pixel ratio (a scaled big screen renders sharper). */
   deckPixelRatio?: number;
   /** Binds the page's handlers once, right after the map is created; may return a cleanup. */
-  setup?: (map: maplibregl.Map) => (() => void) | void;
+  setup?: (map: maplibregl.Map) => (() => void) | undefined;
   /** Once the style is loaded: the page's own sources and layers. */
   onLoad?: (map: maplibregl.Map) => void;
   onError?: (event: maplibregl.ErrorEvent) => void;
@@ -79,6 +79,7 @@ export function useMapShell(options: MapShellOptions): MapShell {
   const latest = useLatest(options);
   const ready = options.view !== undefined;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once, when the server's default view arrives (`ready`); it reads the options through `latest`, and the pages' effects apply later changes to `map`
   useEffect(() => {
     const container = containerRef.current;
     const o = latest.current;

@@ -222,7 +222,7 @@ function TreeNode({ node, depth, isOpen, toggle, select, activeCode, streetColou
           {swatch && <span className="swatch" style={{ background: swatch }} aria-hidden="true" />}
           <span className="tree-name">{node.name}</span>
           <span className="tree-kind">{node.kind ?? LEVEL_LABEL[node.level]}</span>
-          <span className="tree-count" aria-label={`${node.gridCount} 个网格`}>
+          <span className="tree-count" role="img" aria-label={`${node.gridCount} 个网格`}>
             {node.gridCount}
           </span>
         </button>

@@ -68,7 +68,7 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
       const name = form.name.trim();
       if (!name) throw new Error('请填写名称');
       const common = { name, description: form.description.trim() || null, ...(members.length ? { memberCommunityCodes: members } : {}) };
-      const drawn = draft && draft.points.length ? draft : null;
+      const drawn = draft?.points.length ? draft : null;
       if (!drawn && form.id === null) throw new Error('请先在地图上绘制范围');
       let saved: DemoBelt | DemoCircle;
       if (form.kind === 'belt') {
@@ -157,7 +157,13 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
             {form.id === null ? '新建' : '保存修改'}
           </button>
           {form.id !== null && (
-            <button type="button" onClick={() => (setForm(EMPTY), onDraft(null))}>
+            <button
+              type="button"
+              onClick={() => {
+                setForm(EMPTY);
+                onDraft(null);
+              }}
+            >
               取消编辑
             </button>
           )}

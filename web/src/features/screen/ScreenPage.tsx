@@ -211,7 +211,19 @@ export function ScreenPage() {
           <div className="screen-header-right">
             <span className="screen-clock">{clock.toLocaleString('zh-CN', { hour12: false })}</span>
             <span className={`screen-live ${summary.isFetching ? 'fetching' : ''}`}>{summary.isError ? '数据刷新失败' : '每 30 秒自动刷新'}</span>
-            <button type="button" className={`screen-button ${tourOn ? 'on' : ''}`} onClick={() => (tourOn ? setTourOn(false) : (setTourOn(true), tour.resume()))} data-testid="tour-toggle">
+            <button
+              type="button"
+              className={`screen-button ${tourOn ? 'on' : ''}`}
+              onClick={() => {
+                if (tourOn) {
+                  setTourOn(false);
+                } else {
+                  setTourOn(true);
+                  tour.resume();
+                }
+              }}
+              data-testid="tour-toggle"
+            >
               {tourOn ? (tour.paused ? '巡游已暂停' : '巡游中') : '自动巡游'}
             </button>
             {can.administer(user) && (

@@ -44,13 +44,15 @@ export function TrendChart({ trend, width = 400, height = 170 }: { trend: TrendM
   );
 }
 
-export function BarChart({ bars, height = 150, width = 400 }: { bars: { label: string; value: number; colour: string }[]; height?: number; width?: number }) {
+/** `caption`: the chart's accessible name (its one use today is the star distribution). */
+export function BarChart({ bars, caption = '网格星级分布', height = 150, width = 400 }: { bars: { label: string; value: number; colour: string }[]; caption?: string; height?: number; width?: number }) {
   const pad = { l: 6, r: 6, t: 20, b: 22 };
   const max = Math.max(1, ...bars.map((b) => b.value));
   const slot = (width - pad.l - pad.r) / Math.max(1, bars.length);
   const h = height - pad.t - pad.b;
   return (
     <svg className="bar-chart" viewBox={`0 0 ${width} ${height}`} width="100%" height={height} role="img">
+      <title>{caption}</title>
       {bars.map((b, i) => {
         const bh = (b.value / max) * h;
         const x = pad.l + i * slot + slot * 0.2;
