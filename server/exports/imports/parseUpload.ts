@@ -1,0 +1,45 @@
+/**
+ * The part of an import that is pure computation on the uploaded bytes: read
+ * the file (unzip, parse, decode), count its vertices against the cap, map the
+ * attributes, reproject and run the checks that need no database. It runs in
+ * the import worker (parseWorker.ts) so a large upload never blocks the event
+ * loop; what it returns is plain data (structured-clone safe) with each
+ * candidate's geometry already serialised for the database checks.
+ */
+import type { ImportLimits } from './limits';
+import { prepareCandidates, prepared, type AttributeMapping, type PreparedCandidate } from './prepare';
+import { readImportFile, type ImportFormat } from './readers';
+import type { ImportIssue } from './report';
+
+export interface ParseRequest {
+  bytes: Uint8Array;
+  format?: string;
+  mapping: AttributeMapping;
+  limits: ImportLimits;
+}
+
+export interface ParsedUpload {
+  format: ImportFormat;
+  crs: { id: string; epsg: number | null; name: string };
+  /** Where the CRS came from, for the report. */
+  crsSource: string;
+  features: number;
+  candidates: PreparedCandidate[];
+  issues: ImportIssue[];
+  /** The code field the mapping names (or `code`) when no feature has it. */
+  missingField: string | null;
+}
+
+export function parseUpload({ bytes, format, mapping, limits }: ParseRequest): ParsedUpload {
+  const file = readImportFile(bytes, format, limits);
+  const { candidates, issues, missingField } = prepareCandidates(file, mapping);
+  return {
+    format: file.format,
+    crs: { id: file.crs.id, epsg: file.crs.epsg, name: file.crs.name },
+    crsSource: file.crsSource,
+    features: file.features.length,
+    candidates: candidates.map(prepared),
+    issues,
+    missingField,
+  };
+}
