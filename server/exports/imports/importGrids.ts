@@ -16,6 +16,7 @@ import { ImportError, ImportRejected } from './importError';
 import { importLimits } from './limits';
 import { parseOffThread } from './parseOffThread';
 import type { AttributeMapping } from './prepare';
+import type { UploadStream } from './upload';
 import type { ImportIssue, ImportReport } from './report';
 
 export interface ImportOptions {
@@ -23,7 +24,6 @@ export interface ImportOptions {
   format?: string;
   mapping: AttributeMapping;
   actor: string;
-  fileName?: string;
   /** Planners may import only grids of their own street or community. */
   user?: SessionUser | null;
 }
@@ -36,14 +36,14 @@ class RollBack extends Error {
 }
 
 /** The report of a dry run or a commit; throws ImportRejected when the file has errors (nothing written). */
-export async function importGrids(db: DbHandle, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
-  const report = await checkAndWrite(db, bytes, options);
+export async function importGrids(db: DbHandle, upload: UploadStream, options: ImportOptions): Promise<ImportReport> {
+  const report = await checkAndWrite(db, upload, options);
   if (report.errors > 0) throw new ImportRejected(report);
   return report;
 }
 
-async function checkAndWrite(db: DbHandle, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
-  const file = await parseOffThread({ bytes, format: options.format, mapping: options.mapping, limits: importLimits() });
+async function checkAndWrite(db: DbHandle, upload: UploadStream, options: ImportOptions): Promise<ImportReport> {
+  const file = await parseOffThread(upload, { format: options.format, mapping: options.mapping, limits: importLimits() });
   if (file.features === 0) throw new ImportError(422, '文件中没有要素', '文件中没有任何要素，没有可导入的网格');
   const { candidates, issues: fileIssues, missingField } = file;
   if (missingField) {
@@ -80,7 +80,7 @@ async function checkAndWrite(db: DbHandle, bytes: Uint8Array, options: ImportOpt
   };
   if (options.dryRun || errors > 0) return report;
 
-  const note = `导入 ${options.fileName ?? file.format}（${file.crs.name}）`;
+  const note = `导入 ${file.fileName ?? file.format}（${file.crs.name}）`;
   try {
     const written = await db.db.transaction(async (tx) => {
       const inTx: RunRows = (q) => executeRows(tx, q);

@@ -29,7 +29,8 @@ export function importLimits(env: Record<string, string | undefined> = process.e
   };
 }
 
-export const formatMb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
+export const formatMb = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(bytes >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
 
 /** 413: the entries of the zip would inflate past the cap; names the entry that crosses it. */
 export const unzippedTooLarge = (entry: string, bytes: number, max: number) =>
@@ -76,14 +77,17 @@ export function vertexCount(geometry: GeoJSON.Geometry | null | undefined): numb
 }
 
 /**
- * An upper bound of the positions in a JSON text, without parsing it: arrays
- * whose first element is a number, outside strings. Every GeoJSON position is
- * one; a numeric array among the properties (or a bbox) is counted too, which
- * only ever errs on the side of the cap. Lets a GeoJSON with far too many
- * vertices be refused before JSON.parse builds its objects.
+ * Without parsing a JSON text: an upper bound of its positions — arrays whose
+ * first element is a number, outside strings (every GeoJSON position is one; a
+ * numeric array among the properties, or a bbox, is counted too, which only
+ * ever errs on the side of the cap) — and its deepest bracket nesting. Lets a
+ * GeoJSON with far too many vertices, or nested deep enough to exhaust a
+ * recursive walk, be refused before JSON.parse builds anything.
  */
-export function jsonPositionBound(bytes: Uint8Array): number {
-  let count = 0;
+export function jsonShape(bytes: Uint8Array): { positions: number; depth: number } {
+  let positions = 0;
+  let depth = 0;
+  let maxDepth = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
@@ -91,12 +95,14 @@ export function jsonPositionBound(bytes: Uint8Array): number {
       if (b === 0x5c) i++; // backslash: skip the escaped byte
       else if (b === 0x22) inString = false;
     } else if (b === 0x22) inString = true;
-    else if (b === 0x5b) {
+    else if (b === 0x5b || b === 0x7b) {
+      if (++depth > maxDepth) maxDepth = depth;
+      if (b === 0x7b) continue;
       let j = i + 1;
       while (bytes[j] === 0x20 || bytes[j] === 0x0a || bytes[j] === 0x0d || bytes[j] === 0x09) j++;
       const next = bytes[j];
-      if (next === 0x2d || (next !== undefined && next >= 0x30 && next <= 0x39)) count++;
-    }
+      if (next === 0x2d || (next !== undefined && next >= 0x30 && next <= 0x39)) positions++;
+    } else if (b === 0x5d || b === 0x7d) depth--;
   }
-  return count;
+  return { positions, depth: maxDepth };
 }

@@ -11,7 +11,7 @@ import { resolveCrs } from '../crs/projections';
 import { fromWkb } from '../formats/wkb';
 import { crsFromEpsg, crsFromGeoJson, crsFromWkt } from './detectCrs';
 import { ImportError } from './importError';
-import { jsonPositionBound, tooManyVertices, vertexCount, VertexBudget, type ImportLimits } from './limits';
+import { jsonShape, tooManyVertices, vertexCount, VertexBudget, type ImportLimits } from './limits';
 import { readZipEntries, zipDirectory, type ZipEntry } from './zipEntries';
 
 export type ImportFormat = 'geojson' | 'shp' | 'gpkg';
@@ -30,6 +30,9 @@ export interface ParsedFile {
 }
 
 const bad = (detail: string) => new ImportError(400, '文件无法读取', detail);
+
+/** As for every JSON body (server/http/hardening.ts): GeoJSON needs a handful of levels. */
+const MAX_JSON_DEPTH = 32;
 
 /** The format from the request parameter, else from the file's first bytes. */
 export function sniffFormat(bytes: Uint8Array, declared?: string): ImportFormat {
@@ -58,9 +61,10 @@ export function readImportFile(bytes: Uint8Array, declared: string | undefined, 
 }
 
 function readGeoJson(bytes: Uint8Array, budget: VertexBudget): ParsedFile {
-  // Far too many positions: refused before JSON.parse builds them all.
-  const bound = jsonPositionBound(bytes);
-  if (bound > budget.max) throw tooManyVertices(bound, budget.max, true);
+  // Far too many positions, or absurd nesting: refused before JSON.parse builds anything.
+  const shape = jsonShape(bytes);
+  if (shape.depth > MAX_JSON_DEPTH) throw bad(`GeoJSON 嵌套过深（${shape.depth} 层，最多 ${MAX_JSON_DEPTH} 层）`);
+  if (shape.positions > budget.max) throw tooManyVertices(shape.positions, budget.max, true);
   let doc: { type?: string; features?: unknown; crs?: { properties?: { name?: string } }; x_coordinate_system?: unknown };
   try {
     doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, ''));
