@@ -9,15 +9,15 @@
  * Overlap and gap tolerance: 1 m², below the precision of surveyed boundaries.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Candidate } from './prepare';
+import type { PreparedCandidate } from './prepare';
 import type { ImportIssue } from './report';
 
 export type RunRows = <T>(query: SQL) => Promise<T[]>;
 
 export const AREA_TOLERANCE_M2 = 1;
 
-export const candidatesJson = (candidates: Candidate[]) =>
-  JSON.stringify(candidates.map((c) => ({ i: c.feature, code: c.code, name: c.name, g: c.geometry })));
+/** The candidates as one JSON array, from their serialised elements (built in the import worker). */
+export const candidatesJson = (candidates: PreparedCandidate[]) => `[${candidates.map((c) => c.json).join(',')}]`;
 
 /** The candidates as rows (feature, code, name, geom) inside a WITH clause. */
 export const inputRows = (json: string) => sql`
@@ -42,7 +42,7 @@ export interface CheckResult {
   existingCodes: Set<string>;
 }
 
-export async function checkCandidates(rows: RunRows, candidates: Candidate[]): Promise<CheckResult> {
+export async function checkCandidates(rows: RunRows, candidates: PreparedCandidate[]): Promise<CheckResult> {
   const issues: ImportIssue[] = [];
   const existingCodes = new Set<string>();
   if (candidates.length === 0) return { issues, existingCodes };
@@ -58,7 +58,7 @@ export async function checkCandidates(rows: RunRows, candidates: Candidate[]): P
            EXISTS (SELECT 1 FROM grids g WHERE g.code = i.code) AS exists
     FROM input i LEFT JOIN regions c ON c.code = left(i.code, 12) AND c.level = 'community'
     ORDER BY i.feature`);
-  const usable: Candidate[] = [];
+  const usable: PreparedCandidate[] = [];
   const byFeature = new Map(candidates.map((c) => [c.feature, c]));
   for (const r of perFeature) {
     const base = { feature: r.feature, code: r.code };

@@ -9,7 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { candidatesJson, inputRows, type RunRows } from './checks';
-import type { Candidate } from './prepare';
+import type { PreparedCandidate } from './prepare';
 
 export interface WriteResult {
   created: number;
@@ -17,7 +17,7 @@ export interface WriteResult {
   unchanged: number;
 }
 
-export async function writeImport(rows: RunRows, candidates: Candidate[], actor: string, note: string): Promise<WriteResult> {
+export async function writeImport(rows: RunRows, candidates: PreparedCandidate[], actor: string, note: string): Promise<WriteResult> {
   const json = candidatesJson(candidates);
   await rows(sql`SELECT set_config('dangjian.actor', ${actor}, true), set_config('dangjian.action', 'import', true), set_config('dangjian.note', ${note}, true)`);
   const [trigger] = await rows<{ present: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'grids_version_record') AS present`);

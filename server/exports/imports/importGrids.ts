@@ -3,6 +3,8 @@
  * errors) write in one transaction. Checks are repeated inside the transaction
  * so a concurrent edit between dry run and commit cannot slip through.
  * A report with errors (dry run or not) is thrown as ImportRejected (422).
+ * Reading, mapping and reprojecting run in the import worker (parseOffThread),
+ * within the caps of limits.ts; the database checks and writes run here.
  */
 import { withinJurisdiction, type SessionUser } from '../../../kernel/roles';
 import { sql } from 'drizzle-orm';
@@ -11,8 +13,10 @@ import { executeRows } from '../../../db/client';
 import { checkCandidates, type RunRows } from './checks';
 import { writeImport } from './commit';
 import { ImportError, ImportRejected } from './importError';
-import { prepareCandidates, type AttributeMapping } from './prepare';
-import { readImportFile } from './readers';
+import { importLimits } from './limits';
+import { parseOffThread } from './parseOffThread';
+import type { AttributeMapping } from './prepare';
+import type { UploadStream } from './upload';
 import type { ImportIssue, ImportReport } from './report';
 
 export interface ImportOptions {
@@ -20,7 +24,6 @@ export interface ImportOptions {
   format?: string;
   mapping: AttributeMapping;
   actor: string;
-  fileName?: string;
   /** Planners may import only grids of their own street or community. */
   user?: SessionUser | null;
 }
@@ -33,16 +36,16 @@ class RollBack extends Error {
 }
 
 /** The report of a dry run or a commit; throws ImportRejected when the file has errors (nothing written). */
-export async function importGrids(db: DbHandle, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
-  const report = await checkAndWrite(db, bytes, options);
+export async function importGrids(db: DbHandle, upload: UploadStream, options: ImportOptions): Promise<ImportReport> {
+  const report = await checkAndWrite(db, upload, options);
   if (report.errors > 0) throw new ImportRejected(report);
   return report;
 }
 
-async function checkAndWrite(db: DbHandle, bytes: Uint8Array, options: ImportOptions): Promise<ImportReport> {
-  const file = await readImportFile(bytes, options.format);
-  if (file.features.length === 0) throw new ImportError(422, '文件中没有要素', '文件中没有任何要素，没有可导入的网格');
-  const { candidates, issues: fileIssues, missingField } = prepareCandidates(file, options.mapping);
+async function checkAndWrite(db: DbHandle, upload: UploadStream, options: ImportOptions): Promise<ImportReport> {
+  const file = await parseOffThread(upload, { format: options.format, mapping: options.mapping, limits: importLimits() });
+  if (file.features === 0) throw new ImportError(422, '文件中没有要素', '文件中没有任何要素，没有可导入的网格');
+  const { candidates, issues: fileIssues, missingField } = file;
   if (missingField) {
     const reason = `文件中没有字段 ${missingField}，请用 mapping 参数指定网格编码字段，如 mapping=code:WGBM,name:WGMC`;
     throw new ImportError(422, '缺少网格编码字段', reason, [{ field: 'mapping', reason }]);
@@ -67,8 +70,8 @@ async function checkAndWrite(db: DbHandle, bytes: Uint8Array, options: ImportOpt
     dryRun: options.dryRun,
     committed: false,
     format: file.format,
-    crs: { id: file.crs.id, epsg: file.crs.epsg, name: file.crs.name, source: file.crsSource },
-    features: file.features.length,
+    crs: { ...file.crs, source: file.crsSource },
+    features: file.features,
     creates: candidates.length - updates,
     updates,
     errors,
@@ -77,7 +80,7 @@ async function checkAndWrite(db: DbHandle, bytes: Uint8Array, options: ImportOpt
   };
   if (options.dryRun || errors > 0) return report;
 
-  const note = `导入 ${options.fileName ?? file.format}（${file.crs.name}）`;
+  const note = `导入 ${file.fileName ?? file.format}（${file.crs.name}）`;
   try {
     const written = await db.db.transaction(async (tx) => {
       const inTx: RunRows = (q) => executeRows(tx, q);

@@ -20,6 +20,26 @@ export interface Candidate {
   geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon;
 }
 
+/**
+ * A candidate as it leaves the import worker: its geometry already serialised,
+ * as one element of the JSON the database checks and writes read
+ * ({"i","code","name","g"}), so the main thread never walks or re-serialises
+ * the coordinates.
+ */
+export interface PreparedCandidate {
+  feature: number;
+  code: string;
+  name: string | null;
+  json: string;
+}
+
+export const prepared = (c: Candidate): PreparedCandidate => ({
+  feature: c.feature,
+  code: c.code,
+  name: c.name,
+  json: JSON.stringify({ i: c.feature, code: c.code, name: c.name, g: c.geometry }),
+});
+
 const CODE_CANDIDATES = ['code', 'grid_code', 'gridcode', 'wgbm', '网格编码', '编码'];
 const NAME_CANDIDATES = ['name', 'grid_name', 'gridname', 'wgmc', '网格名称', '名称'];
 

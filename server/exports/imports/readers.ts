@@ -2,14 +2,17 @@
  * Readers for uploaded grid files: GeoJSON, zipped Shapefile and GeoPackage.
  * Each returns the features in the file's own CRS plus the CRS it declares.
  * Every structural problem becomes an ImportError (a 4xx problem), never a 500.
+ * They run in the import worker (parseWorker.ts), within the caps of limits.ts:
+ * a zip inflates only the entries read, and vertices are counted as they come.
  */
 import Database from 'better-sqlite3';
-import { unzipSync } from 'fflate';
 import type { OutputCrs } from '../crs/projections';
 import { resolveCrs } from '../crs/projections';
 import { fromWkb } from '../formats/wkb';
 import { crsFromEpsg, crsFromGeoJson, crsFromWkt } from './detectCrs';
 import { ImportError } from './importError';
+import { jsonShape, tooManyVertices, vertexCount, VertexBudget, type ImportLimits } from './limits';
+import { readZipEntries, zipDirectory, type ZipEntry } from './zipEntries';
 
 export type ImportFormat = 'geojson' | 'shp' | 'gpkg';
 
@@ -27,6 +30,9 @@ export interface ParsedFile {
 }
 
 const bad = (detail: string) => new ImportError(400, '文件无法读取', detail);
+
+/** As for every JSON body (server/http/hardening.ts): GeoJSON needs a handful of levels. */
+const MAX_JSON_DEPTH = 32;
 
 /** The format from the request parameter, else from the file's first bytes. */
 export function sniffFormat(bytes: Uint8Array, declared?: string): ImportFormat {
@@ -46,14 +52,19 @@ export function sniffFormat(bytes: Uint8Array, declared?: string): ImportFormat 
   ]);
 }
 
-export async function readImportFile(bytes: Uint8Array, declared?: string): Promise<ParsedFile> {
+export function readImportFile(bytes: Uint8Array, declared: string | undefined, limits: ImportLimits): ParsedFile {
   const format = sniffFormat(bytes, declared);
-  if (format === 'geojson') return readGeoJson(bytes);
-  if (format === 'shp') return readShapefileZip(bytes);
-  return readGeoPackage(bytes);
+  const budget = new VertexBudget(limits.maxVertices);
+  if (format === 'geojson') return readGeoJson(bytes, budget);
+  if (format === 'shp') return readShapefileZip(bytes, budget, limits.maxUnzippedBytes);
+  return readGeoPackage(bytes, budget);
 }
 
-function readGeoJson(bytes: Uint8Array): ParsedFile {
+function readGeoJson(bytes: Uint8Array, budget: VertexBudget): ParsedFile {
+  // Far too many positions, or absurd nesting: refused before JSON.parse builds anything.
+  const shape = jsonShape(bytes);
+  if (shape.depth > MAX_JSON_DEPTH) throw bad(`GeoJSON 嵌套过深（${shape.depth} 层，最多 ${MAX_JSON_DEPTH} 层）`);
+  if (shape.positions > budget.max) throw tooManyVertices(shape.positions, budget.max, true);
   let doc: { type?: string; features?: unknown; crs?: { properties?: { name?: string } }; x_coordinate_system?: unknown };
   try {
     doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, ''));
@@ -61,29 +72,25 @@ function readGeoJson(bytes: Uint8Array): ParsedFile {
     throw bad('GeoJSON 不是有效的 UTF-8 JSON');
   }
   if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw bad('GeoJSON 应为 FeatureCollection');
-  const features = (doc.features as { geometry?: GeoJSON.Geometry | null; properties?: Record<string, unknown> | null }[]).map((f) => ({
-    geometry: f?.geometry ?? null,
-    properties: f?.properties ?? {},
-  }));
+  const features = (doc.features as { geometry?: GeoJSON.Geometry | null; properties?: Record<string, unknown> | null }[]).map((f) => {
+    const geometry = f?.geometry ?? null;
+    budget.take(vertexCount(geometry));
+    return { geometry, properties: f?.properties ?? {} };
+  });
   return { format: 'geojson', crs: crsFromGeoJson(doc), crsSource: doc.crs ? 'GeoJSON crs 成员' : doc.x_coordinate_system ? 'GeoJSON x_coordinate_system 成员' : 'GeoJSON 默认（WGS 84）', features };
 }
 
 /* ---------- Shapefile ---------- */
 
-function readShapefileZip(bytes: Uint8Array): ParsedFile {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch {
-    throw bad('zip 文件已损坏，无法解压');
-  }
-  const byExt = new Map<string, { name: string; data: Uint8Array }>();
-  for (const [name, data] of Object.entries(entries)) {
-    const m = /([^/\\]+)\.(shp|shx|dbf|prj|cpg)$/i.exec(name);
-    if (m && !name.startsWith('__MACOSX')) {
+/** Only the layer's .shp, .dbf, .prj and .cpg are inflated (the .shx is not needed); other entries are never touched. */
+function readShapefileZip(bytes: Uint8Array, budget: VertexBudget, maxUnzippedBytes: number): ParsedFile {
+  const byExt = new Map<string, ZipEntry>();
+  for (const entry of zipDirectory(bytes)) {
+    const m = /([^/\\]+)\.(shp|shx|dbf|prj|cpg)$/i.exec(entry.name);
+    if (m && !entry.name.startsWith('__MACOSX') && !entry.name.endsWith('/')) {
       const ext = m[2]!.toLowerCase();
       if (byExt.has(ext)) throw bad(`zip 中有多个 .${ext} 文件：一次只能导入一个图层`);
-      byExt.set(ext, { name, data });
+      byExt.set(ext, entry);
     }
   }
   const shp = byExt.get('shp');
@@ -92,19 +99,21 @@ function readShapefileZip(bytes: Uint8Array): ParsedFile {
   if (!dbf) throw bad('zip 中缺少 .dbf 文件');
   const prj = byExt.get('prj');
   if (!prj) throw new ImportError(400, '坐标系未知', 'zip 中缺少 .prj 文件，无法确定坐标系', [{ field: 'crs', reason: '缺少 .prj 文件' }]);
-  const cpg = byExt.get('cpg') ? new TextDecoder().decode(byExt.get('cpg')!.data).trim() : null;
-  const geometries = readShp(shp.data);
-  const records = readDbf(dbf.data, cpg);
+  const cpgEntry = byExt.get('cpg');
+  const contents = readZipEntries(bytes, [prj, ...(cpgEntry ? [cpgEntry] : []), shp, dbf], maxUnzippedBytes);
+  const cpg = cpgEntry ? new TextDecoder().decode(contents.get(cpgEntry)!).trim() : null;
+  const geometries = readShp(contents.get(shp)!, budget);
+  const records = readDbf(contents.get(dbf)!, cpg);
   if (records.length !== geometries.length) throw bad(`.shp 有 ${geometries.length} 个图形而 .dbf 有 ${records.length} 条记录，文件不一致`);
   return {
     format: 'shp',
-    crs: crsFromWkt(new TextDecoder().decode(prj.data)),
+    crs: crsFromWkt(new TextDecoder().decode(contents.get(prj)!)),
     crsSource: '.prj 文件',
     features: geometries.map((geometry, i) => ({ geometry, properties: records[i]! })),
   };
 }
 
-function readShp(data: Uint8Array): (GeoJSON.Geometry | null)[] {
+function readShp(data: Uint8Array, budget: VertexBudget): (GeoJSON.Geometry | null)[] {
   if (data.length < 100) throw bad('.shp 文件不完整');
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (view.getInt32(0, false) !== 9994) throw bad('.shp 文件头无效');
@@ -116,10 +125,12 @@ function readShp(data: Uint8Array): (GeoJSON.Geometry | null)[] {
       const c = at + 8;
       const type = view.getInt32(c, true);
       if (type === 0) out.push(null);
-      else if (type === 1 || type === 11 || type === 21) out.push({ type: 'Point', coordinates: [view.getFloat64(c + 4, true), view.getFloat64(c + 12, true)] });
+      else if (type === 1 || type === 11 || type === 21) budget.take(1), out.push({ type: 'Point', coordinates: [view.getFloat64(c + 4, true), view.getFloat64(c + 12, true)] });
       else if ([3, 5, 13, 15, 23, 25].includes(type)) {
         const numParts = view.getInt32(c + 36, true);
         const numPoints = view.getInt32(c + 40, true);
+        budget.take(Math.max(0, numPoints)); // counted before any coordinate is read
+        if (numParts < 0 || numPoints < 0 || numParts > numPoints || c + 44 + 4 * numParts + 16 * numPoints > data.length) throw bad('.shp 文件已损坏');
         const starts = Array.from({ length: numParts }, (_, i) => view.getInt32(c + 44 + 4 * i, true));
         const pts = c + 44 + 4 * numParts;
         const parts = starts.map((s, i) =>
@@ -177,6 +188,7 @@ function readDbf(data: Uint8Array, cpg: string | null): Record<string, unknown>[
   const count = view.getUint32(4, true);
   const headerLength = view.getUint16(8, true);
   const recordLength = view.getUint16(10, true);
+  if (recordLength < 1 && count > 0) throw bad('.dbf 文件已损坏：记录长度无效');
   const decode = decoderFor(cpg, data[29] ?? 0);
   const fields: { name: string; type: string; width: number }[] = [];
   for (let at = 32; at + 32 <= headerLength && data[at] !== 0x0d; at += 32) {
@@ -202,7 +214,7 @@ function readDbf(data: Uint8Array, cpg: string | null): Record<string, unknown>[
 /* ---------- GeoPackage ---------- */
 
 /** Opens the upload as an in-memory SQLite database (a copy of the bytes; nothing touches the disk). */
-function readGeoPackage(bytes: Uint8Array): ParsedFile {
+function readGeoPackage(bytes: Uint8Array, budget: VertexBudget): ParsedFile {
   let db: Database.Database;
   try {
     db = new Database(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -232,7 +244,9 @@ function readGeoPackage(bytes: Uint8Array): ParsedFile {
     const features: SourceFeature[] = [];
     for (const row of db.prepare(`SELECT * FROM ${quote(table)}`).iterate() as Iterable<Record<string, unknown>>) {
       const { [geomColumn]: blob, ...properties } = row;
-      features.push({ geometry: blob ? gpkgBlobToGeometry(blob as Uint8Array) : null, properties });
+      const geometry = blob ? gpkgBlobToGeometry(blob as Uint8Array) : null;
+      budget.take(vertexCount(geometry));
+      features.push({ geometry, properties });
     }
     return { format: 'gpkg', crs, crsSource: `GeoPackage srs_id ${srsId}`, features };
   } finally {

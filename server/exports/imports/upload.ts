@@ -1,7 +1,10 @@
 /**
  * What an import request brings: its parameters (dryRun, format, mapping) and
  * the file, raw in the body (any content type) or as the multipart field `file`.
- * Anything unusable is an ImportError (400/413), so the route stays a call.
+ * The body is never buffered on the main thread: the route hands its stream to
+ * the import worker (parseOffThread.ts), which assembles it and takes the file
+ * out (uploadedFile). Anything unusable is an ImportError (400/413), so the
+ * route stays a call.
  */
 import { ImportError } from './importError';
 import { parseMapping, type AttributeMapping } from './prepare';
@@ -12,6 +15,14 @@ export interface ImportParameters {
   dryRun: boolean;
   format?: string;
   mapping: AttributeMapping;
+}
+
+/** The request body as it arrives, with the headers that say what it is. */
+export interface UploadStream {
+  body: ReadableStream<Uint8Array> | null;
+  contentType: string;
+  /** Content-Length, when the client sent one. */
+  declaredLength: number | null;
 }
 
 export interface Upload {
@@ -34,15 +45,21 @@ export function importParameters(query: Record<string, string | undefined>): Imp
   return { dryRun: dryRun === 'true', format: query.format || undefined, mapping };
 }
 
-export async function readUpload(request: Request): Promise<Upload> {
+export function uploadStream(request: Request): UploadStream {
+  const length = request.headers.get('content-length');
+  return { body: request.body, contentType: request.headers.get('content-type') ?? '', declaredLength: length === null || length === '' ? null : Number(length) };
+}
+
+/** The file in an assembled body (in the import worker): the body itself, or the multipart field `file`. */
+export async function uploadedFile(body: Uint8Array, contentType: string): Promise<Upload> {
   let upload: Upload;
-  if ((request.headers.get('content-type') ?? '').startsWith('multipart/form-data')) {
-    const form = await request.formData().catch(() => null);
+  if (contentType.startsWith('multipart/form-data')) {
+    const form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData().catch(() => null);
     const file = form?.get('file');
     if (!file || typeof file === 'string') throw invalid('file', '表单中缺少文件字段 file', '缺少文件');
     upload = { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name };
   } else {
-    upload = { bytes: new Uint8Array(await request.arrayBuffer()) };
+    upload = { bytes: body };
   }
   if (upload.bytes.length === 0) throw invalid('file', '没有上传文件', '文件为空');
   return upload;
