@@ -14,6 +14,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { noteText } from '../http/text';
 import { ESCALATION_LEVELS, INCIDENT_STAGES, type EscalationLevel } from '../../kernel/stages';
 import type { AppEnv } from '../appEnv';
 import { integerString, isoInstantParam } from '../http/params';
@@ -50,13 +51,13 @@ const loopBody = <S extends z.ZodRawShape>(shape: S) =>
 const transitionBody = loopBody({
   to: stageEnum,
   expectedStage: stageEnum,
-  note: z.string().max(500, '备注不超过 500 个字').optional(),
+  note: noteText('备注', 500).optional(),
   escalation: escalationEnum.optional(),
   satisfaction: z.number().int('满意度应为整数').min(1, '满意度应为 1~5').max(5, '满意度应为 1~5').optional(),
 });
-const extensionBody = loopBody({ hours: z.number().int('延期时长应为整数小时').min(1, '延期至少 1 小时').max(720, '延期最多 720 小时'), reason: z.string().trim().min(1, '请填写延期理由').max(500), expectedStage: stageEnum });
-const escalationBody = loopBody({ level: escalationEnum, reason: z.string().max(500).optional(), expectedStage: stageEnum });
-const suspensionBody = loopBody({ suspended: z.boolean({ message: 'suspended 应为 true 或 false' }), reason: z.string().trim().min(1, '请填写缓办理由').max(500), expectedStage: stageEnum });
+const extensionBody = loopBody({ hours: z.number().int('延期时长应为整数小时').min(1, '延期至少 1 小时').max(720, '延期最多 720 小时'), reason: noteText('延期理由', 500, { required: true }), expectedStage: stageEnum });
+const escalationBody = loopBody({ level: escalationEnum, reason: noteText('上报理由', 500).optional(), expectedStage: stageEnum });
+const suspensionBody = loopBody({ suspended: z.boolean({ message: 'suspended 应为 true 或 false' }), reason: noteText('缓办理由', 500, { required: true }), expectedStage: stageEnum });
 
 const bucketParam = z.enum(['day', 'week', 'month'], { message: 'bucket 只能取 day、week、month' });
 const hexQuery = z.object({ ...incidentFilterQuery.shape, ...cellSizeQuery.shape });

@@ -30,6 +30,7 @@ export function ExportDialog({ open, onClose, defaultRegion }: { open: boolean; 
 
   if (!open) return null;
   const current = data?.layers.find((l) => l.name === layer);
+  const crsWarning = data?.crs.find((c) => c.id === crs)?.warning ?? null;
   const kmlProjected = format === 'kml' && !data?.crs.find((c) => c.id === crs)?.geographic;
   const busy = progress !== null && progress.fraction !== 1;
 
@@ -99,6 +100,7 @@ export function ExportDialog({ open, onClose, defaultRegion }: { open: boolean; 
           <input type="date" value={to} onChange={(e) => setTo(e.target.value)} disabled={busy} aria-label="结束日期（不含）" />
         </fieldset>
       )}
+      {crsWarning && <p role="note" className="export-warning">{crsWarning}</p>}
       {kmlProjected && <p role="alert">KML 只支持经纬度坐标，请选择 WGS 84、CGCS2000 或 GCJ-02。</p>}
       {progress && (
         <div className="export-progress">

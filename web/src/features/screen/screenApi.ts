@@ -65,4 +65,4 @@ export const useIsochrones = (enabled: boolean) =>
 export const fetchGridCoverage = (region?: string) => call(api.api.coverage.summary.$get({ query: { level: 'grid', ...(region ? { region } : {}) } }));
 
 /** A grid's detail (its label point for flying there, its version and star rating for the admin). */
-export const fetchGrid = (code: string) => call(api.api.grids[':code'].$get({ param: { code } }));
+export const fetchGrid = (code: string) => call(api.api.grids[':code'].$get({ param: { code }, query: {} }));
