@@ -48,7 +48,11 @@ async function withPeakRss<T>(task: () => Promise<T>): Promise<{ result: T; peak
 
 async function ours(db: DbHandle, formatId: string, crsId: string, out: string): Promise<{ seconds: number; peakMiB: number; startMiB: number; features: number }> {
   const t0 = performance.now();
-  const { result: features, peakMiB, startMiB } = await withPeakRss(async () => {
+  const {
+    result: features,
+    peakMiB,
+    startMiB,
+  } = await withPeakRss(async () => {
     const prepared = await prepareExport(db, { layer: gridsLayer, format: findFormat(formatId)!, crs: resolveCrs(crsId)!, filter: {} });
     await pipeline(Readable.from(prepared.chunks), createWriteStream(out));
     return prepared.featureCount;

@@ -68,7 +68,8 @@ async function load(db: DbHandle): Promise<void> {
   for (const { def } of triggers) await db.db.execute(sql.raw(def.replace(' ON public.incidents ', ` ON ${SCHEMA}.incidents `)));
   await db.db.execute(sql.raw(`SELECT setseed(0.450902)`));
   // Households-weighted would be nicer; uniform over grids with a seasonal wave is enough for load.
-  await db.db.execute(sql.raw(`
+  await db.db.execute(
+    sql.raw(`
     INSERT INTO ${SCHEMA}.incidents (id, category_code, source, reporter, description, geom, grid_code, community_code, street_code,
                                      stage, escalation, reported_at, deadline_at, closed_at, rework_count, extended)
     WITH g AS (SELECT row_number() OVER (ORDER BY code) AS k, code, community_code, street_code, ST_X(label_point) AS x, ST_Y(label_point) AS y FROM public.grids),
@@ -89,7 +90,8 @@ async function load(db: DbHandle): Promise<void> {
            d.t, d.t + make_interval(hours => c.deadline_hours),
            CASE WHEN d.r_stage < 0.95 THEN d.t + make_interval(hours => (c.deadline_hours * (0.2 + d.r_esc))::int) END,
            CASE WHEN d.r_stage > 0.94 THEN 1 ELSE 0 END, d.r_esc > 0.96
-    FROM draws d JOIN g ON g.k = d.gk JOIN cats c ON c.k = d.ck`));
+    FROM draws d JOIN g ON g.k = d.gk JOIN cats c ON c.k = d.ck`),
+  );
   await db.db.execute(sql.raw(`ALTER TABLE ${SCHEMA}.incidents ADD PRIMARY KEY (id)`));
   // Own id sequence: the copied default would draw from public.incidents_id_seq and collide with 1..TARGET.
   await db.db.execute(sql.raw(`CREATE SEQUENCE IF NOT EXISTS ${SCHEMA}.incidents_id_seq`));
@@ -160,9 +162,9 @@ async function benchIngest(db: DbHandle): Promise<void> {
   const t1 = performance.now();
   await db.db.transaction(async (tx) => {
     for (let start = 0; start < rows.length; start += 1000) {
-      const values = rows.slice(start, start + 1000).map(
-        (r) => sql`('SR01', 'grid', 'bench-ingest-raw', ${r.description as string}, ST_SetSRID(ST_MakePoint(${r.lon as number}, ${r.lat as number}), 4326), '2026-06-01T00:00:00Z'::timestamptz)`,
-      );
+      const values = rows
+        .slice(start, start + 1000)
+        .map((r) => sql`('SR01', 'grid', 'bench-ingest-raw', ${r.description as string}, ST_SetSRID(ST_MakePoint(${r.lon as number}, ${r.lat as number}), 4326), '2026-06-01T00:00:00Z'::timestamptz)`);
       await tx.execute(sql`INSERT INTO incidents (category_code, source, reporter, description, geom, reported_at) VALUES ${sql.join(values, sql`, `)}`);
     }
   });

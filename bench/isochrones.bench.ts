@@ -84,9 +84,17 @@ export const suite: BenchSuite = {
     const db = await openScale(COVERAGE_GRIDS);
     if (!db.capabilities.pgRouting) console.log('  (pgRouting missing: the Node search is used)');
     // Latencies on the 2-core machine depend on what else runs; say so next to the figures.
-    console.log(`  load average before: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+    console.log(
+      `  load average before: ${loadavg()
+        .map((l) => fmt(l, 2))
+        .join(' ')}`,
+    );
     await singleCentre(db);
     await wholeCity(db);
-    console.log(`  load average after: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+    console.log(
+      `  load average after: ${loadavg()
+        .map((l) => fmt(l, 2))
+        .join(' ')}`,
+    );
   },
 };

@@ -20,7 +20,9 @@ const { values } = parseArgs({
 const grids = Number(values.grids);
 const only = values.only?.split(',').map((s) => s.trim());
 
-const files = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(import.meta.dirname)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const suites: BenchSuite[] = [];
 for (const file of files) {
   const mod = (await import(`./${file}`)) as { suite?: BenchSuite };

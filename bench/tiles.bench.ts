@@ -27,7 +27,11 @@ async function benchTiles(db: DbHandle): Promise<{ z: number; x: number; y: numb
   const lon = Number(core!.lon);
   const lat = Number(core!.lat);
   const tiles: { z: number; x: number; y: number }[] = [];
-  for (const [z, span] of [[13, 2], [14, 4], [15, 6]] as const) {
+  for (const [z, span] of [
+    [13, 2],
+    [14, 4],
+    [15, 6],
+  ] as const) {
     const c = tileForLonLat(z, lon, lat);
     for (let dx = -span; dx <= span; dx++) for (let dy = -span; dy <= span; dy++) tiles.push({ z, x: c.x + dx, y: c.y + dy });
   }

@@ -94,9 +94,7 @@ export function generateIncidents({ random, count, households, pointInGrid }: In
     const reportedAt = new Date(t);
     const extended = random.next() < 0.04;
     const deadlineAt = new Date(t + category.deadlineHours * HOUR * (extended ? 1.5 : 1));
-    const escalation: EscalationLevel = (['grid', 'community', 'street', 'department'] as const)[
-      random.weighted(category.major === '矛盾纠纷' ? [50, 30, 15, 5] : [72, 18, 8, 2])
-    ] as EscalationLevel;
+    const escalation: EscalationLevel = (['grid', 'community', 'street', 'department'] as const)[random.weighted(category.major === '矛盾纠纷' ? [50, 30, 15, 5] : [72, 18, 8, 2])] as EscalationLevel;
     const reworkCount = random.next() < 0.06 ? 1 : 0;
     const transitions = walkTheLoop(random, reportedAt, category.deadlineHours, reworkCount);
     const last = transitions[transitions.length - 1] as SampleTransition;

@@ -15,9 +15,7 @@ const geomFromText = (wkt: string) => sql`ST_GeomFromText(${wkt}, 4326)`;
 
 export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgress: LoadProgress = () => {}): Promise<void> {
   await handle.db.transaction(async (tx) => {
-    await tx.execute(
-      sql`SELECT set_config('dangjian.actor', 'sample-generator', true), set_config('dangjian.action', 'create', true), set_config('dangjian.note', '示例数据生成', true)`,
-    );
+    await tx.execute(sql`SELECT set_config('dangjian.actor', 'sample-generator', true), set_config('dangjian.action', 'create', true), set_config('dangjian.note', '示例数据生成', true)`);
     await tx.execute(
       sql`TRUNCATE incident_transitions, incidents, incident_categories, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
     );
@@ -29,9 +27,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     };
 
     await inBatches('regions', data.regions, 200, (batch) =>
-      tx.insert(t.regions).values(
-        batch.map((r) => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, kind: r.kind, geom: geomFromText(r.wkt) as unknown as string, isSample: true })),
-      ),
+      tx.insert(t.regions).values(batch.map((r) => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, kind: r.kind, geom: geomFromText(r.wkt) as unknown as string, isSample: true }))),
     );
     await inBatches('grids', data.grids, 500, (batch) =>
       tx.insert(t.grids).values(
@@ -63,9 +59,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
         })),
       ),
     );
-    await inBatches('road nodes', data.roads.nodes, 2000, (batch) =>
-      tx.insert(t.roadNodes).values(batch.map((n) => ({ id: n.id, geom: point(n.position) as unknown as string }))),
-    );
+    await inBatches('road nodes', data.roads.nodes, 2000, (batch) => tx.insert(t.roadNodes).values(batch.map((n) => ({ id: n.id, geom: point(n.position) as unknown as string }))));
     await inBatches('road edges', data.roads.edges, 1000, (batch) =>
       tx.insert(t.roadEdges).values(
         batch.map((e) => ({
@@ -129,9 +123,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
           }),
         )
         .returning({ id: t.incidents.id });
-      const transitions = batch.flatMap((incident, k) =>
-        incident.transitions.map((tr) => ({ incidentId: inserted[k]!.id, fromStage: tr.from, toStage: tr.to, actor: tr.actor, at: tr.at })),
-      );
+      const transitions = batch.flatMap((incident, k) => incident.transitions.map((tr) => ({ incidentId: inserted[k]!.id, fromStage: tr.from, toStage: tr.to, actor: tr.actor, at: tr.at })));
       for (let i = 0; i < transitions.length; i += 3000) await tx.insert(t.incidentTransitions).values(transitions.slice(i, i + 3000));
     });
 

@@ -22,21 +22,14 @@ export function noiseField(random: Random, amplitude: number, wavelength: number
   const k = (Math.PI * 2) / wavelength;
   const [a, b, c, d, e, f] = phases as [number, number, number, number, number, number];
   return (x: number, y: number) =>
-    (amplitude * (Math.sin(x * k + a) + Math.sin(y * k * 1.3 + b) + Math.sin((x + y) * k * 0.7 + c) + 0.5 * Math.sin(x * k * 2.1 + d) * Math.sin(y * k * 1.7 + e) + 0.3 * Math.sin((x - y) * k * 2.9 + f))) /
-    3;
+    (amplitude * (Math.sin(x * k + a) + Math.sin(y * k * 1.3 + b) + Math.sin((x + y) * k * 0.7 + c) + 0.5 * Math.sin(x * k * 2.1 + d) * Math.sin(y * k * 1.7 + e) + 0.3 * Math.sin((x - y) * k * 2.9 + f))) / 3;
 }
 
 /**
  * Chooses one seed cell per child: urban children among cells within `urbanRadius`
  * of the anchor, rural ones outside it, spread out by farthest-point sampling.
  */
-export function chooseSeeds(
-  frame: CellFrame,
-  cells: number[],
-  children: SeedSpec[],
-  anchor: { x: number; y: number },
-  urbanRadius: number,
-): number[] {
+export function chooseSeeds(frame: CellFrame, cells: number[], children: SeedSpec[], anchor: { x: number; y: number }, urbanRadius: number): number[] {
   const stride = Math.max(1, Math.floor(cells.length / 4000));
   const candidates = cells.filter((_, i) => i % stride === 0);
   const dAnchor = (c: number) => Math.hypot((frame.x[c] as number) - anchor.x, (frame.y[c] as number) - anchor.y);

@@ -5,7 +5,9 @@ import { DEFAULT_SAMPLE, generateSample } from './sample';
 
 const sample = generateSample();
 const fingerprint = (d: ReturnType<typeof generateSample>) =>
-  createHash('sha256').update(JSON.stringify([d.regions, d.grids, d.centres, d.roads.edges.length, d.incidents.slice(0, 50)])).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([d.regions, d.grids, d.centres, d.roads.edges.length, d.incidents.slice(0, 50)]))
+    .digest('hex');
 
 describe('generateSample', () => {
   it('is deterministic for a seed', () => {
@@ -41,7 +43,10 @@ describe('generateSample', () => {
     const community = sample.grids.filter((g) => g.communityCode === '450902005001');
     expect(community.length).toBeGreaterThan(3);
     // Label points are inside the grids; rows are bands of latitude, so within the first row longitudes increase.
-    const ordered = readingOrder(community.map((g) => ({ item: g.code, lon: g.label[0], lat: g.label[1] })), 1e-9);
+    const ordered = readingOrder(
+      community.map((g) => ({ item: g.code, lon: g.label[0], lat: g.label[1] })),
+      1e-9,
+    );
     expect(ordered[0]).toBe(community.reduce((a, b) => (b.label[1] > a.label[1] ? b : a)).code);
   });
 

@@ -158,7 +158,14 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
     const streets = plan.divisions.streets;
     const urbanStreets = streets.filter((s) => streetKind(s.code) === '街道').length;
     anchors.push({ ...plan.anchor, peak: county.code === '450902' ? 9000 : 4000 });
-    regions.push({ code: county.code, name: county.name, level: 'district', parentCode: city.code.slice(0, 6), kind: county.name.endsWith('市') ? '县级市' : county.name.endsWith('县') ? '县' : '市辖区', wkt: multiPolygonWkt(traceCells(lattice, plan.cells)) });
+    regions.push({
+      code: county.code,
+      name: county.name,
+      level: 'district',
+      parentCode: city.code.slice(0, 6),
+      kind: county.name.endsWith('市') ? '县级市' : county.name.endsWith('县') ? '县' : '市辖区',
+      wkt: multiPolygonWkt(traceCells(lattice, plan.cells)),
+    });
 
     const urbanRadius = 1300 * Math.sqrt(Math.max(1, urbanStreets) * (AREA_PER_UNIT_M2 / 2.3e6));
     const streetSpecs = streets.map((s) => ({ urban: streetKind(s.code) === '街道' }));

@@ -50,9 +50,7 @@ export function gridAttributeAssignments(attrs: GridAttributes): SQL[] {
   return GRID_ATTRIBUTE_KEYS.filter((key) => attrs[key] !== undefined).map((key) => {
     const column = GRID_ATTRIBUTE_COLUMNS[key];
     const value = attrs[key];
-    return column.dataType === 'json'
-      ? sql`${sql.identifier(column.name)} = ${JSON.stringify(value)}::jsonb`
-      : sql`${sql.identifier(column.name)} = ${value as string | number | null}`;
+    return column.dataType === 'json' ? sql`${sql.identifier(column.name)} = ${JSON.stringify(value)}::jsonb` : sql`${sql.identifier(column.name)} = ${value as string | number | null}`;
   });
 }
 

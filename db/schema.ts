@@ -8,24 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { ROLES } from '../kernel/roles';
-import {
-  bigserial,
-  boolean,
-  check,
-  customType,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  serial,
-  smallint,
-  text,
-  timestamp,
-  uniqueIndex,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, customType, doublePrecision, index, integer, jsonb, pgEnum, pgTable, serial, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /** A PostGIS geometry column; values travel as EWKT/WKB strings, spatial work happens in SQL. */
 const geometry = (name: string, type: 'Point' | 'LineString' | 'MultiLineString' | 'MultiPolygon' | 'Geometry') =>
@@ -54,11 +37,7 @@ export const regions = pgTable(
     labelPoint: geometry('label_point', 'Point'),
     isSample: boolean('is_sample').notNull().default(false),
   },
-  (t) => [
-    index('regions_parent_idx').on(t.parentCode),
-    index('regions_geom_gist').using('gist', t.geom),
-    check('regions_code_digits', sql`${t.code} ~ '^[0-9]{6}([0-9]{3}){0,2}$'`),
-  ],
+  (t) => [index('regions_parent_idx').on(t.parentCode), index('regions_geom_gist').using('gist', t.geom), check('regions_code_digits', sql`${t.code} ~ '^[0-9]{6}([0-9]{3}){0,2}$'`)],
 );
 
 /** 网格: the unit of grassroots governance. Grids of a community tile it without gaps or overlaps. */
@@ -146,11 +125,7 @@ export const serviceCentres = pgTable(
     geom: geometry('geom', 'Point').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index('service_centres_geom_gist').using('gist', t.geom),
-    index('service_centres_region_idx').on(t.regionCode),
-    check('service_centres_area_positive', sql`${t.areaM2} > 0`),
-  ],
+  (t) => [index('service_centres_geom_gist').using('gist', t.geom), index('service_centres_region_idx').on(t.regionCode), check('service_centres_area_positive', sql`${t.areaM2} > 0`)],
 );
 
 /** Walkable street network (pgRouting layout: source/target node ids, cost in metres). */
@@ -177,11 +152,7 @@ export const roadEdges = pgTable(
     reverseCost: doublePrecision('reverse_cost').notNull(),
     geom: geometry('geom', 'LineString').notNull(),
   },
-  (t) => [
-    index('road_edges_geom_gist').using('gist', t.geom),
-    index('road_edges_source_idx').on(t.source),
-    index('road_edges_target_idx').on(t.target),
-  ],
+  (t) => [index('road_edges_geom_gist').using('gist', t.geom), index('road_edges_source_idx').on(t.source), index('road_edges_target_idx').on(t.target)],
 );
 
 /** 示范带: a corridor of communities along a road. */

@@ -49,7 +49,9 @@ describe('maskPhone', () => {
   it('never shows more than the area code or mobile prefix and the last four digits', () => {
     const inputs = ['13812341234', '+86 13812341234', '0775-26812345-123456', '010 1234 5678', '99999999999999', '1'.repeat(30), '0'.repeat(12)];
     for (const input of inputs) {
-      const shown = maskPhone(input).replace(/^\+86 /, '').replace(/^0\d{2,3}-/, '');
+      const shown = maskPhone(input)
+        .replace(/^\+86 /, '')
+        .replace(/^0\d{2,3}-/, '');
       // The mobile prefix (3 digits) and the last four are the most any mask shows.
       expect(shown.replace(/\D/g, '').length, `${input} → ${maskPhone(input)}`).toBeLessThanOrEqual(7);
       expect(shown).toMatch(/\*/);

@@ -8,7 +8,6 @@
 export const EARTH_RADIUS_M = 6378137;
 export const HALF_WORLD_M = Math.PI * EARTH_RADIUS_M; // 20037508.342789244
 
-
 // ---- XYZ tile addressing
 
 export const MAX_TILE_ZOOM = 22;

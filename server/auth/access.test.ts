@@ -87,9 +87,27 @@ describeEachEngine('access control', (db) => {
 
   it('refuses a planner splitting, merging or renumbering outside the jurisdiction', async () => {
     const g = await gridState(db(), CHENGXI_GRID);
-    expect(await call(db(), 'mingshanPlanner', 'POST', `/api/grids/${CHENGXI_GRID}/split`, { version: g.version, line: { type: 'LineString', coordinates: [[110, 22], [111, 23]] } })).toBe(403);
+    expect(
+      await call(db(), 'mingshanPlanner', 'POST', `/api/grids/${CHENGXI_GRID}/split`, {
+        version: g.version,
+        line: {
+          type: 'LineString',
+          coordinates: [
+            [110, 22],
+            [111, 23],
+          ],
+        },
+      }),
+    ).toBe(403);
     expect(await call(db(), 'mingshanPlanner', 'POST', '/api/grids/renumber/450902003001', {})).toBe(403);
-    expect(await call(db(), 'mingshanPlanner', 'POST', '/api/grids/merge', { grids: [{ code: CHENGXI_GRID, version: g.version }, { code: '450902003001002', version: 1 }] })).toBe(403);
+    expect(
+      await call(db(), 'mingshanPlanner', 'POST', '/api/grids/merge', {
+        grids: [
+          { code: CHENGXI_GRID, version: g.version },
+          { code: '450902003001002', version: 1 },
+        ],
+      }),
+    ).toBe(403);
     expect(await gridState(db(), CHENGXI_GRID)).toEqual(g);
   });
 
@@ -99,7 +117,11 @@ describeEachEngine('access control', (db) => {
     const importAs = async (who: string) => {
       const app = createApp(db());
       const user = principals[who]!;
-      const res = await app.request('/api/exports/imports?dryRun=true&format=geojson', { method: 'POST', headers: { authorization: `Bearer ${await sessionFor(db(), user)}`, 'content-type': 'application/geo+json' }, body: file });
+      const res = await app.request('/api/exports/imports?dryRun=true&format=geojson', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await sessionFor(db(), user)}`, 'content-type': 'application/geo+json' },
+        body: file,
+      });
       return res.status;
     };
     expect(await importAs('mingshanPlanner')).toBe(403);

@@ -78,7 +78,10 @@ export function clientAddress(c: Context, trusted: TrustedProxies): string {
     }
     return socket;
   }
-  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => normaliseAddress(s)).filter(Boolean);
+  const forwarded = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => normaliseAddress(s))
+    .filter(Boolean);
   let client = socket;
   for (let i = forwarded.length - 1; i >= 0; i--) {
     const hop = forwarded[i]!;

@@ -33,9 +33,7 @@ async function get(db: DbHandle, user: SessionUser, path: string) {
 }
 
 async function stored(db: DbHandle, code: string) {
-  const [row] = await db.rows<{ secretary: string; phone: string; workers: string[] }>(
-    sql`SELECT party_secretary AS secretary, party_secretary_phone AS phone, grid_workers AS workers FROM grids WHERE code = ${code}`,
-  );
+  const [row] = await db.rows<{ secretary: string; phone: string; workers: string[] }>(sql`SELECT party_secretary AS secretary, party_secretary_phone AS phone, grid_workers AS workers FROM grids WHERE code = ${code}`);
   return row!;
 }
 
@@ -208,9 +206,7 @@ describeEachEngine('personal data on grids', (db) => {
   });
 
   it('keeps people out of map features, grid tiles and the big screen, even for a leader who reads names', async () => {
-    const people = await db().rows<{ secretary: string; workers: string[] }>(
-      sql`SELECT party_secretary AS secretary, grid_workers AS workers FROM grids WHERE street_code = '450902005'`,
-    );
+    const people = await db().rows<{ secretary: string; workers: string[] }>(sql`SELECT party_secretary AS secretary, grid_workers AS workers FROM grids WHERE street_code = '450902005'`);
     const names = new Set(people.flatMap((p) => [p.secretary, ...p.workers]));
     for (const path of ['/api/grids?bbox=110.10,22.58,110.22,22.70', '/api/screen/summary?region=450902005', '/api/screen/centres']) {
       const { status, body } = await get(db(), leader, path);

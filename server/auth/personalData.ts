@@ -118,9 +118,7 @@ export async function revealPeople(db: DbHandle, request: RevealRequest): Promis
       console.error('audit log write failed:', (e as Error).message);
     }
     const role = request.reader?.role;
-    throw new RevealForbidden(
-      role && PERSONAL_DATA_POLICY[role].revealPhones ? '只能查看本辖区人员的完整联系电话' : '当前角色无权查看完整联系电话',
-    );
+    throw new RevealForbidden(role && PERSONAL_DATA_POLICY[role].revealPhones ? '只能查看本辖区人员的完整联系电话' : '当前角色无权查看完整联系电话');
   }
   await auditReveal(db, request, 200);
   return { names: true, phones: 'plain' };

@@ -24,9 +24,12 @@ export async function createSession(db: DbHandle, userId: number, ip: string | n
   await db.db.transaction(async (tx) => {
     // Housekeeping on the user's own (indexed) rows keeps the table small.
     await executeRows(tx, sql`DELETE FROM sessions WHERE user_id = ${userId} AND (expires_at < now() OR revoked_at IS NOT NULL)`);
-    await executeRows(tx, sql`
+    await executeRows(
+      tx,
+      sql`
       INSERT INTO sessions (id, user_id, expires_at, ip)
-      VALUES (${tokenHash(token)}, ${userId}, now() + make_interval(hours => ${SESSION_HOURS}), ${ip})`);
+      VALUES (${tokenHash(token)}, ${userId}, now() + make_interval(hours => ${SESSION_HOURS}), ${ip})`,
+    );
   });
   return token;
 }
@@ -53,7 +56,10 @@ export async function revokeSession(db: DbHandle, token: string): Promise<void> 
 
 /** Sign-out everywhere (an admin's 强制下线, a password reset): how many live sessions ended. */
 export async function revokeUserSessions(db: Executor, userId: number): Promise<number> {
-  const rows = await executeRows<{ id: string }>(db, sql`
-    UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL AND expires_at > now() RETURNING id`);
+  const rows = await executeRows<{ id: string }>(
+    db,
+    sql`
+    UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
+  );
   return rows.length;
 }

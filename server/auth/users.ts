@@ -59,8 +59,7 @@ export async function validateUser(db: DbHandle, user: Omit<NewUser, 'password'>
   }
 }
 
-const sameName = async (db: DbHandle, username: string) =>
-  (await db.rows<{ username: string }>(sql`SELECT username FROM users WHERE lower(username) = lower(${username})`))[0]?.username;
+const sameName = async (db: DbHandle, username: string) => (await db.rows<{ username: string }>(sql`SELECT username FROM users WHERE lower(username) = lower(${username})`))[0]?.username;
 
 const isUniqueViolation = (e: unknown) => {
   for (let x = e as { code?: string; cause?: unknown } | undefined, depth = 0; x && depth < 4; x = x.cause as typeof x, depth++) if (x.code === '23505') return true;
@@ -133,11 +132,14 @@ export async function updateUser(db: DbHandle, id: number, change: UserChange): 
   }
   const hash = change.password !== undefined ? await hashPassword(change.password) : null;
   return db.db.transaction(async (tx) => {
-    await executeRows(tx, sql`
+    await executeRows(
+      tx,
+      sql`
       UPDATE users SET display_name = ${next.displayName}, role = ${next.role},
              jurisdiction_code = ${next.role === 'planner' ? next.jurisdictionCode : null},
              password_hash = coalesce(${hash}, password_hash)
-      WHERE id = ${id}`);
+      WHERE id = ${id}`,
+    );
     return { id, revokedSessions: hash === null ? 0 : await revokeUserSessions(tx, id) };
   });
 }

@@ -135,14 +135,20 @@ function summaryRows(db: DbHandle, level: SummaryLevel, perGrid: SQL): Promise<F
 export async function coverageSummary(db: DbHandle, level: SummaryLevel, options: CoverageOptions): Promise<CoverageSummary> {
   const version = await ensureCoverageIsochrones(db, options.speedMPerMin);
   const expected = await gridCount(db, options.region);
-  const rows = await withPrecisionFallback(async (gridSize) => {
-    const result = await summaryRows(db, level, gridCoverSql(options.speedMPerMin, version, options.region, gridSize));
-    if (result.reduce((n, r) => n + Number(r.grids), 0) !== expected) throw new OverlayIncomplete('coverage overlay lost grids');
-    return result;
-  }, FIXED_DEGREES, precisionMemory(db, 'coverage'));
+  const rows = await withPrecisionFallback(
+    async (gridSize) => {
+      const result = await summaryRows(db, level, gridCoverSql(options.speedMPerMin, version, options.region, gridSize));
+      if (result.reduce((n, r) => n + Number(r.grids), 0) !== expected) throw new OverlayIncomplete('coverage overlay lost grids');
+      return result;
+    },
+    FIXED_DEGREES,
+    precisionMemory(db, 'coverage'),
+  );
   const figures = rows.map(toFigures);
   const sum = (f: (x: CoverageFigures) => number) => figures.reduce((s, x) => s + f(x), 0);
-  const [regionRow] = options.region ? await db.rows<{ name: string }>(sql`SELECT name FROM regions WHERE code = ${options.region}`) : await db.rows<{ name: string }>(sql`SELECT name FROM regions WHERE level = 'city' ORDER BY code LIMIT 1`);
+  const [regionRow] = options.region
+    ? await db.rows<{ name: string }>(sql`SELECT name FROM regions WHERE code = ${options.region}`)
+    : await db.rows<{ name: string }>(sql`SELECT name FROM regions WHERE level = 'city' ORDER BY code LIMIT 1`);
   const total = toFigures({
     code: options.region ?? 'all',
     name: regionRow?.name ?? '全部',
@@ -252,12 +258,16 @@ function blindSpotRows(db: DbHandle, options: BlindSpotOptions, version: number,
 export async function blindSpots(db: DbHandle, options: BlindSpotOptions): Promise<{ networkVersion: number; features: BlindSpotFeature[] }> {
   const version = await ensureCoverageIsochrones(db, options.speedMPerMin);
   const expected = await gridCount(db, options.region);
-  const rows = await withPrecisionFallback(async (gridSize) => {
-    const result = await blindSpotRows(db, options, version, gridSize);
-    // The first row always carries the number of grids processed (see blindSpotRows).
-    if (Number(result[0]?.processed) !== expected) throw new OverlayIncomplete('blind-spot overlay lost grids');
-    return result.filter((r) => r.grid_code !== null) as (BlindSpotRow & { grid_code: string; geometry: string })[];
-  }, FIXED_DEGREES, precisionMemory(db, 'coverage'));
+  const rows = await withPrecisionFallback(
+    async (gridSize) => {
+      const result = await blindSpotRows(db, options, version, gridSize);
+      // The first row always carries the number of grids processed (see blindSpotRows).
+      if (Number(result[0]?.processed) !== expected) throw new OverlayIncomplete('blind-spot overlay lost grids');
+      return result.filter((r) => r.grid_code !== null) as (BlindSpotRow & { grid_code: string; geometry: string })[];
+    },
+    FIXED_DEGREES,
+    precisionMemory(db, 'coverage'),
+  );
   return {
     networkVersion: version,
     features: rows.map((r) => ({

@@ -55,8 +55,7 @@ describeEachEngine('walking isochrones on a hand-made 4×4 lattice', (db, engine
     expect(snap!.edge!.fraction).toBeCloseTo(0.5, 3);
     const reach = await reachFromSnap(db(), snap!, 5000, defaultSearch(db()), await currentNetworkVersion(db()));
     // 30 m to the road, 100 m to either end of the edge, then along the lattice.
-    for (let j = 0; j < 4; j++)
-      for (let i = 0; i < 4; i++) expect(reach.get(world.nodeId(i, j))).toBeCloseTo(130 + Math.min(manhattan(i, j, 0, 0), manhattan(i, j, 1, 0)), 0);
+    for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) expect(reach.get(world.nodeId(i, j))).toBeCloseTo(130 + Math.min(manhattan(i, j, 0, 0), manhattan(i, j, 1, 0)), 0);
   });
 
   if (engine === 'postgis') {

@@ -103,16 +103,14 @@ async function writePolygons(
   gridSize: number,
 ): Promise<number> {
   const polygons =
-    network.length && buffers.length
-      ? sql`${networkIsochronesSql(network, gridSize)} UNION ALL ${bufferIsochronesSql(buffers)}`
-      : network.length
-        ? networkIsochronesSql(network, gridSize)
-        : bufferIsochronesSql(buffers);
+    network.length && buffers.length ? sql`${networkIsochronesSql(network, gridSize)} UNION ALL ${bufferIsochronesSql(buffers)}` : network.length ? networkIsochronesSql(network, gridSize) : bufferIsochronesSql(buffers);
   // Written only if the centre has not changed since it was snapped (a concurrent edit wins).
   // JIT compilation costs more than these geometry-bound statements take.
   const written = await db.db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL jit = off`);
-    return executeRows<{ centre_id: number; minutes: number }>(tx, sql`
+    return executeRows<{ centre_id: number; minutes: number }>(
+      tx,
+      sql`
       INSERT INTO isochrones (centre_id, minutes, speed_m_per_min, network_version, method, geom, computed_at)
       SELECT r.centre_id, r.minutes, ${speed}::float8, ${version}, r.method, p.geom, now()
       FROM (${polygons}) p
@@ -123,7 +121,8 @@ async function writePolygons(
       JOIN service_centres c ON c.id = r.centre_id AND c.updated_at = r.updated_at::timestamptz
       ON CONFLICT (centre_id, minutes, speed_m_per_min) DO UPDATE
         SET network_version = excluded.network_version, method = excluded.method, geom = excluded.geom, computed_at = excluded.computed_at
-      RETURNING centre_id, minutes`);
+      RETURNING centre_id, minutes`,
+    );
   });
   await assertNothingLost(db, rows, written);
   return written.length;
@@ -162,7 +161,18 @@ export interface IsochroneFeature {
 
 /** Reads cached isochrones (call ensureIsochrones first); per centre the largest minutes come first so smaller ones draw on top. */
 export async function readIsochrones(db: DbHandle, request: IsochroneRequest): Promise<IsochroneFeature[]> {
-  const rows = await db.rows<{ centre_id: number; name: string; level: string; minutes: number; speed: number; method: IsochroneMethod; network_version: number; area_m2: number; computed_at: Date | string; geometry: string }>(sql`
+  const rows = await db.rows<{
+    centre_id: number;
+    name: string;
+    level: string;
+    minutes: number;
+    speed: number;
+    method: IsochroneMethod;
+    network_version: number;
+    area_m2: number;
+    computed_at: Date | string;
+    geometry: string;
+  }>(sql`
     SELECT i.centre_id, c.name, c.level, i.minutes, i.speed_m_per_min AS speed, i.method, i.network_version,
            ST_Area(i.geom::geography) AS area_m2, i.computed_at, ST_AsGeoJSON(i.geom, 7) AS geometry
     FROM isochrones i JOIN service_centres c ON c.id = i.centre_id
@@ -188,4 +198,3 @@ export async function readIsochrones(db: DbHandle, request: IsochroneRequest): P
 
 /** Drops a centre's cached isochrones (on edit or delete), inside the caller's transaction. */
 export const forgetIsochronesSql = (centreId: number) => sql`DELETE FROM isochrones WHERE centre_id = ${centreId}`;
-

@@ -44,8 +44,7 @@ describe('walking network search (Node Dijkstra)', () => {
       ],
       10_000,
     );
-    for (let j = 0; j < 4; j++)
-      for (let i = 0; i < 4; i++) expect(reach.get(1 + i + 4 * j)).toBeCloseTo(130 + Math.min(manhattan(i, j, 0, 0), manhattan(i, j, 1, 0)), 9);
+    for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) expect(reach.get(1 + i + 4 * j)).toBeCloseTo(130 + Math.min(manhattan(i, j, 0, 0), manhattan(i, j, 1, 0)), 9);
   });
 
   it('ignores edges with a negative cost (pgRouting: no edge) and starts beyond the bound', () => {

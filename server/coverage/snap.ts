@@ -46,10 +46,7 @@ export async function snapCentres(db: DbHandle, centreIds: readonly number[]): P
   return rows.map((r) => ({
     centreId: Number(r.centre_id),
     updatedAt: r.updated_at,
-    edge:
-      r.edge_id === null
-        ? null
-        : { id: Number(r.edge_id), source: Number(r.source), target: Number(r.target), cost: Number(r.cost), fraction: Number(r.fraction), snapM: Number(r.snap_m) },
+    edge: r.edge_id === null ? null : { id: Number(r.edge_id), source: Number(r.source), target: Number(r.target), cost: Number(r.cost), fraction: Number(r.fraction), snapM: Number(r.snap_m) },
   }));
 }
 

@@ -44,7 +44,13 @@ describeEachEngine('coverage gaps export layer', (db, engine) => {
 
   async function download(query: string, name: string) {
     const res = await request(db(), `/api/exports/coverage_gaps?${query}`);
-    expect(res.status, await res.clone().text().then((t) => t.slice(0, 300))).toBe(200);
+    expect(
+      res.status,
+      await res
+        .clone()
+        .text()
+        .then((t) => t.slice(0, 300)),
+    ).toBe(200);
     const file = join(dir, `${engine}-${name}`);
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     return { file, count: Number(res.headers.get('x-feature-count')) };

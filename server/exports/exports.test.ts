@@ -20,7 +20,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** GDAL path for a downloaded file: Shapefile zips are read through /vsizip/. */
 async function download(db: Parameters<typeof request>[0], path: string, name: string) {
   const res = await request(db, path);
-  expect(res.status, await res.clone().text().then((t) => t.slice(0, 300))).toBe(200);
+  expect(
+    res.status,
+    await res
+      .clone()
+      .text()
+      .then((t) => t.slice(0, 300)),
+  ).toBe(200);
   const file = join(dir, name);
   writeFileSync(file, Buffer.from(await res.arrayBuffer()));
   return { res, file, gdalPath: name.endsWith('.zip') ? `/vsizip/${file}` : file };
@@ -59,9 +65,7 @@ describeEachEngine('exports API', (db, engine) => {
     const expected = await communityCount();
     const { res, gdalPath } = await download(db(), `/api/exports/grids?format=${format}&crs=4546&region=${COMMUNITY}`, `${engine}-grids-4546.${ext}`);
     expect(res.headers.get('x-feature-count')).toBe(String(expected));
-    expect(res.headers.get('content-disposition')).toBe(
-      `attachment; filename="grids_${COMMUNITY}_epsg4546.${ext}"; filename*=UTF-8''${encodeURIComponent(`网格_grids_${COMMUNITY}_epsg4546.${ext}`)}`,
-    );
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="grids_${COMMUNITY}_epsg4546.${ext}"; filename*=UTF-8''${encodeURIComponent(`网格_grids_${COMMUNITY}_epsg4546.${ext}`)}`);
     const summary = ogrSummary(gdalPath);
     expect(summary.featureCount).toBe(expected);
     expect(summary.epsg).toBe(4546);
@@ -136,7 +140,11 @@ describeEachEngine('exports API', (db, engine) => {
   });
 
   it('GCJ-02 files say GCJ-02: GeoJSON crs, FlatGeobuf CRS WKT, Shapefile .prj, file names; the catalogue warns', async () => {
-    for (const [format, ext] of [['geojson', 'geojson'], ['fgb', 'fgb'], ['shp', 'zip']] as const) {
+    for (const [format, ext] of [
+      ['geojson', 'geojson'],
+      ['fgb', 'fgb'],
+      ['shp', 'zip'],
+    ] as const) {
       const { res, file, gdalPath } = await download(db(), `/api/exports/grids?format=${format}&crs=gcj02&region=${COMMUNITY}`, `${engine}-grids-gcj02-label.${ext}`);
       const summary = ogrSummary(gdalPath);
       expect(summary.crsName, format).toBe('GCJ-02');

@@ -22,7 +22,10 @@ export const exportQuery = z
       .string()
       .default('4326')
       .refine((v) => resolveCrs(v) !== null, `crs 应为 4326、4490、gcj02 或 4534~4554（CGCS2000 高斯-克吕格 3 度带）之一`),
-    region: z.string().regex(/^\d{2,15}$/, 'region 应为 2~15 位数字的区划或网格编码前缀').optional(),
+    region: z
+      .string()
+      .regex(/^\d{2,15}$/, 'region 应为 2~15 位数字的区划或网格编码前缀')
+      .optional(),
     from: instant('from').optional(),
     to: instant('to').optional(),
   })

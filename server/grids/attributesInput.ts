@@ -21,7 +21,7 @@ const validators = {
   dualReportMembers: count,
   gridWorkers: z.array(safeName('网格员姓名', 50)).max(50, '网格员最多 50 人'),
   starRating: z.number().int('星级应为整数').min(0, '星级应在 0–5 之间').max(5, '星级应在 0–5 之间'),
-} satisfies { [K in GridAttributeKey]-?: z.ZodType<GridAttributes[K] & {}> | z.ZodType<GridAttributes[K] & {} | null> };
+} satisfies { [K in GridAttributeKey]-?: z.ZodType<GridAttributes[K] & {}> | z.ZodType<(GridAttributes[K] & {}) | null> };
 
 /** Any subset of the writable attributes; unknown keys are refused. */
 export const gridAttributesInput = z.object(validators).partial().strict();

@@ -16,11 +16,14 @@ export class CodesExhausted extends DomainError {
 }
 
 export async function nextFreeCodes(tx: Executor, communityCode: string, count: number): Promise<string[]> {
-  const [row] = await executeRows<{ used: number }>(tx, sql`
+  const [row] = await executeRows<{ used: number }>(
+    tx,
+    sql`
     SELECT greatest(
       coalesce((SELECT max(right(code, 3)::int) FROM grids WHERE community_code = ${communityCode}), 0),
       coalesce((SELECT max(right(grid_code, 3)::int) FROM grid_versions WHERE left(grid_code, 12) = ${communityCode}), 0)
-    ) AS used`);
+    ) AS used`,
+  );
   const first = Number(row?.used ?? 0) + 1;
   if (first + count - 1 > 999) throw new CodesExhausted(communityCode);
   return Array.from({ length: count }, (_, i) => formatGridCode(communityCode, first + i));
@@ -35,13 +38,19 @@ export interface RenumberEntry {
 
 /** The codes the community's grids would get in reading order (north→south rows, west→east). */
 export async function renumberPlan(tx: Executor, communityCode: string): Promise<RenumberEntry[]> {
-  const rows = await executeRows<{ id: number; code: string; name: string; lon: number; lat: number; area_deg2: number }>(tx, sql`
+  const rows = await executeRows<{ id: number; code: string; name: string; lon: number; lat: number; area_deg2: number }>(
+    tx,
+    sql`
     SELECT g.id, g.code, g.name, ST_X(ST_Centroid(g.geom)) AS lon, ST_Y(ST_Centroid(g.geom)) AS lat, ST_Area(r.geom) AS area_deg2
     FROM grids g JOIN regions r ON r.code = g.community_code
-    WHERE g.community_code = ${communityCode}`);
+    WHERE g.community_code = ${communityCode}`,
+  );
   if (rows.length === 0) return [];
   const tolerance = defaultRowTolerance(Number(rows[0]!.area_deg2), rows.length);
-  const ordered = readingOrder(rows.map((r) => ({ item: r, lon: Number(r.lon), lat: Number(r.lat) })), tolerance);
+  const ordered = readingOrder(
+    rows.map((r) => ({ item: r, lon: Number(r.lon), lat: Number(r.lat) })),
+    tolerance,
+  );
   return ordered.map((r, i) => ({ id: r.id, oldCode: r.code, newCode: formatGridCode(communityCode, i + 1), name: r.name }));
 }
 
@@ -94,8 +103,14 @@ export async function checkExpectedPlan(tx: Executor, communityCode: string, exp
   const known = new Set(plan.map((p) => p.oldCode));
   const missing = expected.map((e) => e.oldCode).filter((c) => !known.has(c));
   if (missing.length > 0) {
-    const history = await executeRows<{ code: string }>(tx, sql`
-      SELECT DISTINCT grid_code AS code FROM grid_versions WHERE grid_code IN (${sql.join(missing.map((c) => sql`${c}`), sql`, `)})`);
+    const history = await executeRows<{ code: string }>(
+      tx,
+      sql`
+      SELECT DISTINCT grid_code AS code FROM grid_versions WHERE grid_code IN (${sql.join(
+        missing.map((c) => sql`${c}`),
+        sql`, `,
+      )})`,
+    );
     const everUsed = new Set(history.map((h) => h.code));
     const unknown = missing.find((c) => !everUsed.has(c));
     if (unknown) throw new RenumberExpectationInvalid(`与当前编号方案不符：社区 ${communityCode} 没有编码为 ${unknown} 的网格（当前和历史中都没有）`);

@@ -88,11 +88,14 @@ async function inCommunityTransaction(
       const { touched, created = [], deleted = [] } = await work(tx);
       const violations = await topologyViolations(tx, communityCode, touched, options.rules);
       if (violations.length > 0) throw new EditRejected(violations);
-      const changes = await executeRows<{ code: string; version: number; action: string }>(tx, sql`
+      const changes = await executeRows<{ code: string; version: number; action: string }>(
+        tx,
+        sql`
         SELECT coalesce(g.code, v.grid_code) AS code, v.version, v.action
         FROM grid_versions v LEFT JOIN grids g ON g.id = v.grid_id
         WHERE v.id > ${Number(mark?.id ?? 0)} AND v.actor = ${options.actor} AND v.at = now()
-        ORDER BY v.id`);
+        ORDER BY v.id`,
+      );
       const result: EditResult = { changes, created, deleted, dryRun: Boolean(options.dryRun) };
       if (options.dryRun) throw new RollbackForDryRun(result);
       return result;
@@ -104,8 +107,11 @@ async function inCommunityTransaction(
 }
 
 async function lockGrid(tx: Executor, code: string, expectedVersion?: number): Promise<LockedGrid> {
-  const [grid] = await executeRows<LockedGrid & { updated_by: string | null; geometry: string }>(tx, sql`
-    SELECT id, code, community_code, version, updated_by, ST_AsGeoJSON(geom, 7) AS geometry FROM grids WHERE code = ${code} FOR UPDATE`);
+  const [grid] = await executeRows<LockedGrid & { updated_by: string | null; geometry: string }>(
+    tx,
+    sql`
+    SELECT id, code, community_code, version, updated_by, ST_AsGeoJSON(geom, 7) AS geometry FROM grids WHERE code = ${code} FOR UPDATE`,
+  );
   if (!grid) throw new EditNotFound(`网格编码 ${code} 不存在`);
   if (expectedVersion !== undefined && grid.version !== expectedVersion) {
     throw new VersionConflict({ code: grid.code, version: grid.version, updatedBy: grid.updated_by, geometry: JSON.parse(grid.geometry) as GeoJSON.Geometry });
@@ -131,20 +137,31 @@ async function rejectInvalidInput(tx: Executor, geometry: PolygonGeometry) {
  * goes to the neighbour sharing the longest border with it. Returns the ids adjusted.
  */
 async function adjustNeighbours(tx: Executor, communityCode: string, changedIds: number[]): Promise<number[]> {
-  const ids = sql.join(changedIds.map((id) => sql`${id}`), sql`, `);
-  const shrunk = await executeRows<{ id: number }>(tx, sql`
+  const ids = sql.join(
+    changedIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const shrunk = await executeRows<{ id: number }>(
+    tx,
+    sql`
     WITH changed AS (SELECT ST_Union(geom) AS geom FROM grids WHERE id IN (${ids}))
     UPDATE grids s SET geom = ST_Multi(ST_CollectionExtract(ST_Difference(s.geom, c.geom), 3))
     FROM changed c
     WHERE s.community_code = ${communityCode} AND s.id NOT IN (${ids}) AND s.geom && c.geom AND ST_Relate(s.geom, c.geom, '2********')
       AND NOT ST_CoveredBy(s.geom, c.geom)
-    RETURNING s.id`);
+    RETURNING s.id`,
+  );
   // What the changed grids gave up shows as community area not summed by its grids (see communityGaps).
-  const [sums] = await executeRows<{ uncovered: number }>(tx, sql`
+  const [sums] = await executeRows<{ uncovered: number }>(
+    tx,
+    sql`
     SELECT (SELECT ST_Area(geom::geography) FROM regions WHERE code = ${communityCode})
-         - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}) AS uncovered`);
+         - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}) AS uncovered`,
+  );
   if (Number(sums?.uncovered ?? 0) <= 0.01) return shrunk.map((r) => r.id);
-  const grown = await executeRows<{ id: number }>(tx, sql`
+  const grown = await executeRows<{ id: number }>(
+    tx,
+    sql`
     WITH covered AS (SELECT ST_Union(geom) AS geom FROM grids WHERE community_code = ${communityCode}),
     -- Only when something is uncovered: see communityGaps on empty differences in the WASM engine.
     uncovered AS MATERIALIZED (SELECT r.geom AS community, c.geom AS grids FROM regions r, covered c WHERE r.code = ${communityCode} AND NOT ST_Covers(c.geom, r.geom)),
@@ -159,7 +176,8 @@ async function adjustNeighbours(tx: Executor, communityCode: string, changedIds:
     target AS (SELECT id, ST_Union(geom) AS extra FROM scored WHERE shared > 0 GROUP BY id)
     UPDATE grids s SET geom = ST_Multi(ST_CollectionExtract(ST_Union(s.geom, t.extra), 3))
     FROM target t WHERE s.id = t.id
-    RETURNING s.id`);
+    RETURNING s.id`,
+  );
   return [...new Set([...shrunk, ...grown].map((r) => r.id))];
 }
 
@@ -185,23 +203,22 @@ export async function updateGrid(
 }
 
 /** Draw a new grid inside a community; neighbours give up the area it takes. */
-export async function createGrid(
-  handle: DbHandle,
-  input: { communityCode: string; geometry: PolygonGeometry; attributes?: GridAttributes },
-  options: EditOptions,
-): Promise<EditResult> {
+export async function createGrid(handle: DbHandle, input: { communityCode: string; geometry: PolygonGeometry; attributes?: GridAttributes }, options: EditOptions): Promise<EditResult> {
   return inCommunityTransaction(handle, input.communityCode, 'create', options, async (tx) => {
     await rejectInvalidInput(tx, input.geometry);
     const [code] = (await nextFreeCodes(tx, input.communityCode, 1)) as [string];
     const seq = Number(code.slice(12));
     const [community] = await executeRows<{ name: string }>(tx, sql`SELECT name FROM regions WHERE code = ${input.communityCode}`);
     const shortName = (community?.name ?? '').replace(/(社区)?居(民)?委(员)?会$/, '社区').replace(/村(民)?委(员)?会$/, '村');
-    const [row] = await executeRows<{ id: number }>(tx, sql`
+    const [row] = await executeRows<{ id: number }>(
+      tx,
+      sql`
       INSERT INTO grids (code, name, community_code, street_code, district_code, geom, label_point)
       SELECT ${code}, ${input.attributes?.name ?? `${shortName}第${seq}网格`}, ${input.communityCode}, left(${input.communityCode}, 9), left(${input.communityCode}, 6),
              g, ST_PointOnSurface(g)
       FROM (SELECT ${multiFromGeoJson(input.geometry)} AS g) x
-      RETURNING id`);
+      RETURNING id`,
+    );
     const id = row!.id;
     const sets = gridAttributeAssignments({ ...input.attributes, name: undefined });
     if (sets.length > 0) await tx.execute(sql`UPDATE grids SET ${sql.join(sets, sql`, `)} WHERE id = ${id}`);
@@ -218,12 +235,15 @@ interface SplitPiece {
 
 /** Where a split line crosses or touches itself: the nodes ST_Node makes where more than two edges meet. */
 async function selfIntersections(tx: Executor, line: string): Promise<GeoJSON.Geometry | null> {
-  const [row] = await executeRows<{ simple: boolean; points: string | null }>(tx, sql`
+  const [row] = await executeRows<{ simple: boolean; points: string | null }>(
+    tx,
+    sql`
     WITH l AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${line}), 4326) AS g),
          edges AS (SELECT (ST_Dump(ST_Node(g))).geom AS e FROM l WHERE NOT ST_IsSimple(g)),
          ends AS (SELECT ST_StartPoint(e) AS p FROM edges UNION ALL SELECT ST_EndPoint(e) FROM edges),
          nodes AS (SELECT p FROM ends GROUP BY p HAVING count(*) > 2)
-    SELECT (SELECT ST_IsSimple(g) FROM l) AS simple, (SELECT ST_AsGeoJSON(ST_Collect(p), 7) FROM nodes) AS points`);
+    SELECT (SELECT ST_IsSimple(g) FROM l) AS simple, (SELECT ST_AsGeoJSON(ST_Collect(p), 7) FROM nodes) AS points`,
+  );
   if (row?.simple) return null;
   return row?.points ? (JSON.parse(row.points) as GeoJSON.Geometry) : (JSON.parse(line) as GeoJSON.Geometry);
 }
@@ -243,12 +263,15 @@ export async function splitGrid(handle: DbHandle, code: string, change: { versio
     if (crossing) {
       throw new EditRejected([{ rule: 'split', message: '分割线自相交（与自身交叉或接触），无法分割网格：请画一条不交叉的线', gridCode: code, geometry: crossing }]);
     }
-    const pieces = await executeRows<SplitPiece>(tx, sql`
+    const pieces = await executeRows<SplitPiece>(
+      tx,
+      sql`
       SELECT p.path[1] AS part, ST_AsEWKT(s.geom) AS geom, ST_Area(s.geom::geography) AS area
       FROM grids g, LATERAL ST_Dump(g.geom) p,
            LATERAL ST_Dump(ST_CollectionExtract(ST_Split(p.geom, ST_SetSRID(ST_GeomFromGeoJSON(${line}), 4326)), 3)) s
       WHERE g.id = ${grid.id}
-      ORDER BY ST_YMax(s.geom) DESC, ST_XMin(s.geom)`);
+      ORDER BY ST_YMax(s.geom) DESC, ST_XMin(s.geom)`,
+    );
     const byPart = new Map<number, SplitPiece[]>();
     for (const piece of pieces) byPart.set(Number(piece.part), [...(byPart.get(Number(piece.part)) ?? []), piece]);
     const cut = [...byPart.values()].filter((p) => p.length > 1);
@@ -257,12 +280,16 @@ export async function splitGrid(handle: DbHandle, code: string, change: { versio
     }
     const cutPieces = cut.flat();
     if (cut.length > 1 || cutPieces.length !== 2) {
-      const [shape] = await executeRows<{ geometry: string }>(tx, sql`
-        SELECT ST_AsGeoJSON(ST_Collect(ARRAY[${sql.join(cutPieces.map((p) => sql`ST_GeomFromEWKT(${p.geom})`), sql`, `)}]), 7) AS geometry`);
+      const [shape] = await executeRows<{ geometry: string }>(
+        tx,
+        sql`
+        SELECT ST_AsGeoJSON(ST_Collect(ARRAY[${sql.join(
+          cutPieces.map((p) => sql`ST_GeomFromEWKT(${p.geom})`),
+          sql`, `,
+        )}]), 7) AS geometry`,
+      );
       const count = 1 + cut.reduce((n, p) => n + p.length - 1, 0);
-      throw new EditRejected([
-        { rule: 'split', message: `分割线会把网格分成 ${count} 部分，应恰好分成两部分：请只穿过网格一次`, gridCode: code, geometry: JSON.parse(shape!.geometry) as GeoJSON.Geometry },
-      ]);
+      throw new EditRejected([{ rule: 'split', message: `分割线会把网格分成 ${count} 部分，应恰好分成两部分：请只穿过网格一次`, gridCode: code, geometry: JSON.parse(shape!.geometry) as GeoJSON.Geometry }]);
     }
     // Pieces are in reading order: the first cut piece keeps the code, together with the polygons the line missed.
     const [keepPiece, newPiece] = cutPieces as [SplitPiece, SplitPiece];
@@ -271,16 +298,25 @@ export async function splitGrid(handle: DbHandle, code: string, change: { versio
     const [newCode] = (await nextFreeCodes(tx, community, 1)) as [string];
     const [source] = await executeRows<{ households: number; population: number; name: string }>(tx, sql`SELECT households, population, name FROM grids WHERE id = ${grid.id}`);
     const share = Number(newPiece.area) / total;
-    const [row] = await executeRows<{ id: number }>(tx, sql`
+    const [row] = await executeRows<{ id: number }>(
+      tx,
+      sql`
       INSERT INTO grids (code, name, community_code, street_code, district_code, geom, label_point, households, population,
                          party_org_name, party_org_type, party_secretary, star_rating)
       SELECT ${newCode}, regexp_replace(name, '第\\d+网格$', ${`第${Number(newCode.slice(12))}网格`}), community_code, street_code, district_code,
              ST_Multi(ST_GeomFromEWKT(${newPiece.geom})), ST_PointOnSurface(ST_GeomFromEWKT(${newPiece.geom})),
              round(households * ${share}::float8)::int, round(population * ${share}::float8)::int, NULL, NULL, NULL, 0
       FROM grids WHERE id = ${grid.id}
-      RETURNING id`);
+      RETURNING id`,
+    );
     const keepShare = 1 - share;
-    const keepGeom = kept.length === 1 ? sql`ST_Multi(ST_GeomFromEWKT(${keepPiece.geom}))` : sql`ST_Multi(ST_Collect(ARRAY[${sql.join(kept.map((p) => sql`ST_GeomFromEWKT(${p.geom})`), sql`, `)}]))`;
+    const keepGeom =
+      kept.length === 1
+        ? sql`ST_Multi(ST_GeomFromEWKT(${keepPiece.geom}))`
+        : sql`ST_Multi(ST_Collect(ARRAY[${sql.join(
+            kept.map((p) => sql`ST_GeomFromEWKT(${p.geom})`),
+            sql`, `,
+          )}]))`;
     await tx.execute(sql`
       UPDATE grids SET geom = ${keepGeom},
              households = ${Math.round((source?.households ?? 0) * keepShare)}, population = ${Math.round((source?.population ?? 0) * keepShare)}
@@ -300,15 +336,24 @@ export async function mergeGrids(handle: DbHandle, grids: { code: string; versio
     if (foreign.length > 0) {
       throw new EditRejected(foreign.map((g) => ({ rule: 'not_adjacent' as const, message: `网格 ${g.code} 不属于社区 ${community}，不能合并`, gridCode: g.code })));
     }
-    const ids = sql.join(locked.map((g) => sql`${g.id}`), sql`, `);
-    const [shape] = await executeRows<{ parts: number; geometry: string }>(tx, sql`
+    const ids = sql.join(
+      locked.map((g) => sql`${g.id}`),
+      sql`, `,
+    );
+    const [shape] = await executeRows<{ parts: number; geometry: string }>(
+      tx,
+      sql`
       SELECT ST_NumGeometries(u) AS parts, ST_AsGeoJSON(u, 7) AS geometry
-      FROM (SELECT ST_Multi(ST_Union(geom)) AS u FROM grids WHERE id IN (${ids})) x`);
+      FROM (SELECT ST_Multi(ST_Union(geom)) AS u FROM grids WHERE id IN (${ids})) x`,
+    );
     if (Number(shape?.parts) !== 1) {
       throw new EditRejected([{ rule: 'not_adjacent', message: '所选网格不相邻（合并后不是一个连续区域）', geometry: JSON.parse(shape!.geometry) as GeoJSON.Geometry }]);
     }
     const [keep, ...retire] = locked as [LockedGrid, ...LockedGrid[]];
-    const retireIds = sql.join(retire.map((g) => sql`${g.id}`), sql`, `);
+    const retireIds = sql.join(
+      retire.map((g) => sql`${g.id}`),
+      sql`, `,
+    );
     await tx.execute(sql`
       UPDATE grids k SET geom = ST_Multi(ST_Union(k.geom, u.geom)), households = k.households + u.households, population = k.population + u.population,
              party_members = k.party_members + u.party_members, dual_report_members = k.dual_report_members + u.dual_report_members
@@ -327,8 +372,11 @@ export async function revertGrid(handle: DbHandle, code: string, change: { toVer
   const community = await communityOf(handle, code);
   return inCommunityTransaction(handle, community, 'revert', { ...options, note: options.note ?? `回退到版本 ${change.toVersion}` }, async (tx) => {
     const grid = await lockGrid(tx, code, change.version);
-    const [target] = await executeRows<{ geometry: string | null; attrs: Record<string, unknown> | null }>(tx, sql`
-      SELECT ST_AsGeoJSON(after_geom) AS geometry, after_attrs AS attrs FROM grid_versions WHERE grid_id = ${grid.id} AND version = ${change.toVersion}`);
+    const [target] = await executeRows<{ geometry: string | null; attrs: Record<string, unknown> | null }>(
+      tx,
+      sql`
+      SELECT ST_AsGeoJSON(after_geom) AS geometry, after_attrs AS attrs FROM grid_versions WHERE grid_id = ${grid.id} AND version = ${change.toVersion}`,
+    );
     if (!target?.geometry) throw new EditNotFound(`网格 ${code} 没有版本 ${change.toVersion}`);
     // The snapshot (grid_attrs, migration 0002) also holds code and community: only the writable keys go back.
     const sets = gridAttributeAssignments(pickGridAttributes((target.attrs ?? {}) as GridAttributes));
@@ -340,12 +388,7 @@ export async function revertGrid(handle: DbHandle, code: string, change: { toVer
 }
 
 /** Renumber a community's grids in reading order; `expected` must match the previewed plan. */
-export async function renumberCommunity(
-  handle: DbHandle,
-  communityCode: string,
-  expected: { oldCode: string; newCode: string }[] | undefined,
-  options: EditOptions,
-): Promise<EditResult & { plan: RenumberEntry[] }> {
+export async function renumberCommunity(handle: DbHandle, communityCode: string, expected: { oldCode: string; newCode: string }[] | undefined, options: EditOptions): Promise<EditResult & { plan: RenumberEntry[] }> {
   let plan: RenumberEntry[] = [];
   const result = await inCommunityTransaction(handle, communityCode, 'recode', options, async (tx) => {
     plan = await renumberPlan(tx, communityCode);

@@ -26,10 +26,7 @@ const polygonCoords = z.array(ring).min(1, '多边形至少需要一个外环').
 
 export const polygonGeometry = z.discriminatedUnion(
   'type',
-  [
-    z.object({ type: z.literal('Polygon'), coordinates: polygonCoords }),
-    z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(polygonCoords).min(1, '多多边形不能为空').max(1000, '多多边形的部分过多') }),
-  ],
+  [z.object({ type: z.literal('Polygon'), coordinates: polygonCoords }), z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(polygonCoords).min(1, '多多边形不能为空').max(1000, '多多边形的部分过多') })],
   { message: '几何类型应为 Polygon 或 MultiPolygon' },
 );
 

@@ -41,8 +41,6 @@ export async function gridByCode(handle: DbHandle, code: string, reader: Session
     LEFT JOIN regions d ON d.code = g.district_code
     WHERE g.code = ${code}`);
   if (!row) throw new NotFoundError(`网格编码 ${code} 不存在`);
-  const people = reveal
-    ? await revealPeople(handle, { reader, entity: 'grids', entityId: row.code, regionCode: row.code, ...reveal })
-    : peopleView(reader, row.code);
+  const people = reveal ? await revealPeople(handle, { reader, entity: 'grids', entityId: row.code, regionCode: row.code, ...reveal }) : peopleView(reader, row.code);
   return gridRecordFromRow(row, people);
 }

@@ -16,68 +16,97 @@ interface Offence {
   geometry: string | null;
 }
 
-const toViolation = (rule: Violation['rule'], message: (o: Offence) => string) => (o: Offence): Violation => ({
-  rule,
-  message: message(o),
-  ...(o.code ? { gridCode: o.code } : {}),
-  ...(o.other ? { otherGridCode: o.other } : {}),
-  ...(o.area != null ? { areaM2: Math.round(Number(o.area) * 100) / 100 } : {}),
-  ...(o.geometry ? { geometry: JSON.parse(o.geometry) as GeoJSON.Geometry } : {}),
-});
+const toViolation =
+  (rule: Violation['rule'], message: (o: Offence) => string) =>
+  (o: Offence): Violation => ({
+    rule,
+    message: message(o),
+    ...(o.code ? { gridCode: o.code } : {}),
+    ...(o.other ? { otherGridCode: o.other } : {}),
+    ...(o.area != null ? { areaM2: Math.round(Number(o.area) * 100) / 100 } : {}),
+    ...(o.geometry ? { geometry: JSON.parse(o.geometry) as GeoJSON.Geometry } : {}),
+  });
 
 const m2 = (o: Offence) => `${Math.round(Number(o.area ?? 0) * 10) / 10} 平方米`;
 
 /** Self-intersections, bad rings: PostGIS's reason and location. Checked first; other rules need valid input. */
 export async function invalidGeometries(tx: Executor, gridIds: number[]): Promise<Violation[]> {
   if (gridIds.length === 0) return [];
-  const rows = await executeRows<Offence>(tx, sql`
+  const rows = await executeRows<Offence>(
+    tx,
+    sql`
     SELECT code, NULL AS other, NULL AS area, ST_IsValidReason(geom) AS reason,
            ST_AsGeoJSON(coalesce(location(ST_IsValidDetail(geom)), ST_PointOnSurface(geom)), 7) AS geometry
-    FROM grids WHERE id IN (${sql.join(gridIds.map((id) => sql`${id}`), sql`, `)}) AND NOT ST_IsValid(geom)`);
+    FROM grids WHERE id IN (${sql.join(
+      gridIds.map((id) => sql`${id}`),
+      sql`, `,
+    )}) AND NOT ST_IsValid(geom)`,
+  );
   return rows.map(toViolation('invalid', (o) => `网格 ${o.code} 的几何无效：${translateReason(o.reason ?? '')}`));
 }
 
 /** Checks a candidate geometry (GeoJSON) before it is applied. */
 export async function invalidInput(tx: Executor, geojson: string): Promise<Violation[]> {
-  const rows = await executeRows<Offence>(tx, sql`
+  const rows = await executeRows<Offence>(
+    tx,
+    sql`
     WITH g AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326) AS geom)
     SELECT NULL AS code, NULL AS other, NULL AS area, ST_IsValidReason(geom) AS reason,
            ST_AsGeoJSON(coalesce(location(ST_IsValidDetail(geom)), ST_PointOnSurface(geom)), 7) AS geometry
-    FROM g WHERE NOT ST_IsValid(geom)`);
+    FROM g WHERE NOT ST_IsValid(geom)`,
+  );
   return rows.map(toViolation('invalid', (o) => `几何无效：${translateReason(o.reason ?? '')}`));
 }
 
 export async function topologyViolations(tx: Executor, communityCode: string, gridIds: number[], rules: GridRules): Promise<Violation[]> {
   const invalid = await invalidGeometries(tx, gridIds);
   if (invalid.length > 0) return invalid;
-  const ids = gridIds.length > 0 ? sql.join(gridIds.map((id) => sql`${id}`), sql`, `) : sql`NULL`;
+  const ids =
+    gridIds.length > 0
+      ? sql.join(
+          gridIds.map((id) => sql`${id}`),
+          sql`, `,
+        )
+      : sql`NULL`;
 
-  const slivers = await executeRows<Offence>(tx, sql`
+  const slivers = await executeRows<Offence>(
+    tx,
+    sql`
     SELECT g.code, NULL AS other, ST_Area(d.geom::geography) AS area, NULL AS reason, ST_AsGeoJSON(d.geom, 7) AS geometry
     FROM grids g, LATERAL ST_Dump(g.geom) d
-    WHERE g.id IN (${ids}) AND ST_Area(d.geom::geography) < ${rules.sliverAreaM2}`);
+    WHERE g.id IN (${ids}) AND ST_Area(d.geom::geography) < ${rules.sliverAreaM2}`,
+  );
 
   // Filter first, then difference: see communityGaps on empty differences in the WASM engine.
-  const outside = await executeRows<Offence>(tx, sql`
+  const outside = await executeRows<Offence>(
+    tx,
+    sql`
     WITH beyond AS MATERIALIZED (
       SELECT g.code, g.geom AS grid, r.geom AS community FROM grids g JOIN regions r ON r.code = g.community_code
       WHERE g.id IN (${ids}) AND NOT ST_CoveredBy(g.geom, r.geom)),
     x AS (SELECT code, ST_CollectionExtract(ST_Difference(grid, community), 3) AS geom FROM beyond)
     SELECT code, NULL AS other, ST_Area(geom::geography) AS area, NULL AS reason, ST_AsGeoJSON(geom, 7) AS geometry
-    FROM x WHERE ST_Area(geom::geography) > ${rules.overlapToleranceM2}`);
+    FROM x WHERE ST_Area(geom::geography) > ${rules.overlapToleranceM2}`,
+  );
 
-  const overlaps = await executeRows<Offence>(tx, sql`
+  const overlaps = await executeRows<Offence>(
+    tx,
+    sql`
     SELECT a.code, b.code AS other, ST_Area(x.geom::geography) AS area, NULL AS reason, ST_AsGeoJSON(x.geom, 7) AS geometry
     FROM grids a JOIN grids b ON a.id <> b.id AND a.geom && b.geom AND (b.id NOT IN (${ids}) OR a.id < b.id),
          LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS geom) x
-    WHERE a.id IN (${ids}) AND ST_Relate(a.geom, b.geom, '2********') AND ST_Area(x.geom::geography) > ${rules.overlapToleranceM2}`);
+    WHERE a.id IN (${ids}) AND ST_Relate(a.geom, b.geom, '2********') AND ST_Area(x.geom::geography) > ${rules.overlapToleranceM2}`,
+  );
 
   // The area-sum shortcut in communityGaps holds only when nothing overlaps or sticks out.
   const gaps = overlaps.length === 0 && outside.length === 0 ? await communityGaps(tx, communityCode, rules.gapToleranceM2) : await tracedGaps(tx, communityCode, rules.gapToleranceM2);
 
-  const area = await executeRows<Offence>(tx, sql`
+  const area = await executeRows<Offence>(
+    tx,
+    sql`
     SELECT code, NULL AS other, area_m2 AS area, NULL AS reason, ST_AsGeoJSON(ST_PointOnSurface(geom), 7) AS geometry
-    FROM grids WHERE id IN (${ids}) AND (area_m2 < ${rules.minAreaM2} OR area_m2 > ${rules.maxAreaM2})`);
+    FROM grids WHERE id IN (${ids}) AND (area_m2 < ${rules.minAreaM2} OR area_m2 > ${rules.maxAreaM2})`,
+  );
 
   return [
     ...slivers.map(toViolation('sliver', (o) => `网格 ${o.code} 含有细碎多边形（${m2(o)}）`)),
@@ -96,15 +125,20 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
 export async function communityGaps(tx: Executor, communityCode: string, toleranceM2: number): Promise<Violation[]> {
   // Fast path: without overlaps the grids' areas add up to the covered area, so a community whose
   // area equals the sum of its grids' (stored) areas has no gap. Only otherwise trace the gaps.
-  const [sums] = await executeRows<{ uncovered: number }>(tx, sql`
+  const [sums] = await executeRows<{ uncovered: number }>(
+    tx,
+    sql`
     SELECT (SELECT ST_Area(geom::geography) FROM regions WHERE code = ${communityCode})
-         - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}) AS uncovered`);
+         - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}) AS uncovered`,
+  );
   if (Math.abs(Number(sums?.uncovered ?? 0)) <= toleranceM2) return [];
   return tracedGaps(tx, communityCode, toleranceM2);
 }
 
 async function tracedGaps(tx: Executor, communityCode: string, toleranceM2: number): Promise<Violation[]> {
-  const rows = await executeRows<Offence>(tx, sql`
+  const rows = await executeRows<Offence>(
+    tx,
+    sql`
     WITH covered AS (SELECT ST_Union(geom) AS geom FROM grids WHERE community_code = ${communityCode}),
          uncovered AS (
            SELECT CASE WHEN c.geom IS NULL THEN r.geom ELSE ST_Difference(r.geom, c.geom) END AS geom
@@ -112,7 +146,8 @@ async function tracedGaps(tx: Executor, communityCode: string, toleranceM2: numb
            WHERE r.code = ${communityCode} AND (c.geom IS NULL OR NOT ST_Covers(c.geom, r.geom))),
          gap AS (SELECT (ST_Dump(ST_CollectionExtract(geom, 3))).geom AS geom FROM uncovered)
     SELECT NULL AS code, NULL AS other, ST_Area(geom::geography) AS area, NULL AS reason, ST_AsGeoJSON(geom, 7) AS geometry
-    FROM gap WHERE ST_Area(geom::geography) > ${toleranceM2}`);
+    FROM gap WHERE ST_Area(geom::geography) > ${toleranceM2}`,
+  );
   return rows.map(toViolation('gap', (o) => `社区 ${communityCode} 内留有未划入网格的空白 ${m2(o)}`));
 }
 

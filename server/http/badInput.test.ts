@@ -27,14 +27,76 @@ describeEachEngine('bad input corpus', (db) => {
     const [g] = await db().rows<{ version: number; lon: number; lat: number }>(sql`SELECT version, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM grids WHERE code = ${GRID}`);
     const { version, lon, lat } = { version: g!.version, lon: Number(g!.lon), lat: Number(g!.lat) };
     const d = 0.001;
-    const square = (x: number, y: number) => [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]];
+    const square = (x: number, y: number) => [
+      [
+        [x, y],
+        [x + d, y],
+        [x + d, y + d],
+        [x, y + d],
+        [x, y],
+      ],
+    ];
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     const corpus: [string, string, RequestInit | undefined, number][] = [
-      ['bowtie polygon', `/api/grids/${GRID}`, json({ version, geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon + d, lat + d], [lon + d, lat], [lon, lat + d], [lon, lat]]] } }), 422],
-      ['unclosed ring', `/api/grids/${GRID}`, json({ version, geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d]]] } }), 400],
+      [
+        'bowtie polygon',
+        `/api/grids/${GRID}`,
+        json({
+          version,
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [lon, lat],
+                [lon + d, lat + d],
+                [lon + d, lat],
+                [lon, lat + d],
+                [lon, lat],
+              ],
+            ],
+          },
+        }),
+        422,
+      ],
+      [
+        'unclosed ring',
+        `/api/grids/${GRID}`,
+        json({
+          version,
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [lon, lat],
+                [lon + d, lat],
+                [lon + d, lat + d],
+              ],
+            ],
+          },
+        }),
+        400,
+      ],
       ['NaN coordinate', `/api/grids/${GRID}`, json(`{"version":${version},"geometry":{"type":"Polygon","coordinates":[[[NaN,1],[1,1],[1,2],[NaN,1]]]}}`), 400],
       ['Infinity coordinate', `/api/grids/${GRID}`, json(`{"version":${version},"geometry":{"type":"Polygon","coordinates":[[[1e999,1],[1,1],[1,2],[1e999,1]]]}}`), 400],
-      ['1e308 coordinate', `/api/grids/${GRID}`, json({ version, geometry: { type: 'Polygon', coordinates: [[[1e308, 1], [1, 1], [1, 2], [1e308, 1]]] } }), 400],
+      [
+        '1e308 coordinate',
+        `/api/grids/${GRID}`,
+        json({
+          version,
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [1e308, 1],
+                [1, 1],
+                [1, 2],
+                [1e308, 1],
+              ],
+            ],
+          },
+        }),
+        400,
+      ],
       ['swapped lat/lon', `/api/grids/${GRID}`, json({ version, geometry: { type: 'Polygon', coordinates: square(lat, lon) } }), 400],
       ['swapped lat/lon, in range but outside China', `/api/grids/${GRID}`, json({ version, geometry: { type: 'Polygon', coordinates: square(22.6, 60.1) }, adjustNeighbours: false }), 422],
       ['swapped bbox', '/api/grids?bbox=22.63,110.15,22.64,110.16', undefined, 400],

@@ -112,7 +112,10 @@ describeEachEngine('cross-site writes and content types', (db) => {
       const res = await request(db(), '/api/incidents/batch', { method: 'POST', headers: { 'content-type': type }, body: csv });
       expect({ type, status: res.status }).toEqual({ type, status: 200 });
     }
-    const fc = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { category: 'AQ01', source: 'grid', reportedAt: '2026-06-01T08:00:00+08:00', description: 'ORIGIN batch' } }] };
+    const fc = {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { category: 'AQ01', source: 'grid', reportedAt: '2026-06-01T08:00:00+08:00', description: 'ORIGIN batch' } }],
+    };
     const geojson = await request(db(), '/api/incidents/batch', { method: 'POST', headers: { 'content-type': 'application/geo+json' }, body: JSON.stringify(fc) });
     expect(geojson.status).toBe(200);
     expect(await tagged(db(), 'ORIGIN batch')).toBe(3);

@@ -104,7 +104,13 @@ describeEachEngine('names and notes through the API', (db) => {
 
   it('refuses markup and direction overrides in demonstration names and descriptions (400, nothing stored)', async () => {
     const [a, b] = await db().rows<{ x: number; y: number }>(sql`SELECT ST_X(label_point) AS x, ST_Y(label_point) AS y FROM regions WHERE level = 'street' ORDER BY code LIMIT 2`);
-    const route = { type: 'LineString', coordinates: [[Number(a!.x), Number(a!.y)], [Number(b!.x), Number(b!.y)]] };
+    const route = {
+      type: 'LineString',
+      coordinates: [
+        [Number(a!.x), Number(a!.y)],
+        [Number(b!.x), Number(b!.y)],
+      ],
+    };
     const [belt] = await db().rows<{ id: number }>(sql`SELECT id FROM demo_belts ORDER BY id LIMIT 1`);
     const [circle] = await db().rows<{ id: number }>(sql`SELECT id FROM demo_circles ORDER BY id LIMIT 1`);
     const before = await fingerprint(db());

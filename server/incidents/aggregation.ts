@@ -102,10 +102,7 @@ export interface HeatPoint {
  */
 export function heatCellsSql(cellM: number, where: SQL): SQL {
   const zoom = storedHeatZoom(cellM);
-  const [cx, cy] =
-    zoom !== null
-      ? [sql.raw(`i.hex_z${zoom}_i`), sql.raw(`i.hex_z${zoom}_j`)]
-      : [sql`floor(i.merc_x / ${cellM}::float8)::int`, sql`floor(i.merc_y / ${cellM}::float8)::int`];
+  const [cx, cy] = zoom !== null ? [sql.raw(`i.hex_z${zoom}_i`), sql.raw(`i.hex_z${zoom}_j`)] : [sql`floor(i.merc_x / ${cellM}::float8)::int`, sql`floor(i.merc_y / ${cellM}::float8)::int`];
   return sql`SELECT ${cx} AS cx, ${cy} AS cy, i.merc_x, i.merc_y, i.reported_at FROM incidents i WHERE ${where}`;
 }
 
@@ -186,13 +183,7 @@ export interface ColourDomain {
  * one frame (`bucket`) of the whole filtered period. Fetched once per filter, it
  * keeps the legend still while frames change.
  */
-export async function colourDomain(
-  db: DbHandle,
-  filter: IncidentFilter,
-  layer: 'hexbin' | 'heatmap',
-  sizeM: number,
-  bucket: Bucket,
-): Promise<ColourDomain> {
+export async function colourDomain(db: DbHandle, filter: IncidentFilter, layer: 'hexbin' | 'heatmap', sizeM: number, bucket: Bucket): Promise<ColourDomain> {
   const where = filterSql(filter);
   const cells =
     layer === 'hexbin'
@@ -252,12 +243,7 @@ export interface CellPage {
 }
 
 /** The incidents of hexagon (i, j), newest first, one page at a time. */
-export async function hexCellIncidents(
-  db: DbHandle,
-  filter: IncidentFilter,
-  cell: { sizeM: number; i: number; j: number },
-  page: { page: number; pageSize: number },
-): Promise<CellPage> {
+export async function hexCellIncidents(db: DbHandle, filter: IncidentFilter, cell: { sizeM: number; i: number; j: number }, page: { page: number; pageSize: number }): Promise<CellPage> {
   // The hexagon's bbox lets the GiST index narrow the scan before the exact test.
   const [w, s, e, n] = hexBbox(cell.sizeM, cell.i, cell.j);
   const where = sql`${filterSql(filter)} AND i.geom && ST_MakeEnvelope(${w - 1e-7}, ${s - 1e-7}, ${e + 1e-7}, ${n + 1e-7}, 4326)`;

@@ -91,9 +91,7 @@ export async function importBatchStream(db: DbHandle, batch: DecodedBatch, forma
   const rows = parseBatch(batch.text, format, contentType);
   const options = batchOptions(writer, batch);
   const early: BatchEvent[] = [];
-  const prechecked: CheckedBatch | null = writer.role === 'admin'
-    ? null
-    : await failedAsIngestFailed(() => checkRows(db, rows, { ...options, onProgress: (p) => early.push({ type: 'progress', ...p }) }));
+  const prechecked: CheckedBatch | null = writer.role === 'admin' ? null : await failedAsIngestFailed(() => checkRows(db, rows, { ...options, onProgress: (p) => early.push({ type: 'progress', ...p }) }));
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async start(controller) {

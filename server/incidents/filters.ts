@@ -11,7 +11,12 @@ import { INCIDENT_SOURCES, INCIDENT_STAGES } from '../../kernel/stages';
 const list = (field: string, pattern: RegExp, message: string) =>
   z
     .string()
-    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .refine((values) => values.length > 0 && values.length <= 50, `${field} 应为 1 到 50 个逗号分隔的值`)
     .refine((values) => values.every((v) => pattern.test(v)), message);
 

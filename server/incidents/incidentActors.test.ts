@@ -14,7 +14,6 @@ import { postJsonAs, requestAs } from '../testing/requestAs';
 
 const MINGSHAN_GRID = '450902005001001';
 
-
 const postCsv = (db: DbHandle, user: SessionUser, csv: string) => requestAs(db, user, '/api/incidents/batch', { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: csv });
 
 /** A fresh open incident in 名山街道 (inside mingshan's jurisdiction), deadline ahead of the clock. */
@@ -35,8 +34,7 @@ interface HistoryRow {
   at: Date | string;
   imported: boolean;
 }
-const history = (db: DbHandle, id: number) =>
-  db.rows<HistoryRow>(sql`SELECT action, to_stage, actor, actor_username, at, imported FROM incident_transitions WHERE incident_id = ${id} ORDER BY id`);
+const history = (db: DbHandle, id: number) => db.rows<HistoryRow>(sql`SELECT action, to_stage, actor, actor_username, at, imported FROM incident_transitions WHERE incident_id = ${id} ORDER BY id`);
 const state = async (db: DbHandle, id: number) =>
   (await db.rows<Record<string, unknown>>(sql`SELECT stage, closed_at, extended, deadline_at, deadline_extended_at, suspended, escalation FROM incidents WHERE id = ${id}`))[0];
 
@@ -54,7 +52,10 @@ describeEachEngine('incident actors and times (issue 13 point 3)', (db) => {
     const trail = () => db().rows(sql`SELECT action, to_stage, actor, at FROM incident_transitions WHERE incident_id = ${id} ORDER BY id`);
     const before = { state: await state(db(), id), history: await trail() };
     for (const [write, body] of WRITES) {
-      for (const [field, value] of [['actor', '区委书记'], ['at', '2020-01-01T08:00:00+08:00']] as const) {
+      for (const [field, value] of [
+        ['actor', '区委书记'],
+        ['at', '2020-01-01T08:00:00+08:00'],
+      ] as const) {
         const res = await postJsonAs(db(), TEST_ADMIN, `/api/incidents/${id}/${write}`, { ...body, [field]: value });
         const problem = (await res.json()) as { errors?: { field: string; reason: string }[] };
         expect({ write, field, status: res.status }).toEqual({ write, field, status: 400 });
@@ -83,7 +84,13 @@ describeEachEngine('incident actors and times (issue 13 point 3)', (db) => {
     // The closing time (按期结案率) is the server's: walk one incident to 核实结案.
     const id = await newIncident(db(), 'ACT2 close');
     const started = Date.now();
-    for (const [from, to] of [['collect', 'register'], ['register', 'dispatch'], ['dispatch', 'handle'], ['handle', 'feedback'], ['feedback', 'close']]) {
+    for (const [from, to] of [
+      ['collect', 'register'],
+      ['register', 'dispatch'],
+      ['dispatch', 'handle'],
+      ['handle', 'feedback'],
+      ['feedback', 'close'],
+    ]) {
       expect((await postJsonAs(db(), MINGSHAN_PLANNER, `/api/incidents/${id}/transitions`, { to, expectedStage: from })).status).toBe(200);
     }
     const closedAt = new Date((await state(db(), id))!.closed_at as string).getTime();
@@ -96,7 +103,11 @@ describeEachEngine('incident actors and times (issue 13 point 3)', (db) => {
     const [g] = await db().rows<{ lon: number; lat: number }>(sql`SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM grids WHERE code = ${MINGSHAN_GRID}`);
     const body = { lon: Number(g!.lon), lat: Number(g!.lat), category: 'SR01', source: 'grid', description: 'ACT3 report' };
     const countTagged = async () => Number((await db().rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incidents WHERE description = 'ACT3 report'`))[0]!.n);
-    for (const [field, value] of [['actor', '区委书记'], ['at', '2020-01-01T08:00:00+08:00'], ['reportedAt', '2020-01-01T08:00:00+08:00']] as const) {
+    for (const [field, value] of [
+      ['actor', '区委书记'],
+      ['at', '2020-01-01T08:00:00+08:00'],
+      ['reportedAt', '2020-01-01T08:00:00+08:00'],
+    ] as const) {
       const res = await postJsonAs(db(), MINGSHAN_PLANNER, '/api/incidents', { ...body, [field]: value });
       expect({ field, status: res.status }).toEqual({ field, status: 400 });
       expect(((await res.json()) as { errors: { field: string; reason: string }[] }).errors).toEqual([{ field, reason: expect.stringMatching(/服务器/) }]);

@@ -42,7 +42,9 @@ describe('reading 上报时间', () => {
 
 describeEachEngine('incident input checks (issue 13 point 9)', (db) => {
   it('refuses impossible dates in batch rows (CSV and GeoJSON) with the field and a Chinese reason', async () => {
-    const csv = ['grid_code,category,source,reported_at,description', `${GRID},SR01,grid,2026-02-30 08:00,DATE1 feb30`, `${GRID},SR01,grid,2025-04-31,DATE1 apr31`, `${GRID},SR01,grid,2024-02-29 08:00,DATE1 leap`].join('\n');
+    const csv = ['grid_code,category,source,reported_at,description', `${GRID},SR01,grid,2026-02-30 08:00,DATE1 feb30`, `${GRID},SR01,grid,2025-04-31,DATE1 apr31`, `${GRID},SR01,grid,2024-02-29 08:00,DATE1 leap`].join(
+      '\n',
+    );
     const res = await postBatch(db(), csv);
     expect(res.status).toBe(200);
     const body = (await res.json()) as BatchAnswer;
@@ -54,7 +56,10 @@ describeEachEngine('incident input checks (issue 13 point 9)', (db) => {
     expect(await countTagged(db(), 'DATE1 feb30')).toBe(0);
     expect(await countTagged(db(), 'DATE1 leap')).toBe(1);
 
-    const fc = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: null, properties: { gridCode: GRID, category: 'SR01', source: 'grid', reportedAt: '2026-02-30T08:00:00+08:00', description: 'DATE2' } }] };
+    const fc = {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', geometry: null, properties: { gridCode: GRID, category: 'SR01', source: 'grid', reportedAt: '2026-02-30T08:00:00+08:00', description: 'DATE2' } }],
+    };
     const geo = (await (await postBatch(db(), JSON.stringify(fc), 'application/geo+json')).json()) as BatchAnswer;
     expect(geo.errors).toEqual([{ row: 1, field: 'reportedAt', reason: expect.stringContaining('2 月只有 28 天') }]);
     expect(await countTagged(db(), 'DATE2')).toBe(0);
@@ -84,7 +89,10 @@ describeEachEngine('incident input checks (issue 13 point 9)', (db) => {
     const body = (await res.json()) as BatchAnswer;
     expect(body).toMatchObject({ accepted: 2, encoding: 'gb18030', errors: [] });
     const stored = await db().rows<{ description: string; reporter: string; category_code: string; source: string }>(
-      sql`SELECT description, reporter, category_code, source FROM incidents WHERE id IN (${sql.join(body.ids.map((id) => sql`${id}`), sql`, `)}) ORDER BY id`,
+      sql`SELECT description, reporter, category_code, source FROM incidents WHERE id IN (${sql.join(
+        body.ids.map((id) => sql`${id}`),
+        sql`, `,
+      )}) ORDER BY id`,
     );
     expect(stored).toEqual([
       { description: 'GBK1 已发现占道经营', reporter: '张三', category_code: expect.any(String), source: 'hotline' },
@@ -108,7 +116,11 @@ describeEachEngine('incident input checks (issue 13 point 9)', (db) => {
     expect(carried.status).toBe(400);
     expect(((await carried.json()) as { detail: string }).detail).toMatch(/第 2 行.*无法识别的字符/);
 
-    const single = await request(db(), '/api/incidents', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ gridCode: GRID, category: 'SR01', source: 'grid', reporter: '\uFFFD\uFFFD', description: 'FFFD3 \uFFFD' }) });
+    const single = await request(db(), '/api/incidents', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ gridCode: GRID, category: 'SR01', source: 'grid', reporter: '\uFFFD\uFFFD', description: 'FFFD3 \uFFFD' }),
+    });
     expect(single.status).toBe(422);
     expect(((await single.json()) as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['description', 'reporter']);
     const rawBytes = await request(db(), '/api/incidents', {

@@ -71,7 +71,11 @@ describeEachEngine('incident jurisdiction (issue 13 point 4)', (db) => {
   });
 
   it('lets the planner report only where the location lies in the jurisdiction', async () => {
-    for (const [street, status] of [[OTHER_STREET, 403], [CHENGXI, 403], [MINGSHAN, 201]] as const) {
+    for (const [street, status] of [
+      [OTHER_STREET, 403],
+      [CHENGXI, 403],
+      [MINGSHAN, 201],
+    ] as const) {
       const p = await labelPoint(db(), street);
       const byPoint = await postJsonAs(db(), MINGSHAN_PLANNER, '/api/incidents', { lon: p.lon, lat: p.lat, category: 'SR01', source: 'grid', description: `JUR2 ${street} point` });
       expect({ street, how: 'point', status: byPoint.status }).toEqual({ street, how: 'point', status });
@@ -103,7 +107,10 @@ describeEachEngine('incident jurisdiction (issue 13 point 4)', (db) => {
       body: csv([`${inside.lon},${inside.lat},SR01,grid,JUR3 inside`, `,,SR01,grid,JUR3 nowhere`]),
     });
     expect(allInside.status).toBe(200);
-    const events = (await allInside.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; phase?: string; accepted?: number });
+    const events = (await allInside.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; phase?: string; accepted?: number });
     expect(events.filter((e) => e.type === 'progress').map((e) => e.phase)).toEqual(['parse', 'validate', 'write', 'done']);
     expect(events.at(-1)).toMatchObject({ type: 'result', accepted: 1, rejected: 1 });
     expect(await countTagged(db(), 'JUR3 inside')).toBe(1);

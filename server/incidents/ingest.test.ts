@@ -16,11 +16,9 @@ async function twoGrids(db: DbHandle): Promise<[GridPoint, GridPoint]> {
   return rows.map((r) => ({ code: r.code, lon: Number(r.lon), lat: Number(r.lat) })) as [GridPoint, GridPoint];
 }
 
-const countTagged = async (db: DbHandle, tag: string) =>
-  Number((await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incidents WHERE description LIKE ${`${tag}%`}`))[0]!.n);
+const countTagged = async (db: DbHandle, tag: string) => Number((await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incidents WHERE description LIKE ${`${tag}%`}`))[0]!.n);
 
-const postCsv = (db: DbHandle, csv: string, accept = 'application/json') =>
-  request(db, '/api/incidents/batch', { method: 'POST', headers: { 'Content-Type': 'text/csv', Accept: accept }, body: csv });
+const postCsv = (db: DbHandle, csv: string, accept = 'application/json') => request(db, '/api/incidents/batch', { method: 'POST', headers: { 'Content-Type': 'text/csv', Accept: accept }, body: csv });
 
 describe('parseReportedAt', () => {
   it('reads zone-less local times as Beijing time and rejects nonsense', () => {
@@ -90,7 +88,10 @@ describeEachEngine('incident ingestion', (db) => {
              extract(epoch FROM i.deadline_at - i.reported_at) / 3600 AS hours, c.deadline_hours,
              (SELECT count(*)::int FROM incident_transitions t WHERE t.incident_id = i.id AND t.to_stage = 'collect' AND t.from_stage IS NULL) AS transitions
       FROM incidents i JOIN incident_categories c ON c.code = i.category_code
-      WHERE i.id IN (${sql.join(body.ids.map((id) => sql`${id}`), sql`, `)}) ORDER BY i.id`);
+      WHERE i.id IN (${sql.join(
+        body.ids.map((id) => sql`${id}`),
+        sql`, `,
+      )}) ORDER BY i.id`);
     expect(written.map((w) => w.grid_code)).toEqual([a.code, b.code]);
     for (const w of written) {
       expect(w.contained_in).toBe(w.grid_code);
@@ -120,7 +121,10 @@ describeEachEngine('incident ingestion', (db) => {
       expect(await plain.json()).toMatchObject({ status: 500, title: '导入失败', detail: expect.stringContaining('未导入任何记录') });
 
       const streamed = await postCsv(db(), lines.join('\n'), 'application/x-ndjson');
-      const events = (await streamed.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; phase?: string });
+      const events = (await streamed.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; phase?: string });
       expect(events.at(-1)).toMatchObject({ type: 'error', title: '导入失败' });
 
       expect(await countTagged(db(), 'ING2')).toBe(0);
@@ -138,7 +142,10 @@ describeEachEngine('incident ingestion', (db) => {
     lines.push(`${a.lon},${a.lat},SS01,nobody,2026-07-01 10:00,ING3 bad`);
     const res = await postCsv(db(), lines.join('\n'), 'application/x-ndjson');
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-    const events = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; phase?: string; done?: number; total?: number; accepted?: number; errors?: unknown[] });
+    const events = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; phase?: string; done?: number; total?: number; accepted?: number; errors?: unknown[] });
     const validate = events.filter((e) => e.phase === 'validate').map((e) => e.done);
     expect(validate).toEqual([5000, 10000, 12001]);
     const write = events.filter((e) => e.phase === 'write').map((e) => e.done);
@@ -155,7 +162,17 @@ describeEachEngine('incident ingestion', (db) => {
       type: 'FeatureCollection',
       features: [
         { type: 'Feature', geometry: { type: 'Point', coordinates: [a.lon, a.lat] }, properties: { category: 'MD01', source: 'hotline', reportedAt: '2026-08-01T10:00:00+08:00', description: 'ING4 ok' } },
-        { type: 'Feature', geometry: { type: 'LineString', coordinates: [[a.lon, a.lat], [a.lon + 0.001, a.lat]] }, properties: { category: 'MD01', source: 'hotline', reportedAt: '2026-08-01T10:00:00+08:00', description: 'ING4 line' } },
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [a.lon, a.lat],
+              [a.lon + 0.001, a.lat],
+            ],
+          },
+          properties: { category: 'MD01', source: 'hotline', reportedAt: '2026-08-01T10:00:00+08:00', description: 'ING4 line' },
+        },
         { type: 'Feature', geometry: { type: 'Point', coordinates: [a.lon, 95] }, properties: { category: 'MD01', source: 'hotline', reportedAt: '2026-08-01T10:00:00+08:00', description: 'ING4 lat' } },
       ],
     };

@@ -90,14 +90,33 @@ export class IngestFormatError extends DomainError {
 
 /** Column names accepted in a CSV header (case-insensitive for the English ones). */
 const CSV_COLUMNS: Record<string, keyof Omit<RawIncident, 'row'>> = {
-  lon: 'lon', lng: 'lon', longitude: 'lon', 经度: 'lon',
-  lat: 'lat', latitude: 'lat', 纬度: 'lat',
-  grid_code: 'gridCode', gridcode: 'gridCode', grid: 'gridCode', 网格编码: 'gridCode',
-  category: 'category', category_code: 'category', categorycode: 'category', 事件类别: 'category', 类别: 'category',
-  source: 'source', 来源: 'source',
-  reporter: 'reporter', 上报人: 'reporter',
-  reported_at: 'reportedAt', reportedat: 'reportedAt', time: 'reportedAt', 上报时间: 'reportedAt',
-  description: 'description', 描述: 'description', 事件描述: 'description',
+  lon: 'lon',
+  lng: 'lon',
+  longitude: 'lon',
+  经度: 'lon',
+  lat: 'lat',
+  latitude: 'lat',
+  纬度: 'lat',
+  grid_code: 'gridCode',
+  gridcode: 'gridCode',
+  grid: 'gridCode',
+  网格编码: 'gridCode',
+  category: 'category',
+  category_code: 'category',
+  categorycode: 'category',
+  事件类别: 'category',
+  类别: 'category',
+  source: 'source',
+  来源: 'source',
+  reporter: 'reporter',
+  上报人: 'reporter',
+  reported_at: 'reportedAt',
+  reportedat: 'reportedAt',
+  time: 'reportedAt',
+  上报时间: 'reportedAt',
+  description: 'description',
+  描述: 'description',
+  事件描述: 'description',
 };
 
 export function parseCsv(text: string): RawIncident[] {
@@ -156,9 +175,18 @@ export interface CategoryInfo {
 }
 
 const SOURCE_ALIASES: Record<string, IncidentSource> = {
-  grid: 'grid', 网格: 'grid', 网格员: 'grid', 网格员上报: 'grid', 网格事件: 'grid',
-  hongsheng: 'hongsheng', 红绳: 'hongsheng', 为民红绳: 'hongsheng',
-  hotline: 'hotline', '12345': 'hotline', 热线: 'hotline', '12345热线': 'hotline',
+  grid: 'grid',
+  网格: 'grid',
+  网格员: 'grid',
+  网格员上报: 'grid',
+  网格事件: 'grid',
+  hongsheng: 'hongsheng',
+  红绳: 'hongsheng',
+  为民红绳: 'hongsheng',
+  hotline: 'hotline',
+  '12345': 'hotline',
+  热线: 'hotline',
+  '12345热线': 'hotline',
 };
 
 const TIME_FORMAT = '格式无效（应为 ISO 8601，如 2026-05-01T08:30:00+08:00 或 2026-05-01 08:30）';
@@ -364,7 +392,13 @@ export async function checkRows(db: DbHandle, rows: RawIncident[], options: Inge
       errors.push(...c.errors);
       return [];
     });
-    const located = passed.length > 0 ? await locate(db, passed.map((r) => ({ row: r.row, lon: r.hasPoint ? r.lon : null, lat: r.hasPoint ? r.lat : null, gridCode: r.gridCode }))) : new Map();
+    const located =
+      passed.length > 0
+        ? await locate(
+            db,
+            passed.map((r) => ({ row: r.row, lon: r.hasPoint ? r.lon : null, lat: r.hasPoint ? r.lat : null, gridCode: r.gridCode })),
+          )
+        : new Map();
     for (const r of passed) {
       const loc = located.get(r.row) as LocatedRow;
       const fail = (field: string, reason: string) => errors.push({ row: r.row, field, reason });
@@ -416,12 +450,7 @@ export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestO
  * import of historical cases marks its transitions imported and adds an audit entry
  * (action import) saying so, in the same transaction.
  */
-export async function writeIncidents(
-  db: DbHandle,
-  rows: ValidIncident[],
-  by: { writer: IncidentWriter; imported: boolean; encoding?: string },
-  onChunk: (done: number) => void = () => {},
-): Promise<number[]> {
+export async function writeIncidents(db: DbHandle, rows: ValidIncident[], by: { writer: IncidentWriter; imported: boolean; encoding?: string }, onChunk: (done: number) => void = () => {}): Promise<number[]> {
   if (rows.length === 0) return [];
   const actor = actorName(by.writer);
   return db.db.transaction(async (tx) => {
@@ -458,4 +487,3 @@ export async function writeIncidents(
     return ids;
   });
 }
-

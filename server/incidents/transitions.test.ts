@@ -52,8 +52,7 @@ async function newIncident(db: DbHandle, tag: string): Promise<number> {
   return Number(row!.id);
 }
 
-const post = (db: DbHandle, path: string, body: unknown) =>
-  request(db, path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const post = (db: DbHandle, path: string, body: unknown) => request(db, path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 describeEachEngine('incident closed loop API', (db) => {
   it('accepts every legal transition and rejects every illegal one with 422 and the allowed next stages', async () => {

@@ -107,12 +107,7 @@ async function actOnOpenIncident(
 }
 
 /** 延期: once per incident, while it is still open; moves the deadline by `hours`. */
-export function extendDeadline(
-  db: DbHandle,
-  id: number,
-  req: { hours: number; reason: string; expectedStage: IncidentStage },
-  writer: IncidentWriter,
-): Promise<IncidentView> {
+export function extendDeadline(db: DbHandle, id: number, req: { hours: number; reason: string; expectedStage: IncidentStage }, writer: IncidentWriter): Promise<IncidentView> {
   return actOnOpenIncident(db, id, req, writer, '事件已结案，不能延期', async (tx, current, at) => {
     if (current.extended) refuse(current, 'hours', '每个事件只能延期一次');
     const [updated] = await txRows<StateRow>(
@@ -127,12 +122,7 @@ export function extendDeadline(
 }
 
 /** 吹哨报到 outside a stage move: raise the handling level of an open incident. */
-export function escalate(
-  db: DbHandle,
-  id: number,
-  req: { level: EscalationLevel; reason?: string; expectedStage: IncidentStage },
-  writer: IncidentWriter,
-): Promise<IncidentView> {
+export function escalate(db: DbHandle, id: number, req: { level: EscalationLevel; reason?: string; expectedStage: IncidentStage }, writer: IncidentWriter): Promise<IncidentView> {
   return actOnOpenIncident(db, id, req, writer, '事件已结案，不能再上报升级', async (tx, current) => {
     if (!isEscalationUp(current.escalation, req.level)) refuse(current, 'level', `处置层级只能上升（当前为 ${current.escalation}）`);
     const [updated] = await txRows<StateRow>(tx, sql`UPDATE incidents SET escalation = ${req.level}::escalation_level WHERE id = ${id} RETURNING ${STATE_COLUMNS}`);
@@ -141,12 +131,7 @@ export function escalate(
 }
 
 /** 缓办 on/off. A suspended incident leaves the KPI denominators until it resumes. */
-export function setSuspended(
-  db: DbHandle,
-  id: number,
-  req: { suspended: boolean; reason: string; expectedStage: IncidentStage },
-  writer: IncidentWriter,
-): Promise<IncidentView> {
+export function setSuspended(db: DbHandle, id: number, req: { suspended: boolean; reason: string; expectedStage: IncidentStage }, writer: IncidentWriter): Promise<IncidentView> {
   return actOnOpenIncident(db, id, req, writer, '事件已结案，不能缓办', async (tx, current) => {
     if (current.suspended === req.suspended) refuse(current, 'suspended', req.suspended ? '事件已在缓办中' : '事件未在缓办中');
     const [updated] = await txRows<StateRow>(tx, sql`UPDATE incidents SET suspended = ${req.suspended} WHERE id = ${id} RETURNING ${STATE_COLUMNS}`);

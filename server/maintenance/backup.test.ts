@@ -22,7 +22,11 @@ describeEachEngine('backup and restore', (db, engine) => {
   it('round-trips grids and their history exactly', async () => {
     // Some history beyond the sample first.
     const [g] = await db().rows<{ version: number }>(sql`SELECT version FROM grids WHERE code = '450902005001001'`);
-    const res = await request(db(), '/api/grids/450902005001001', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: g!.version, attributes: { starRating: 5, households: 321 } }) });
+    const res = await request(db(), '/api/grids/450902005001001', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: g!.version, attributes: { starRating: 5, households: 321 } }),
+    });
     expect(res.status).toBe(200);
     const before = await gridsAndHistory(db());
 

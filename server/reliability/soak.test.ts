@@ -19,7 +19,10 @@ describeEachEngine('soak: 50 concurrent editors', (db) => {
   it('loses no update and keeps topology and history complete', async () => {
     const app = createApp(db());
     const grids = await db().rows<{ code: string }>(sql`
-      SELECT code FROM grids WHERE community_code IN (${sql.join(COMMUNITIES.map((c) => sql`${c}`), sql`, `)}) ORDER BY code`);
+      SELECT code FROM grids WHERE community_code IN (${sql.join(
+        COMMUNITIES.map((c) => sql`${c}`),
+        sql`, `,
+      )}) ORDER BY code`);
     const wins: { code: string; version: number; editor: string; households: number }[] = [];
     let conflicts = 0;
     const failures: number[] = [];

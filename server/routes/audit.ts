@@ -10,7 +10,10 @@ import { invalidInput } from '../http/problem';
 
 const query = z.object({
   actor: z.string().max(50).optional(),
-  entity: z.string().regex(/^[a-z]{1,30}$/, 'entity 应为小写字母').optional(),
+  entity: z
+    .string()
+    .regex(/^[a-z]{1,30}$/, 'entity 应为小写字母')
+    .optional(),
   from: z.iso.datetime({ offset: true, message: 'from 应为 ISO 时间' }).optional(),
   to: z.iso.datetime({ offset: true, message: 'to 应为 ISO 时间' }).optional(),
   limit: integerString('limit', 1, 10_000).optional(),

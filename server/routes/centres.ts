@@ -21,9 +21,7 @@ export const centresRoute = new Hono<AppEnv>()
   .get('/', zValidator('query', listQuery, invalidInput), async (c) => c.json({ type: 'FeatureCollection' as const, features: await listCentres(c.var.db, c.req.valid('query')) }, 200))
   .post('/', jsonBody(createCentreBody), async (c) => c.json(await createCentre(c.var.db, c.req.valid('json'), c.var.user), 201))
   .get('/:id', zValidator('param', idParam, invalidInput), async (c) => c.json(await getCentre(c.var.db, c.req.valid('param').id), 200))
-  .patch('/:id', zValidator('param', idParam, invalidInput), jsonBody(updateCentreBody), async (c) =>
-    c.json(await updateCentre(c.var.db, c.req.valid('param').id, c.req.valid('json'), c.var.user), 200),
-  )
+  .patch('/:id', zValidator('param', idParam, invalidInput), jsonBody(updateCentreBody), async (c) => c.json(await updateCentre(c.var.db, c.req.valid('param').id, c.req.valid('json'), c.var.user), 200))
   .delete('/:id', zValidator('param', idParam, invalidInput), async (c) => {
     await deleteCentre(c.var.db, c.req.valid('param').id, c.var.user);
     return c.body(null, 204);

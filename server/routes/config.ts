@@ -19,7 +19,9 @@ export function basemapFromEnv(env: NodeJS.ProcessEnv = process.env): BasemapCon
     const tk = encodeURIComponent(env.TIANDITU_TK);
     return {
       kind: 'raster',
-      tiles: [0, 1, 2, 3].map((s) => `https://t${s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${tk}`),
+      tiles: [0, 1, 2, 3].map(
+        (s) => `https://t${s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${tk}`,
+      ),
       attribution: '天地图',
     };
   }

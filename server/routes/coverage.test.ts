@@ -94,9 +94,7 @@ describeEachEngine('coverage API on a hand-made lattice', (db) => {
   it('checks 30 m² per 100 households per community with the shortfall', async () => {
     const { body } = await requestJson<Record<string, any>>(db(), `/api/coverage/norm?region=${STREET}&onlyShort=true`);
     expect(body.m2Per100Households).toBe(30);
-    expect(body.communities).toEqual([
-      { code: COMMUNITY, name: '五里桥社区居委会', streetCode: STREET, households: 600, centres: 2, providedM2: 150, requiredM2: 180, shortfallM2: 30, meetsNorm: false },
-    ]);
+    expect(body.communities).toEqual([{ code: COMMUNITY, name: '五里桥社区居委会', streetCode: STREET, households: 600, centres: 2, providedM2: 150, requiredM2: 180, shortfallM2: 30, meetsNorm: false }]);
     expect(body.shortCount).toBe(1);
     expect(body.totalShortfallM2).toBeCloseTo(30, 9);
   });

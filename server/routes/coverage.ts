@@ -32,7 +32,10 @@ const isochroneQuery = z.object({
   speed: speedParam,
 });
 const summaryQuery = z.object({
-  level: z.enum(['street', 'community', 'grid'], { error: 'level 应为 street、community 或 grid' }).optional().transform((v) => v ?? 'community'),
+  level: z
+    .enum(['street', 'community', 'grid'], { error: 'level 应为 street、community 或 grid' })
+    .optional()
+    .transform((v) => v ?? 'community'),
   region: regionCodeParam.optional(),
   target: targetParam,
   speed: speedParam,

@@ -41,7 +41,13 @@ describeEachEngine('demonstration belts and circles', (db) => {
 
   it('creates a belt from a route: corridor buffered 300 m, members by intersection, audit row', async () => {
     const [a, b] = await db().rows<{ x: number; y: number }>(sql`SELECT ST_X(label_point) AS x, ST_Y(label_point) AS y FROM regions WHERE level = 'street' ORDER BY code LIMIT 2`);
-    const route = { type: 'LineString', coordinates: [[Number(a!.x), Number(a!.y)], [Number(b!.x), Number(b!.y)]] };
+    const route = {
+      type: 'LineString',
+      coordinates: [
+        [Number(a!.x), Number(a!.y)],
+        [Number(b!.x), Number(b!.y)],
+      ],
+    };
     const created = await call('POST', '/api/demonstrations/belts', { name: '测试示范带', description: '两街道之间', route, corridorM: 300 });
     expect(created.status).toBe(201);
     expect(created.body.name).toBe('测试示范带');
@@ -95,7 +101,19 @@ describeEachEngine('demonstration belts and circles', (db) => {
     expect(noRoute.body.errors?.[0]).toEqual({ field: 'route', reason: '请提供示范带的路线 route' });
     const emptyName = await call('POST', '/api/demonstrations/circles', { name: ' ', centre: [110.15, 22.64] });
     expect(emptyName.body.errors?.map((e) => e.field)).toContain('name');
-    const openRing = await call('POST', '/api/demonstrations/circles', { name: '开环', area: { type: 'Polygon', coordinates: [[[110, 22], [110.1, 22], [110.1, 22.1]]] } });
+    const openRing = await call('POST', '/api/demonstrations/circles', {
+      name: '开环',
+      area: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [110, 22],
+            [110.1, 22],
+            [110.1, 22.1],
+          ],
+        ],
+      },
+    });
     expect(openRing.status).toBe(400);
     const unknownMember = await call('POST', '/api/demonstrations/circles', { name: '未知社区', centre: [110.15, 22.64], memberCommunityCodes: ['450902999999'] });
     expect(unknownMember.status).toBe(422);

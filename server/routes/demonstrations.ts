@@ -31,9 +31,7 @@ const routeGeometry = z.discriminatedUnion(
 );
 const name = nameText('名称', 100);
 const description = noteText('简介', 2000).nullable();
-const members = z
-  .array(z.string().regex(/^\d{12}$/, '社区代码应为 12 位数字'))
-  .max(500, '成员社区最多 500 个');
+const members = z.array(z.string().regex(/^\d{12}$/, '社区代码应为 12 位数字')).max(500, '成员社区最多 500 个');
 
 const beltFields = {
   description: description.optional(),
@@ -50,8 +48,14 @@ const circleFields = {
   memberCommunityCodes: members.optional(),
 };
 
-const beltCreate = z.object({ name, ...beltFields }).strict().refine((b) => b.route, { message: '请提供示范带的路线 route', path: ['route'] });
-const beltUpdate = z.object({ name: name.optional(), ...beltFields }).strict().refine((b) => Object.keys(b).length > 0, '请至少提供一个要修改的字段');
+const beltCreate = z
+  .object({ name, ...beltFields })
+  .strict()
+  .refine((b) => b.route, { message: '请提供示范带的路线 route', path: ['route'] });
+const beltUpdate = z
+  .object({ name: name.optional(), ...beltFields })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, '请至少提供一个要修改的字段');
 const circleCreate = z
   .object({ name, ...circleFields })
   .strict()
@@ -69,7 +73,14 @@ const idParam = z.object({ id: integerString('id', 1, 2_000_000_000) });
 type BeltBody = z.infer<typeof beltUpdate>;
 type CircleBody = z.infer<typeof circleUpdate>;
 
-const beltInput = (b: BeltBody): DemoInput => ({ name: b.name, description: b.description, route: b.route as DemoInput['route'], area: b.corridor as DemoInput['area'], corridorM: b.corridorM, memberCommunityCodes: b.memberCommunityCodes });
+const beltInput = (b: BeltBody): DemoInput => ({
+  name: b.name,
+  description: b.description,
+  route: b.route as DemoInput['route'],
+  area: b.corridor as DemoInput['area'],
+  corridorM: b.corridorM,
+  memberCommunityCodes: b.memberCommunityCodes,
+});
 const circleInput = (b: CircleBody): DemoInput => ({ name: b.name, description: b.description, area: b.area as DemoInput['area'], centre: b.centre, radiusM: b.radiusM, memberCommunityCodes: b.memberCommunityCodes });
 
 /** The signed-in admin (the access policy admits nobody else to writes). */
@@ -83,9 +94,7 @@ const kindOf = (path: 'belts' | 'circles'): DemoKind => (path === 'belts' ? 'bel
 
 export const demonstrationsRoute = new Hono<AppEnv>()
   .get('/', async (c) => c.json(await listDemonstrations(c.var.db), 200))
-  .post('/belts', zValidator('json', beltCreate, invalidInput), async (c) =>
-    c.json(await createDemonstration(c.var.db, 'belt', { ...beltInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
-  )
+  .post('/belts', zValidator('json', beltCreate, invalidInput), async (c) => c.json(await createDemonstration(c.var.db, 'belt', { ...beltInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201))
   .post('/circles', zValidator('json', circleCreate, invalidInput), async (c) =>
     c.json(await createDemonstration(c.var.db, 'circle', { ...circleInput(c.req.valid('json')), name: c.req.valid('json').name }, actorOf(c)), 201),
   )

@@ -131,7 +131,18 @@ describeEachEngine('grid editing with topology rules', (db) => {
     const a = await grid(db(), pair.a);
     const [x, y] = [a.lon, a.lat];
     const d = 0.001;
-    const bowtie = { type: 'Polygon', coordinates: [[[x - d, y - d], [x + d, y + d], [x + d, y - d], [x - d, y + d], [x - d, y - d]]] };
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x - d, y - d],
+          [x + d, y + d],
+          [x + d, y - d],
+          [x - d, y + d],
+          [x - d, y - d],
+        ],
+      ],
+    };
     const res = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: bowtie });
     expect(res.status).toBe(422);
     expect(res.body.violations[0].rule).toBe('invalid');
@@ -140,11 +151,25 @@ describeEachEngine('grid editing with topology rules', (db) => {
     expect(lon).toBeCloseTo(x, 6);
     expect(lat).toBeCloseTo(y, 6);
 
-    const unclosed = { type: 'Polygon', coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d]]] };
+    const unclosed = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, y],
+          [x + d, y],
+          [x + d, y + d],
+          [x, y + d],
+        ],
+      ],
+    };
     const bad = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: unclosed });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].reason).toContain('未闭合');
-    const nan = await request(db(), `/api/grids/${pair.a}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: `{"version":${a.version},"geometry":{"type":"Polygon","coordinates":[[[1e999,0],[1,0],[1,1],[1e999,0]]]}}` });
+    const nan = await request(db(), `/api/grids/${pair.a}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: `{"version":${a.version},"geometry":{"type":"Polygon","coordinates":[[[1e999,0],[1,0],[1,1],[1e999,0]]]}}`,
+    });
     expect(nan.status).toBe(400);
     expect((await grid(db(), pair.a)).version).toBe(a.version);
   });
@@ -170,7 +195,13 @@ describeEachEngine('grid editing with topology rules', (db) => {
     const [{ max }] = (await db().rows<{ max: number }>(sql`
       SELECT greatest((SELECT max(right(code,3)::int) FROM grids WHERE community_code = ${COMMUNITY}),
                       (SELECT max(right(grid_code,3)::int) FROM grid_versions WHERE left(grid_code,12) = ${COMMUNITY})) AS max`)) as [{ max: number }];
-    const line = { type: 'LineString', coordinates: [[Number(box!.w), Number(box!.lat)], [Number(box!.e), Number(box!.lat)]] };
+    const line = {
+      type: 'LineString',
+      coordinates: [
+        [Number(box!.w), Number(box!.lat)],
+        [Number(box!.e), Number(box!.lat)],
+      ],
+    };
     const before = await communityTopology(db(), COMMUNITY);
     const res = await send(db(), 'POST', `/api/grids/${pair.a}/split`, { version: a.version, line });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -183,7 +214,16 @@ describeEachEngine('grid editing with topology rules', (db) => {
     const history = await send(db(), 'GET', `/api/grids/${expectedCode}/history`);
     expect(history.body.versions).toMatchObject([{ version: 1, action: 'split' }]);
 
-    const miss = await send(db(), 'POST', `/api/grids/${pair.a}/split`, { version: a.version + 1, line: { type: 'LineString', coordinates: [[0, 0], [0.001, 0.001]] } });
+    const miss = await send(db(), 'POST', `/api/grids/${pair.a}/split`, {
+      version: a.version + 1,
+      line: {
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [0.001, 0.001],
+        ],
+      },
+    });
     expect(miss.status).toBe(422);
     expect(miss.body.violations[0].rule).toBe('split');
   });
@@ -193,7 +233,15 @@ describeEachEngine('grid editing with topology rules', (db) => {
     const target = await grid(db(), code);
     const before = await communityTopology(db(), target.community_code);
     // The line of the report: a Z whose diagonal crosses itself at (110.165, 22.63225), inside the grid.
-    const crossing = { type: 'LineString', coordinates: [[110.162, 22.63], [110.168, 22.6345], [110.168, 22.63], [110.162, 22.6345]] };
+    const crossing = {
+      type: 'LineString',
+      coordinates: [
+        [110.162, 22.63],
+        [110.168, 22.6345],
+        [110.168, 22.63],
+        [110.162, 22.6345],
+      ],
+    };
     const refused = await send(db(), 'POST', `/api/grids/${code}/split`, { version: target.version, line: crossing });
     expect(refused.status, JSON.stringify(refused.body)).toBe(422);
     expect(refused.body.violations).toHaveLength(1);
@@ -204,7 +252,15 @@ describeEachEngine('grid editing with topology rules', (db) => {
     // A simple line that goes through the grid twice (east along one row, back west along another) makes three or more pieces.
     const [box] = await db().rows<{ s: number; n: number }>(sql`SELECT ST_YMin(geom) AS s, ST_YMax(geom) AS n FROM grids WHERE code = ${code}`);
     const [y1, y2] = [Number(box!.s) + (Number(box!.n) - Number(box!.s)) / 3, Number(box!.s) + (2 * (Number(box!.n) - Number(box!.s))) / 3];
-    const zigzag = { type: 'LineString', coordinates: [[110.162, y1], [110.168, y1], [110.168, y2], [110.162, y2]] };
+    const zigzag = {
+      type: 'LineString',
+      coordinates: [
+        [110.162, y1],
+        [110.168, y1],
+        [110.168, y2],
+        [110.162, y2],
+      ],
+    };
     const twice = await send(db(), 'POST', `/api/grids/${code}/split`, { version: target.version, line: zigzag });
     expect(twice.status, JSON.stringify(twice.body)).toBe(422);
     const pieces = twice.body.violations[0].geometry;
@@ -232,7 +288,13 @@ describeEachEngine('grid editing with topology rules', (db) => {
       ORDER BY code LIMIT 1`);
     expect(g, 'a two-part grid in the sample data').toBeDefined();
     const before = await communityTopology(db(), g!.community);
-    const line = { type: 'LineString', coordinates: [[Number(g!.w), Number(g!.lat)], [Number(g!.e), Number(g!.lat)]] };
+    const line = {
+      type: 'LineString',
+      coordinates: [
+        [Number(g!.w), Number(g!.lat)],
+        [Number(g!.e), Number(g!.lat)],
+      ],
+    };
     const res = await send(db(), 'POST', `/api/grids/${g!.code}/split`, { version: g!.version, line });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.created).toHaveLength(1);
@@ -249,7 +311,12 @@ describeEachEngine('grid editing with topology rules', (db) => {
     const a = await grid(db(), pair.a);
     const b = await grid(db(), pair.b);
     const [areas] = await db().rows<{ total: number }>(sql`SELECT sum(area_m2)::float8 AS total FROM grids WHERE code IN (${pair.a}, ${pair.b})`);
-    const res = await send(db(), 'POST', '/api/grids/merge', { grids: [{ code: pair.a, version: a.version }, { code: pair.b, version: b.version }] });
+    const res = await send(db(), 'POST', '/api/grids/merge', {
+      grids: [
+        { code: pair.a, version: a.version },
+        { code: pair.b, version: b.version },
+      ],
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const [keep, gone] = [pair.a, pair.b].sort();
     expect(res.body.deleted).toEqual([gone]);
@@ -262,7 +329,12 @@ describeEachEngine('grid editing with topology rules', (db) => {
     const [far] = await db().rows<{ a: string; b: string; va: number; vb: number }>(sql`
       SELECT a.code AS a, b.code AS b, a.version AS va, b.version AS vb FROM grids a JOIN grids b ON a.community_code = b.community_code AND a.id < b.id
       WHERE a.community_code = ${COMMUNITY} AND NOT ST_Intersects(a.geom, b.geom) LIMIT 1`);
-    const refused = await send(db(), 'POST', '/api/grids/merge', { grids: [{ code: far!.a, version: far!.va }, { code: far!.b, version: far!.vb }] });
+    const refused = await send(db(), 'POST', '/api/grids/merge', {
+      grids: [
+        { code: far!.a, version: far!.va },
+        { code: far!.b, version: far!.vb },
+      ],
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.violations[0].rule).toBe('not_adjacent');
   });
@@ -325,7 +397,16 @@ describeEachEngine('grid editing with topology rules', (db) => {
     // A real preview, then a split adds a grid: the plan changed since, which is a conflict.
     const a = await grid(db(), pair.a);
     const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`SELECT ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_Y(ST_Centroid(geom)) AS lat FROM grids WHERE code = ${pair.a}`);
-    const split = await send(db(), 'POST', `/api/grids/${pair.a}/split`, { version: a.version, line: { type: 'LineString', coordinates: [[Number(box!.w), Number(box!.lat)], [Number(box!.e), Number(box!.lat)]] } });
+    const split = await send(db(), 'POST', `/api/grids/${pair.a}/split`, {
+      version: a.version,
+      line: {
+        type: 'LineString',
+        coordinates: [
+          [Number(box!.w), Number(box!.lat)],
+          [Number(box!.e), Number(box!.lat)],
+        ],
+      },
+    });
     expect(split.status, JSON.stringify(split.body)).toBe(200);
     const stale = await send(db(), 'POST', `/api/grids/renumber/${COMMUNITY}`, { expected: plan });
     expect(stale.status, JSON.stringify(stale.body)).toBe(409);

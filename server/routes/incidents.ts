@@ -63,8 +63,14 @@ const bucketParam = z.enum(['day', 'week', 'month'], { message: 'bucket 只能�
 const hexQuery = z.object({ ...incidentFilterQuery.shape, ...cellSizeQuery.shape });
 const cellQuery = z.object({
   ...hexQuery.shape,
-  i: z.string().regex(/^-?\d{1,7}$/, 'i 应为整数').transform(Number),
-  j: z.string().regex(/^-?\d{1,7}$/, 'j 应为整数').transform(Number),
+  i: z
+    .string()
+    .regex(/^-?\d{1,7}$/, 'i 应为整数')
+    .transform(Number),
+  j: z
+    .string()
+    .regex(/^-?\d{1,7}$/, 'j 应为整数')
+    .transform(Number),
   page: integerString('page', 1, 100_000).optional(),
   pageSize: integerString('pageSize', 1, 200).optional(),
 });

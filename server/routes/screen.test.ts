@@ -56,7 +56,9 @@ describeEachEngine('screen summary', (db) => {
     expect(cm.grid.grids).toBe(communities[0]!.n);
     expect(cm.children.every((c) => c.code.startsWith(community) && c.code.length === 15)).toBe(true);
 
-    const [grid] = await db().rows<{ code: string; name: string; members: number; stars: number }>(sql`SELECT code, name, party_members AS members, star_rating AS stars FROM grids WHERE community_code = ${community} ORDER BY code LIMIT 1`);
+    const [grid] = await db().rows<{ code: string; name: string; members: number; stars: number }>(
+      sql`SELECT code, name, party_members AS members, star_rating AS stars FROM grids WHERE community_code = ${community} ORDER BY code LIMIT 1`,
+    );
     const gr = (await get(`/api/screen/summary?region=${grid!.code}`)).body;
     expect(gr.region).toEqual({ code: grid!.code, name: grid!.name, level: 'grid' });
     expect(gr.path).toHaveLength(5);

@@ -76,7 +76,6 @@ describeEachEngine('vector tiles', (db) => {
     expect({ broken, invalid: Number(row!.invalid) }).toEqual({ broken: 0, invalid: 0 });
   });
 
-
   it.each([13, 14, 15, 16])('serves z%i grid tiles whose features match the database', async (z) => {
     const { x, y } = tileForLonLat(z, CORE.lon, CORE.lat);
     const tile = await fetchTile(db(), `/tiles/grids/${z}/${x}/${y}.mvt`);
@@ -87,7 +86,12 @@ describeEachEngine('vector tiles', (db) => {
     // Slivers thinner than a tile pixel may collapse when snapped to the 4096 grid.
     expect(codes.every((c) => expected.includes(c))).toBe(true);
     expect(codes.length).toBeGreaterThanOrEqual(Math.floor(expected.length * 0.9));
-    const ids = await db().rows<{ id: number; code: string }>(sql`SELECT id, code FROM grids WHERE code IN (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`);
+    const ids = await db().rows<{ id: number; code: string }>(
+      sql`SELECT id, code FROM grids WHERE code IN (${sql.join(
+        codes.map((c) => sql`${c}`),
+        sql`, `,
+      )})`,
+    );
     const idByCode = new Map(ids.map((r) => [r.code, r.id]));
     for (const f of features) {
       expect(f.type).toBe('Polygon');

@@ -21,9 +21,7 @@ const idParam = z.object({ id: integerString('id', 1, 1e9) });
 export const usersRoute = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ users: await listUsers(c.var.db) }, 200))
   .post('/', zValidator('json', userBody, invalidInput), async (c) => c.json({ id: await createUser(c.var.db, c.req.valid('json')) }, 201))
-  .patch('/:id', zValidator('param', idParam, invalidInput), zValidator('json', updateBody, invalidInput), async (c) =>
-    c.json(await updateUser(c.var.db, c.req.valid('param').id, c.req.valid('json')), 200),
-  )
+  .patch('/:id', zValidator('param', idParam, invalidInput), zValidator('json', updateBody, invalidInput), async (c) => c.json(await updateUser(c.var.db, c.req.valid('param').id, c.req.valid('json')), 200))
   .delete('/:id', zValidator('param', idParam, invalidInput), async (c) => c.json(await deleteUser(c.var.db, c.req.valid('param').id, c.var.user?.id), 200))
   // 强制下线: every session of the user ends at once.
   .post('/:id/sessions/revoke', zValidator('param', idParam, invalidInput), async (c) => c.json(await signOutEverywhere(c.var.db, c.req.valid('param').id), 200));

@@ -157,7 +157,10 @@ const membersByIntersection = (areaColumn: SQL) =>
   sql`(SELECT coalesce(jsonb_agg(r.code ORDER BY r.code), '[]'::jsonb) FROM regions r WHERE r.level = 'community' AND r.geom && ${areaColumn} AND ST_Intersects(r.geom, ${areaColumn}))`;
 
 async function audit(tx: Executor, actor: string, action: string, kind: DemoKind, id: number, detail: unknown) {
-  await executeRows(tx, sql`INSERT INTO audit_log (actor, action, entity, entity_id, detail) VALUES (${actor}, ${action}, ${kind === 'belt' ? 'demo_belt' : 'demo_circle'}, ${String(id)}, ${JSON.stringify(detail)}::jsonb)`);
+  await executeRows(
+    tx,
+    sql`INSERT INTO audit_log (actor, action, entity, entity_id, detail) VALUES (${actor}, ${action}, ${kind === 'belt' ? 'demo_belt' : 'demo_circle'}, ${String(id)}, ${JSON.stringify(detail)}::jsonb)`,
+  );
 }
 
 export async function createDemonstration<K extends DemoKind>(db: DbHandle, kind: K, input: DemoInput & { name: string }, actor: string): Promise<DemoOf<K>> {
@@ -171,16 +174,22 @@ export async function createDemonstration<K extends DemoKind>(db: DbHandle, kind
     const given = input.memberCommunityCodes ? sql`${JSON.stringify([...new Set(input.memberCommunityCodes)].sort())}::jsonb` : null;
     const [row] =
       kind === 'belt'
-        ? await executeRows<{ id: number }>(tx, sql`
+        ? await executeRows<{ id: number }>(
+            tx,
+            sql`
             INSERT INTO demo_belts (name, description, route, corridor, member_community_codes)
             SELECT ${input.name}, ${input.description ?? null}, x.route, x.area, ${given ?? membersByIntersection(sql`x.area`)}
             FROM (SELECT ${geometry.route} AS route, ${geometry.area} AS area) x
-            RETURNING id`)
-        : await executeRows<{ id: number }>(tx, sql`
+            RETURNING id`,
+          )
+        : await executeRows<{ id: number }>(
+            tx,
+            sql`
             INSERT INTO demo_circles (name, description, geom, member_community_codes)
             SELECT ${input.name}, ${input.description ?? null}, x.area, ${given ?? membersByIntersection(sql`x.area`)}
             FROM (SELECT ${geometry.area} AS area) x
-            RETURNING id`);
+            RETURNING id`,
+          );
     const id = Number(row!.id);
     await audit(tx, actor, 'create', kind, id, { name: input.name });
     return (await findDemonstration(tx, kind, id))!;

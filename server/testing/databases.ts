@@ -88,4 +88,3 @@ export function describeEachEngine(title: string, suite: (db: () => DbHandle, en
     });
   }
 }
-

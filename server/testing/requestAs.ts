@@ -20,5 +20,4 @@ export function requestAs(db: DbHandle, user: SessionUser, path: string, init?: 
   return Promise.resolve(app.request(path, init));
 }
 
-export const postJsonAs = (db: DbHandle, user: SessionUser, path: string, body: unknown) =>
-  requestAs(db, user, path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+export const postJsonAs = (db: DbHandle, user: SessionUser, path: string, body: unknown) => requestAs(db, user, path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

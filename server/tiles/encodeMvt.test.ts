@@ -3,7 +3,15 @@ import { decodeTile } from './decodeMvt';
 import { encodeTile, signedArea } from './encodeMvt';
 import type { TileLayer } from './layers';
 
-const layer: TileLayer = { name: 'test', minZoom: 0, idColumn: 'id', properties: ['code', 'n'], source: () => { throw new Error('unused'); } };
+const layer: TileLayer = {
+  name: 'test',
+  minZoom: 0,
+  idColumn: 'id',
+  properties: ['code', 'n'],
+  source: () => {
+    throw new Error('unused');
+  },
+};
 
 describe('encodeTile', () => {
   it('winds exteriors positive and holes negative whatever the input order', () => {
@@ -11,8 +19,20 @@ describe('encodeTile', () => {
     const polygon = {
       type: 'Polygon',
       coordinates: [
-        [[0, 0], [0, 100], [100, 100], [100, 0], [0, 0]],
-        [[20, 20], [80, 20], [80, 80], [20, 80], [20, 20]],
+        [
+          [0, 0],
+          [0, 100],
+          [100, 100],
+          [100, 0],
+          [0, 0],
+        ],
+        [
+          [20, 20],
+          [80, 20],
+          [80, 80],
+          [20, 80],
+          [20, 20],
+        ],
       ],
     };
     expect(signedArea(polygon.coordinates[0] as [number, number][])).toBeLessThan(0);
@@ -27,7 +47,17 @@ describe('encodeTile', () => {
   });
 
   it('drops rings that collapsed to zero area and returns an empty tile when nothing is left', () => {
-    const collapsed = { type: 'Polygon', coordinates: [[[5, 5], [5, 5], [5, 5], [5, 5]]] };
+    const collapsed = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [5, 5],
+          [5, 5],
+          [5, 5],
+          [5, 5],
+        ],
+      ],
+    };
     expect(encodeTile([{ layer, rows: [{ feature_id: 1, tile_geom: JSON.stringify(collapsed) }] }]).byteLength).toBe(0);
   });
 
@@ -35,11 +65,35 @@ describe('encodeTile', () => {
     const mixed = {
       type: 'GeometryCollection',
       geometries: [
-        { type: 'LineString', coordinates: [[0, 0], [10, 0]] },
-        { type: 'Polygon', coordinates: [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]] },
+        {
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [10, 0],
+          ],
+        },
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [10, 0],
+              [10, 10],
+              [0, 10],
+              [0, 0],
+            ],
+          ],
+        },
       ],
     };
-    const line = { type: 'LineString', coordinates: [[0, 0], [50, 50], [100, 0]] };
+    const line = {
+      type: 'LineString',
+      coordinates: [
+        [0, 0],
+        [50, 50],
+        [100, 0],
+      ],
+    };
     const tile = decodeTile(
       encodeTile([
         { layer, rows: [{ feature_id: 1, tile_geom: JSON.stringify(mixed) }] },

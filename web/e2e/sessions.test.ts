@@ -47,7 +47,10 @@ describe('ending sessions from the admin page in Chromium', () => {
     const page = await adminPage();
     const sessions = page.getByTestId('sessions-mingshan');
     await expect.poll(() => sessions.textContent()).toBe('1');
-    await page.getByRole('row', { name: /mingshan/ }).getByRole('button', { name: '强制下线' }).click();
+    await page
+      .getByRole('row', { name: /mingshan/ })
+      .getByRole('button', { name: '强制下线' })
+      .click();
     await expect.poll(() => page.getByTestId('admin-feedback').textContent()).toBe('已使 mingshan 的 1 个会话失效，须重新登录');
     await expect.poll(() => sessions.textContent()).toBe('0');
     await page.screenshot({ path: screenshotPath('admin-sessions.png') });
@@ -64,7 +67,10 @@ describe('ending sessions from the admin page in Chromium', () => {
     const planner = await plannerSignedIn(SAMPLE_PASSWORD);
     const page = await adminPage();
     await expect.poll(() => page.getByTestId('sessions-mingshan').textContent()).toBe('1');
-    await page.getByRole('row', { name: /mingshan/ }).getByRole('button', { name: '重置密码' }).click();
+    await page
+      .getByRole('row', { name: /mingshan/ })
+      .getByRole('button', { name: '重置密码' })
+      .click();
     await expect.poll(() => page.getByTestId('admin-feedback').textContent()).toBe('已保存，该账号的 1 个会话已失效');
     expect((await planner.request.get(`${server.url}/api/auth/me`)).status()).toBe(401);
     await planner.close();

@@ -31,10 +31,7 @@ export function App() {
   const [incidentLayers, setIncidentLayers] = useState<Layer[]>([]);
   const [circleLayers, setCircleLayers] = useState<Layer[]>([]);
   const viewport = useViewport(map);
-  const overlayLayers = useMemo(
-    () => [...(thematic.serviceCircles ? circleLayers : []), ...(thematic.incidents ? incidentLayers : [])],
-    [thematic, incidentLayers, circleLayers],
-  );
+  const overlayLayers = useMemo(() => [...(thematic.serviceCircles ? circleLayers : []), ...(thematic.incidents ? incidentLayers : [])], [thematic, incidentLayers, circleLayers]);
   const selected = useGridDetail(selectedCode);
 
   const roots = tree.data ?? NO_REGIONS;

@@ -15,9 +15,25 @@ function referenceWgsToGcj(lon: number, lat: number): [number, number] {
   const pi = Math.PI;
   const common = (20 * Math.sin(6 * pi * x) + 20 * Math.sin(2 * pi * x)) * (2 / 3);
   const dy =
-    -100 + 2 * x + 3 * y + 0.2 * y ** 2 + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x)) + common + (20 * Math.sin(pi * y) + 40 * Math.sin((pi * y) / 3)) * (2 / 3) + (160 * Math.sin((pi * y) / 12) + 320 * Math.sin((pi * y) / 30)) * (2 / 3);
+    -100 +
+    2 * x +
+    3 * y +
+    0.2 * y ** 2 +
+    0.1 * x * y +
+    0.2 * Math.sqrt(Math.abs(x)) +
+    common +
+    (20 * Math.sin(pi * y) + 40 * Math.sin((pi * y) / 3)) * (2 / 3) +
+    (160 * Math.sin((pi * y) / 12) + 320 * Math.sin((pi * y) / 30)) * (2 / 3);
   const dx =
-    300 + x + 2 * y + 0.1 * x ** 2 + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x)) + common + (20 * Math.sin(pi * x) + 40 * Math.sin((pi * x) / 3)) * (2 / 3) + (150 * Math.sin((pi * x) / 12) + 300 * Math.sin((pi * x) / 30)) * (2 / 3);
+    300 +
+    x +
+    2 * y +
+    0.1 * x ** 2 +
+    0.1 * x * y +
+    0.1 * Math.sqrt(Math.abs(x)) +
+    common +
+    (20 * Math.sin(pi * x) + 40 * Math.sin((pi * x) / 3)) * (2 / 3) +
+    (150 * Math.sin((pi * x) / 12) + 300 * Math.sin((pi * x) / 30)) * (2 / 3);
   const phi = (lat * pi) / 180;
   const w = 1 - ee * Math.sin(phi) ** 2;
   const m = (a * (1 - ee)) / w ** 1.5; // meridional radius of curvature

@@ -43,12 +43,10 @@ const identity: Transform = (x, y) => [x, y];
 
 const CGCS2000_GEOGCS_OGC =
   'GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101,AUTHORITY["EPSG","1024"]],AUTHORITY["EPSG","1043"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]]';
-const CGCS2000_GEOGCS_ESRI =
-  'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
+const CGCS2000_GEOGCS_ESRI = 'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
 const WGS84_DATUM_OGC =
   'DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]]';
-const WGS84_ESRI =
-  'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
+const WGS84_ESRI = 'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
 
 const WGS84: OutputCrs = {
   id: '4326',
@@ -85,8 +83,7 @@ const GCJ02: OutputCrs = {
   forward: wgs84ToGcj02,
   inverse: gcj02ToWgs84,
   decimals: 9,
-  warning:
-    'GCJ-02 是加偏坐标，与 WGS 84 / CGCS2000 相差数百米（玉林城区约 556 米）。文件已标注坐标系为 GCJ-02，但 GIS 软件可能仍按 WGS 84 显示；与其他数据叠加分析请改用 EPSG:4326 或 4490。',
+  warning: 'GCJ-02 是加偏坐标，与 WGS 84 / CGCS2000 相差数百米（玉林城区约 556 米）。文件已标注坐标系为 GCJ-02，但 GIS 软件可能仍按 WGS 84 显示；与其他数据叠加分析请改用 EPSG:4326 或 4490。',
 };
 
 export const GAUSS_KRUGER_CODES = { first: 4534, last: 4554 } as const;
@@ -118,18 +115,17 @@ function gaussKruger(epsg: number): OutputCrs {
 }
 
 /** Every CRS id the API accepts, in the order the UI lists them. */
-export const CRS_IDS: readonly string[] = [
-  '4326',
-  '4490',
-  'gcj02',
-  ...Array.from({ length: GAUSS_KRUGER_CODES.last - GAUSS_KRUGER_CODES.first + 1 }, (_, i) => String(GAUSS_KRUGER_CODES.first + i)),
-];
+export const CRS_IDS: readonly string[] = ['4326', '4490', 'gcj02', ...Array.from({ length: GAUSS_KRUGER_CODES.last - GAUSS_KRUGER_CODES.first + 1 }, (_, i) => String(GAUSS_KRUGER_CODES.first + i))];
 
 const cache = new Map<string, OutputCrs>();
 
 /** Accepts '4326', 'EPSG:4326', 'gcj02', 'GCJ-02'; null for anything unsupported. */
 export function resolveCrs(value: string): OutputCrs | null {
-  const key = value.trim().toLowerCase().replace(/^epsg:/, '').replace('gcj-02', 'gcj02');
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/^epsg:/, '')
+    .replace('gcj-02', 'gcj02');
   const cached = cache.get(key);
   if (cached) return cached;
   let crs: OutputCrs | null = null;

@@ -20,7 +20,7 @@ export const csvFormat: ExportFormat = {
     yield encoder.encode(`\uFEFF${['WKT', ...layer.fields.map((f) => f.name)].map((name) => csvCell(name)).join(',')}\r\n`);
     for await (const batch of batches) {
       if (batch.length === 0) continue;
-      yield encoder.encode(batch.map((f) => [csvCell(toWkt(f.geometry)), ...layer.fields.map((fd) => csvCell(f.properties[fd.name]))].join(',') + '\r\n').join(''));
+      yield encoder.encode(batch.map((f) => `${[csvCell(toWkt(f.geometry)), ...layer.fields.map((fd) => csvCell(f.properties[fd.name]))].join(',')}\r\n`).join(''));
     }
   },
 };

@@ -140,11 +140,7 @@ export async function* writeGeoPackage({ layer, crs, batches }: ExportJob<'wkb'>
     const table = layer.name;
     const rtree = `rtree_${table}_geom`;
     const geomType = layer.geometryType.toUpperCase();
-    db.exec(
-      `CREATE TABLE ${quoteIdent(table)} ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "geom" ${geomType}, ${layer.fields
-        .map((f) => `${quoteIdent(f.name)} ${SQL_TYPES[f.type]}`)
-        .join(', ')})`,
-    );
+    db.exec(`CREATE TABLE ${quoteIdent(table)} ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "geom" ${geomType}, ${layer.fields.map((f) => `${quoteIdent(f.name)} ${SQL_TYPES[f.type]}`).join(', ')})`);
     db.prepare(`INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES (?, 'features', ?, ?, ?)`).run(table, table, layer.title, srsId);
     db.prepare(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`).run(table, geomType, srsId);
     db.prepare(`INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')`).run(table);

@@ -170,7 +170,11 @@ export const shapefileFormat: ExportFormat = {
         while (out.length) yield out.shift() as Uint8Array;
       };
       const base = layer.name;
-      for (const [ext, path] of [['shp', paths.shp], ['shx', paths.shx], ['dbf', paths.dbf]] as const) {
+      for (const [ext, path] of [
+        ['shp', paths.shp],
+        ['shx', paths.shx],
+        ['dbf', paths.dbf],
+      ] as const) {
         // Level 1: geometry doubles compress little better at 6, and deflate dominates the export's CPU time.
         const entry = new ZipDeflate(`${base}.${ext}`, { level: 1 });
         zip.add(entry);
@@ -181,7 +185,10 @@ export const shapefileFormat: ExportFormat = {
         entry.push(new Uint8Array(0), true);
         yield* drain();
       }
-      for (const [ext, text] of [['prj', crs.esriWkt], ['cpg', 'UTF-8']] as const) {
+      for (const [ext, text] of [
+        ['prj', crs.esriWkt],
+        ['cpg', 'UTF-8'],
+      ] as const) {
         const entry = new ZipDeflate(`${base}.${ext}`, { level: 6 });
         zip.add(entry);
         entry.push(new TextEncoder().encode(text), true);

@@ -78,21 +78,15 @@ describeEachEngine('grid import', (db) => {
 
   it('commits a GK Shapefile import in one transaction with an import version per changed grid', async () => {
     const zip = await exported(db(), `format=shp&crs=4546&region=${COMMUNITY}`);
-    const original = await db().rows<{ code: string; version: number; area: number }>(
-      sql`SELECT code, version, ST_Area(geom::geography) AS area FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`,
-    );
+    const original = await db().rows<{ code: string; version: number; area: number }>(sql`SELECT code, version, ST_Area(geom::geography) AS area FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`);
     const { status, body } = await post(db(), 'dryRun=false', zip, { 'x-user': 'analyst-7' });
     expect(status).toBe(200);
     expect(body.committed).toBe(true);
     expect(body.updates + body.unchanged).toBe(original.length);
     // GK coordinates are rounded to 0.1 mm, so the round trip changes every grid slightly.
     expect(body.updates).toBeGreaterThan(0);
-    const after = await db().rows<{ code: string; version: number; area: number }>(
-      sql`SELECT code, version, ST_Area(geom::geography) AS area FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`,
-    );
-    const versions = await db().rows<{ grid_code: string; version: number; actor: string }>(
-      sql`SELECT grid_code, version, actor FROM grid_versions WHERE action = 'import' ORDER BY grid_code`,
-    );
+    const after = await db().rows<{ code: string; version: number; area: number }>(sql`SELECT code, version, ST_Area(geom::geography) AS area FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`);
+    const versions = await db().rows<{ grid_code: string; version: number; actor: string }>(sql`SELECT grid_code, version, actor FROM grid_versions WHERE action = 'import' ORDER BY grid_code`);
     expect(versions).toHaveLength(body.updates);
     for (const [i, row] of after.entries()) {
       // Projected to GK, rounded to 0.1 mm, and back: the area moves by far less than a square metre.
@@ -111,7 +105,15 @@ describeEachEngine('grid import', (db) => {
     const x = Number(c!.x);
     const y = Number(c!.y);
     const d = 0.0002;
-    const square = [[[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d], [x - d, y - d]]];
+    const square = [
+      [
+        [x - d, y - d],
+        [x + d, y - d],
+        [x + d, y + d],
+        [x - d, y + d],
+        [x - d, y - d],
+      ],
+    ];
     const before = await fingerprint(db());
     const { status, body } = await post(db(), 'dryRun=false', featureCollection([{ code: `${COMMUNITY}901`, coordinates: square }]));
     expect(status).toBe(422);
@@ -147,7 +149,15 @@ describeEachEngine('grid import', (db) => {
     const [c] = await db().rows<{ x: number; y: number }>(sql`SELECT ST_X(label_point) AS x, ST_Y(label_point) AS y FROM grids WHERE code = ${GRID}`);
     const x = Number(c!.x);
     const y = Number(c!.y);
-    const bowtie = [[[x, y], [x + 0.001, y + 0.001], [x + 0.001, y], [x, y + 0.001], [x, y]]];
+    const bowtie = [
+      [
+        [x, y],
+        [x + 0.001, y + 0.001],
+        [x + 0.001, y],
+        [x, y + 0.001],
+        [x, y],
+      ],
+    ];
     const { status, body } = await post(db(), 'dryRun=false', featureCollection([{ code: GRID, coordinates: bowtie }]));
     expect(status).toBe(422);
     const issue = body.report.issues.find((i: any) => i.kind === 'invalid_geometry');
@@ -160,8 +170,23 @@ describeEachEngine('grid import', (db) => {
 
   it('rejects unknown community codes and malformed codes', async () => {
     const before = await fingerprint(db());
-    const sq = [[[110.1, 22.6], [110.101, 22.6], [110.101, 22.601], [110.1, 22.601], [110.1, 22.6]]];
-    const { status, body } = await post(db(), 'dryRun=false', featureCollection([{ code: '450902999999001', coordinates: sq }, { code: '4509', coordinates: sq }]));
+    const sq = [
+      [
+        [110.1, 22.6],
+        [110.101, 22.6],
+        [110.101, 22.601],
+        [110.1, 22.601],
+        [110.1, 22.6],
+      ],
+    ];
+    const { status, body } = await post(
+      db(),
+      'dryRun=false',
+      featureCollection([
+        { code: '450902999999001', coordinates: sq },
+        { code: '4509', coordinates: sq },
+      ]),
+    );
     expect(status).toBe(422);
     expect(body.report.issues.map((i: any) => [i.feature, i.kind])).toEqual([
       [1, 'unknown_community'],

@@ -29,23 +29,15 @@ export function importLimits(env: Record<string, string | undefined> = process.e
   };
 }
 
-export const formatMb = (bytes: number) =>
-  bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(bytes >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
+export const formatMb = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(bytes >= 10 * 1024 * 1024 ? 0 : 1)} MB`);
 
 /** 413: the entries of the zip would inflate past the cap; names the entry that crosses it. */
 export const unzippedTooLarge = (entry: string, bytes: number, max: number) =>
-  new ImportError(413, '解压后文件过大', `zip 中的 ${entry} 解压后不少于 ${formatMb(bytes)}，导入读取的文件解压后合计不能超过 ${formatMb(max)}，未写入任何数据`, [
-    { field: 'file', reason: `${entry} 解压后过大` },
-  ]);
+  new ImportError(413, '解压后文件过大', `zip 中的 ${entry} 解压后不少于 ${formatMb(bytes)}，导入读取的文件解压后合计不能超过 ${formatMb(max)}，未写入任何数据`, [{ field: 'file', reason: `${entry} 解压后过大` }]);
 
 /** 413: more vertices than one import may check. */
 export const tooManyVertices = (count: number, max: number, approximate = false) =>
-  new ImportError(
-    413,
-    '图形过于复杂',
-    `文件中有${approximate ? '约 ' : ' '}${count} 个顶点，超过每次导入的上限 ${max} 个；请简化图形或分批导入，未写入任何数据`,
-    [{ field: 'file', reason: `顶点数超过上限 ${max}` }],
-  );
+  new ImportError(413, '图形过于复杂', `文件中有${approximate ? '约 ' : ' '}${count} 个顶点，超过每次导入的上限 ${max} 个；请简化图形或分批导入，未写入任何数据`, [{ field: 'file', reason: `顶点数超过上限 ${max}` }]);
 
 /** Counts vertices as a reader produces them and refuses the file as soon as the cap is passed. */
 export class VertexBudget {
@@ -92,7 +84,8 @@ export function jsonShape(bytes: Uint8Array): { positions: number; depth: number
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (inString) {
-      if (b === 0x5c) i++; // backslash: skip the escaped byte
+      if (b === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (b === 0x22) inString = false;
     } else if (b === 0x22) inString = true;
     else if (b === 0x5b || b === 0x7b) {

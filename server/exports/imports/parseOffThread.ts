@@ -31,8 +31,7 @@ let idleTimer: NodeJS.Timeout | null = null;
 let nextId = 1;
 const jobs = new Map<number, Job>();
 
-const tooComplex = () =>
-  new ImportError(413, '图形过于复杂', `读取文件所需的内存超过上限（${WORKER_MAX_HEAP_MB} MB），请简化图形或分批导入，未写入任何数据`, [{ field: 'file', reason: '文件过于复杂' }]);
+const tooComplex = () => new ImportError(413, '图形过于复杂', `读取文件所需的内存超过上限（${WORKER_MAX_HEAP_MB} MB），请简化图形或分批导入，未写入任何数据`, [{ field: 'file', reason: '文件过于复杂' }]);
 const workerLost = () => new DomainError(503, '导入暂不可用', '读取文件的后台线程意外停止，请重新上传');
 
 function replyError(reply: Extract<FromWorker, { reply: unknown }>['reply']): Error {

@@ -13,15 +13,9 @@ import type { FieldError } from '../../http/problem';
 import { ImportError } from './importError';
 import { parseUpload, type ParsedUpload, type ParseOptions } from './parseUpload';
 
-export type ToWorker =
-  | { id: number; chunk: Uint8Array }
-  | { id: number; end: { contentType: string; options: ParseOptions } }
-  | { id: number; abort: true };
+export type ToWorker = { id: number; chunk: Uint8Array } | { id: number; end: { contentType: string; options: ParseOptions } } | { id: number; abort: true };
 
-export type WorkerReply =
-  | { ok: true; result: ParsedUpload }
-  | { ok: false; importError: { status: ImportError['status']; title: string; detail: string; errors: FieldError[] } }
-  | { ok: false; failure: string };
+export type WorkerReply = { ok: true; result: ParsedUpload } | { ok: false; importError: { status: ImportError['status']; title: string; detail: string; errors: FieldError[] } } | { ok: false; failure: string };
 
 /** `parsing`: this upload is the one being parsed now (so a crash is blamed on it alone). */
 export type FromWorker = { id: number; parsing: true } | { id: number; reply: WorkerReply };

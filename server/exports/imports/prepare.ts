@@ -108,8 +108,7 @@ export function prepareCandidates(file: ParsedFile, mapping: AttributeMapping): 
       return;
     }
     const codeText = code.value === null || code.value === undefined ? '' : String(code.value).trim();
-    const issue = (kind: ImportIssue['kind'], reason: string, location: [number, number] | null = null) =>
-      issues.push({ severity: 'error', kind, feature, code: codeText || null, reason, location });
+    const issue = (kind: ImportIssue['kind'], reason: string, location: [number, number] | null = null) => issues.push({ severity: 'error', kind, feature, code: codeText || null, reason, location });
     if (!/^\d{15}$/.test(codeText)) {
       issue('bad_code', `网格编码“${codeText}”应为 15 位数字（12 位社区编码 + 3 位序号）`);
       return;

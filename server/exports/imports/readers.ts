@@ -45,11 +45,12 @@ export function sniffFormat(bytes: Uint8Array, declared?: string): ImportFormat 
   }
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'shp';
   if (new TextDecoder().decode(bytes.subarray(0, 15)) === 'SQLite format 3') return 'gpkg';
-  const head = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder()
+    .decode(bytes.subarray(0, 64))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (head.startsWith('{')) return 'geojson';
-  throw new ImportError(415, '文件格式不受支持', '无法识别文件格式：请上传 GeoJSON、Shapefile（zip）或 GeoPackage 文件，或用 format 参数指明', [
-    { field: 'format', reason: '无法识别文件格式' },
-  ]);
+  throw new ImportError(415, '文件格式不受支持', '无法识别文件格式：请上传 GeoJSON、Shapefile（zip）或 GeoPackage 文件，或用 format 参数指明', [{ field: 'format', reason: '无法识别文件格式' }]);
 }
 
 export function readImportFile(bytes: Uint8Array, declared: string | undefined, limits: ImportLimits): ParsedFile {
@@ -133,9 +134,7 @@ function readShp(data: Uint8Array, budget: VertexBudget): (GeoJSON.Geometry | nu
         if (numParts < 0 || numPoints < 0 || numParts > numPoints || c + 44 + 4 * numParts + 16 * numPoints > data.length) throw bad('.shp 文件已损坏');
         const starts = Array.from({ length: numParts }, (_, i) => view.getInt32(c + 44 + 4 * i, true));
         const pts = c + 44 + 4 * numParts;
-        const parts = starts.map((s, i) =>
-          Array.from({ length: (starts[i + 1] ?? numPoints) - s }, (_, k) => [view.getFloat64(pts + 16 * (s + k), true), view.getFloat64(pts + 16 * (s + k) + 8, true)]),
-        );
+        const parts = starts.map((s, i) => Array.from({ length: (starts[i + 1] ?? numPoints) - s }, (_, k) => [view.getFloat64(pts + 16 * (s + k), true), view.getFloat64(pts + 16 * (s + k) + 8, true)]));
         out.push(type % 10 === 3 ? { type: 'MultiLineString', coordinates: parts } : ringsToMultiPolygon(parts));
       } else throw bad(`.shp 中有不支持的图形类型 ${type}`);
       at = c + length;
@@ -202,7 +201,9 @@ function readDbf(data: Uint8Array, cpg: string | null): Record<string, unknown>[
     let at = headerLength + r * recordLength + 1;
     const rec: Record<string, unknown> = {};
     for (const f of fields) {
-      const text = decode(data.subarray(at, at + f.width)).replace(/\0+$/, '').trim();
+      const text = decode(data.subarray(at, at + f.width))
+        .replace(/\0+$/, '')
+        .trim();
       rec[f.name] = text === '' ? null : f.type === 'N' || f.type === 'F' ? Number(text) : f.type === 'L' ? /^[TtYy]/.test(text) : text;
       at += f.width;
     }

@@ -33,8 +33,7 @@ export interface Upload {
 const invalid = (field: string, detail: string, reason = detail) => new ImportError(400, '请求参数无效', detail, [{ field, reason }]);
 
 /** The body is over IMPORT_MAX_BYTES. */
-export const uploadTooLarge = () =>
-  new ImportError(413, '文件过大', `导入文件不能超过 ${IMPORT_MAX_BYTES / 1024 / 1024} MB`, [{ field: 'file', reason: '文件过大' }]);
+export const uploadTooLarge = () => new ImportError(413, '文件过大', `导入文件不能超过 ${IMPORT_MAX_BYTES / 1024 / 1024} MB`, [{ field: 'file', reason: '文件过大' }]);
 
 /** `?dryRun=true|false` (default true), `format=`, `mapping=code:WGBM,name:WGMC`. */
 export function importParameters(query: Record<string, string | undefined>): ImportParameters {

@@ -9,8 +9,7 @@ export const prefix = (filter: ExportFilter) => `${filter.region ?? ''}%`;
 export const iso = (column: SQL) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 /** Appends the keyset condition, order and limit for `key` (an indexed integer column). */
-export const keyset = (key: SQL, page: Page | null) =>
-  page ? sql`AND ${key} > ${page.after ?? -1} ORDER BY ${key} LIMIT ${page.limit}` : sql``;
+export const keyset = (key: SQL, page: Page | null) => (page ? sql`AND ${key} > ${page.after ?? -1} ORDER BY ${key} LIMIT ${page.limit}` : sql``);
 
 export const timeWindow = (column: SQL, filter: ExportFilter) =>
   sql`${filter.from ? sql`AND ${column} >= ${filter.from.toISOString()}::timestamptz` : sql``} ${filter.to ? sql`AND ${column} < ${filter.to.toISOString()}::timestamptz` : sql``}`;

@@ -7,8 +7,14 @@ import { sql, type SQL } from 'drizzle-orm';
 
 export type GeometryOutput = (column: SQL) => SQL;
 export const asGeoJson: GeometryOutput = (column) => sql`ST_AsGeoJSON(${column}, 9)`;
-export const projectedGeoJson = (srid: number, digits: number): GeometryOutput => (column) => sql`ST_AsGeoJSON(ST_Transform(${column}, ${sql.raw(String(Math.trunc(srid)))}), ${sql.raw(String(Math.trunc(digits)))})`;
+export const projectedGeoJson =
+  (srid: number, digits: number): GeometryOutput =>
+  (column) =>
+    sql`ST_AsGeoJSON(ST_Transform(${column}, ${sql.raw(String(Math.trunc(srid)))}), ${sql.raw(String(Math.trunc(digits)))})`;
 export const noGeometry: GeometryOutput = () => sql`NULL`;
 /** ISO WKB (little-endian), for formats that store it as is (GeoPackage). */
 export const asWkb: GeometryOutput = (column) => sql`ST_AsBinary(${column}, 'NDR')`;
-export const projectedWkb = (srid: number): GeometryOutput => (column) => asWkb(sql`ST_Transform(${column}, ${sql.raw(String(Math.trunc(srid)))})`);
+export const projectedWkb =
+  (srid: number): GeometryOutput =>
+  (column) =>
+    asWkb(sql`ST_Transform(${column}, ${sql.raw(String(Math.trunc(srid)))})`);

@@ -18,16 +18,7 @@ export type { ExportField, ExportFilter, ExportGeometryType, ExportLayer, FieldT
 export { asGeoJson, asWkb, noGeometry, projectedGeoJson, projectedWkb, type GeometryOutput } from './geometryOutput';
 export { beltsLayer, centresLayer, circlesLayer, communityKpiLayer, coverageGapsLayer, gridsLayer, incidentsLayer, isochronesLayer };
 
-export const LAYERS: readonly ExportLayer[] = [
-  gridsLayer,
-  centresLayer,
-  isochronesLayer,
-  beltsLayer,
-  circlesLayer,
-  incidentsLayer,
-  communityKpiLayer,
-  coverageGapsLayer,
-];
+export const LAYERS: readonly ExportLayer[] = [gridsLayer, centresLayer, isochronesLayer, beltsLayer, circlesLayer, incidentsLayer, communityKpiLayer, coverageGapsLayer];
 
 export function findLayer(name: string): ExportLayer | undefined {
   return LAYERS.find((l) => l.name === name);

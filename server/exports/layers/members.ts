@@ -4,8 +4,7 @@ import { prefix } from './filterSql';
 import type { ExportField, ExportFilter } from './layer';
 
 /** Belts and circles belong to a region when any member community is inside it. */
-export const membersInRegion = (column: SQL, filter: ExportFilter) =>
-  filter.region ? sql`AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(${column}) m WHERE m LIKE ${prefix(filter)})` : sql``;
+export const membersInRegion = (column: SQL, filter: ExportFilter) => (filter.region ? sql`AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(${column}) m WHERE m LIKE ${prefix(filter)})` : sql``);
 
 export const memberFields: ExportField[] = [
   { name: 'id', dbf: 'id', title: '编号', type: 'integer' },

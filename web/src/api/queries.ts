@@ -25,7 +25,7 @@ export const regionTreeQuery = queryOptions({
   queryFn: async () => {
     const { regions } = await call(api.api.regions.tree.$get());
     // RPC inference spells the recursive `children` as JSON; every other field is checked against the route here.
-    return (regions satisfies TreeNodeJson[]) as TreeNodeJson[] as RegionNode[];
+    return regions satisfies TreeNodeJson[] as TreeNodeJson[] as RegionNode[];
   },
   staleTime: Infinity,
 });
@@ -51,8 +51,7 @@ export const useConfig = () => useQuery(configQuery);
 export const useRegionTree = () => useQuery(regionTreeQuery);
 export const useGridDetail = (code: string | null) => useQuery({ ...gridQuery(code ?? ''), enabled: code !== null });
 /** Keeps the previous viewport's grids while the next ones load, so labels do not blink. */
-export const useGridsInBbox = (bbox: Bbox | null) =>
-  useQuery({ ...gridsInBboxQuery(bbox ?? [0, 0, 0, 0]), enabled: bbox !== null, placeholderData: keepPreviousData });
+export const useGridsInBbox = (bbox: Bbox | null) => useQuery({ ...gridsInBboxQuery(bbox ?? [0, 0, 0, 0]), enabled: bbox !== null, placeholderData: keepPreviousData });
 
 /** Client errors (4xx problem details) will not change on retry; network and 5xx might. */
 export function shouldRetry(failureCount: number, error: unknown): boolean {

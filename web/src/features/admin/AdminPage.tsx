@@ -13,7 +13,7 @@ const ROLE_NAMES: Record<Role, string> = { leader: '领导', planner: '网格规
 // TODO(contract): the audit route types `detail` as unknown JSON; a typed detail ({ status, query, role }) from server/audit would make this guard unnecessary.
 const statusOf = (detail: unknown) => (detail !== null && typeof detail === 'object' && 'status' in detail && typeof detail.status === 'number' ? detail.status : null);
 
-const message = (e: unknown) => (e instanceof ApiError ? (e.problem.errors?.map((x) => x.reason).join('；') || e.message) : String(e));
+const message = (e: unknown) => (e instanceof ApiError ? e.problem.errors?.map((x) => x.reason).join('；') || e.message : String(e));
 
 export function AdminPage() {
   const user = useSession();
@@ -94,9 +94,7 @@ function Users() {
             </option>
           ))}
         </select>
-        {form.role === 'planner' && (
-          <input placeholder="辖区代码（9 位街道或 12 位社区）" value={form.jurisdictionCode} onChange={(e) => setForm({ ...form, jurisdictionCode: e.target.value.trim() })} />
-        )}
+        {form.role === 'planner' && <input placeholder="辖区代码（9 位街道或 12 位社区）" value={form.jurisdictionCode} onChange={(e) => setForm({ ...form, jurisdictionCode: e.target.value.trim() })} />}
         <input type="password" placeholder="初始密码（至少 10 个字符）" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required />
         <button type="submit" disabled={create.isPending}>
           创建账号

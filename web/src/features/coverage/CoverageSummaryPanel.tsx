@@ -42,8 +42,8 @@ export function CoverageSummaryPanel({ region, target = 80, onSelectRegion }: Co
       {summary.data ? (
         <>
           <p className="coverage-total">
-            <strong>{summary.data.total.name}</strong> 覆盖户数 {count(summary.data.total.coveredHouseholds)} / {count(summary.data.total.households)}（
-            <strong>{percent(summary.data.total.householdShare)}</strong>），覆盖人口 {percent(summary.data.total.populationShare)}
+            <strong>{summary.data.total.name}</strong> 覆盖户数 {count(summary.data.total.coveredHouseholds)} / {count(summary.data.total.households)}（<strong>{percent(summary.data.total.householdShare)}</strong>
+            ），覆盖人口 {percent(summary.data.total.populationShare)}
           </p>
           <p className="coverage-note">
             步行 {summary.data.minutes} 分钟、每分钟 {summary.data.speedMPerMin.toFixed(1)} 米；按网格被覆盖面积比例折算户数。

@@ -20,8 +20,7 @@ const STALE_MS = 60_000;
 export const coverageSummaryQuery = (params: SummaryParams) =>
   queryOptions({
     queryKey: ['coverage', 'summary', params],
-    queryFn: () =>
-      call(api.api.coverage.summary.$get({ query: { level: params.level, ...(params.region ? { region: params.region } : {}), ...(params.target !== undefined ? { target: String(params.target) } : {}) } })),
+    queryFn: () => call(api.api.coverage.summary.$get({ query: { level: params.level, ...(params.region ? { region: params.region } : {}), ...(params.target !== undefined ? { target: String(params.target) } : {}) } })),
     staleTime: STALE_MS,
   });
 

@@ -16,7 +16,10 @@ export function GridSummary({ base, state, mode, dirty }: GridSummaryProps) {
   return (
     <section className="editor-section" data-testid="editor-grid">
       <h2>
-        {base.name} <span className="editor-code" data-testid="editor-grid-code">{base.code}</span>
+        {base.name}{' '}
+        <span className="editor-code" data-testid="editor-grid-code">
+          {base.code}
+        </span>
       </h2>
       <dl className="editor-facts">
         <dt>所属社区</dt>

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { midpointFeatures, refFromProperties, sketchFeatures, vertexFeatures } from './draftFeatures';
 
-const tri: GeoJSON.Polygon = { type: 'Polygon', coordinates: [[[0, 0], [2, 0], [0, 2], [0, 0]]] };
+const tri: GeoJSON.Polygon = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [0, 0],
+      [2, 0],
+      [0, 2],
+      [0, 0],
+    ],
+  ],
+};
 
 describe('draft features', () => {
   it('marks the selected vertex and carries refs that round-trip', () => {
@@ -12,13 +22,29 @@ describe('draft features', () => {
   });
 
   it('puts midpoint handles on every edge', () => {
-    expect(midpointFeatures(tri).features.map((f) => (f.geometry as GeoJSON.Point).coordinates)).toEqual([[1, 0], [1, 1], [0, 1]]);
+    expect(midpointFeatures(tri).features.map((f) => (f.geometry as GeoJSON.Point).coordinates)).toEqual([
+      [1, 0],
+      [1, 1],
+      [0, 1],
+    ]);
   });
 
   it('previews a polygon sketch closed through the cursor, a line sketch open', () => {
-    const poly = sketchFeatures([[0, 0], [1, 0]], [1, 1], true);
+    const poly = sketchFeatures(
+      [
+        [0, 0],
+        [1, 0],
+      ],
+      [1, 1],
+      true,
+    );
     expect(poly.features.map((f) => f.geometry.type)).toEqual(['Point', 'Point', 'Polygon']);
-    expect((poly.features[2]!.geometry as GeoJSON.Polygon).coordinates[0]).toEqual([[0, 0], [1, 0], [1, 1], [0, 0]]);
+    expect((poly.features[2]!.geometry as GeoJSON.Polygon).coordinates[0]).toEqual([
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ]);
     const line = sketchFeatures([[0, 0]], [3, 3], false);
     expect(line.features.map((f) => f.geometry.type)).toEqual(['Point', 'LineString']);
     expect(sketchFeatures([], null, true).features).toEqual([]);

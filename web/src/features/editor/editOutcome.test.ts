@@ -15,9 +15,7 @@ const saved: EditResult = {
 describe('edit outcomes', () => {
   it('lists the neighbours the server adjusted', () => {
     expect(neighbourChanges(saved, ['450902001001001']).map((c) => c.code)).toEqual(['450902001001002', '450902001001004']);
-    expect(describeResult(saved, ['450902001001001'])).toBe(
-      '已保存：网格 450902001001001 修改为版本 2；相邻网格已调整 2 个：450902001001002、450902001001004',
-    );
+    expect(describeResult(saved, ['450902001001001'])).toBe('已保存：网格 450902001001001 修改为版本 2；相邻网格已调整 2 个：450902001001002、450902001001004');
   });
 
   it('says a dry run saved nothing', () => {
@@ -26,12 +24,28 @@ describe('edit outcomes', () => {
   });
 
   it('says what a dry run would create', () => {
-    const split: EditResult = { changes: [{ code: 'A', version: 5, action: 'split' }, { code: 'C', version: 1, action: 'create' }], created: ['C'], deleted: [], dryRun: true };
+    const split: EditResult = {
+      changes: [
+        { code: 'A', version: 5, action: 'split' },
+        { code: 'C', version: 1, action: 'create' },
+      ],
+      created: ['C'],
+      deleted: [],
+      dryRun: true,
+    };
     expect(describeResult(split, ['A'])).toBe('校验通过（未保存）：网格 A 分割；将新建网格 C；没有相邻网格需要调整');
   });
 
   it('reports created and retired grids', () => {
-    const merge: EditResult = { changes: [{ code: 'A', version: 4, action: 'merge' }, { code: 'B', version: 2, action: 'merge' }], created: [], deleted: ['B'], dryRun: false };
+    const merge: EditResult = {
+      changes: [
+        { code: 'A', version: 4, action: 'merge' },
+        { code: 'B', version: 2, action: 'merge' },
+      ],
+      created: [],
+      deleted: ['B'],
+      dryRun: false,
+    };
     expect(describeResult(merge, ['A', 'B'])).toBe('已保存：网格 A 合并为版本 4；撤销网格 B；没有相邻网格需要调整');
   });
 

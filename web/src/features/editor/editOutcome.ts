@@ -16,10 +16,7 @@ export type EditChange = EditResult['changes'][number];
 /** The grid as the server has it now, sent with a 409. */
 export type ConflictCurrent = VersionConflict['current'];
 
-export type EditFailure =
-  | { kind: 'rejected'; message: string; violations: Violation[] }
-  | { kind: 'conflict'; message: string; current: ConflictCurrent | null }
-  | { kind: 'error'; status: number; message: string };
+export type EditFailure = { kind: 'rejected'; message: string; violations: Violation[] } | { kind: 'conflict'; message: string; current: ConflictCurrent | null } | { kind: 'error'; status: number; message: string };
 
 export const ACTION_NAMES: Record<string, string> = {
   create: '新建',

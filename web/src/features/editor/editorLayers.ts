@@ -66,7 +66,13 @@ export function addEditorLayers(map: maplibregl.Map) {
     { id: EDITOR_LAYER.sketchPoints, type: 'circle', source: SRC.sketch, filter: isType('Point'), paint: { 'circle-radius': 4.5, 'circle-color': '#ffffff', 'circle-stroke-color': '#6cb4ff', 'circle-stroke-width': 2 } },
     { id: EDITOR_LAYER.violationFill, type: 'fill', source: SRC.violations, filter: isType('Polygon', 'MultiPolygon'), paint: { 'fill-color': RED, 'fill-opacity': 0.45 } },
     { id: EDITOR_LAYER.violationLine, type: 'line', source: SRC.violations, filter: isType('Polygon', 'MultiPolygon', 'LineString', 'MultiLineString'), paint: { 'line-color': RED, 'line-width': 3 } },
-    { id: EDITOR_LAYER.violationPoint, type: 'circle', source: SRC.violations, filter: isType('Point', 'MultiPoint'), paint: { 'circle-radius': 9, 'circle-color': RED, 'circle-opacity': 0.7, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } },
+    {
+      id: EDITOR_LAYER.violationPoint,
+      type: 'circle',
+      source: SRC.violations,
+      filter: isType('Point', 'MultiPoint'),
+      paint: { 'circle-radius': 9, 'circle-color': RED, 'circle-opacity': 0.7, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
+    },
     { id: EDITOR_LAYER.midpoints, type: 'circle', source: SRC.midpoints, paint: { 'circle-radius': 4, 'circle-color': DRAFT, 'circle-opacity': 0.55, 'circle-stroke-color': '#0b1322', 'circle-stroke-width': 1 } },
     {
       id: EDITOR_LAYER.vertices,

@@ -26,8 +26,7 @@ export const editorKeys = {
 // ---- reads ----
 
 /** Always fresh: the version number is what the next save is checked against. */
-export const editGridQuery = (code: string) =>
-  queryOptions({ queryKey: editorKeys.grid(code), queryFn: () => call(api.api.grids[':code'].$get({ param: { code }, query: {} })), staleTime: 0 });
+export const editGridQuery = (code: string) => queryOptions({ queryKey: editorKeys.grid(code), queryFn: () => call(api.api.grids[':code'].$get({ param: { code }, query: {} })), staleTime: 0 });
 
 export const neighboursQuery = (bbox: string) =>
   queryOptions({
@@ -36,8 +35,7 @@ export const neighboursQuery = (bbox: string) =>
     staleTime: 0,
   });
 
-export const regionQuery = (code: string) =>
-  queryOptions({ queryKey: editorKeys.region(code), queryFn: () => call(api.api.regions[':code'].$get({ param: { code } })), staleTime: Infinity });
+export const regionQuery = (code: string) => queryOptions({ queryKey: editorKeys.region(code), queryFn: () => call(api.api.regions[':code'].$get({ param: { code } })), staleTime: Infinity });
 
 export const historyQuery = (code: string) =>
   queryOptions({
@@ -60,17 +58,12 @@ export const renumberPreview = (community: string) => call(api.api.grids.renumbe
 export const updateGeometry = (code: string, body: { version: number; geometry: PolygonalGeometry; adjustNeighbours: boolean }, dryRun: boolean) =>
   call(api.api.grids[':code'].$put({ param: { code }, query: dryRunQuery(dryRun), json: body }));
 
-export const createGridAt = (body: { communityCode: string; geometry: GeoJSON.Polygon }, dryRun: boolean) =>
-  call(api.api.grids.$post({ query: dryRunQuery(dryRun), json: body }));
+export const createGridAt = (body: { communityCode: string; geometry: GeoJSON.Polygon }, dryRun: boolean) => call(api.api.grids.$post({ query: dryRunQuery(dryRun), json: body }));
 
-export const splitGridBy = (code: string, body: { version: number; line: GeoJSON.LineString }, dryRun: boolean) =>
-  call(api.api.grids[':code'].split.$post({ param: { code }, query: dryRunQuery(dryRun), json: body }));
+export const splitGridBy = (code: string, body: { version: number; line: GeoJSON.LineString }, dryRun: boolean) => call(api.api.grids[':code'].split.$post({ param: { code }, query: dryRunQuery(dryRun), json: body }));
 
-export const mergeGridsTogether = (grids: { code: string; version: number }[], dryRun: boolean) =>
-  call(api.api.grids.merge.$post({ query: dryRunQuery(dryRun), json: { grids } }));
+export const mergeGridsTogether = (grids: { code: string; version: number }[], dryRun: boolean) => call(api.api.grids.merge.$post({ query: dryRunQuery(dryRun), json: { grids } }));
 
-export const revertGridTo = (code: string, body: { toVersion: number; version: number }) =>
-  call(api.api.grids[':code'].revert.$post({ param: { code }, query: {}, json: body }));
+export const revertGridTo = (code: string, body: { toVersion: number; version: number }) => call(api.api.grids[':code'].revert.$post({ param: { code }, query: {}, json: body }));
 
-export const applyRenumber = (community: string, expected: { oldCode: string; newCode: string }[]) =>
-  call(api.api.grids.renumber[':community'].$post({ param: { community }, query: {}, json: { expected } }));
+export const applyRenumber = (community: string, expected: { oldCode: string; newCode: string }[]) => call(api.api.grids.renumber[':community'].$post({ param: { community }, query: {}, json: { expected } }));

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { editorReducer, initialEditorState, isDirty, type BaseGrid, type EditorAction, type EditorState } from './editorState';
 import { moveVertex } from './geometryOps';
 
-const square: GeoJSON.Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
+const square: GeoJSON.Polygon = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ],
+  ],
+};
 const grid: BaseGrid = { code: '450902001001001', name: '一网格', version: 3, geometry: square, communityCode: '450902001001', communityName: '社区', areaM2: 1 };
 const run = (...actions: EditorAction[]) => actions.reduce<EditorState>(editorReducer, initialEditorState);
 const v = (index: number) => ({ polygon: 0, ring: 0, index });
@@ -23,7 +34,12 @@ describe('editor state', () => {
     let s = run({ type: 'load', grid }, { type: 'deleteVertex' });
     expect(s.notice).toBe('请先点击选中一个顶点');
     s = editorReducer(editorReducer(s, { type: 'selectVertex', ref: v(0) }), { type: 'deleteVertex' });
-    expect(s.history.present.geometry!.coordinates[0]).toEqual([[1, 0], [1, 1], [0, 1], [1, 0]]);
+    expect(s.history.present.geometry!.coordinates[0]).toEqual([
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [1, 0],
+    ]);
     expect(s.selectedVertex).toBeNull();
     s = editorReducer(editorReducer(s, { type: 'selectVertex', ref: v(0) }), { type: 'deleteVertex' });
     expect(s.notice).toBe('每个环至少需要 3 个顶点，不能再删除');
@@ -35,7 +51,10 @@ describe('editor state', () => {
     expect(isDirty(s)).toBe(false);
     expect(isDirty(editorReducer(s, { type: 'undo' }))).toBe(true);
     s = run({ type: 'load', grid }, { type: 'mode', mode: 'split' }, { type: 'addSketchPoint', position: [0, 0] }, { type: 'addSketchPoint', position: [1, 1] });
-    expect(s.history.present.sketch).toEqual([[0, 0], [1, 1]]);
+    expect(s.history.present.sketch).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
     // Undo removes the last clicked point.
     expect(editorReducer(s, { type: 'undo' }).history.present.sketch).toEqual([[0, 0]]);
     s = editorReducer(s, { type: 'cancel' });

@@ -141,7 +141,11 @@ export function boundsOf(geometries: readonly (GeoJSON.Geometry | null | undefin
     if (!g) continue;
     if (g.type === 'GeometryCollection') {
       const inner = boundsOf(g.geometries);
-      if (inner) visit([[inner[0], inner[1]], [inner[2], inner[3]]]);
+      if (inner)
+        visit([
+          [inner[0], inner[1]],
+          [inner[2], inner[3]],
+        ]);
     } else visit(g.coordinates);
   }
   return Number.isFinite(w) ? [w, s, e, n] : null;

@@ -5,7 +5,13 @@ import { snapPosition, type Project } from './snapping';
 // 100 px per degree, y down, like a screen.
 const project: Project = ([x, y]) => ({ x: x * 100, y: -y * 100 });
 
-const neighbour: Position[] = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+const neighbour: Position[] = [
+  [0, 0],
+  [1, 0],
+  [1, 1],
+  [0, 1],
+  [0, 0],
+];
 
 describe('snapping', () => {
   it('snaps to the nearest vertex within tolerance', () => {
@@ -29,7 +35,10 @@ describe('snapping', () => {
   });
 
   it('picks the closest of several lines and clamps to segment ends', () => {
-    const other: Position[] = [[1.1, 0.4], [1.1, 0.6]];
+    const other: Position[] = [
+      [1.1, 0.4],
+      [1.1, 0.6],
+    ];
     const snap = snapPosition({ x: 108, y: -50 }, [neighbour, other], project, 10)!;
     expect(snap.position[0]).toBeCloseTo(1.1, 10);
     // Beyond the end of `other`, the clamp makes its endpoint a vertex hit within tolerance.

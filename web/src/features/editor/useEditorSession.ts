@@ -92,7 +92,12 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
     try {
       const r = await request.run(dryRun);
       // Adjusted neighbours and new grids are outlined on the map.
-      const neighbours = [...neighbourChanges(r, request.edited).filter((c) => !r.deleted.includes(c.code)).map((c) => c.code), ...r.created];
+      const neighbours = [
+        ...neighbourChanges(r, request.edited)
+          .filter((c) => !r.deleted.includes(c.code))
+          .map((c) => c.code),
+        ...r.created,
+      ];
       setOutcome({ kind: dryRun ? 'checked' : 'saved', text: describe?.(r) ?? describeResult(r, request.edited), neighbours });
       if (!dryRun) {
         setOverlay(null);

@@ -9,8 +9,22 @@ const outside: Violation = {
   geometry: {
     type: 'MultiPolygon',
     coordinates: [
-      [[[0, 0], [0.1, 0], [0.1, 0.1], [0, 0]]],
-      [[[1, 1], [3, 1], [3, 2], [1, 1]]],
+      [
+        [
+          [0, 0],
+          [0.1, 0],
+          [0.1, 0.1],
+          [0, 0],
+        ],
+      ],
+      [
+        [
+          [1, 1],
+          [3, 1],
+          [3, 2],
+          [1, 1],
+        ],
+      ],
     ],
   },
 };
@@ -19,7 +33,26 @@ const noGeometry: Violation = { rule: 'not_adjacent', message: '网格 X 不属�
 
 describe('violations on the map', () => {
   it('becomes one feature per geometry, keeping message and index', () => {
-    const fc = violationFeatures([outside, noGeometry, { ...invalid, geometry: { type: 'GeometryCollection', geometries: [invalid.geometry!, { type: 'LineString', coordinates: [[0, 0], [1, 1]] }] } }]);
+    const fc = violationFeatures([
+      outside,
+      noGeometry,
+      {
+        ...invalid,
+        geometry: {
+          type: 'GeometryCollection',
+          geometries: [
+            invalid.geometry!,
+            {
+              type: 'LineString',
+              coordinates: [
+                [0, 0],
+                [1, 1],
+              ],
+            },
+          ],
+        },
+      },
+    ]);
     expect(fc.features.map((f) => [f.geometry.type, f.properties.index, f.properties.rule])).toEqual([
       ['MultiPolygon', 0, 'outside_community'],
       ['Point', 2, 'invalid'],

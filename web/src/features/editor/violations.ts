@@ -34,9 +34,7 @@ function flatten(g: GeoJSON.Geometry): GeoJSON.Geometry[] {
 export function violationFeatures(violations: readonly Violation[]): GeoJSON.FeatureCollection<GeoJSON.Geometry, ViolationProperties> {
   return {
     type: 'FeatureCollection',
-    features: violations.flatMap((v, index) =>
-      v.geometry ? flatten(v.geometry).map((geometry) => ({ type: 'Feature' as const, geometry, properties: { index, rule: v.rule, message: v.message } })) : [],
-    ),
+    features: violations.flatMap((v, index) => (v.geometry ? flatten(v.geometry).map((geometry) => ({ type: 'Feature' as const, geometry, properties: { index, rule: v.rule, message: v.message } })) : [])),
   };
 }
 
@@ -66,11 +64,15 @@ export const violationNumber = (i: number) => (i < 20 ? String.fromCharCode(0x24
 export function mapLabelText(v: Violation, i: number): string {
   const area = v.areaM2 != null ? ` ${v.areaM2} 平方米` : '';
   const text =
-    v.rule === 'outside_community' ? `超出社区边界${area}`
-    : v.rule === 'overlap' && v.otherGridCode ? `与网格 ${v.otherGridCode} 重叠${area}`
-    : v.rule === 'sliver' ? `细碎多边形${area}`
-    : v.rule === 'gap' ? `社区内未覆盖空白${area}`
-    : v.message.replace(/（[^）]*）$/, '');
+    v.rule === 'outside_community'
+      ? `超出社区边界${area}`
+      : v.rule === 'overlap' && v.otherGridCode
+        ? `与网格 ${v.otherGridCode} 重叠${area}`
+        : v.rule === 'sliver'
+          ? `细碎多边形${area}`
+          : v.rule === 'gap'
+            ? `社区内未覆盖空白${area}`
+            : v.message.replace(/（[^）]*）$/, '');
   return `${violationNumber(i)} ${text}`;
 }
 

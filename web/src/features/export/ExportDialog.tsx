@@ -100,7 +100,11 @@ export function ExportDialog({ open, onClose, defaultRegion }: { open: boolean; 
           <input type="date" value={to} onChange={(e) => setTo(e.target.value)} disabled={busy} aria-label="结束日期（不含）" />
         </fieldset>
       )}
-      {crsWarning && <p role="note" className="export-warning">{crsWarning}</p>}
+      {crsWarning && (
+        <p role="note" className="export-warning">
+          {crsWarning}
+        </p>
+      )}
       {kmlProjected && <p role="alert">KML 只支持经纬度坐标，请选择 WGS 84、CGCS2000 或 GCJ-02。</p>}
       {progress && (
         <div className="export-progress">

@@ -24,10 +24,7 @@ describe('export download', () => {
       },
     });
     const seen: ExportProgress[] = [];
-    const { blob, fileName } = await downloadExport(
-      new Response(body, { headers: { 'x-feature-count': '7', 'content-disposition': 'attachment; filename="a.geojson"' } }),
-      (p) => seen.push(p),
-    );
+    const { blob, fileName } = await downloadExport(new Response(body, { headers: { 'x-feature-count': '7', 'content-disposition': 'attachment; filename="a.geojson"' } }), (p) => seen.push(p));
     expect(blob.size).toBe(150);
     expect(fileName).toBe('a.geojson');
     expect(seen.map((p) => p.bytes)).toEqual([100, 150, 150]);

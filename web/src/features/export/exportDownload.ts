@@ -55,10 +55,7 @@ export function fileNameFrom(disposition: string | null, fallback: string): stri
   return name.replace(/[\\/:*?"<>|]/g, '_').replace(/^\.+/, '') || fallback;
 }
 
-export async function downloadExport(
-  response: Pick<Response, 'ok' | 'status' | 'headers' | 'body' | 'json'>,
-  onProgress: (p: ExportProgress) => void,
-): Promise<{ blob: Blob; fileName: string }> {
+export async function downloadExport(response: Pick<Response, 'ok' | 'status' | 'headers' | 'body' | 'json'>, onProgress: (p: ExportProgress) => void): Promise<{ blob: Blob; fileName: string }> {
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as { title?: string; detail?: string };
     throw new Error(problem.detail ? `${problem.title ?? '导出失败'}：${problem.detail}` : (problem.title ?? `导出失败（${response.status}）`));

@@ -112,7 +112,10 @@ export function ImportDialog({ onClose, onImported, onLocate }: ImportDialogProp
               {sortedIssues(report.issues).map((issue, k) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: positional — issues have no id (several gaps or overlaps can share code and kind) and each report replaces the list whole
                 <li key={k} className={`import-issue ${issue.severity}`}>
-                  <strong>{issue.severity === 'error' ? '错误' : '提醒'} · {ISSUE_LABELS[issue.kind]}</strong> {issueText(issue)}
+                  <strong>
+                    {issue.severity === 'error' ? '错误' : '提醒'} · {ISSUE_LABELS[issue.kind]}
+                  </strong>{' '}
+                  {issueText(issue)}
                   {issue.location && (
                     <button type="button" className="text-button" onClick={() => onLocate(issue.location!)}>
                       定位

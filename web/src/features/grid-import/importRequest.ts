@@ -21,9 +21,7 @@ export interface ImportOptions {
   nameField?: string;
 }
 
-export type ImportOutcome =
-  | { kind: 'report'; report: ImportReport }
-  | { kind: 'failed'; status: number; message: string; fields: { field: string; reason: string }[] };
+export type ImportOutcome = { kind: 'report'; report: ImportReport } | { kind: 'failed'; status: number; message: string; fields: { field: string; reason: string }[] };
 
 export function importUrl({ dryRun, codeField, nameField }: ImportOptions): string {
   const params = new URLSearchParams({ dryRun: String(dryRun) });

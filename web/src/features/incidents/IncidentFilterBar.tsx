@@ -37,11 +37,7 @@ export function IncidentFilterBar({ value, onChange }: { value: IncidentFilterSt
           return (
             <div key={major} className="incident-filter-major">
               <label title="选择整个大类">
-                <input
-                  type="checkbox"
-                  checked={all}
-                  onChange={() => onChange({ ...value, categories: all ? value.categories.filter((c) => !codes.includes(c)) : [...new Set([...value.categories, ...codes])] })}
-                />
+                <input type="checkbox" checked={all} onChange={() => onChange({ ...value, categories: all ? value.categories.filter((c) => !codes.includes(c)) : [...new Set([...value.categories, ...codes])] })} />
                 <strong>{major}</strong>
               </label>
               {minors.map((m) => (

@@ -76,9 +76,53 @@ export function buildMapStyle({ origin, basemap, gridColour, selectedCode = null
   // Roads sit under the translucent grid fill, so they read as context, not as grid edges.
   layers.push(
     { id: 'land', type: 'fill', ...base, 'source-layer': 'regions', filter: levelIs('district'), paint: { 'fill-color': THEME.land, 'fill-opacity': basemap.kind === 'raster' ? 0.3 : 1 } },
-    { id: 'road-lane', type: 'line', ...base, 'source-layer': 'roads', minzoom: 13, filter: roadIs('lane'), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': THEME.roadLane, 'line-width': widthByZoom([[13, 0.5], [18, 5]]) } },
-    { id: 'road-street', type: 'line', ...base, 'source-layer': 'roads', minzoom: 12, filter: roadIs('street'), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': THEME.roadStreet, 'line-width': widthByZoom([[12, 0.6], [18, 9]]) } },
-    { id: 'road-arterial', type: 'line', ...base, 'source-layer': 'roads', filter: roadIs('arterial'), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': THEME.roadArterial, 'line-width': widthByZoom([[9, 0.8], [18, 14]]) } },
+    {
+      id: 'road-lane',
+      type: 'line',
+      ...base,
+      'source-layer': 'roads',
+      minzoom: 13,
+      filter: roadIs('lane'),
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': THEME.roadLane,
+        'line-width': widthByZoom([
+          [13, 0.5],
+          [18, 5],
+        ]),
+      },
+    },
+    {
+      id: 'road-street',
+      type: 'line',
+      ...base,
+      'source-layer': 'roads',
+      minzoom: 12,
+      filter: roadIs('street'),
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': THEME.roadStreet,
+        'line-width': widthByZoom([
+          [12, 0.6],
+          [18, 9],
+        ]),
+      },
+    },
+    {
+      id: 'road-arterial',
+      type: 'line',
+      ...base,
+      'source-layer': 'roads',
+      filter: roadIs('arterial'),
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': THEME.roadArterial,
+        'line-width': widthByZoom([
+          [9, 0.8],
+          [18, 14],
+        ]),
+      },
+    },
     {
       id: LAYER.gridFill,
       type: 'fill',
@@ -97,8 +141,24 @@ export function buildMapStyle({ origin, basemap, gridColour, selectedCode = null
       'source-layer': GRID_SOURCE_LAYER,
       paint: { 'line-color': gridColour, 'line-opacity': 0.85, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.3, 14, 0.8, 17, 1.6] },
     },
-    { id: 'street-outline', type: 'line', ...base, 'source-layer': 'regions', filter: levelIs('street'), layout: { 'line-join': 'round' }, paint: { 'line-color': THEME.street, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 13, 2, 16, 3], 'line-dasharray': [3, 1.5] } },
-    { id: 'district-outline', type: 'line', ...base, 'source-layer': 'regions', filter: levelIs('district'), layout: { 'line-join': 'round' }, paint: { 'line-color': THEME.district, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 15, 3] } },
+    {
+      id: 'street-outline',
+      type: 'line',
+      ...base,
+      'source-layer': 'regions',
+      filter: levelIs('street'),
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': THEME.street, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 13, 2, 16, 3], 'line-dasharray': [3, 1.5] },
+    },
+    {
+      id: 'district-outline',
+      type: 'line',
+      ...base,
+      'source-layer': 'regions',
+      filter: levelIs('district'),
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': THEME.district, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 15, 3] },
+    },
     {
       id: LAYER.gridHover,
       type: 'line',

@@ -5,11 +5,7 @@ const node = (code: string, name: string, level: string, children: StreetLike[] 
 
 const tree = [
   node('450900', '玉林市', 'city', [
-    node('450902', '玉州区', 'district', [
-      node('450902100', '大塘镇', 'street', [node('450902100001', '某社区', 'community')]),
-      node('450902001', '玉城街道', 'street'),
-      node('450902002', '南江街道', 'street'),
-    ]),
+    node('450902', '玉州区', 'district', [node('450902100', '大塘镇', 'street', [node('450902100001', '某社区', 'community')]), node('450902001', '玉城街道', 'street'), node('450902002', '南江街道', 'street')]),
   ]),
 ];
 
@@ -32,17 +28,7 @@ describe('streetColours', () => {
 describe('streetColourExpression', () => {
   it('builds a match on the street code with a fallback', () => {
     const expr = streetColourExpression(streetColours(tree));
-    expect(expr).toEqual([
-      'match',
-      ['to-string', ['get', 'street']],
-      '450902001',
-      STREET_PALETTE[0],
-      '450902002',
-      STREET_PALETTE[1],
-      '450902100',
-      STREET_PALETTE[2],
-      FALLBACK_COLOUR,
-    ]);
+    expect(expr).toEqual(['match', ['to-string', ['get', 'street']], '450902001', STREET_PALETTE[0], '450902002', STREET_PALETTE[1], '450902100', STREET_PALETTE[2], FALLBACK_COLOUR]);
   });
 
   it('falls back to a constant colour when there are no streets', () => {

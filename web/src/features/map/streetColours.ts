@@ -18,20 +18,7 @@ export interface StreetColour {
 }
 
 /** Distinct hues that stay legible on a dark basemap (Tableau-10 style, brightened). */
-export const STREET_PALETTE = [
-  '#4e9bd6',
-  '#f28e2b',
-  '#59c27a',
-  '#e15759',
-  '#b07aa1',
-  '#edc948',
-  '#76b7b2',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-  '#8cd17d',
-  '#a0cbe8',
-] as const;
+export const STREET_PALETTE = ['#4e9bd6', '#f28e2b', '#59c27a', '#e15759', '#b07aa1', '#edc948', '#76b7b2', '#ff9da7', '#9c755f', '#bab0ac', '#8cd17d', '#a0cbe8'] as const;
 
 /** Used for grids whose street is missing from the tree (should not happen, but must not break the style). */
 export const FALLBACK_COLOUR = '#8a94a6';

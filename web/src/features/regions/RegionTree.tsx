@@ -195,14 +195,7 @@ function TreeNode({ node, depth, isOpen, toggle, select, activeCode, streetColou
     <li className={`tree-item level-${node.level}`}>
       <div className={`tree-row${activeCode === node.code ? ' active' : ''}`} style={{ paddingLeft: `${depth * 14 + 4}px` }}>
         {hasChildren ? (
-          <button
-            type="button"
-            className="tree-toggle"
-            tabIndex={-1}
-            aria-expanded={open}
-            aria-label={`${open ? '收起' : '展开'}${node.name}`}
-            onClick={() => toggle(node.code)}
-          >
+          <button type="button" className="tree-toggle" tabIndex={-1} aria-expanded={open} aria-label={`${open ? '收起' : '展开'}${node.name}`} onClick={() => toggle(node.code)}>
             <span className={`chevron${open ? ' open' : ''}`} aria-hidden="true">
               ▸
             </span>

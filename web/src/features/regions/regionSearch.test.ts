@@ -7,12 +7,7 @@ interface N {
   children: N[];
 }
 const n = (code: string, name: string, children: N[] = []): N => ({ code, name, children });
-const tree = [
-  n('450902', '玉州区', [
-    n('450902001', '玉城街道', [n('450902001001', '东成社区居委会'), n('450902001002', '西城社区居委会')]),
-    n('450902100', '大塘镇', [n('450902100001', '大塘村委会')]),
-  ]),
-];
+const tree = [n('450902', '玉州区', [n('450902001', '玉城街道', [n('450902001001', '东成社区居委会'), n('450902001002', '西城社区居委会')]), n('450902100', '大塘镇', [n('450902100001', '大塘村委会')])])];
 const names = (nodes: N[]): string[] => nodes.flatMap((x) => [x.name, ...names(x.children)]);
 
 describe('filterRegionTree', () => {

@@ -169,7 +169,11 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
           )}
         </div>
       </div>
-      {message && <p className="admin-message" role="status">{message}</p>}
+      {message && (
+        <p className="admin-message" role="status">
+          {message}
+        </p>
+      )}
     </div>
   );
 }

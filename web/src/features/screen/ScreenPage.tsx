@@ -81,10 +81,7 @@ export function ScreenPage() {
   const s = summary.data;
   const level = s?.region.level ?? 'city';
 
-  const tourItems = useMemo(
-    () => [...(demos.data?.circles ?? []), ...(demos.data?.belts ?? [])].map((d) => ({ name: d.name, kind: d.kind, area: d.area, members: d.members, description: d.description })),
-    [demos.data],
-  );
+  const tourItems = useMemo(() => [...(demos.data?.circles ?? []), ...(demos.data?.belts ?? [])].map((d) => ({ name: d.name, kind: d.kind, area: d.area, members: d.members, description: d.description })), [demos.data]);
   const tour = useTour(tourItems.length, tourInterval, tourOn);
   const focus = tourOn && !tour.paused ? tourItems[tour.index] : undefined;
 
@@ -143,9 +140,7 @@ export function ScreenPage() {
     if (isochrones.data?.features.length) {
       return isochrones.data.features.map((f) => ({ polygon: f.geometry, method: f.properties.method === 'buffer' ? 'buffer' : 'network' }));
     }
-    return (centres.data ?? [])
-      .filter((c) => c.level === 'community')
-      .map((c) => ({ polygon: turfCircle(c.position, FALLBACK_RADIUS_KM, { units: 'kilometers', steps: 40 }).geometry, method: 'buffer' as const }));
+    return (centres.data ?? []).filter((c) => c.level === 'community').map((c) => ({ polygon: turfCircle(c.position, FALLBACK_RADIUS_KM, { units: 'kilometers', steps: 40 }).geometry, method: 'buffer' as const }));
   }, [isochrones.data, centres.data]);
   const circlesFromNetwork = Boolean(isochrones.data?.features.length);
 

@@ -80,7 +80,18 @@ export function Ring({ share, colour, size = 112 }: { share: number | null; colo
   return (
     <svg width={size} height={size} viewBox={`0 0 ${size} ${size}`} className="ring" aria-hidden="true">
       <circle cx={size / 2} cy={size / 2} r={r} fill="none" stroke="#1e2b45" strokeWidth="10" />
-      <circle cx={size / 2} cy={size / 2} r={r} fill="none" stroke={colour} strokeWidth="10" strokeLinecap="round" strokeDasharray={`${c * k} ${c}`} transform={`rotate(-90 ${size / 2} ${size / 2})`} style={{ transition: 'stroke-dasharray 0.9s ease-out' }} />
+      <circle
+        cx={size / 2}
+        cy={size / 2}
+        r={r}
+        fill="none"
+        stroke={colour}
+        strokeWidth="10"
+        strokeLinecap="round"
+        strokeDasharray={`${c * k} ${c}`}
+        transform={`rotate(-90 ${size / 2} ${size / 2})`}
+        style={{ transition: 'stroke-dasharray 0.9s ease-out' }}
+      />
     </svg>
   );
 }

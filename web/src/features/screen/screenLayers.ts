@@ -87,10 +87,7 @@ export function buildScreenLayers(input: ScreenLayerInput): Layer[] {
     );
   }
   if (visible.demos) {
-    const areas = [
-      ...input.belts.map((b) => ({ name: b.name, area: b.area, kind: 'belt' as const })),
-      ...input.demoCircles.map((c) => ({ name: c.name, area: c.area, kind: 'circle' as const })),
-    ];
+    const areas = [...input.belts.map((b) => ({ name: b.name, area: b.area, kind: 'belt' as const })), ...input.demoCircles.map((c) => ({ name: c.name, area: c.area, kind: 'circle' as const }))];
     const rings = areas.flatMap((a) => polygons(a.area).map((p) => ({ p, name: a.name, kind: a.kind })));
     layers.push(
       new PolygonLayer<(typeof rings)[number]>({
@@ -136,11 +133,29 @@ export function buildScreenLayers(input: ScreenLayerInput): Layer[] {
       }),
     );
     const named = input.centres.filter((c) => c.level === 'city' || c.level === 'district' || c.level === 'street');
-    if (named.length) layers.push(textLayer('screen-centre-labels', named.map((c) => ({ text: c.name.replace('党群服务中心', ''), position: [c.position[0], c.position[1]] as [number, number], offset: true })), 14, [255, 235, 235, 255]));
+    if (named.length)
+      layers.push(
+        textLayer(
+          'screen-centre-labels',
+          named.map((c) => ({ text: c.name.replace('党群服务中心', ''), position: [c.position[0], c.position[1]] as [number, number], offset: true })),
+          14,
+          [255, 235, 235, 255],
+        ),
+      );
   }
   if (input.draft) {
     if (input.draft.area) {
-      layers.push(new PolygonLayer({ id: 'screen-draft-area', data: [{ p: input.draft.area.coordinates }], getPolygon: (d: { p: GeoJSON.Position[][] }) => d.p as unknown as number[][][], getFillColor: [80, 200, 255, 50], getLineColor: [80, 200, 255, 255], getLineWidth: 2, lineWidthUnits: 'pixels' }));
+      layers.push(
+        new PolygonLayer({
+          id: 'screen-draft-area',
+          data: [{ p: input.draft.area.coordinates }],
+          getPolygon: (d: { p: GeoJSON.Position[][] }) => d.p as unknown as number[][][],
+          getFillColor: [80, 200, 255, 50],
+          getLineColor: [80, 200, 255, 255],
+          getLineWidth: 2,
+          lineWidthUnits: 'pixels',
+        }),
+      );
     }
     if (input.draft.path.length > 0) {
       layers.push(

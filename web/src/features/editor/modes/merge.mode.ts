@@ -20,7 +20,10 @@ export const mergeMode: EditorMode = {
       run: async (dryRun) => {
         // Versions as the server has them now: a stale one is a 409, as it should be.
         const details = await Promise.all(codes.map(fetchGrid));
-        return mergeGridsTogether(details.map((d) => ({ code: d.code, version: d.version })), dryRun);
+        return mergeGridsTogether(
+          details.map((d) => ({ code: d.code, version: d.version })),
+          dryRun,
+        );
       },
     };
   },

@@ -6,7 +6,18 @@ import { editorReducer, initialEditorState, isDirty, type BaseGrid, type EditorA
 import { moveVertex, type PolygonalGeometry, type Position } from '../geometryOps';
 import { createModes, type ModeContext, type WriteContext } from '.';
 
-const square: GeoJSON.Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
+const square: GeoJSON.Polygon = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ],
+  ],
+};
 const grid: BaseGrid = { code: '450902001001002', name: '二网格', version: 3, geometry: square, communityCode: '450902001001', communityName: '社区', areaM2: 1 };
 const result = (created: string[]): EditResult => ({ changes: [], created, deleted: [], dryRun: true });
 
@@ -79,7 +90,14 @@ describe('editor modes', () => {
     const modes = createModes();
     const { ctx, drafts } = fakeContext(stateOf(), { [EDITOR_LAYER.midpoints]: [{ polygon: 0, ring: 0, index: 0 }] });
     modes.edit.onMouseDown!(ctx, mouse(0.5, -0.1));
-    expect(drafts[0]!.type === 'Polygon' && drafts[0]!.coordinates[0]).toEqual([[0, 0], [0.5, -0.1], [1, 0], [1, 1], [0, 1], [0, 0]]);
+    expect(drafts[0]!.type === 'Polygon' && drafts[0]!.coordinates[0]).toEqual([
+      [0, 0],
+      [0.5, -0.1],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ]);
     const keyed: EditorAction[] = [];
     expect(modes.edit.onKey!('deleteVertex', (a) => keyed.push(a))).toBe(true);
     expect(keyed).toEqual([{ type: 'deleteVertex' }]);
@@ -103,7 +121,10 @@ describe('editor modes', () => {
     expect(draw.sketches).toEqual([[5, 6]]);
     expect(draw.cursor()).toBe('crosshair');
 
-    const two: EditorAction[] = [{ type: 'addSketchPoint', position: [0, 0] }, { type: 'addSketchPoint', position: [1, 0] }];
+    const two: EditorAction[] = [
+      { type: 'addSketchPoint', position: [0, 0] },
+      { type: 'addSketchPoint', position: [1, 0] },
+    ];
     expect(modes.draw.write(writeContext(inMode('draw', ...two)))).toEqual({ notice: '新网格至少需要 3 个顶点' });
     const triangle = modes.draw.write(writeContext(inMode('draw', ...two, { type: 'addSketchPoint', position: [1, 1] })));
     expect('edited' in triangle && triangle.edited).toEqual([]);
