@@ -20,7 +20,7 @@ async function point(db: DbHandle) {
 }
 
 const incident = (p: { lon: number; lat: number }, tag: string) =>
-  JSON.stringify({ lon: p.lon, lat: p.lat, category: 'AQ01', source: 'grid', reporter: '网格员乙', reportedAt: '2026-09-01T09:00:00+08:00', description: tag });
+  JSON.stringify({ lon: p.lon, lat: p.lat, category: 'AQ01', source: 'grid', reporter: '网格员乙', description: tag });
 
 const tagged = async (db: DbHandle, tag: string) => Number((await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incidents WHERE description = ${tag}`))[0]!.n);
 
