@@ -45,10 +45,11 @@ export function crsFromWkt(wkt: string): OutputCrs {
 
 /** GeoJSON: the legacy `crs` member if present, else RFC 7946's WGS 84. */
 export function crsFromGeoJson(doc: { crs?: { properties?: { name?: string } }; x_coordinate_system?: unknown }): OutputCrs {
-  // Our own GCJ-02 exports carry no `crs` (GCJ-02 has no code) but name it in a foreign member.
+  // GCJ-02 has no EPSG code: our exports name it in the `crs` member (a WKT naming GCJ-02) and in a foreign member.
   if (!doc.crs && typeof doc.x_coordinate_system === 'string' && /GCJ[-_ ]?02/i.test(doc.x_coordinate_system)) return resolveCrs('gcj02')!;
   const name = doc.crs?.properties?.name;
   if (!name) return resolveCrs('4326')!;
+  if (/GCJ[-_ ]?02/i.test(name)) return resolveCrs('gcj02')!;
   if (/CRS84$/i.test(name)) return resolveCrs('4326')!;
   const m = /EPSG:{1,2}(\d+)$/i.exec(name);
   if (m) return crsFromEpsg(Number(m[1]));
