@@ -19,8 +19,7 @@ async function point(db: DbHandle) {
   return { code: g!.code, version: g!.version, lon: Number(g!.lon), lat: Number(g!.lat) };
 }
 
-const incident = (p: { lon: number; lat: number }, tag: string) =>
-  JSON.stringify({ lon: p.lon, lat: p.lat, category: 'AQ01', source: 'grid', reporter: '网格员乙', description: tag });
+const incident = (p: { lon: number; lat: number }, tag: string) => JSON.stringify({ lon: p.lon, lat: p.lat, category: 'AQ01', source: 'grid', reporter: '网格员乙', description: tag });
 
 const tagged = async (db: DbHandle, tag: string) => Number((await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incidents WHERE description = ${tag}`))[0]!.n);
 
