@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { ROLES } from '../kernel/roles';
-import { bigserial, boolean, check, customType, doublePrecision, index, integer, jsonb, pgEnum, pgTable, serial, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, customType, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /** A PostGIS geometry column; values travel as EWKT/WKB strings, spatial work happens in SQL. */
 const geometry = (name: string, type: 'Point' | 'LineString' | 'MultiLineString' | 'MultiPolygon' | 'Geometry') =>
@@ -302,6 +302,45 @@ export const incidentTransitions = pgTable(
 
 export const userRole = pgEnum('user_role', ROLES);
 
+/**
+ * 责任单位: the departments that handle incidents (城管, 住建, 市场监管, 公安, 民政, 供电,
+ * 水务, 物业企业 …), at a level, serving a region; managed by admins.
+ */
+export const departments = pgTable(
+  'departments',
+  {
+    id: serial('id').primaryKey(),
+    code: varchar('code', { length: 32 }).notNull(),
+    name: text('name').notNull(),
+    level: regionLevel('level').notNull(),
+    /**
+     * The region it serves (a district, street or community code). Checked on write, not
+     * by a foreign key: reloading the regions (TRUNCATE … CASCADE) must not empty this
+     * table and, through users.department_id, the accounts.
+     */
+    serviceRegionCode: varchar('service_region_code', { length: 12 }),
+    contactName: text('contact_name'),
+    contactPhone: text('contact_phone'),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('departments_code_unique').on(t.code)],
+);
+
+/** The departments an incident category is dispatched to by default. */
+export const categoryDepartments = pgTable(
+  'category_departments',
+  {
+    categoryCode: varchar('category_code', { length: 16 })
+      .notNull()
+      .references(() => incidentCategories.code, { onDelete: 'cascade' }),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.categoryCode, t.departmentId] })],
+);
+
 /** Users and roles. Usernames are unique regardless of case (ADMIN is admin). */
 export const users = pgTable(
   'users',
@@ -311,8 +350,10 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash'),
     role: userRole('role').notNull(),
-    /** Region code a planner may edit in (a street or a community). */
+    /** Region code a planner may edit in, or a dispatcher's command centre serves (a street or a community). */
     jurisdictionCode: varchar('jurisdiction_code', { length: 12 }),
+    /** The 责任单位 a 处置人员 (dept_staff) works for. */
+    departmentId: integer('department_id').references(() => departments.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`)],
@@ -323,6 +364,20 @@ export const users = pgTable(
  * (a leaked table signs nobody in). Every request looks its session up by primary key
  * and joins the user, so sign-out, revocation, deletion and role changes apply at once.
  */
+/** The grids a 网格员 (grid_worker) is bound to; a grid that is merged away takes its bindings with it. */
+export const userGrids = pgTable(
+  'user_grids',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    gridId: integer('grid_id')
+      .notNull()
+      .references(() => grids.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.gridId] }), index('user_grids_grid_idx').on(t.gridId)],
+);
+
 export const sessions = pgTable(
   'sessions',
   {

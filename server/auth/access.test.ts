@@ -17,8 +17,8 @@ const CHENGXI_GRID = '450902003001001'; // 城西街道 庆丰社区
 
 const principals: Record<string, SessionUser | null> = {
   anonymous: null,
-  leader: { id: 1, username: 'leader', displayName: '领导', role: 'leader', jurisdictionCode: null },
-  analyst: { id: 2, username: 'analyst', displayName: '分析员', role: 'analyst', jurisdictionCode: null },
+  leader: { id: 1, username: 'leader', displayName: '领导', role: 'leader', jurisdictionCode: null, gridCodes: [], departmentId: null },
+  analyst: { id: 2, username: 'analyst', displayName: '分析员', role: 'analyst', jurisdictionCode: null, gridCodes: [], departmentId: null },
   mingshanPlanner: testPlanner('450902005'),
   chengxiPlanner: testPlanner('450902003'),
   admin: TEST_ADMIN,

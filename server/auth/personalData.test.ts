@@ -23,8 +23,8 @@ const MINGSHAN_GRID = '450902005001001'; // 名山街道 五里桥社区
 const CHENGXI_GRID = '450902003001001'; // 城西街道 庆丰社区
 
 const mingshan = testPlanner('450902005');
-const leader: SessionUser = { id: 0, username: 'pd-leader', displayName: '领导', role: 'leader', jurisdictionCode: null };
-const analyst: SessionUser = { id: 0, username: 'pd-analyst', displayName: '分析员', role: 'analyst', jurisdictionCode: null };
+const leader: SessionUser = { id: 0, username: 'pd-leader', displayName: '领导', role: 'leader', jurisdictionCode: null, gridCodes: [], departmentId: null };
+const analyst: SessionUser = { id: 0, username: 'pd-analyst', displayName: '分析员', role: 'analyst', jurisdictionCode: null, gridCodes: [], departmentId: null };
 const admin: SessionUser = { ...TEST_ADMIN, username: 'pd-admin' };
 
 async function get(db: DbHandle, user: SessionUser, path: string) {
@@ -183,7 +183,7 @@ describeEachEngine('personal data on grids', (db) => {
     const grids = await db().rows<{ code: string; secretary: string }>(sql`SELECT code, party_secretary AS secretary FROM grids`);
     const secretaries = new Map(grids.map((g) => [g.code, g.secretary]));
     const crs = resolveCrs('4326')!;
-    for (const reader of [mingshan, testPlanner('450902003001'), { ...mingshan, jurisdictionCode: null }, leader, analyst, admin, null]) {
+    for (const reader of [mingshan, testPlanner('450902003001'), { ...mingshan, jurisdictionCode: null, gridCodes: [], departmentId: null }, leader, analyst, admin, null]) {
       let rows = 0;
       let shown = 0;
       for await (const batch of readFeatureBatches(db(), gridsLayer, { reader }, crs, { batchSize: 500 })) {

@@ -13,7 +13,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import type { PeopleView } from '../../kernel/personalData';
-import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
+import { withinOwnArea, type SessionUser } from '../../kernel/roles';
 import type { AuditDetail } from '../audit/auditLog';
 import { ForbiddenError } from '../http/domainError';
 import { PERSONAL_DATA_POLICY } from './policy';
@@ -31,7 +31,7 @@ export function mayReadPeople(reader: SessionUser | null, regionCode: string): b
     case 'nowhere':
       return false;
     case 'jurisdiction':
-      return withinJurisdiction(reader, regionCode);
+      return withinOwnArea(reader, regionCode);
   }
 }
 
@@ -60,9 +60,16 @@ export function peopleReadableSql(reader: SessionUser | null | undefined, region
     case 'nowhere':
       return sql`FALSE`;
     case 'jurisdiction':
-      // withinJurisdiction: admins everywhere, planners under their code, anyone else nowhere.
+      // withinOwnArea: admins everywhere, planners/dispatchers under their code, grid workers in their grids.
       if (reader.role === 'admin') return sql`TRUE`;
-      if (reader.role !== 'planner' || !reader.jurisdictionCode) return sql`FALSE`;
+      if (reader.role === 'grid_worker') {
+        if (reader.gridCodes.length === 0) return sql`FALSE`;
+        return sql`(${sql.join(
+          reader.gridCodes.map((grid) => sql`starts_with(${regionCode}, ${grid})`),
+          sql` OR `,
+        )})`;
+      }
+      if ((reader.role !== 'planner' && reader.role !== 'dispatcher') || !reader.jurisdictionCode) return sql`FALSE`;
       return sql`starts_with(${regionCode}, ${reader.jurisdictionCode})`;
   }
 }

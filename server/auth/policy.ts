@@ -65,4 +65,10 @@ export const PERSONAL_DATA_POLICY: Readonly<Record<Role, PersonalDataRule>> = {
   analyst: { names: 'nowhere', revealPhones: false },
   // Maintain the data and answer for it.
   admin: { names: 'everywhere', revealPhones: true },
+  // Knock on the doors of their own grids and call their people; other grids are not theirs.
+  grid_worker: { names: 'jurisdiction', revealPhones: true },
+  // A command centre calls reporters and grid staff of its community/street to dispatch and 回访.
+  dispatcher: { names: 'jurisdiction', revealPhones: true },
+  // Department staff contact the grid's people about a case through the dispatcher; names help, numbers stay masked.
+  dept_staff: { names: 'everywhere', revealPhones: false },
 };

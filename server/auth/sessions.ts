@@ -10,7 +10,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
-import type { Role, SessionUser } from '../../kernel/roles';
+import type { SessionUser } from '../../kernel/roles';
+import { SESSION_USER_COLUMNS, toSessionUser, type SessionUserRow } from './sessionUser';
 
 export const SESSION_COOKIE = 'dj_session';
 export const SESSION_HOURS = 8;
@@ -38,14 +39,14 @@ export async function createSession(db: DbHandle, userId: number, ip: string | n
 export async function readSession(db: DbHandle, token: string): Promise<SessionUser | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const id = tokenHash(token);
-  const [row] = await db.rows<{ id: number; username: string; display_name: string; role: Role; jurisdiction_code: string | null; stale: boolean }>(sql`
-    SELECT u.id, u.username, u.display_name, u.role, u.jurisdiction_code, s.last_seen_at < now() - interval '1 minute' AS stale
+  const [row] = await db.rows<SessionUserRow & { stale: boolean }>(sql`
+    SELECT ${SESSION_USER_COLUMNS}, s.last_seen_at < now() - interval '1 minute' AS stale
     FROM sessions s JOIN users u ON u.id = s.user_id
     WHERE s.id = ${id} AND s.revoked_at IS NULL AND s.expires_at > now()`);
   if (!row) return null;
   // last_seen is for the admin's overview; written at most once a minute per session.
   if (row.stale) await db.rows(sql`UPDATE sessions SET last_seen_at = now() WHERE id = ${id}`);
-  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, jurisdictionCode: row.jurisdiction_code };
+  return toSessionUser(row);
 }
 
 /** Sign-out: ends this one session. */

@@ -4,17 +4,22 @@
  * lower(username) guarantees it even for concurrent creations).
  */
 import { sql } from 'drizzle-orm';
-import { executeRows, type DbHandle } from '../../db/client';
+import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import { DomainError, NotFoundError } from '../http/domainError';
 import { hashPassword, passwordProblem } from './passwords';
 import { revokeUserSessions } from './sessions';
 import { ROLES, type Role } from '../../kernel/roles';
+import { SESSION_USER_COLUMNS, toSessionUser, type SessionUserRow } from './sessionUser';
 
 export interface NewUser {
   username: string;
   displayName: string;
   role: Role;
   jurisdictionCode?: string | null;
+  /** grid_worker: the grids (15-digit codes) they work. */
+  gridCodes?: readonly string[];
+  /** dept_staff: their department (责任单位). */
+  departmentId?: number | null;
   password: string;
 }
 
@@ -43,6 +48,8 @@ export interface UserAccount {
   displayName: string;
   role: Role;
   jurisdictionCode: string | null;
+  gridCodes: string[];
+  departmentId: number | null;
   createdAt: string;
   /** Sessions signed in and neither expired nor revoked. */
   activeSessions: number;
@@ -52,11 +59,52 @@ export interface UserAccount {
 export async function validateUser(db: DbHandle, user: Omit<NewUser, 'password'>): Promise<void> {
   if (!/^[A-Za-z0-9_.-]{2,50}$/.test(user.username)) throw new UserProblem('username', '用户名为 2–50 位字母、数字、下划线、点或连字符');
   if (!ROLES.includes(user.role)) throw new UserProblem('role', `角色应为 ${ROLES.join('、')}`);
-  if (user.role === 'planner') {
-    if (!user.jurisdictionCode || !/^\d{9}(\d{3})?$/.test(user.jurisdictionCode)) throw new UserProblem('jurisdictionCode', '规划员须指定辖区：9 位街道代码或 12 位社区代码');
+  if (user.role === 'planner' || user.role === 'dispatcher') {
+    const who = user.role === 'planner' ? '规划员' : '受理员/指挥员';
+    if (!user.jurisdictionCode || !/^\d{9}(\d{3})?$/.test(user.jurisdictionCode)) throw new UserProblem('jurisdictionCode', `${who}须指定辖区：9 位街道代码或 12 位社区代码`);
     const [region] = await db.rows<{ code: string }>(sql`SELECT code FROM regions WHERE code = ${user.jurisdictionCode} AND level IN ('street', 'community')`);
     if (!region) throw new UserProblem('jurisdictionCode', `辖区 ${user.jurisdictionCode} 不存在`);
   }
+  if (user.role === 'grid_worker') {
+    const codes = [...new Set(user.gridCodes ?? [])];
+    if (codes.length === 0) throw new UserProblem('gridCodes', '网格员须绑定至少一个网格（15 位网格编码）');
+    if (codes.length > 50) throw new UserProblem('gridCodes', '一名网格员最多绑定 50 个网格');
+    const bad = codes.find((c) => !/^\d{15}$/.test(c));
+    if (bad !== undefined) throw new UserProblem('gridCodes', `网格编码 ${bad} 应为 15 位数字`);
+    const found = await db.rows<{ code: string }>(
+      sql`SELECT code FROM grids WHERE code IN (${sql.join(
+        codes.map((c) => sql`${c}`),
+        sql`, `,
+      )})`,
+    );
+    const missing = codes.filter((c) => !found.some((f) => f.code === c));
+    if (missing.length > 0) throw new UserProblem('gridCodes', `网格 ${missing.join('、')} 不存在`);
+  }
+  if (user.role === 'dept_staff') {
+    if (user.departmentId === null || user.departmentId === undefined) throw new UserProblem('departmentId', '处置人员须指定所属责任单位');
+    const [dept] = await db.rows(sql`SELECT 1 FROM departments WHERE id = ${user.departmentId}`);
+    if (!dept) throw new UserProblem('departmentId', `责任单位 ${user.departmentId} 不存在`);
+  }
+}
+
+/** Only the binding of the account's role is kept: a planner has no grids, a grid worker no department. */
+const bindings = (user: Omit<NewUser, 'password' | 'username' | 'displayName'>) => ({
+  jurisdictionCode: user.role === 'planner' || user.role === 'dispatcher' ? (user.jurisdictionCode ?? null) : null,
+  gridCodes: user.role === 'grid_worker' ? [...new Set(user.gridCodes ?? [])] : [],
+  departmentId: user.role === 'dept_staff' ? (user.departmentId ?? null) : null,
+});
+
+/** Replaces a user's grid bindings (inside the caller's transaction). */
+async function setUserGrids(tx: Executor, userId: number, gridCodes: readonly string[]): Promise<void> {
+  await executeRows(tx, sql`DELETE FROM user_grids WHERE user_id = ${userId}`);
+  if (gridCodes.length === 0) return;
+  await executeRows(
+    tx,
+    sql`INSERT INTO user_grids (user_id, grid_id) SELECT ${userId}, id FROM grids WHERE code IN (${sql.join(
+      gridCodes.map((c) => sql`${c}`),
+      sql`, `,
+    )})`,
+  );
 }
 
 const sameName = async (db: DbHandle, username: string) => (await db.rows<{ username: string }>(sql`SELECT username FROM users WHERE lower(username) = lower(${username})`))[0]?.username;
@@ -73,12 +121,19 @@ export async function createUser(db: DbHandle, user: NewUser): Promise<number> {
   const existing = await sameName(db, user.username);
   if (existing) throw new UsernameTaken(user.username, existing);
   const hash = await hashPassword(user.password);
+  const bound = bindings(user);
   try {
-    const [row] = await db.rows<{ id: number }>(sql`
-      INSERT INTO users (username, display_name, role, jurisdiction_code, password_hash)
-      VALUES (${user.username}, ${user.displayName}, ${user.role}, ${user.role === 'planner' ? (user.jurisdictionCode ?? null) : null}, ${hash})
-      RETURNING id`);
-    return row!.id;
+    return await db.db.transaction(async (tx) => {
+      const [row] = await executeRows<{ id: number }>(
+        tx,
+        sql`
+        INSERT INTO users (username, display_name, role, jurisdiction_code, department_id, password_hash)
+        VALUES (${user.username}, ${user.displayName}, ${user.role}, ${bound.jurisdictionCode}, ${bound.departmentId}, ${hash})
+        RETURNING id`,
+      );
+      await setUserGrids(tx, row!.id, bound.gridCodes);
+      return row!.id;
+    });
   } catch (e) {
     // Created by someone else between the check and the insert.
     if (isUniqueViolation(e)) throw new UsernameTaken(user.username, (await sameName(db, user.username)) ?? user.username);
@@ -87,17 +142,14 @@ export async function createUser(db: DbHandle, user: NewUser): Promise<number> {
 }
 
 export async function listUsers(db: DbHandle): Promise<UserAccount[]> {
-  const rows = await db.rows<{ id: number; username: string; display_name: string; role: Role; jurisdiction_code: string | null; created_at: Date | string; active: number; last_seen: Date | string | null }>(sql`
-    SELECT u.id, u.username, u.display_name, u.role, u.jurisdiction_code, u.created_at,
+  const rows = await db.rows<SessionUserRow & { created_at: Date | string; active: number; last_seen: Date | string | null }>(sql`
+    SELECT ${SESSION_USER_COLUMNS}, u.created_at,
            count(s.id)::int AS active, max(s.last_seen_at) AS last_seen
     FROM users u LEFT JOIN sessions s ON s.user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > now()
     GROUP BY u.id ORDER BY u.id`);
   return rows.map((r) => ({
-    id: r.id,
-    username: r.username,
-    displayName: r.display_name,
-    role: r.role,
-    jurisdictionCode: r.jurisdiction_code,
+    ...toSessionUser(r),
+    gridCodes: [...toSessionUser(r).gridCodes],
     createdAt: new Date(r.created_at).toISOString(),
     activeSessions: r.active,
     lastSeenAt: r.last_seen === null ? null : new Date(r.last_seen).toISOString(),
@@ -108,6 +160,8 @@ export interface UserChange {
   displayName?: string;
   role?: Role;
   jurisdictionCode?: string | null;
+  gridCodes?: readonly string[];
+  departmentId?: number | null;
   password?: string;
 }
 
@@ -116,14 +170,16 @@ export interface UserChange {
  * user live); a new password also ends every session of the user, in the same transaction.
  */
 export async function updateUser(db: DbHandle, id: number, change: UserChange): Promise<{ id: number; revokedSessions: number }> {
-  const [current] = await db.rows<{ username: string; display_name: string; role: Role; jurisdiction_code: string | null }>(sql`
-    SELECT username, display_name, role, jurisdiction_code FROM users WHERE id = ${id}`);
-  if (!current) throw new NotFoundError(`用户 ${id} 不存在`);
+  const [row] = await db.rows<SessionUserRow>(sql`SELECT ${SESSION_USER_COLUMNS} FROM users u WHERE u.id = ${id}`);
+  if (!row) throw new NotFoundError(`用户 ${id} 不存在`);
+  const current = toSessionUser(row);
   const next = {
     username: current.username,
-    displayName: change.displayName ?? current.display_name,
+    displayName: change.displayName ?? current.displayName,
     role: change.role ?? current.role,
-    jurisdictionCode: change.jurisdictionCode === undefined ? current.jurisdiction_code : change.jurisdictionCode,
+    jurisdictionCode: change.jurisdictionCode === undefined ? current.jurisdictionCode : change.jurisdictionCode,
+    gridCodes: change.gridCodes ?? current.gridCodes,
+    departmentId: change.departmentId === undefined ? current.departmentId : change.departmentId,
   };
   await validateUser(db, next);
   if (change.password !== undefined) {
@@ -131,15 +187,17 @@ export async function updateUser(db: DbHandle, id: number, change: UserChange): 
     if (weak) throw new UserProblem('password', weak);
   }
   const hash = change.password !== undefined ? await hashPassword(change.password) : null;
+  const bound = bindings(next);
   return db.db.transaction(async (tx) => {
     await executeRows(
       tx,
       sql`
       UPDATE users SET display_name = ${next.displayName}, role = ${next.role},
-             jurisdiction_code = ${next.role === 'planner' ? next.jurisdictionCode : null},
+             jurisdiction_code = ${bound.jurisdictionCode}, department_id = ${bound.departmentId},
              password_hash = coalesce(${hash}, password_hash)
       WHERE id = ${id}`,
     );
+    await setUserGrids(tx, id, bound.gridCodes);
     return { id, revokedSessions: hash === null ? 0 : await revokeUserSessions(tx, id) };
   });
 }

@@ -11,7 +11,8 @@ import { auditFailedLogin } from '../auth/loginAudit';
 import { isRefusal, type LoginLimiter } from '../auth/loginLimiter';
 import { verifyPassword } from '../auth/passwords';
 import { createSession, revokeSession, SESSION_COOKIE, SESSION_HOURS } from '../auth/sessions';
-import { ROLE_LABELS, type Role, type SessionUser } from '../../kernel/roles';
+import { ROLE_LABELS, type SessionUser } from '../../kernel/roles';
+import { SESSION_USER_COLUMNS, toSessionUser, type SessionUserRow } from '../auth/sessionUser';
 import { invalidInput, problem } from '../http/problem';
 
 const loginBody = z.object({
@@ -35,8 +36,8 @@ export function authRoute(options: { limiter: LoginLimiter; trustedProxies: Trus
         const wait = attempt.retryAfter >= 60 ? `${Math.ceil(attempt.retryAfter / 60)} 分钟` : `${attempt.retryAfter} 秒`;
         return problem(c, 429, '尝试次数过多', `登录失败次数过多，请 ${wait}后再试`);
       }
-      const [row] = await c.var.db.rows<{ id: number; username: string; display_name: string; role: Role; jurisdiction_code: string | null; password_hash: string | null }>(sql`
-        SELECT id, username, display_name, role, jurisdiction_code, password_hash FROM users WHERE lower(username) = lower(${username})`);
+      const [row] = await c.var.db.rows<SessionUserRow & { password_hash: string | null }>(sql`
+        SELECT ${SESSION_USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.username) = lower(${username})`);
       const ok = await verifyPassword(password, row?.password_hash ?? NO_PASSWORD);
       if (!row || !ok) {
         attempt.failed();
@@ -44,7 +45,7 @@ export function authRoute(options: { limiter: LoginLimiter; trustedProxies: Trus
         return problem(c, 401, '登录失败', '用户名或密码错误');
       }
       attempt.succeeded();
-      const user: SessionUser = { id: row.id, username: row.username, displayName: row.display_name, role: row.role, jurisdictionCode: row.jurisdiction_code };
+      const user: SessionUser = toSessionUser(row);
       c.set('user', user);
       setCookie(c, SESSION_COOKIE, await createSession(c.var.db, user.id, address), {
         httpOnly: true,

@@ -149,7 +149,7 @@ describeEachEngine('service centres API', (db) => {
     const otherStreet = createApp(db(), { anonymousUser: testPlanner('450902003') });
     expect((await post(otherStreet)).status).toBe(403);
     expect((await otherStreet.request('/api/centres?level=street')).status).toBe(200);
-    const leader = createApp(db(), { anonymousUser: { id: 9, username: 'leader', displayName: '领导', role: 'leader', jurisdictionCode: null } });
+    const leader = createApp(db(), { anonymousUser: { id: 9, username: 'leader', displayName: '领导', role: 'leader', jurisdictionCode: null, gridCodes: [], departmentId: null } });
     expect((await post(leader)).status).toBe(403);
     const [street] = await db().rows<{ id: number }>(sql`SELECT id FROM service_centres WHERE level = 'street' AND region_code = '450902005'`);
     const community = createApp(db(), { anonymousUser: testPlanner(COMMUNITY) });

@@ -13,6 +13,8 @@ const userBody = z.object({
   displayName: safeName('姓名', 50),
   role: z.enum(ROLES, { message: `角色应为 ${ROLES.join('、')}` }),
   jurisdictionCode: z.string().nullable().optional(),
+  gridCodes: z.array(z.string(), { message: 'gridCodes 应为网格编码数组' }).max(50, '一名网格员最多绑定 50 个网格').optional(),
+  departmentId: z.number().int('departmentId 应为整数').positive('departmentId 应为正整数').nullable().optional(),
   password: z.string(),
 });
 const updateBody = userBody.omit({ username: true, password: true }).partial().extend({ password: z.string().optional() });

@@ -9,7 +9,7 @@ import type { SessionUser } from '../../kernel/roles';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
 import { launchBrowser, screenshotPath, startServer } from './browser';
 
-const ANALYST: SessionUser = { id: 0, username: 'e2e-analyst', displayName: '分析员', role: 'analyst', jurisdictionCode: null };
+const ANALYST: SessionUser = { id: 0, username: 'e2e-analyst', displayName: '分析员', role: 'analyst', jurisdictionCode: null, gridCodes: [], departmentId: null };
 
 describe('grid panel without the right to read people, in Chromium', () => {
   let db: TestDatabase;

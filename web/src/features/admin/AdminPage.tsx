@@ -8,7 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, call } from '../../api/client';
 import { can, useSession, type Role } from '../auth/session';
 
-const ROLE_NAMES: Record<Role, string> = { leader: '领导', planner: '网格规划员', analyst: '分析员', admin: '管理员' };
+const ROLE_NAMES: Record<Role, string> = { leader: '领导', planner: '网格规划员', analyst: '分析员', admin: '管理员', grid_worker: '网格员', dispatcher: '受理员/指挥员', dept_staff: '处置人员' };
 
 // TODO(contract): the audit route types `detail` as unknown JSON; a typed detail ({ status, query, role }) from server/audit would make this guard unnecessary.
 const statusOf = (detail: unknown) => (detail !== null && typeof detail === 'object' && 'status' in detail && typeof detail.status === 'number' ? detail.status : null);
