@@ -200,6 +200,9 @@ describeEachEngine('exports API', (db, engine) => {
     ['/api/exports/grids?from=2025-06-01', 400, 'from'],
     ['/api/exports/incidents?from=2025-06-01&to=2025-01-01', 400, 'to'],
     ['/api/exports/incidents?from=yesterday', 400, 'from'],
+    // Impossible calendar dates are refused, not rolled over to 2026-03-02.
+    ['/api/exports/incidents?from=2026-02-30', 400, 'from'],
+    ['/api/exports/incidents?from=2026-01-01&to=2026-04-31T08:00:00%2B08:00', 400, 'to'],
   ])('rejects %s with %i naming %s', async (path, status, field) => {
     const { status: s, contentType, body } = await requestJson<any>(db(), path);
     expect(s).toBe(status);

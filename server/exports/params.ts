@@ -1,18 +1,22 @@
 /** Query parameters of an export, validated with Chinese messages. */
 import { z } from 'zod';
+import { invalidInstant } from '../http/params';
 import { CRS_IDS, resolveCrs } from './crs/projections';
 import { FORMAT_IDS } from './formats';
 
-/** YYYY-MM-DD (Beijing midnight) or a full ISO 8601 timestamp. */
+/**
+ * YYYY-MM-DD (Beijing midnight) or a full ISO 8601 timestamp. Impossible calendar
+ * dates (2026-02-30) are refused by the one date rule (invalidInstant), not rolled over.
+ */
 const instant = (field: string) =>
   z.string().transform((value, ctx) => {
     const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value;
-    const date = /^\d{4}-\d{2}-\d{2}T/.test(text) ? new Date(text) : new Date(NaN);
-    if (Number.isNaN(date.getTime())) {
-      ctx.addIssue({ code: 'custom', message: `${field} 应为日期（如 2024-01-31）或 ISO 8601 时间` });
+    const reason = /^\d{4}-\d{2}-\d{2}T/.test(text) ? invalidInstant(text) : '应为日期（如 2024-01-31）或 ISO 8601 时间';
+    if (reason) {
+      ctx.addIssue({ code: 'custom', message: `${field} ${reason}` });
       return z.NEVER;
     }
-    return date;
+    return new Date(text);
   });
 
 export const exportQuery = z
