@@ -9,7 +9,7 @@ import { gcj02ToWgs84, outOfChina, wgs84ToGcj02 } from './gcj02';
  */
 function referenceWgsToGcj(lon: number, lat: number): [number, number] {
   const a = 6378245;
-  const ee = 0.00669342162296594323;
+  const ee = 0.006693421622965943;
   const x = lon - 105;
   const y = lat - 35;
   const pi = Math.PI;

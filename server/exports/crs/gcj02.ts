@@ -5,7 +5,7 @@
  * Points outside (roughly) mainland China are returned unchanged.
  */
 const A = 6378245.0;
-const EE = 0.00669342162296594323;
+const EE = 0.006693421622965943;
 
 /** The published bounding box used by every implementation of the algorithm. */
 export function outOfChina(lon: number, lat: number): boolean {

@@ -33,6 +33,8 @@ export function dbfColumns(fields: readonly ExportField[]): DbfColumn[] {
         return { name: f.name, dbf: f.dbf, type: 'C', width: 20, decimals: 0 };
       case 'text':
         return { name: f.name, dbf: f.dbf, type: 'C', width: Math.min(254, f.width ?? 254), decimals: 0 };
+      default:
+        throw new Error(`unknown field type ${(f as { type: string }).type}`);
     }
   });
 }

@@ -80,7 +80,7 @@ export function shapeContent(g: GeoJSON.Geometry | null, box: Box): Buffer {
     }
     index += part.length;
   });
-  own.forEach((v, i) => b.writeDoubleLE(v, 4 + 8 * i));
+  for (const [i, v] of own.entries()) b.writeDoubleLE(v, 4 + 8 * i);
   b.writeInt32LE(parts.length, 36);
   b.writeInt32LE(numPoints, 40);
   extend(box, own[0], own[1]);
@@ -103,7 +103,7 @@ export function shpHeader(fileLengthBytes: number, shapeType: number, box: Box):
   b.writeInt32LE(1000, 28);
   b.writeInt32LE(shapeType, 32);
   const finite = box.every(Number.isFinite) ? box : [0, 0, 0, 0];
-  finite.forEach((v, i) => b.writeDoubleLE(v, 36 + 8 * i));
+  for (const [i, v] of finite.entries()) b.writeDoubleLE(v, 36 + 8 * i);
   return b;
 }
 

@@ -1,7 +1,7 @@
 /** Right-hand panel with one grid's details: where it is, who lives there, who serves it. */
 import { useEffect, type ReactNode } from 'react';
 import { errorMessage, useGridDetail, type Grid } from '../../api/queries';
-import { formatArea, formatCount, formatDateTime, starText } from './format';
+import { formatArea, formatCount, formatDateTime, occurrenceKeys, starText } from './format';
 import './gridPanel.css';
 
 export interface GridPanelProps {
@@ -79,7 +79,7 @@ function GridDetails({ grid }: { grid: Grid }) {
           {grid.code}
         </div>
         <h3 className="grid-name">{grid.name}</h3>
-        <div className="stars" aria-label={`星级 ${grid.starRating} 星（满分 5 星）`} title={`${grid.starRating} 星`}>
+        <div className="stars" role="img" aria-label={`星级 ${grid.starRating} 星（满分 5 星）`} title={`${grid.starRating} 星`}>
           {starText(grid.starRating)}
         </div>
       </div>
@@ -122,8 +122,8 @@ function GridDetails({ grid }: { grid: Grid }) {
           </p>
         ) : grid.gridWorkers.length > 0 ? (
           <ul className="workers">
-            {grid.gridWorkers.map((name, i) => (
-              <li key={`${name}-${i}`}>{name}</li>
+            {occurrenceKeys(grid.gridWorkers).map(({ key, value }) => (
+              <li key={key}>{value}</li>
             ))}
           </ul>
         ) : (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatArea, formatCount, formatDateTime, starText } from './format';
+import { formatArea, formatCount, formatDateTime, starText, occurrenceKeys } from './format';
 
 describe('formatArea', () => {
   it('shows m² and 公顷 for a typical grid', () => {
@@ -29,5 +29,11 @@ describe('formatDateTime', () => {
   it('formats in China time', () => {
     expect(formatDateTime('2026-11-23T07:55:59.951Z')).toBe('2026-11-23 15:55');
     expect(formatDateTime('nonsense')).toBe('nonsense');
+  });
+});
+
+describe('occurrenceKeys', () => {
+  it('gives repeated names distinct keys that do not depend on position', () => {
+    expect(occurrenceKeys(['李明', '王芳', '李明']).map((k) => k.key)).toEqual(['李明#0', '王芳#0', '李明#1']);
   });
 });

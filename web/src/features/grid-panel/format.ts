@@ -22,3 +22,16 @@ export function formatDateTime(iso: string): string {
   const local = new Date(d.getTime() + 8 * 3600_000);
   return local.toISOString().slice(0, 16).replace('T', ' ');
 }
+
+/**
+ * Stable React keys for a list of names that may repeat (two workers called 李明):
+ * the name and how many times it has appeared before, never the list position.
+ */
+export function occurrenceKeys(values: readonly string[]): { key: string; value: string }[] {
+  const seen = new Map<string, number>();
+  return values.map((value) => {
+    const n = seen.get(value) ?? 0;
+    seen.set(value, n + 1);
+    return { key: `${value}#${n}`, value };
+  });
+}
