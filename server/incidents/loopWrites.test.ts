@@ -10,7 +10,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { describeEachEngine } from '../testing/databases';
 import { postJsonAs, requestAs } from '../testing/requestAs';
-import { actAs, type LoopPeople, loopPeople, reportAs } from './loopTesting';
+import { actAs, type LoopPeople, loopPeople, reportAs } from '../testing/loopPeople';
 
 const snapshot = async (db: DbHandle, id: number) => ({
   incident: (await db.rows(sql`SELECT * FROM incidents WHERE id = ${id}`))[0],

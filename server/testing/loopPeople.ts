@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import type { Role, SessionUser } from '../../kernel/roles';
-import { postJsonAs } from '../testing/requestAs';
+import { postJsonAs } from './requestAs';
 
 export interface LoopPeople {
   grid: string;
