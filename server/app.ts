@@ -31,6 +31,8 @@ import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
 import { importsRoute } from './routes/imports';
 import { incidentsRoute } from './routes/incidents';
+import { departmentsRoute } from './routes/departments';
+import { publicRevisitRoute } from './routes/publicRevisit';
 import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
 import { tilesRoute } from './routes/tiles';
@@ -101,6 +103,8 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
     .route('/api/centres', centresRoute)
     .route('/api/coverage', coverageRoute)
     .route('/api/incidents', incidentsRoute)
+    .route('/api/departments', departmentsRoute)
+    .route('/api/public/revisit', publicRevisitRoute)
     .route('/api/exports', exportsRoute)
     .route('/api/exports/imports', importsRoute)
     .route('/api/screen', screenRoute)
