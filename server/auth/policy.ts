@@ -24,6 +24,9 @@ export const POLICY: readonly Rule[] = [
   { methods: 'ANY', pattern: /^\/api\/(users|audit)(\/|$)/, access: ['admin'] },
   { methods: 'WRITE', pattern: /^\/api\/exports\/imports(\/|$)/, access: EDITORS },
   { methods: 'READ', pattern: /^\/api\/exports(\/|$)/, access: ['analyst', 'admin'] },
+  // The working calendar and the categories' deadlines bind every street: admins set them.
+  { methods: 'WRITE', pattern: /^\/api\/calendar(\/|$)/, access: ['admin'] },
+  { methods: 'WRITE', pattern: /^\/api\/incidents\/categories(\/|$)/, access: ['admin'] },
   { methods: 'WRITE', pattern: /^\/api\/(grids|incidents)(\/|$)/, access: EDITORS },
   // Planners manage the centres of their own streets/communities (checked in the centres route).
   { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },
