@@ -8,7 +8,7 @@ import { request, requestJson } from '../testing/request';
 import { requestAs } from '../testing/requestAs';
 import { type CalendarYear, loadWorkCalendar } from './calendar';
 
-const put = (path: string, body: unknown) => ({ method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const put = (body: unknown) => ({ method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('calendar policy', () => {
   it('lets everyone signed in read the calendar and only admins change it', () => {
@@ -52,23 +52,23 @@ describeEachEngine('working calendar', (db) => {
   });
 
   it('lets an admin set and clear a day, refusing what makes no sense', async () => {
-    const set = await request(db(), '/api/calendar/2027-01-01', put('', { kind: 'holiday', name: '元旦' }));
+    const set = await request(db(), '/api/calendar/2027-01-01', put({ kind: 'holiday', name: '元旦' }));
     expect(set.status).toBe(200);
     expect(await set.json()).toMatchObject({ date: '2027-01-01', kind: 'holiday', name: '元旦', updatedBy: 'test-admin' });
-    const weekendWorked = await request(db(), '/api/calendar/2027-01-02', put('', { kind: 'workday', name: '调休上班' }));
+    const weekendWorked = await request(db(), '/api/calendar/2027-01-02', put({ kind: 'workday', name: '调休上班' }));
     expect(weekendWorked.status).toBe(200);
     expect((await requestJson<CalendarYear>(db(), '/api/calendar?year=2027')).body).toMatchObject({ workingDays: 261, weekendsOnly: false });
     // Changing a day again updates it.
-    expect((await request(db(), '/api/calendar/2027-01-02', put('', { kind: 'holiday', name: '元旦' }))).status).toBe(200);
+    expect((await request(db(), '/api/calendar/2027-01-02', put({ kind: 'holiday', name: '元旦' }))).status).toBe(200);
     expect((await requestJson<CalendarYear>(db(), '/api/calendar?year=2027')).body.workingDays).toBe(260);
 
-    const weekday = await request(db(), '/api/calendar/2027-01-04', put('', { kind: 'workday', name: '上班' }));
+    const weekday = await request(db(), '/api/calendar/2027-01-04', put({ kind: 'workday', name: '上班' }));
     expect(weekday.status).toBe(422);
     expect(((await weekday.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('kind');
-    expect((await request(db(), '/api/calendar/2027-02-30', put('', { kind: 'holiday', name: '无此日' }))).status).toBe(400);
-    expect((await request(db(), '/api/calendar/2027-01-05', put('', { kind: 'vacation', name: '休' }))).status).toBe(400);
-    expect((await request(db(), '/api/calendar/2027-01-05', put('', { kind: 'holiday', name: '<b>x</b>' }))).status).toBe(400);
-    expect((await request(db(), '/api/calendar/2027-01-05', put('', { kind: 'holiday', name: '休', updatedBy: 'someone' }))).status).toBe(400);
+    expect((await request(db(), '/api/calendar/2027-02-30', put({ kind: 'holiday', name: '无此日' }))).status).toBe(400);
+    expect((await request(db(), '/api/calendar/2027-01-05', put({ kind: 'vacation', name: '休' }))).status).toBe(400);
+    expect((await request(db(), '/api/calendar/2027-01-05', put({ kind: 'holiday', name: '<b>x</b>' }))).status).toBe(400);
+    expect((await request(db(), '/api/calendar/2027-01-05', put({ kind: 'holiday', name: '休', updatedBy: 'someone' }))).status).toBe(400);
 
     const removed = await request(db(), '/api/calendar/2027-01-01', { method: 'DELETE' });
     expect(removed.status).toBe(200);
@@ -81,7 +81,7 @@ describeEachEngine('working calendar', (db) => {
 
   it('refuses a planner the writes but not the reading', async () => {
     expect((await requestAs(db(), MINGSHAN_PLANNER, '/api/calendar?year=2026')).status).toBe(200);
-    expect((await requestAs(db(), MINGSHAN_PLANNER, '/api/calendar/2026-12-31', put('', { kind: 'holiday', name: '跨年' }))).status).toBe(403);
+    expect((await requestAs(db(), MINGSHAN_PLANNER, '/api/calendar/2026-12-31', put({ kind: 'holiday', name: '跨年' }))).status).toBe(403);
     expect((await requestAs(db(), MINGSHAN_PLANNER, '/api/calendar/2026-10-01', { method: 'DELETE' })).status).toBe(403);
     const [row] = await db().rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM work_calendar_days WHERE date IN ('2026-12-31', '2026-10-01')`);
     expect(row!.n).toBe(1);
