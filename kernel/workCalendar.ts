@@ -140,10 +140,22 @@ export function localDate(at: Date, cal: WorkCalendar = DEFAULT_CALENDAR): strin
   return dateOfDayNumber(localDay(at.getTime(), cal));
 }
 
+/** The listed dates as day numbers, computed once per calendar (the arithmetic asks for every day it crosses). */
+const dayNumbers = new WeakMap<WorkCalendar, { holidays: Set<number>; workdays: Set<number> }>();
+
+function listedDays(cal: WorkCalendar) {
+  let listed = dayNumbers.get(cal);
+  if (!listed) {
+    listed = { holidays: new Set([...cal.holidays].map(dayNumberOf)), workdays: new Set([...cal.workdays].map(dayNumberOf)) };
+    dayNumbers.set(cal, listed);
+  }
+  return listed;
+}
+
 function isWorkingDayNumber(day: number, cal: WorkCalendar): boolean {
-  const date = dateOfDayNumber(day);
-  if (cal.holidays.has(date)) return false;
-  if (cal.workdays.has(date)) return true;
+  const listed = listedDays(cal);
+  if (listed.holidays.has(day)) return false;
+  if (listed.workdays.has(day)) return true;
   const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
   return weekday !== 0 && weekday !== 6;
 }
