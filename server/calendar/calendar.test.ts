@@ -66,6 +66,7 @@ describeEachEngine('working calendar', (db) => {
     expect(weekday.status).toBe(422);
     expect(((await weekday.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('kind');
     expect((await request(db(), '/api/calendar/2027-02-30', put({ kind: 'holiday', name: '无此日' }))).status).toBe(400);
+    expect((await request(db(), '/api/calendar/1900-01-01', put({ kind: 'holiday', name: '太早' }))).status).toBe(400);
     expect((await request(db(), '/api/calendar/2027-01-05', put({ kind: 'vacation', name: '休' }))).status).toBe(400);
     expect((await request(db(), '/api/calendar/2027-01-05', put({ kind: 'holiday', name: '<b>x</b>' }))).status).toBe(400);
     expect((await request(db(), '/api/calendar/2027-01-05', put({ kind: 'holiday', name: '休', updatedBy: 'someone' }))).status).toBe(400);

@@ -14,7 +14,12 @@ import { invalidInput } from '../http/problem';
 import { nameText } from '../http/text';
 
 const yearQuery = z.strictObject({ year: integerString('year', 2000, 2100).optional() }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `不允许的参数：${issue.keys.join('、')}` : undefined) });
-const dateParam = z.object({ date: z.string().refine(isIsoDate, '日期应为存在的 YYYY-MM-DD（例如 2026-10-01）') });
+const dateParam = z.object({
+  date: z
+    .string()
+    .refine(isIsoDate, '日期应为存在的 YYYY-MM-DD（例如 2026-10-01）')
+    .refine((d) => d >= '2000-01-01' && d <= '2100-12-31', '日期应在 2000 年至 2100 年之间'),
+});
 const dayBody = z.strictObject(
   {
     kind: z.enum(['holiday', 'workday'], { message: 'kind 只能取 holiday（放假）或 workday（调休上班）' }),
