@@ -173,17 +173,19 @@ export async function regionKpis(db: DbHandle, region: string, from: Date, to: D
 
 /** 派遣 → 签收/退单 of the period, each dispatch judged against its 签收时限 on the working calendar. */
 async function signingKpis(db: DbHandle, region: string, from: Date, to: Date, now: Date) {
+  // Each dispatch with the next 签收/退单/派遣 row of its incident (outcomes come after the
+  // dispatch, so rows from `from` on suffice): one pass over the (action, at) index.
   const rows = await db.rows<{ at: Date | string; sign_hours: number; outcome: string | null; outcome_at: Date | string | null }>(sql`
-    SELECT d.at, c.sign_hours, o.action AS outcome, o.at AS outcome_at
-    FROM incident_transitions d
-    JOIN incidents i ON i.id = d.incident_id
-    JOIN incident_categories c ON c.code = i.category_code
-    LEFT JOIN LATERAL (
-      SELECT t.action, t.at FROM incident_transitions t
-      WHERE t.incident_id = d.incident_id AND t.action IN ('sign', 'return', 'dispatch') AND (t.at > d.at OR (t.at = d.at AND t.id > d.id))
-      ORDER BY t.at, t.id LIMIT 1
-    ) o ON true
-    WHERE d.action = 'dispatch' AND d.at >= ${from.toISOString()}::timestamptz AND d.at < ${to.toISOString()}::timestamptz AND ${regionSql(region)}`);
+    WITH loop AS (
+      SELECT t.action, t.at, c.sign_hours,
+             lead(t.action) OVER w AS outcome, lead(t.at) OVER w AS outcome_at
+      FROM incident_transitions t
+      JOIN incidents i ON i.id = t.incident_id
+      JOIN incident_categories c ON c.code = i.category_code
+      WHERE t.action IN ('dispatch', 'sign', 'return') AND t.at >= ${from.toISOString()}::timestamptz AND ${regionSql(region)}
+      WINDOW w AS (PARTITION BY t.incident_id ORDER BY t.at, t.id)
+    )
+    SELECT at, sign_hours, outcome, outcome_at FROM loop WHERE action = 'dispatch' AND at < ${to.toISOString()}::timestamptz`);
   const cal = await loadWorkCalendar(db);
   let signed = 0;
   let signedOnTime = 0;
