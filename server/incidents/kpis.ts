@@ -175,7 +175,20 @@ export async function regionKpis(db: DbHandle, region: string, from: Date, to: D
 async function signingKpis(db: DbHandle, region: string, from: Date, to: Date, now: Date) {
   // Each dispatch with the next 签收/退单/派遣 row of its incident (outcomes come after the
   // dispatch, so rows from `from` on suffice): one pass over the (action, at) index.
-  const rows = await db.rows<{ at: Date | string; sign_hours: number; outcome: string | null; outcome_at: Date | string | null }>(sql`
+  // Working time runs no faster than the wall clock, so the 签收时限 is never before
+  // dispatch + sign_hours wall hours: whatever ended by then is judged in SQL (signed on
+  // time / not overdue), and only the rest is sent here to be judged on the calendar.
+  const nowAt = sql`${now.toISOString()}::timestamptz`;
+  const rows = await db.rows<{
+    kind: 'totals' | 'row';
+    at: Date | string | null;
+    sign_hours: number | null;
+    outcome: string | null;
+    outcome_at: Date | string | null;
+    dispatches: number;
+    returned: number;
+    quick_signed: number;
+  }>(sql`
     WITH loop AS (
       SELECT t.action, t.at, c.sign_hours,
              lead(t.action) OVER w AS outcome, lead(t.at) OVER w AS outcome_at
@@ -184,26 +197,35 @@ async function signingKpis(db: DbHandle, region: string, from: Date, to: Date, n
       JOIN incident_categories c ON c.code = i.category_code
       WHERE t.action IN ('dispatch', 'sign', 'return') AND t.at >= ${from.toISOString()}::timestamptz AND ${regionSql(region)}
       WINDOW w AS (PARTITION BY t.incident_id ORDER BY t.at, t.id)
+    ), d AS MATERIALIZED (
+      SELECT at, sign_hours, outcome, outcome_at,
+             coalesce(outcome = 'sign' AND outcome_at <= at + make_interval(hours => sign_hours), false) AS quick_signed,
+             (outcome IS DISTINCT FROM 'sign' AND least(coalesce(outcome_at, ${nowAt}), ${nowAt}) <= at + make_interval(hours => sign_hours)) AS quick_unsigned
+      FROM loop WHERE action = 'dispatch' AND at < ${to.toISOString()}::timestamptz
     )
-    SELECT at, sign_hours, outcome, outcome_at FROM loop WHERE action = 'dispatch' AND at < ${to.toISOString()}::timestamptz`);
+    SELECT 'totals' AS kind, NULL::timestamptz AS at, NULL::int AS sign_hours, NULL::text AS outcome, NULL::timestamptz AS outcome_at,
+           count(*)::int AS dispatches, count(*) FILTER (WHERE outcome = 'return')::int AS returned, count(*) FILTER (WHERE quick_signed)::int AS quick_signed
+    FROM d
+    UNION ALL
+    SELECT 'row', at, sign_hours, outcome, outcome_at, 0, 0, 0 FROM d WHERE NOT quick_signed AND NOT quick_unsigned`);
+  const totals = rows.find((r) => r.kind === 'totals');
   const cal = await loadWorkCalendar(db);
-  let signed = 0;
-  let signedOnTime = 0;
+  let signed = Number(totals?.quick_signed ?? 0);
+  let signedOnTime = signed;
   let signOverdue = 0;
-  let returned = 0;
   for (const r of rows) {
-    const due = signDeadlineFor(new Date(r.at), { signHours: Number(r.sign_hours) }, cal).getTime();
+    if (r.kind !== 'row') continue;
+    const due = signDeadlineFor(new Date(r.at as Date | string), { signHours: Number(r.sign_hours) }, cal).getTime();
     const outcomeAt = r.outcome_at === null ? null : new Date(r.outcome_at).getTime();
     if (r.outcome === 'sign') {
       signed++;
       if ((outcomeAt as number) <= due) signedOnTime++;
-      continue;
+    } else if (Math.min(outcomeAt ?? now.getTime(), now.getTime()) > due) {
+      // Unsigned: overdue when its 时限 passed before it was returned/re-dispatched (or before now).
+      signOverdue++;
     }
-    if (r.outcome === 'return') returned++;
-    // Unsigned: overdue when its 时限 passed before it was returned/re-dispatched (or before now).
-    if (Math.min(outcomeAt ?? now.getTime(), now.getTime()) > due) signOverdue++;
   }
-  return { dispatches: rows.length, signed, signedOnTime, signOverdue, returned };
+  return { dispatches: Number(totals?.dispatches ?? 0), signed, signedOnTime, signOverdue, returned: Number(totals?.returned ?? 0) };
 }
 
 /** 回访 of the period: incidents revisited (or evaluated) with their satisfaction. */
