@@ -74,7 +74,7 @@ async function load(db: DbHandle): Promise<void> {
                                      stage, escalation, reported_at, deadline_at, closed_at, rework_count, extended)
     WITH g AS (SELECT row_number() OVER (ORDER BY code) AS k, code, community_code, street_code, ST_X(label_point) AS x, ST_Y(label_point) AS y FROM public.grids),
          gc AS (SELECT count(*) AS n FROM g),
-         cats AS (SELECT row_number() OVER (ORDER BY code) AS k, code, deadline_hours FROM public.incident_categories),
+         cats AS (SELECT row_number() OVER (ORDER BY code) AS k, code, CASE WHEN deadline_unit = 'days' THEN deadline_amount * 24 ELSE deadline_amount END AS deadline_hours FROM public.incident_categories),
          cc AS (SELECT count(*) AS n FROM cats),
          draws AS (
            SELECT s AS id, 1 + floor(random() * (SELECT n FROM gc))::int AS gk, 1 + floor(random() * (SELECT n FROM cc))::int AS ck,

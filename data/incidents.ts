@@ -11,22 +11,32 @@ export interface IncidentCategory {
   code: string;
   major: string;
   minor: string;
-  deadlineHours: number;
+  /** The handling deadline on the working clock (kernel/workCalendar.ts). */
+  deadlineAmount: number;
+  deadlineUnit: 'hours' | 'days';
+  /** 签收时限: working hours to sign a dispatched case for. */
+  signHours: number;
 }
 
+/**
+ * The sample's history predates the working calendar: its deadlines were drawn as wall
+ * hours (a working day = 24 h), and stay so — historical cases keep the deadline they had.
+ */
+export const sampleWallHours = (c: IncidentCategory) => (c.deadlineUnit === 'days' ? c.deadlineAmount * 24 : c.deadlineAmount);
+
 export const INCIDENT_CATEGORIES: IncidentCategory[] = [
-  { code: 'SR01', major: '市容环境', minor: '乱堆乱放', deadlineHours: 48 },
-  { code: 'SR02', major: '市容环境', minor: '占道经营', deadlineHours: 24 },
-  { code: 'SS01', major: '公共设施', minor: '路灯损坏', deadlineHours: 72 },
-  { code: 'SS02', major: '公共设施', minor: '井盖缺失', deadlineHours: 24 },
-  { code: 'AQ01', major: '安全隐患', minor: '消防通道堵塞', deadlineHours: 24 },
-  { code: 'AQ02', major: '安全隐患', minor: '电动车违规充电', deadlineHours: 24 },
-  { code: 'MD01', major: '矛盾纠纷', minor: '邻里纠纷', deadlineHours: 72 },
-  { code: 'MD02', major: '矛盾纠纷', minor: '物业纠纷', deadlineHours: 120 },
-  { code: 'MS01', major: '民生服务', minor: '助老助残（为民红绳）', deadlineHours: 48 },
-  { code: 'MS02', major: '民生服务', minor: '就业社保咨询', deadlineHours: 72 },
-  { code: 'HJ01', major: '生态环境', minor: '噪音扰民', deadlineHours: 48 },
-  { code: 'HJ02', major: '生态环境', minor: '污水外溢', deadlineHours: 24 },
+  { code: 'SR01', major: '市容环境', minor: '乱堆乱放', deadlineAmount: 2, deadlineUnit: 'days', signHours: 2 },
+  { code: 'SR02', major: '市容环境', minor: '占道经营', deadlineAmount: 1, deadlineUnit: 'days', signHours: 2 },
+  { code: 'SS01', major: '公共设施', minor: '路灯损坏', deadlineAmount: 3, deadlineUnit: 'days', signHours: 2 },
+  { code: 'SS02', major: '公共设施', minor: '井盖缺失', deadlineAmount: 1, deadlineUnit: 'days', signHours: 1 },
+  { code: 'AQ01', major: '安全隐患', minor: '消防通道堵塞', deadlineAmount: 1, deadlineUnit: 'days', signHours: 1 },
+  { code: 'AQ02', major: '安全隐患', minor: '电动车违规充电', deadlineAmount: 1, deadlineUnit: 'days', signHours: 2 },
+  { code: 'MD01', major: '矛盾纠纷', minor: '邻里纠纷', deadlineAmount: 3, deadlineUnit: 'days', signHours: 2 },
+  { code: 'MD02', major: '矛盾纠纷', minor: '物业纠纷', deadlineAmount: 5, deadlineUnit: 'days', signHours: 2 },
+  { code: 'MS01', major: '民生服务', minor: '助老助残（为民红绳）', deadlineAmount: 2, deadlineUnit: 'days', signHours: 2 },
+  { code: 'MS02', major: '民生服务', minor: '就业社保咨询', deadlineAmount: 3, deadlineUnit: 'days', signHours: 2 },
+  { code: 'HJ01', major: '生态环境', minor: '噪音扰民', deadlineAmount: 2, deadlineUnit: 'days', signHours: 2 },
+  { code: 'HJ02', major: '生态环境', minor: '污水外溢', deadlineAmount: 1, deadlineUnit: 'days', signHours: 2 },
 ];
 
 export interface SampleTransition {
@@ -93,10 +103,10 @@ export function generateIncidents({ random, count, households, pointInGrid }: In
     const gridIndex = pickGrid();
     const reportedAt = new Date(t);
     const extended = random.next() < 0.04;
-    const deadlineAt = new Date(t + category.deadlineHours * HOUR * (extended ? 1.5 : 1));
+    const deadlineAt = new Date(t + sampleWallHours(category) * HOUR * (extended ? 1.5 : 1));
     const escalation: EscalationLevel = (['grid', 'community', 'street', 'department'] as const)[random.weighted(category.major === '矛盾纠纷' ? [50, 30, 15, 5] : [72, 18, 8, 2])] as EscalationLevel;
     const reworkCount = random.next() < 0.06 ? 1 : 0;
-    const transitions = walkTheLoop(random, reportedAt, category.deadlineHours, reworkCount);
+    const transitions = walkTheLoop(random, reportedAt, sampleWallHours(category), reworkCount);
     const last = transitions[transitions.length - 1] as SampleTransition;
     const closed = transitions.find((tr) => tr.to === 'close');
     incidents.push({

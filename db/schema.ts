@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { ROLES } from '../kernel/roles';
-import { bigserial, boolean, check, customType, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, customType, date, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /** A PostGIS geometry column; values travel as EWKT/WKB strings, spatial work happens in SQL. */
 const geometry = (name: string, type: 'Point' | 'LineString' | 'MultiLineString' | 'MultiPolygon' | 'Geometry') =>
@@ -196,13 +196,47 @@ export const incidentStage = pgEnum('incident_stage', [
 
 export const escalationLevel = pgEnum('escalation_level', ['grid', 'community', 'street', 'department']);
 
-/** Incident categories (major/minor classes) with their handling deadline. */
-export const incidentCategories = pgTable('incident_categories', {
-  code: varchar('code', { length: 16 }).primaryKey(),
-  major: text('major').notNull(),
-  minor: text('minor').notNull(),
-  deadlineHours: integer('deadline_hours').notNull(),
-});
+/**
+ * Incident categories (major/minor classes) with their handling deadline on the working
+ * clock (kernel/workCalendar.ts): `deadline_amount` working hours or working days, and
+ * the working hours a dispatched case has to be signed for (签收时限).
+ */
+export const incidentCategories = pgTable(
+  'incident_categories',
+  {
+    code: varchar('code', { length: 16 }).primaryKey(),
+    major: text('major').notNull(),
+    minor: text('minor').notNull(),
+    deadlineAmount: integer('deadline_amount').notNull(),
+    /** hours (工作小时) | days (工作日) */
+    deadlineUnit: text('deadline_unit').$type<'hours' | 'days'>().notNull(),
+    signHours: integer('sign_hours').notNull().default(2),
+  },
+  (t) => [
+    check('incident_categories_deadline_unit_known', sql`${t.deadlineUnit} in ('hours', 'days')`),
+    check('incident_categories_deadline_positive', sql`${t.deadlineAmount} > 0`),
+    check('incident_categories_sign_positive', sql`${t.signHours} > 0`),
+  ],
+);
+
+/**
+ * The working-day calendar's exceptions (China dates): 法定节假日 and their days off
+ * (holiday), and weekend days worked instead (workday, 调休上班). Every other
+ * Monday–Friday is a working day. Seeded with 2026's official days by its migration;
+ * admins edit it (PUT/DELETE /api/calendar/:date).
+ */
+export const workCalendarDays = pgTable(
+  'work_calendar_days',
+  {
+    date: date('date', { mode: 'string' }).primaryKey(),
+    kind: text('kind').$type<'holiday' | 'workday'>().notNull(),
+    name: text('name').notNull(),
+    /** Who last set the day (users.username); null for the shipped official days. */
+    updatedBy: text('updated_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('work_calendar_days_kind_known', sql`${t.kind} in ('holiday', 'workday')`)],
+);
 
 /** 网格事件 / 为民红绳 requests / 12345 hotline tickets. */
 export const incidents = pgTable(
@@ -344,6 +378,8 @@ export const incidentTransitions = pgTable(
     index('incident_transitions_assignee_idx').on(t.assigneeUserId).where(sql`${t.assigneeUserId} IS NOT NULL`),
     index('incident_transitions_actor_idx').on(t.actorUserId).where(sql`${t.actorUserId} IS NOT NULL`),
     index('incident_transitions_department_idx').on(t.departmentId).where(sql`${t.departmentId} IS NOT NULL`),
+    /** The KPIs read the period's dispatches and revisits by action and time. */
+    index('incident_transitions_action_at_idx').on(t.action, t.at),
   ],
 );
 

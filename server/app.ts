@@ -21,6 +21,8 @@ import { problem } from './http/problem';
 import { auditRoute } from './routes/audit';
 import { authRoute } from './routes/auth';
 import { usersRoute } from './routes/users';
+import { calendarRoute } from './routes/calendar';
+import { categoryDeadlinesRoute } from './routes/categoryDeadlines';
 import { centresRoute } from './routes/centres';
 import { configRoute } from './routes/config';
 import { coverageRoute } from './routes/coverage';
@@ -102,9 +104,11 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
     .route('/api/grids', gridEditsRoute)
     .route('/api/centres', centresRoute)
     .route('/api/coverage', coverageRoute)
+    .route('/api/incidents/categories', categoryDeadlinesRoute)
     .route('/api/incidents', incidentsRoute)
     .route('/api/departments', departmentsRoute)
     .route('/api/public/revisit', publicRevisitRoute)
+    .route('/api/calendar', calendarRoute)
     .route('/api/exports', exportsRoute)
     .route('/api/exports/imports', importsRoute)
     .route('/api/screen', screenRoute)

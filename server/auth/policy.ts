@@ -24,6 +24,9 @@ export const POLICY: readonly Rule[] = [
   { methods: 'ANY', pattern: /^\/api\/(users|audit)(\/|$)/, access: ['admin'] },
   { methods: 'WRITE', pattern: /^\/api\/exports\/imports(\/|$)/, access: EDITORS },
   { methods: 'READ', pattern: /^\/api\/exports(\/|$)/, access: ['analyst', 'admin'] },
+  // The working calendar and the categories' deadlines bind every street: admins set them.
+  { methods: 'WRITE', pattern: /^\/api\/calendar(\/|$)/, access: ['admin'] },
+  { methods: 'WRITE', pattern: /^\/api\/incidents\/categories(\/|$)/, access: ['admin'] },
   // 回访 by the resident through a one-time link: no account, the token is the credential.
   { methods: 'ANY', pattern: /^\/api\/public\/revisit\/[^/]+$/, access: 'public' },
   // The closed loop: every signed-in role may ask; the action table (kernel/loopActions.ts) decides per incident.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { describeEachEngine } from '../testing/databases';
 import { request } from '../testing/request';
+import { addWorkingTime, DEFAULT_CALENDAR } from '../../kernel/workCalendar';
 import { parseCsv, parseReportedAt } from './ingest';
 
 interface GridPoint {
@@ -81,11 +82,12 @@ describeEachEngine('incident ingestion', (db) => {
     expect(body.errors.find((e) => e.row === 9)!.reason).toContain(a.code);
 
     expect(await countTagged(db(), 'ING1')).toBe(before + 2);
-    // Grid assignment agrees with an independent ST_Contains; deadline = report time + the category's hours.
-    const written = await db().rows<{ id: number; grid_code: string; community_code: string; street_code: string; contained_in: string; stage: string; hours: number; deadline_hours: number; transitions: number }>(sql`
+    // Grid assignment agrees with an independent ST_Contains; the deadline is the category's working days on the calendar:
+    // SR01 (2 working days) from Mon 1 June 08:00 and SR02 (1 working day) from Tue 2 June 09:00 are both due Wed 3 June 18:00.
+    const written = await db().rows<{ id: number; grid_code: string; community_code: string; street_code: string; contained_in: string; stage: string; deadline_at: Date | string; transitions: number }>(sql`
       SELECT i.id, i.grid_code, i.community_code, i.street_code, i.stage,
              (SELECT g.code FROM grids g WHERE ST_Contains(g.geom, i.geom)) AS contained_in,
-             extract(epoch FROM i.deadline_at - i.reported_at) / 3600 AS hours, c.deadline_hours,
+             i.deadline_at,
              (SELECT count(*)::int FROM incident_transitions t WHERE t.incident_id = i.id AND t.to_stage = 'collect' AND t.from_stage IS NULL) AS transitions
       FROM incidents i JOIN incident_categories c ON c.code = i.category_code
       WHERE i.id IN (${sql.join(
@@ -98,7 +100,7 @@ describeEachEngine('incident ingestion', (db) => {
       expect(w.community_code).toBe(w.grid_code.slice(0, 12));
       expect(w.street_code).toBe(w.grid_code.slice(0, 9));
       expect(w.stage).toBe('collect');
-      expect(Number(w.hours)).toBe(Number(w.deadline_hours));
+      expect(new Date(w.deadline_at).toISOString()).toBe('2026-06-03T10:00:00.000Z');
       expect(w.transitions).toBe(1);
     }
   });
@@ -209,7 +211,8 @@ describeEachEngine('incident ingestion', (db) => {
     expect(created).toMatchObject({ stage: 'collect', gridCode: a.code, allowedNext: ['register'] });
     expect(Date.parse(created.reportedAt)).toBeGreaterThanOrEqual(started);
     expect(Date.parse(created.reportedAt)).toBeLessThanOrEqual(Date.now());
-    expect(Date.parse(created.deadlineAt) - Date.parse(created.reportedAt)).toBe(24 * 3600_000); // AQ01: 24 h
+    // AQ01: 1 working day — close of business of the next working day on the calendar.
+    expect(created.deadlineAt).toBe(addWorkingTime(new Date(created.reportedAt), { days: 1 }, DEFAULT_CALENDAR).toISOString());
 
     const bad = await request(db(), '/api/incidents', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lon: 200, lat: a.lat, category: 'nope', source: 'grid' }) });
     expect(bad.status).toBe(422);

@@ -23,6 +23,7 @@ import type { DbHandle } from '../../db/client';
 import type { IncidentSource } from '../../kernel/stages';
 import { DomainError } from '../http/domainError';
 import { impossibleDate } from '../http/params';
+import { deadlinesFor } from './deadlines';
 import { actorName, mayWrite, OutsideJurisdiction, type IncidentWriter } from './incidentWriter';
 
 export const MAX_BATCH_ROWS = 200_000;
@@ -447,7 +448,9 @@ export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestO
  * All rows in one transaction, chunk by chunk: each chunk is one INSERT … SELECT
  * over jsonb_to_recordset that also records the 信息收集 transition (action `report`),
  * signed by the writer; a report of the writer's own (not an import of historical
- * cases) also records the writer as its reporter account (reporter_user_id). The deadline is the report time plus the category's deadline_hours. An
+ * cases) also records the writer as its reporter account (reporter_user_id). The
+ * deadline is the category's deadline from the report time on the working calendar
+ * (server/incidents/deadlines.ts), for current and imported cases alike. An
  * import of historical cases marks its transitions imported and adds an audit entry
  * (action import) saying so, in the same transaction.
  */
@@ -461,18 +464,22 @@ export async function writeIncidents(
   const actor = actorName(by.writer);
   return db.db.transaction(async (tx) => {
     const ids: number[] = [];
+    const deadlines = await deadlinesFor(
+      tx,
+      rows.map((r) => ({ categoryCode: r.categoryCode, reportedAt: new Date(r.reportedAt) })),
+    );
     for (let start = 0; start < rows.length; start += CHUNK) {
-      const chunk = rows.slice(start, start + CHUNK).map((r, k) => ({ ord: start + k, ...r }));
+      const chunk = rows.slice(start, start + CHUNK).map((r, k) => ({ ord: start + k, ...r, deadlineAt: (deadlines[start + k] as Date).toISOString() }));
       const result = (await tx.execute(sql`
         WITH input AS (
           SELECT * FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS r(
             ord int, lon float8, lat float8, "gridCode" text, "communityCode" text, "streetCode" text,
-            "categoryCode" text, source text, reporter text, "reportedAt" timestamptz, description text)
+            "categoryCode" text, source text, reporter text, "reportedAt" timestamptz, description text, "deadlineAt" timestamptz)
         ), ins AS (
           INSERT INTO incidents (category_code, source, reporter, reporter_user_id, description, geom, grid_code, community_code, street_code, stage, reported_at, deadline_at)
           SELECT r."categoryCode", r.source, r.reporter, ${by.imported ? null : by.writer.id}::int, r.description, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326),
                  r."gridCode", r."communityCode", r."streetCode", 'collect', r."reportedAt",
-                 r."reportedAt" + make_interval(hours => c.deadline_hours)
+                 r."deadlineAt"
           FROM input r JOIN incident_categories c ON c.code = r."categoryCode"
           ORDER BY r.ord
           RETURNING id, reporter, reported_at

@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import type { EscalationLevel, IncidentStage } from '../../kernel/stages';
 import { NotFoundError } from '../http/domainError';
+import { resumeDeadline } from './deadlines';
 import { incidentView, STATE_COLUMNS, toState, type IncidentState, type IncidentView, type StateRow } from './incidentState';
 import { actorName, assertMayWriteIncident, type IncidentWriter } from './incidentWriter';
 import { LoopRuleBroken, StageConflict } from './loopErrors';
@@ -130,10 +131,15 @@ export function escalate(db: DbHandle, id: number, req: { level: EscalationLevel
   });
 }
 
-/** 缓办 on/off. A suspended incident leaves the KPI denominators until it resumes. */
+/**
+ * 缓办 on/off. A suspended incident leaves the KPI denominators until it resumes; on
+ * resuming its deadline moves by the working time it was paused (server/incidents/deadlines.ts).
+ */
 export function setSuspended(db: DbHandle, id: number, req: { suspended: boolean; reason: string; expectedStage: IncidentStage }, writer: IncidentWriter): Promise<IncidentView> {
-  return actOnOpenIncident(db, id, req, writer, '事件已结案，不能缓办', async (tx, current) => {
+  return actOnOpenIncident(db, id, req, writer, '事件已结案，不能缓办', async (tx, current, at) => {
     if (current.suspended === req.suspended) refuse(current, 'suspended', req.suspended ? '事件已在缓办中' : '事件未在缓办中');
+    // Resuming: the working time spent in 缓办 does not count against the deadline.
+    if (!req.suspended) await resumeDeadline(tx, id, at);
     const [updated] = await txRows<StateRow>(tx, sql`UPDATE incidents SET suspended = ${req.suspended} WHERE id = ${id} RETURNING ${STATE_COLUMNS}`);
     return { updated: updated as StateRow, note: req.reason, action: req.suspended ? 'suspension' : 'resumption' };
   });

@@ -1,0 +1,1 @@
+ALTER TABLE "incident_categories" DROP COLUMN "deadline_hours";

@@ -1,0 +1,1 @@
+CREATE INDEX "incident_transitions_action_at_idx" ON "incident_transitions" USING btree ("action","at");
