@@ -30,7 +30,9 @@ import { gridEditsRoute } from './routes/gridEdits';
 import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
 import { importsRoute } from './routes/imports';
+import { hotlineRoute } from './routes/hotline';
 import { incidentsRoute } from './routes/incidents';
+import { liveRoute } from './routes/live';
 import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
 import { tilesRoute } from './routes/tiles';
@@ -100,7 +102,10 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
     .route('/api/grids', gridEditsRoute)
     .route('/api/centres', centresRoute)
     .route('/api/coverage', coverageRoute)
+    // Before /api/incidents, whose /:id would take `events` for an id.
+    .route('/api/incidents/events', liveRoute)
     .route('/api/incidents', incidentsRoute)
+    .route('/api/hotline', hotlineRoute)
     .route('/api/exports', exportsRoute)
     .route('/api/exports/imports', importsRoute)
     .route('/api/screen', screenRoute)
