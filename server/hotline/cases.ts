@@ -82,7 +82,8 @@ const statusNote = (status: string, note?: string) => `12345 热线状态：${st
 /** A repeat push: records a changed status as history, in one transaction with the column. */
 async function updateCase(db: DbHandle, key: HotlineKey, existing: ExistingRow, input: HotlineCase): Promise<boolean> {
   const writer = hotlineWriter(key);
-  if (!mayWrite(writer, { gridCode: existing.grid_code, communityCode: existing.community_code, streetCode: existing.street_code })) throw new ForbiddenError(`工单 ${input.caseNo} 不在此接口密钥的辖区（${key.jurisdictionCode}）内`, { errors: [{ field: 'caseNo', reason: '工单不在该密钥的辖区内' }] });
+  if (!mayWrite(writer, { gridCode: existing.grid_code, communityCode: existing.community_code, streetCode: existing.street_code }))
+    throw new ForbiddenError(`工单 ${input.caseNo} 不在此接口密钥的辖区（${key.jurisdictionCode}）内`, { errors: [{ field: 'caseNo', reason: '工单不在该密钥的辖区内' }] });
   if (!input.status) return false;
   return db.db.transaction(async (tx) => {
     const updated = (await tx.execute(sql`

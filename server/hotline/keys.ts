@@ -60,11 +60,27 @@ export async function createKey(db: DbHandle, admin: SessionUser, input: { name:
 }
 
 export async function listKeys(db: DbHandle) {
-  const rows = await db.rows<{ id: number; name: string; prefix: string; jurisdiction_code: string | null; created_by: string; created_at: string | Date; last_used_at: string | Date | null; revoked_at: string | Date | null }>(
-    sql`SELECT id, name, prefix, jurisdiction_code, created_by, created_at, last_used_at, revoked_at FROM hotline_keys ORDER BY id`,
-  );
+  const rows = await db.rows<{
+    id: number;
+    name: string;
+    prefix: string;
+    jurisdiction_code: string | null;
+    created_by: string;
+    created_at: string | Date;
+    last_used_at: string | Date | null;
+    revoked_at: string | Date | null;
+  }>(sql`SELECT id, name, prefix, jurisdiction_code, created_by, created_at, last_used_at, revoked_at FROM hotline_keys ORDER BY id`);
   const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, jurisdictionCode: r.jurisdiction_code, createdBy: r.created_by, createdAt: iso(r.created_at) as string, lastUsedAt: iso(r.last_used_at), revokedAt: iso(r.revoked_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    jurisdictionCode: r.jurisdiction_code,
+    createdBy: r.created_by,
+    createdAt: iso(r.created_at) as string,
+    lastUsedAt: iso(r.last_used_at),
+    revokedAt: iso(r.revoked_at),
+  }));
 }
 
 /** Revokes a key at once (idempotent); 404 for an unknown id. */

@@ -3,7 +3,8 @@
  * or a grid's name), its community's name, or the address text, matched against the
  * names of grids and communities — exact first, then a name the text contains (the
  * longest wins), then a name containing the text. A community gives its grid at the
- * community's centre. Nothing found, or two equally good candidates, is a 422 naming
+ * community's centre. (Exact and contained names prefer grids; a text found inside names
+ * prefers the community, since 城西社区 is inside every one of its grids' names.) Nothing found, or two equally good candidates, is a 422 naming
  * what was tried, so the hotline can correct the case instead of us guessing.
  */
 import { sql } from 'drizzle-orm';
@@ -38,7 +39,11 @@ async function candidates(db: DbHandle, text: string): Promise<Candidate[]> {
       FROM regions r, t WHERE r.level = 'community'
     ) x
     WHERE match IS NOT NULL
-    ORDER BY match, (kind = 'grid') DESC, length(name) DESC, code
+    -- A name inside the text: grids before communities, the longest first; the text inside a
+    -- name (e.g. 城西社区 in 城西社区第3网格 and 城西社区居委会): communities first, the shortest.
+    ORDER BY match,
+             CASE WHEN match = 2 THEN kind = 'community' ELSE kind = 'grid' END DESC,
+             CASE WHEN match = 2 THEN length(name) ELSE -length(name) END, code
     LIMIT 20`);
   return rows.map((r) => ({ ...r, match: Number(r.match) }));
 }

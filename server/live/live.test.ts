@@ -37,7 +37,9 @@ async function connect(db: DbHandle, user: SessionUser, headers: Record<string, 
 }
 
 async function twoGrids(db: DbHandle): Promise<[string, string]> {
-  const rows = await db.rows<{ code: string }>(sql`(SELECT code FROM grids WHERE street_code = '450902005' ORDER BY code LIMIT 1) UNION ALL (SELECT code FROM grids WHERE street_code = '450902003' ORDER BY code LIMIT 1)`);
+  const rows = await db.rows<{ code: string }>(
+    sql`(SELECT code FROM grids WHERE street_code = '450902005' ORDER BY code LIMIT 1) UNION ALL (SELECT code FROM grids WHERE street_code = '450902003' ORDER BY code LIMIT 1)`,
+  );
   return [rows[0]!.code, rows[1]!.code];
 }
 
@@ -159,7 +161,7 @@ describeEachEngine('live incident events', (db, engine) => {
       expect(hub.isPolling).toBe(false);
     } finally {
       hub.options = saved;
-      server.closeAllConnections?.();
+      (server as import('node:http').Server).closeAllConnections();
       await new Promise((done) => server.close(done));
     }
   });

@@ -41,7 +41,8 @@ export class SseReader {
           buffer = buffer.slice(nl + 1);
           nl = buffer.indexOf('\n');
           if (line === '') {
-            if (current.dataLines.length > 0 || current.retry !== undefined) this.emit({ id: current.id ?? null, event: current.event ?? 'message', data: current.dataLines.join('\n'), retry: current.retry ?? null, receivedAt: performance.now() });
+            if (current.dataLines.length > 0 || current.retry !== undefined)
+              this.emit({ id: current.id ?? null, event: current.event ?? 'message', data: current.dataLines.join('\n'), retry: current.retry ?? null, receivedAt: performance.now() });
             current = { dataLines: [] };
             continue;
           }

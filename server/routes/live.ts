@@ -12,7 +12,10 @@ import { writerOf } from '../incidents/incidentWriter';
 import { openEventStream, SSE_HEADERS } from '../live/eventStream';
 import { hubFor, TooManyConnections } from '../live/incidentHub';
 
-const eventId = z.string().regex(/^\d{1,15}$/, 'Last-Event-ID 应为事件编号（整数）').transform(Number);
+const eventId = z
+  .string()
+  .regex(/^\d{1,15}$/, 'Last-Event-ID 应为事件编号（整数）')
+  .transform(Number);
 
 class BadEventId extends DomainError {
   constructor(field: string, reason: string) {
