@@ -119,7 +119,9 @@ async function createCase(db: DbHandle, key: HotlineKey, input: HotlineCase): Pr
       writer,
       imported: false,
       inTransaction: async (tx, ids) => {
-        await tx.execute(sql`UPDATE incidents SET external_ref = ${input.caseNo}, hotline_status = ${input.status ?? null} WHERE id = ${ids[0] as number}`);
+        // The key is no account: the case has no reporter account, its history row no actor account.
+        await tx.execute(sql`UPDATE incidents SET external_ref = ${input.caseNo}, hotline_status = ${input.status ?? null}, reporter_user_id = NULL WHERE id = ${ids[0] as number}`);
+        await tx.execute(sql`UPDATE incident_transitions SET actor_user_id = NULL WHERE incident_id = ${ids[0] as number}`);
       },
     });
     return { id: id as number, matchedBy: place.matchedBy };

@@ -112,7 +112,7 @@ describeEachEngine('12345 hotline link', (db) => {
     const history = await db().rows<{ action: string; note: string; actor_username: string; from_stage: string; to_stage: string }>(
       sql`SELECT action, note, actor_username, from_stage, to_stage FROM incident_transitions WHERE incident_id = ${created.incident.id} ORDER BY id`,
     );
-    expect(history.map((h) => h.action)).toEqual(['stage', 'hotline_status']);
+    expect(history.map((h) => h.action)).toEqual(['report', 'hotline_status']);
     expect(history[1]).toMatchObject({ note: '12345 热线状态：催办（市民再次来电）', actor_username: 'hotline:玉林12345', from_stage: 'collect', to_stage: 'collect' });
     const [incident] = await db().rows<{ source: string; hotline_status: string; reporter: string }>(sql`SELECT source, hotline_status, reporter FROM incidents WHERE id = ${created.incident.id}`);
     expect(incident).toEqual({ source: 'hotline', hotline_status: '催办', reporter: '李女士' });

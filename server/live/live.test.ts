@@ -14,6 +14,7 @@ import type { SessionUser } from '../../kernel/roles';
 import { createApp } from '../app';
 import { describeEachEngine } from '../testing/databases';
 import { TEST_ADMIN } from '../testing/principals';
+import { actAs, loopPeople, reportAs } from '../testing/loopPeople';
 import { postJsonAs, requestAs } from '../testing/requestAs';
 import type { LiveIncidentEvent } from './eventStream';
 import { hubFor } from './incidentHub';
@@ -62,7 +63,7 @@ describeEachEngine('live incident events', (db, engine) => {
     const got = await a.waitFor((m) => m.event === 'incident' && JSON.parse(m.data).incidentId === idA, 2_000);
     expect(got.receivedAt - written).toBeLessThan(2_000);
     const event = JSON.parse(got.data) as LiveIncidentEvent;
-    expect(event).toMatchObject({ incidentId: idA, gridCode: gridA, stage: 'collect', categoryCode: 'SR01', source: 'grid' });
+    expect(event).toMatchObject({ incidentId: idA, gridCode: gridA, action: 'report', stage: 'collect', categoryCode: 'SR01', source: 'grid' });
     expect(Number(got.id)).toBe(event.id);
     await leader.waitFor((m) => m.event === 'incident' && JSON.parse(m.data).incidentId === idA, 2_000);
 
@@ -71,6 +72,26 @@ describeEachEngine('live incident events', (db, engine) => {
     await b.waitFor((m) => m.event === 'incident' && JSON.parse(m.data).incidentId === idB, 2_000);
     expect(b.data<LiveIncidentEvent>('incident').map((e) => e.incidentId)).toEqual([idB]);
     expect(a.data<LiveIncidentEvent>('incident').map((e) => e.incidentId)).toEqual([idA]);
+  });
+
+  it('follows the loop: a dispatch reaches the department it names, not another one', async () => {
+    const p = await loopPeople(db(), `live-${engine}`);
+    const cg = await connect(db(), p.users.staffCg);
+    const zj = await connect(db(), p.users.staffZj);
+    const far = await connect(db(), p.users.farDispatcher);
+    const dispatcher = await connect(db(), p.users.dispatcher);
+    const id = await reportAs(db(), p.users.gw1, p.grid, '派遣实时测试');
+    await dispatcher.waitFor((m) => m.event === 'incident' && JSON.parse(m.data).incidentId === id && JSON.parse(m.data).action === 'report', 2_000);
+    const dispatched = await actAs(db(), p.users.dispatcher, id, { action: 'dispatch', expectedStage: 'collect', departmentId: p.departments.cg });
+    expect(dispatched.status).toBe(200);
+    const got = await cg.waitFor((m) => m.event === 'incident' && JSON.parse(m.data).incidentId === id && JSON.parse(m.data).action === 'dispatch', 2_000);
+    expect(JSON.parse(got.data)).toMatchObject({ stage: 'dispatch', fromStage: 'collect' });
+    await dispatcher.waitFor((m) => m.event === 'incident' && JSON.parse(m.data).action === 'dispatch' && JSON.parse(m.data).incidentId === id, 2_000);
+    // The other department and the other street's dispatcher: nothing of this incident, as the next event of their own shows.
+    const own = await reportAs(db(), p.users.gwFar, p.farGrid, '远处网格');
+    await far.waitFor((m) => m.event === 'incident' && JSON.parse(m.data).incidentId === own, 2_000);
+    expect(far.data<LiveIncidentEvent>('incident').map((e) => e.incidentId)).toEqual([own]);
+    expect(zj.data<LiveIncidentEvent>('incident').filter((e) => e.incidentId === id)).toEqual([]);
   });
 
   it('resumes after Last-Event-ID with what was missed, filtered', async () => {
@@ -119,6 +140,11 @@ describeEachEngine('live incident events', (db, engine) => {
     } finally {
       await slow.end();
     }
+  });
+
+  it('needs a signed-in user', async () => {
+    const res = await createApp(db()).request('/api/incidents/events');
+    expect(res.status).toBe(401);
   });
 
   it('over HTTP: event-stream headers, retry hint, heartbeats, a per-user cap, cleanup on close', async () => {

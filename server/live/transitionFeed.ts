@@ -15,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import type { IncidentAudience } from '../../kernel/incidentAccess';
 import { intArray } from '../coverage/sqlArrays';
+import { audiencesOf } from '../incidents/incidentAccess';
 
 /** One history row with what readers need to know about its incident. */
 export interface TransitionEvent {
@@ -61,15 +62,18 @@ interface Row {
 }
 
 /**
- * Who may read an incident, for the read rule (mayReadIncident): today the place of
- * the incident row.
- * TODO(core): when branch `core` adds reporter_user_id / assignment / summons columns,
- * read them here (reporterUserId, assigneeUserIds, departmentIds) — this is the one
- * place the live stream learns an incident's audience.
+ * Who may read each incident of a batch (mayReadIncident's IncidentAudience): its
+ * place, reporter, assignees and departments (dispatch, 吹哨), read from the tables
+ * by core's audiencesOf in one query per batch — the one place the stream learns them.
  */
-export function audienceOf(row: Pick<Row, 'grid_code' | 'community_code' | 'street_code'>): IncidentAudience {
-  return { gridCode: row.grid_code, communityCode: row.community_code, streetCode: row.street_code, reporterUserId: null, assigneeUserIds: [], departmentIds: [] };
+async function withAudiences(db: DbHandle, rows: Row[]): Promise<TransitionEvent[]> {
+  if (rows.length === 0) return [];
+  const ids = [...new Set(rows.map((r) => Number(r.incident_id)))];
+  const audiences = await audiencesOf(db, sql`i.id = ANY(${intArray(ids)}::bigint[])`);
+  return rows.map((r) => toEvent(r, audiences.get(Number(r.incident_id))));
 }
+
+const placeOnly = (r: Row): IncidentAudience => ({ gridCode: r.grid_code, communityCode: r.community_code, streetCode: r.street_code, reporterUserId: null, assigneeUserIds: [], departmentIds: [] });
 
 const SELECT = sql`
   SELECT t.id, t.incident_id, t.action, t.from_stage, t.to_stage, t.at, t.actor, t.actor_username, t.note,
@@ -80,7 +84,7 @@ const SELECT = sql`
   LEFT JOIN incident_categories c ON c.code = i.category_code
   LEFT JOIN regions r ON r.code = i.community_code`;
 
-const toEvent = (r: Row): TransitionEvent => ({
+const toEvent = (r: Row, audience: IncidentAudience = placeOnly(r)): TransitionEvent => ({
   id: Number(r.id),
   incidentId: Number(r.incident_id),
   action: r.action,
@@ -98,13 +102,13 @@ const toEvent = (r: Row): TransitionEvent => ({
   categoryLabel: r.category_label,
   source: r.source,
   externalRef: r.external_ref,
-  audience: audienceOf(r),
+  audience,
 });
 
 /** Events after `after` (exclusive) up to `upTo` (inclusive, when given), by id. */
 export async function readTransitions(db: DbHandle, after: number, limit: number, upTo?: number): Promise<TransitionEvent[]> {
   const rows = await db.rows<Row>(sql`${SELECT} WHERE t.id > ${after} ${upTo === undefined ? sql`` : sql`AND t.id <= ${upTo}`} ORDER BY t.id LIMIT ${limit}`);
-  return rows.map(toEvent);
+  return withAudiences(db, rows);
 }
 
 /** The newest history row's id (0 when there is none): where a fresh cursor starts. */
@@ -149,7 +153,7 @@ export class TransitionCursor {
     if (this.gaps.size === 0) return [];
     const rows = await this.db.rows<Row>(sql`${SELECT} WHERE t.id = ANY(${intArray([...this.gaps.keys()])}::bigint[]) ORDER BY t.id`);
     for (const r of rows) this.gaps.delete(Number(r.id));
-    return rows.map(toEvent);
+    return withAudiences(this.db, rows);
   }
 
   /** Ids still awaited (for tests). */
