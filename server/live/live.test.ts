@@ -24,7 +24,15 @@ import { TransitionCursor } from './transitionFeed';
 /** A grid worker of one grid (ids apart from the test admin's 0, who reports: a reporter always reads their own reports). */
 let nextId = 90_001;
 const workers = new Map<string, number>();
-const worker = (username: string, gridCode: string): SessionUser => ({ id: workers.get(username) ?? (workers.set(username, nextId++).get(username) as number), username, displayName: username, role: 'grid_worker', jurisdictionCode: null, gridCodes: [gridCode], departmentId: null });
+const worker = (username: string, gridCode: string): SessionUser => ({
+  id: workers.get(username) ?? (workers.set(username, nextId++).get(username) as number),
+  username,
+  displayName: username,
+  role: 'grid_worker',
+  jurisdictionCode: null,
+  gridCodes: [gridCode],
+  departmentId: null,
+});
 
 const open: SseReader[] = [];
 afterEach(async () => {
