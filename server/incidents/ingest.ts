@@ -19,7 +19,7 @@
  */
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
-import type { DbHandle } from '../../db/client';
+import type { DbHandle, Executor } from '../../db/client';
 import type { IncidentSource } from '../../kernel/stages';
 import { DomainError } from '../http/domainError';
 import { impossibleDate } from '../http/params';
@@ -457,7 +457,13 @@ export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestO
 export async function writeIncidents(
   db: DbHandle,
   rows: ValidIncident[],
-  by: { writer: IncidentWriter; imported: boolean; encoding?: string; afterWrite?: (tx: Parameters<Parameters<DbHandle['db']['transaction']>[0]>[0], ids: number[]) => Promise<void> },
+  by: {
+    writer: IncidentWriter;
+    imported: boolean;
+    encoding?: string;
+    /** More writes that belong to the same transaction (the hotline's case number, a report closed on the spot), given the new ids. */
+    inTransaction?: (tx: Parameters<Parameters<DbHandle['db']['transaction']>[0]>[0], ids: number[]) => Promise<void>;
+  },
   onChunk: (done: number) => void = () => {},
 ): Promise<number[]> {
   if (rows.length === 0) return [];
@@ -497,8 +503,7 @@ export async function writeIncidents(
       const detail = { imported: true, accepted: ids.length, firstId: ids[0], lastId: ids.at(-1), reportedFrom: times[0], reportedTo: times.at(-1), encoding: by.encoding };
       await tx.execute(sql`INSERT INTO audit_log (actor, action, entity, detail) VALUES (${by.writer.username}, 'import', 'incidents', ${JSON.stringify(detail)}::jsonb)`);
     }
-    // A further write of the same transaction (a report closed on the spot).
-    if (by.afterWrite) await by.afterWrite(tx, ids);
+    if (by.inTransaction) await by.inTransaction(tx, ids);
     return ids;
   });
 }

@@ -77,7 +77,7 @@ export async function reportIncident(db: DbHandle, body: string, writer: Inciden
   const ids = await writeIncidents(db, checked.valid, {
     writer,
     imported: false,
-    ...(note === null ? {} : { afterWrite: async (tx, written) => void (await closeOnSpot(tx, written[0] as number, writer, note)) }),
+    ...(note === null ? {} : { inTransaction: async (tx, written) => void (await closeOnSpot(tx, written[0] as number, writer, note)) }),
   });
   const id = ids[0] as number;
   const state = await incidentState(db, id);
