@@ -7,7 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { IMPORT_MAX_BYTES } from '../exports/imports/upload';
-import { PHOTO_MAX_BYTES, PHOTOS_PER_STEP } from '../photos/photoFile';
+import { PHOTO_MAX_BYTES, PHOTOS_PER_STEP } from '../../kernel/photos';
 import { problem } from './problem';
 
 const MB = 1024 * 1024;

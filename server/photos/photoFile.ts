@@ -4,15 +4,16 @@
  * decodes (sharp), its displayed size, the EXIF time and GPS position the camera
  * wrote, and a small JPEG thumbnail with every piece of metadata stripped (the
  * original keeps its EXIF as evidence; the thumbnail, shown in lists, carries none).
- * A file that fails any of this is a PhotoRejected naming the file — nothing is
+ * A file that fails any of this is a PhotoRefusal naming the file — nothing is
  * stored unless every file of the request passes (server/photos/photos.ts).
  */
 import { createHash } from 'node:crypto';
 import exifr from 'exifr';
 import sharp from 'sharp';
+import { PHOTO_MAX_BYTES, type PhotoMime, sniffImageType } from '../../kernel/photos';
 
-export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
-export const PHOTOS_PER_STEP = 9;
+export { PHOTO_MAX_BYTES, PHOTOS_PER_STEP } from '../../kernel/photos';
+
 /** Long edge of the thumbnail in pixels. */
 export const THUMB_EDGE = 320;
 /**
@@ -21,19 +22,8 @@ export const THUMB_EDGE = 320;
  */
 const MAX_PIXELS = 100_000_000;
 
-export type PhotoMime = 'image/jpeg' | 'image/png' | 'image/webp';
-
 const MIME_LABELS: Record<PhotoMime, string> = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/webp': 'WebP' };
 const SHARP_FORMAT: Record<PhotoMime, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' };
-
-/** The image type the first bytes say: JPEG FF D8 FF, PNG 89 50 4E 47 0D 0A 1A 0A, WebP RIFF....WEBP. */
-export function sniffImageType(bytes: Uint8Array): PhotoMime | null {
-  const starts = (offset: number, ...sig: number[]) => bytes.length >= offset + sig.length && sig.every((b, i) => bytes[offset + i] === b);
-  if (starts(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (starts(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
-  if (starts(0, 0x52, 0x49, 0x46, 0x46) && starts(8, 0x57, 0x45, 0x42, 0x50)) return 'image/webp';
-  return null;
-}
 
 /** One file of a request, refused; `status` 413 for size, 422 for content. */
 export interface PhotoRefusal {

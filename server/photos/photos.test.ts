@@ -11,7 +11,8 @@ import type { Role, SessionUser } from '../../kernel/roles';
 import { PHOTOS_BODY_MAX_BYTES } from '../http/hardening';
 import { describeEachEngine } from '../testing/databases';
 import { requestAs } from '../testing/requestAs';
-import { exifInstant, PHOTO_MAX_BYTES, sniffImageType } from './photoFile';
+import { sniffImageType } from '../../kernel/photos';
+import { exifInstant, type InspectedPhoto, inspectPhoto, PHOTO_MAX_BYTES } from './photoFile';
 
 const MINGSHAN_GRID = '450902005001001'; // 名山街道 五里桥社区
 const CHENGXI_GRID = '450902003001001'; // 城西街道 庆丰社区
@@ -66,6 +67,16 @@ describe('photo files', () => {
     expect(sniffImageType(new TextEncoder().encode('RIFF1234WAVEfmt '))).toBeNull();
     expect(sniffImageType(new TextEncoder().encode('GIF89a'))).toBeNull();
     expect(sniffImageType(new Uint8Array([0xff, 0xd8]))).toBeNull();
+  });
+
+  it('reports the displayed size of a sideways phone photo and thumbnails it upright', async () => {
+    const sideways = await solid(800, 600, '#808080').jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const photo = await inspectPhoto(sideways, 0, 'portrait.jpg');
+    expect('status' in photo).toBe(false);
+    const ok = photo as InspectedPhoto;
+    expect([ok.width, ok.height]).toEqual([600, 800]);
+    const thumb = await sharp(ok.thumb).metadata();
+    expect([thumb.width, thumb.height, thumb.orientation ?? 1, thumb.exif]).toEqual([240, 320, 1, undefined]);
   });
 
   it('reads the EXIF wall clock in the offset the camera wrote, else China time', () => {
