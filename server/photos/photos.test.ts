@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role, SessionUser } from '../../kernel/roles';
+import { accessFor } from '../auth/policy';
 import { PHOTOS_BODY_MAX_BYTES } from '../http/hardening';
 import { describeEachEngine } from '../testing/databases';
 import { requestAs } from '../testing/requestAs';
@@ -77,6 +78,14 @@ describe('photo files', () => {
     expect([ok.width, ok.height]).toEqual([600, 800]);
     const thumb = await sharp(ok.thumb).metadata();
     expect([thumb.width, thumb.height, thumb.orientation ?? 1, thumb.exif]).toEqual([240, 320, 1, undefined]);
+  });
+
+  it('has its policy rules: loop roles and editors upload, any signed-in user asks for images, other incident writes unchanged', () => {
+    expect(accessFor('POST', '/api/incidents/12/photos')).toEqual(['grid_worker', 'dispatcher', 'dept_staff', 'planner', 'admin']);
+    expect(accessFor('GET', '/api/incidents/12/photos')).toBe('signedIn');
+    expect(accessFor('GET', '/api/photos/12')).toBe('signedIn');
+    expect(accessFor('GET', '/api/photos/12/thumb')).toBe('signedIn');
+    expect(accessFor('POST', '/api/incidents/12/transitions')).toEqual(['planner', 'admin']);
   });
 
   it('reads the EXIF wall clock in the offset the camera wrote, else China time', () => {
