@@ -114,18 +114,18 @@ describeEachEngine('incident photos', (db) => {
 
   async function incidentIn(grid: string, reporter: SessionUser): Promise<{ id: number; step: number }> {
     const [row] = await db().rows<{ id: number }>(sql`
-      INSERT INTO incidents (category_code, source, reporter, description, geom, grid_code, community_code, street_code, stage, reported_at, deadline_at)
-      SELECT 'SR01', 'grid', ${reporter.displayName}, '照片测试', label_point, code, community_code, street_code, 'collect', now(), now() + interval '2 days'
+      INSERT INTO incidents (category_code, source, reporter, reporter_user_id, description, geom, grid_code, community_code, street_code, stage, reported_at, deadline_at)
+      SELECT 'SR01', 'grid', ${reporter.displayName}, ${reporter.id}, '照片测试', label_point, code, community_code, street_code, 'collect', now(), now() + interval '2 days'
       FROM grids WHERE code = ${grid} RETURNING id`);
     const id = Number(row!.id);
     return { id, step: await step(id, reporter, 'report') };
   }
 
   /** A history row written by `actor` (as core's actions will), the step photos attach to. */
-  async function step(incident: number, actor: SessionUser, action: string): Promise<number> {
+  async function step(incident: number, actor: SessionUser, action: string, departmentId: number | null = null): Promise<number> {
     const [row] = await db().rows<{ id: number }>(sql`
-      INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, actor_username, at, action)
-      VALUES (${incident}, ${action === 'report' ? null : 'collect'}, 'collect', ${actor.displayName}, ${actor.username}, now(), ${action}) RETURNING id`);
+      INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, actor_username, actor_user_id, at, action, department_id)
+      VALUES (${incident}, ${action === 'report' ? null : 'collect'}, 'collect', ${actor.displayName}, ${actor.username}, ${actor.id}, now(), ${action}, ${departmentId}) RETURNING id`);
     return Number(row!.id);
   }
 
@@ -141,7 +141,8 @@ describeEachEngine('incident photos', (db) => {
     const incident = await incidentIn(MINGSHAN_GRID, users.reporter);
     incidentId = incident.id;
     reportStep = incident.step;
-    dispatcherStep = await step(incidentId, users.dispatcher, 'dispatch');
+    // Dispatched to department A (whose staff then read the case), then signed by its staff.
+    dispatcherStep = await step(incidentId, users.dispatcher, 'dispatch', users.staff.departmentId);
     staffStep = await step(incidentId, users.staff, 'sign');
     const other = await incidentIn(MINGSHAN_GRID, users.reporter);
     otherIncidentId = other.id;
@@ -341,7 +342,7 @@ describeEachEngine('incident photos', (db) => {
       }
       await refused(upload(who, form([{ name: 'x.webp', bytes: await webp() }])), 403, before);
     }
-    // The department that signed the case reads it; leaders read the whole city but add nothing.
+    // The department it was dispatched to reads it; leaders read the whole city but add nothing.
     expect((await as('staff', photo.thumbUrl)).status).toBe(200);
     expect((await as('leader', photo.url)).status).toBe(200);
     await refused(upload('leader', form([{ name: 'x.webp', bytes: await webp() }])), 403, before);

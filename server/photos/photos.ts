@@ -84,25 +84,32 @@ function toView(r: PhotoRow): PhotoView {
   };
 }
 
-const sameUser = (username: string | null, user: SessionUser) => username !== null && username.toLowerCase() === user.username.toLowerCase();
+/** The account wrote it: by id where the row has one, else by username (unique regardless of case). */
+const sameUser = (userId: number | string | null, username: string | null, user: SessionUser) =>
+  (userId !== null && Number(userId) === user.id) || (username !== null && username.toLowerCase() === user.username.toLowerCase());
 
 /** The step the photos go to must exist on this incident and have been written by the uploader. */
 async function assertMayAttach(db: DbHandle, user: SessionUser, incidentId: number, transitionId: number | null): Promise<void> {
   if (transitionId === null) {
-    // TODO(core): incidents.reporter_user_id once core adds it; until then the first history row's account reported it.
-    const [first] = await db.rows<{ actor_username: string | null }>(sql`SELECT actor_username FROM incident_transitions WHERE incident_id = ${incidentId} ORDER BY id LIMIT 1`);
-    if (!sameUser(first?.actor_username ?? null, user)) {
+    // The reporter: the account on the incident, or (reports from before it was recorded) the writer of its first history row.
+    const [report] = await db.rows<{ reporter_user_id: number | null; actor_username: string | null }>(sql`
+      SELECT i.reporter_user_id, (SELECT t.actor_username FROM incident_transitions t WHERE t.incident_id = i.id ORDER BY t.id LIMIT 1) AS actor_username
+      FROM incidents i WHERE i.id = ${incidentId}`);
+    const reporter = report?.reporter_user_id !== null && report?.reporter_user_id !== undefined ? sameUser(report.reporter_user_id, null, user) : sameUser(null, report?.actor_username ?? null, user);
+    if (!reporter) {
       throw new ForbiddenError(`只有事件 ${incidentId} 的上报人可以为上报环节添加照片；处置、核实等环节的照片请附在您自己的操作上（transitionId）`, {
         errors: [{ field: 'transitionId', reason: '您不是该事件的上报人' }],
       });
     }
     return;
   }
-  const [step] = await db.rows<{ incident_id: number | string; actor_username: string | null; actor: string }>(sql`SELECT incident_id, actor_username, actor FROM incident_transitions WHERE id = ${transitionId}`);
+  const [step] = await db.rows<{ incident_id: number | string; actor_user_id: number | string | null; actor_username: string | null; actor: string }>(
+    sql`SELECT incident_id, actor_user_id, actor_username, actor FROM incident_transitions WHERE id = ${transitionId}`,
+  );
   if (!step || Number(step.incident_id) !== incidentId) {
     throw new PhotosRefused(422, '照片上传被拒绝', [{ field: 'transitionId', reason: `事件 ${incidentId} 没有编号为 ${transitionId} 的处理环节` }]);
   }
-  if (!sameUser(step.actor_username, user)) {
+  if (!sameUser(step.actor_user_id, step.actor_username, user)) {
     throw new ForbiddenError(`处理环节 ${transitionId} 由「${step.actor}」操作，只有操作人本人可以为它添加照片`, { errors: [{ field: 'transitionId', reason: '您不是该环节的操作人' }] });
   }
 }
