@@ -34,6 +34,7 @@ import { healthRoute } from './routes/health';
 import { importsRoute } from './routes/imports';
 import { hotlineRoute } from './routes/hotline';
 import { incidentsRoute } from './routes/incidents';
+import { photosRoute } from './routes/photos';
 import { departmentsRoute } from './routes/departments';
 import { publicRevisitRoute } from './routes/publicRevisit';
 import { liveRoute } from './routes/live';
@@ -111,6 +112,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       // Before /api/incidents, whose /:id would take `events` for an id.
       .route('/api/incidents/events', liveRoute)
       .route('/api/incidents', incidentsRoute)
+      .route('/api', photosRoute)
       .route('/api/departments', departmentsRoute)
       .route('/api/public/revisit', publicRevisitRoute)
       .route('/api/calendar', calendarRoute)

@@ -4,7 +4,7 @@
  * or communities a planner may edit — is checked where the region is known (editing).
  * Who reads people's names and phones is the second table, PERSONAL_DATA_POLICY.
  */
-import type { Role } from '../../kernel/roles';
+import { LOOP_ROLES, type Role } from '../../kernel/roles';
 
 export type Access = 'public' | 'signedIn' | readonly Role[];
 type MethodClass = 'READ' | 'WRITE' | 'ANY';
@@ -33,6 +33,10 @@ export const POLICY: readonly Rule[] = [
   // The working calendar and the categories' deadlines bind every street: admins set them.
   { methods: 'WRITE', pattern: /^\/api\/calendar(\/|$)/, access: ['admin'] },
   { methods: 'WRITE', pattern: /^\/api\/incidents\/categories(\/|$)/, access: ['admin'] },
+  // Photos of a step: whoever works the loop; which incident and which step is the photos module's rule (reader of the incident, actor of the step).
+  { methods: 'WRITE', pattern: /^\/api\/incidents\/\d+\/photos$/, access: [...LOOP_ROLES, ...EDITORS] },
+  // The images themselves: any signed-in user, then the incident's read rule (mayReadIncident).
+  { methods: 'READ', pattern: /^\/api\/photos\/\d+(\/thumb)?$/, access: 'signedIn' },
   // 回访 by the resident through a one-time link: no account, the token is the credential.
   { methods: 'ANY', pattern: /^\/api\/public\/revisit\/[^/]+$/, access: 'public' },
   // The closed loop: every signed-in role may ask; the action table (kernel/loopActions.ts) decides per incident.
