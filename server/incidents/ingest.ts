@@ -19,7 +19,7 @@
  */
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
-import type { DbHandle, Executor } from '../../db/client';
+import type { DbHandle } from '../../db/client';
 import type { IncidentSource } from '../../kernel/stages';
 import { DomainError } from '../http/domainError';
 import { impossibleDate } from '../http/params';
