@@ -2,7 +2,7 @@
 import type { ScreenSummary } from './screenApi';
 import { Kpi } from './AnimatedNumber';
 import { BarChart, Ring, TrendChart } from './charts';
-import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './screenLayers';
+import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle';
 import { STAR_COLOURS, STAR_LABELS } from './starColours';
 
 const pct = (v: number | null) => (v === null ? null : v * 100);

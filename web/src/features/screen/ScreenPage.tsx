@@ -5,20 +5,23 @@
  */
 import { circle as turfCircle, bbox as turfBbox } from '@turf/turf';
 import type * as maplibregl from 'maplibre-gl';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage, useRegionTree, type RegionTreeNode } from '../../api/queries';
 import { can, useSession } from '../auth/session';
 import { AdminPanel, type Draft } from './AdminPanel';
 import { fitCanvas } from './canvasFit';
 import { CentresPanel, IncidentsPanel, PartyPanel, StarsPanel } from './Panels';
 import { fetchGrid, fetchGridCoverage, useCentres, useDemonstrations, useIncidentHeat, useIsochrones, useScreenSummary } from './screenApi';
-import { buildScreenLayers, CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE, type CircleArea, type LayerVisibility } from './screenLayers';
-import { ScreenMap } from './ScreenMap';
+import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle';
+import type { CircleArea, LayerVisibility, ScreenLayerInput } from './screenLayers';
 import { coverageColourExpression, COVERAGE_STEPS, STAR_COLOURS, STAR_LABELS, starColourExpression } from './starColours';
 import { useTour } from './useTour';
 import './screen.css';
 
 const FALLBACK_RADIUS_KM = 1;
+
+// MapLibre + deck.gl: fetched in parallel with the figures, which render without waiting for them.
+const ScreenMap = lazy(async () => ({ default: (await import('./ScreenMap')).ScreenMap }));
 
 function useViewportSize() {
   const [size, setSize] = useState({ w: window.innerWidth, h: window.innerHeight });
@@ -154,18 +157,17 @@ export function ScreenPage() {
   }, [visible.demos, focus, tourItems]);
 
   const draftGeometry = useMemo(() => draftShape(draft), [draft]);
-  const layers = useMemo(
-    () =>
-      buildScreenLayers({
-        centres: centres.data ?? [],
-        circles: circleAreas,
-        belts: demos.data?.belts ?? [],
-        demoCircles: demos.data?.circles ?? [],
-        heat: heat.data ? { points: heat.data.points, max: heat.data.max } : null,
-        visible,
-        focusName: focus?.name ?? null,
-        draft: draft ? { path: draft.points, area: draftGeometry } : null,
-      }),
+  const layerInput = useMemo(
+    (): ScreenLayerInput => ({
+      centres: centres.data ?? [],
+      circles: circleAreas,
+      belts: demos.data?.belts ?? [],
+      demoCircles: demos.data?.circles ?? [],
+      heat: heat.data ? { points: heat.data.points, max: heat.data.max } : null,
+      visible,
+      focusName: focus?.name ?? null,
+      draft: draft ? { path: draft.points, area: draftGeometry } : null,
+    }),
     [centres.data, circleAreas, demos.data, heat.data, visible, focus, draft, draftGeometry],
   );
 
@@ -236,19 +238,21 @@ export function ScreenPage() {
 
         <section className="screen-map" data-testid="screen-map">
           {cityBbox || tree.isError ? (
-            <ScreenMap
-              bbox={cityBbox}
-              gridColour={gridColour}
-              gridsVisible={visible.grids}
-              selectedCode={region === null ? null : (s?.region.code ?? region)}
-              memberCodes={memberCodes}
-              layers={layers}
-              pixelRatio={fit.scale}
-              onClick={onMapClick}
-              onInteract={onInteract}
-              onMapReady={setMap}
-              onIdle={() => setMapIdle(true)}
-            />
+            <Suspense fallback={<div className="screen-loading">正在加载地图…</div>}>
+              <ScreenMap
+                bbox={cityBbox}
+                gridColour={gridColour}
+                gridsVisible={visible.grids}
+                selectedCode={region === null ? null : (s?.region.code ?? region)}
+                memberCodes={memberCodes}
+                layerInput={layerInput}
+                pixelRatio={fit.scale}
+                onClick={onMapClick}
+                onInteract={onInteract}
+                onMapReady={setMap}
+                onIdle={() => setMapIdle(true)}
+              />
+            </Suspense>
           ) : (
             <div className="screen-loading">正在加载地图…</div>
           )}
