@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { ROLES } from '../kernel/roles';
-import { bigserial, boolean, check, customType, doublePrecision, index, integer, jsonb, pgEnum, pgTable, serial, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, customType, doublePrecision, index, integer, jsonb, pgEnum, pgTable, serial, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /** A PostGIS geometry column; values travel as EWKT/WKB strings, spatial work happens in SQL. */
 const geometry = (name: string, type: 'Point' | 'LineString' | 'MultiLineString' | 'MultiPolygon' | 'Geometry') =>
@@ -377,4 +377,16 @@ export const isochrones = pgTable(
 export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
+});
+
+/**
+ * The change signal behind the big screen's summary cache: a trigger (migration
+ * data_changes_triggers) adds a row for every write statement on the tables the
+ * summary reads, so `sum(weight)` grows with every commit that touched them. Rows
+ * are appended, never updated (no lock shared by writers); readers fold them into
+ * one row now and then, keeping the sum (server/screen/dataVersion.ts).
+ */
+export const dataChanges = pgTable('data_changes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  weight: bigint('weight', { mode: 'number' }).notNull().default(1),
 });

@@ -10,7 +10,7 @@ import type { AppEnv } from '../appEnv';
 import { invalidInput } from '../http/problem';
 import { SCREEN_REGION_PATTERN } from '../screen/scope';
 import { screenCentres } from '../screen/screenCentres';
-import { screenSummaryReport } from '../screen/summary';
+import { screenSummaryReport } from '../screen/summaryCache';
 
 // The web still imports the centre type from here; server/screen/screenCentres.ts is its home.
 export type { ScreenCentre } from '../screen/screenCentres';

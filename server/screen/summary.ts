@@ -244,15 +244,18 @@ export interface ScreenSummaryReport extends ScreenSummary {
   definitions: { bufferFallbackM: number };
 }
 
-/** The summary of `region`, or of the root region (the city) when none is given; 404 when it does not exist. */
-export async function screenSummaryReport(db: DbHandle, region: string | undefined): Promise<ScreenSummaryReport> {
+/**
+ * The summary of `region`, or of the root region (the city) when none is given; 404 when it does not exist.
+ * Computed from the tables every time: the route answers through summaryCache.ts.
+ */
+export async function computeScreenSummaryReport(db: DbHandle, region: string | undefined, now = new Date()): Promise<ScreenSummaryReport> {
   let code = region;
   if (!code) {
     const [root] = await db.rows<{ code: string }>(sql`SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1`);
     if (!root) throw new NotFoundError('数据库中没有区划数据');
     code = root.code;
   }
-  const summary = await screenSummary(db, code);
+  const summary = await screenSummary(db, code, now);
   if (!summary) throw new NotFoundError(`区域编码 ${code} 不存在`);
   return { ...summary, definitions: { bufferFallbackM: BUFFER_FALLBACK_M } };
 }
