@@ -6,6 +6,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { networkVersionSql } from '../coverage/networkVersion';
+import { DEFAULT_SPEED_M_PER_MIN } from '../coverage/walking';
 import { describeEachEngine } from '../testing/databases';
 import { request } from '../testing/request';
 import { foldChanges } from './dataVersion';
@@ -94,10 +96,15 @@ describeEachEngine('screen summary cache', (db) => {
 
     await db().rows(sql`DELETE FROM isochrones`);
     expect((await expectExact(street)).coverage.method).toBe('buffer');
+    // Every centre's circle (coverage uses them only when complete); the first covers the whole street.
     const [centre] = await db().rows<{ id: number }>(sql`SELECT id FROM service_centres ORDER BY id LIMIT 1`);
     await db().rows(sql`
       INSERT INTO isochrones (centre_id, minutes, speed_m_per_min, network_version, method, geom)
-      SELECT ${centre!.id}, 15, 70, 1, 'network', ST_Multi(ST_Buffer(geom, 0.0001)) FROM regions WHERE code = ${street}`);
+      SELECT id, 15, ${DEFAULT_SPEED_M_PER_MIN}::float8, ${networkVersionSql}, 'network', ST_Multi(ST_Buffer(geom, 0.00001)) FROM service_centres WHERE id <> ${centre!.id}`);
+    expect((await expectExact(street)).coverage.method).toBe('buffer');
+    await db().rows(sql`
+      INSERT INTO isochrones (centre_id, minutes, speed_m_per_min, network_version, method, geom)
+      SELECT ${centre!.id}, 15, ${DEFAULT_SPEED_M_PER_MIN}::float8, ${networkVersionSql}, 'network', ST_Multi(ST_Buffer(geom, 0.0001)) FROM regions WHERE code = ${street}`);
     const covered = await expectExact(street);
     expect(covered.coverage.method).toBe('isochrone');
     expect(covered.coverage.coveredHouseholds).toBe(covered.coverage.households);

@@ -84,7 +84,7 @@ export function CentresPanel({ s }: { s: ScreenSummary }) {
           <p className="screen-note">
             15分钟服务圈户数覆盖率
             <br />
-            {s.coverage.method === 'isochrone' ? '按步行等时圈计算' : '按中心直线 1000 米估算（等时圈未生成）'}
+            {s.coverage.method === 'isochrone' ? '按步行等时圈计算' : '按中心直线 1000 米估算（等时圈计算完成前）'}
           </p>
         </div>
       </div>

@@ -11,7 +11,7 @@ import { can, useSession } from '../auth/session';
 import { AdminPanel, type Draft } from './AdminPanel';
 import { fitCanvas } from './canvasFit';
 import { CentresPanel, IncidentsPanel, PartyPanel, StarsPanel } from './Panels';
-import { fetchGrid, fetchGridCoverage, useCentres, useDemonstrations, useIncidentHeat, useIsochrones, useScreenSummary } from './screenApi';
+import { fetchGrid, fetchGridCoverage, useCentres, useDemonstrations, useIncidentHeat, useScreenCircles, useScreenSummary } from './screenApi';
 import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle';
 import type { CircleArea, LayerVisibility, ScreenLayerInput } from './screenLayers';
 import { coverageColourExpression, COVERAGE_STEPS, STAR_COLOURS, STAR_LABELS, starColourExpression } from './starColours';
@@ -66,7 +66,7 @@ export function ScreenPage() {
   const [visible, setVisible] = useState<LayerVisibility & { grids: boolean }>({ grids: true, centres: true, circles: true, demos: true, heatmap: params.get('heatmap') !== '0' });
   const [colourBy, setColourBy] = useState<'stars' | 'coverage'>('stars');
   const heat = useIncidentHeat(visible.heatmap);
-  const isochrones = useIsochrones(visible.circles && params.get('isochrones') !== '0');
+  const circles = useScreenCircles(visible.circles && params.get('isochrones') !== '0');
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [mapIdle, setMapIdle] = useState(false);
   const [adminOpen, setAdminOpen] = useState(false);
@@ -138,14 +138,13 @@ export function ScreenPage() {
     [adminOpen, draft, level, drill],
   );
 
-  // 15-minute circles: the coverage API's walking isochrones, else a labelled straight-line fallback.
+  // 15-minute circles: the walking circles once the server's background job has them all, else a labelled straight-line estimate.
+  const circlesFromNetwork = Boolean(circles.data?.ready);
   const circleAreas: CircleArea[] = useMemo(() => {
-    if (isochrones.data?.features.length) {
-      return isochrones.data.features.map((f) => ({ polygon: f.geometry, method: f.properties.method === 'buffer' ? 'buffer' : 'network' }));
-    }
+    if (circles.data?.ready) return circles.data.circles.map((c) => ({ polygon: c.geometry, method: c.method }));
     return (centres.data ?? []).filter((c) => c.level === 'community').map((c) => ({ polygon: turfCircle(c.position, FALLBACK_RADIUS_KM, { units: 'kilometers', steps: 40 }).geometry, method: 'buffer' as const }));
-  }, [isochrones.data, centres.data]);
-  const circlesFromNetwork = Boolean(isochrones.data?.features.length);
+  }, [circles.data, centres.data]);
+  const circleProgress = circles.data && !circles.data.ready && circles.data.centres > 0 ? `${circles.data.current}/${circles.data.centres}` : null;
 
   const coverage = useCoverageByGrid(colourBy === 'coverage', region);
   const gridColour = useMemo(() => (colourBy === 'coverage' && coverage ? coverageColourExpression(coverage) : starColourExpression()), [colourBy, coverage]);
@@ -279,7 +278,7 @@ export function ScreenPage() {
               </select>
             </label>
           </div>
-          <Legend colourBy={colourBy} circlesFromNetwork={circlesFromNetwork} heatMax={heat.data?.max ?? null} />
+          <Legend colourBy={colourBy} circlesFromNetwork={circlesFromNetwork} circleProgress={circleProgress} heatMax={heat.data?.max ?? null} />
           {tourOn && (
             <div className="tour-caption" data-testid="tour-caption">
               {focus ? (
@@ -331,7 +330,7 @@ function PanelPlaceholder({ error }: { error: unknown }) {
   return <section className="screen-panel screen-panel-empty">{error ? <p className="error-message">{errorMessage(error)}</p> : <p className="muted">正在加载…</p>}</section>;
 }
 
-function Legend({ colourBy, circlesFromNetwork, heatMax }: { colourBy: 'stars' | 'coverage'; circlesFromNetwork: boolean; heatMax: number | null }) {
+function Legend({ colourBy, circlesFromNetwork, circleProgress, heatMax }: { colourBy: 'stars' | 'coverage'; circlesFromNetwork: boolean; circleProgress: string | null; heatMax: number | null }) {
   return (
     <div className="map-legend" data-testid="legend">
       <div className="sl-title">{colourBy === 'stars' ? '网格星级' : '网格户数覆盖率'}</div>
@@ -362,7 +361,7 @@ function Legend({ colourBy, circlesFromNetwork, heatMax }: { colourBy: 'stars' |
       <div className="sl-row">
         <span className="sl-item">
           <span className="sl-swatch" style={{ background: circlesFromNetwork ? 'rgba(90,220,160,0.5)' : 'rgba(120,170,255,0.5)' }} />
-          {circlesFromNetwork ? '15分钟步行圈（路网等时圈）' : '15分钟圈：直线1000米缓冲（近似，等时圈不可用）'}
+          {circlesFromNetwork ? '15分钟步行圈（路网等时圈）' : `15分钟圈：直线1000米缓冲（近似，${circleProgress ? `等时圈计算中 ${circleProgress}` : '等时圈不可用'}）`}
         </span>
       </div>
       <div className="sl-row">
