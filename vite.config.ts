@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { pageChunksReport } from './tools/chunks/pageChunks';
 
 const rootDir = fileURLToPath(new URL('.', import.meta.url));
 const apiTarget = process.env.API_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   root: 'web',
-  plugins: [react()],
+  plugins: [react(), pageChunksReport()],
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2500 },
   // `npm run dev:web` proxies the API to a running server (npm run dev).
   server: { proxy: { '/api': apiTarget, '/tiles': apiTarget } },

@@ -5,6 +5,9 @@
  * database (region outline only: no grids, centres, demonstrations or incidents).
  * 15-minute isochrones are not requested (?isochrones=0): computing them is the
  * coverage bench's subject, and the screen does not wait for them.
+ * The server runs as server/main.ts does: the city's figures kept warm by the
+ * summary refresher. Then GET /api/screen/summary under 50 concurrent connections,
+ * answered from the cache, against the same figures computed per request.
  * Needs web/dist (npx vite build) and Chromium.
  */
 import type { AddressInfo } from 'node:net';
@@ -13,27 +16,38 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, type DbHandle } from '../db/client';
 import { createApp } from '../server/app';
+import { computeScreenSummaryReport } from '../server/screen/summary';
+import { startSummaryRefresher, summaryComputations } from '../server/screen/summaryCache';
 import { serveWeb } from '../server/serveWeb';
 import { TEST_ADMIN } from '../server/testing/principals';
 import { launchBrowser } from '../web/e2e/browser';
 import { loadDataset } from '../data/load';
 import { generateSample } from '../data/sample';
 import { DEFAULT_SERVER_URL, withDatabase } from './lib/benchDatabase';
-import { fmt } from './lib/stats';
+import { describeStats, fmt, measure } from './lib/stats';
 import type { BenchSuite } from './lib/suite';
 
 const RUNS = 3;
 const GRIDS = 30_000;
 const INCIDENTS = 100_000;
 const EMPTY_DB = 'dangjian_bench_screen_empty';
+const CONNECTIONS = 50;
+const SUMMARY_REQUESTS = 5000;
 
 async function startServer(db: DbHandle) {
   const app = createApp(db, { anonymousUser: TEST_ADMIN });
   if (!serveWeb(app)) throw new Error('web/dist missing: run "npx vite build" first');
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((done) => server.once('listening', () => done()));
+  const stopRefresher = startSummaryRefresher(db);
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((done) => server.close(() => done())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      stopRefresher();
+      return new Promise<void>((done) => server.close(() => done()));
+    },
+  };
 }
 
 /** A migrated database holding only the city and district outlines of `source`. */
@@ -98,6 +112,33 @@ async function firstFullRender(db: DbHandle, expectGrids: boolean): Promise<{ me
   return { median: sorted[Math.floor(sorted.length / 2)]!, runs };
 }
 
+/** GET /api/screen/summary from CONNECTIONS concurrent clients over HTTP. */
+async function summaryThroughput(db: DbHandle) {
+  const server = await startServer(db);
+  try {
+    const get = async () => {
+      const res = await fetch(`${server.url}/api/screen/summary`);
+      if (res.status !== 200) throw new Error(`summary answered ${res.status}`);
+      await res.arrayBuffer();
+    };
+    await get();
+    const computedBefore = summaryComputations(db);
+    const stats = await measure(Array.from({ length: SUMMARY_REQUESTS }), CONNECTIONS, get);
+    return { stats, computations: summaryComputations(db) - computedBefore };
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * The same figures computed for every request (what the route did before the cache). Eight at a time:
+ * fifty would wait longer than the pool's connection timeout (each computation runs its queries in parallel).
+ */
+const UNCACHED_CONCURRENCY = 8;
+async function uncachedThroughput(db: DbHandle) {
+  return measure(Array.from({ length: 40 }), UNCACHED_CONCURRENCY, () => computeScreenSummaryReport(db, undefined));
+}
+
 export const suite: BenchSuite = {
   name: 'screen',
   title: 'Big screen: first full render, 30,000 grids + 100,000 incidents vs an empty database (headless Chromium)',
@@ -112,13 +153,17 @@ export const suite: BenchSuite = {
       large = own;
       [counts] = await large.rows<{ grids: number; incidents: number }>(sql`SELECT (SELECT count(*) FROM grids)::int AS grids, (SELECT count(*) FROM incidents)::int AS incidents`);
     }
+    const cached = await summaryThroughput(large);
+    console.log(`  /api/screen/summary, ${CONNECTIONS} connections, cached: ${describeStats(cached.stats)}; recomputed ${cached.computations}× (target ≥ 500 /s)`);
+    const uncached = await uncachedThroughput(large);
+    console.log(`  same figures computed per request, ${UNCACHED_CONCURRENCY} at a time: ${describeStats(uncached)}`);
     const empty = await emptyDatabase(large);
     try {
       const baseline = await firstFullRender(empty, false);
       const loaded = await firstFullRender(large, true);
       console.log(`  empty database:                         ${fmt(baseline.median, 0)} ms (runs ${baseline.runs.map((r) => fmt(r, 0)).join(', ')})`);
       console.log(`  ${counts!.grids} grids, ${counts!.incidents} incidents: ${fmt(loaded.median, 0)} ms (runs ${loaded.runs.map((r) => fmt(r, 0)).join(', ')})`);
-      console.log(`  ratio loaded / empty: ${fmt(loaded.median / baseline.median, 2)}×`);
+      console.log(`  ratio loaded / empty: ${fmt(loaded.median / baseline.median, 2)}× (target ≤ 2×)`);
     } finally {
       await empty.close();
       await own?.close();

@@ -681,3 +681,13 @@ export const hotlineDeliveries = pgTable(
     check('hotline_deliveries_status_known', sql`${t.status} in ('pending', 'delivered', 'failed')`),
   ],
 );
+ * The change signal behind the big screen's summary cache: a trigger (migration
+ * data_changes_triggers) adds a row for every write statement on the tables the
+ * summary reads, so `sum(weight)` grows with every commit that touched them. Rows
+ * are appended, never updated (no lock shared by writers); readers fold them into
+ * one row now and then, keeping the sum (server/screen/dataVersion.ts).
+ */
+export const dataChanges = pgTable('data_changes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  weight: bigint('weight', { mode: 'number' }).notNull().default(1),
+});

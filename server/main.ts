@@ -1,6 +1,8 @@
 /**
  * Node entry: opens the database (embedded PGlite unless DATABASE_URL is set),
- * loads sample data on first start, serves the API, tiles and the built web app.
+ * loads sample data on first start, serves the API, tiles and the built web app,
+ * and runs the background work: walking circles kept computed, the big screen's
+ * city figures kept warm.
  */
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
@@ -9,6 +11,8 @@ import { ensureSampleData } from '../data/ensureSample';
 import { createApp } from './app';
 import { startHotlineWebhooks } from './hotline/webhooks';
 import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD } from './auth/users';
+import { startIsochroneJob } from './coverage/isochroneJob';
+import { startSummaryRefresher } from './screen/summaryCache';
 import { serveWeb } from './serveWeb';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -35,9 +39,15 @@ const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
   console.log(`党建版图已启动（${db.kind === 'embedded' ? '内置数据库' : 'PostGIS'}，${((Date.now() - started) / 1000).toFixed(1)} 秒）：http://${host}:${info.port}/`);
 });
 
+// After the server listens: the first requests need not wait for either.
+const circles = startIsochroneJob(db);
+const stopRefresher = startSummaryRefresher(db);
+
 const shutdown = async () => {
   server.close();
   await webhooks?.stop();
+  stopRefresher();
+  await circles.stop();
   await db.close();
   process.exit(0);
 };

@@ -50,6 +50,9 @@ const CASES: Case[] = [
   ['GET', '/api/exports/grids?format=geojson&region=450902005001', { anonymous: 401, leader: 403, analyst: 200, mingshanPlanner: 403, chengxiPlanner: 403, admin: 200 }],
   ['GET', '/api/users', ADMIN_ONLY],
   ['GET', '/api/audit', ADMIN_ONLY],
+  ['GET', '/api/coverage/isochrones/status', ADMIN_ONLY],
+  ['GET', '/api/screen/circles', READ_ALL],
+  ['GET', '/api/screen/summary', READ_ALL],
 ];
 
 describeEachEngine('access control', (db) => {

@@ -2,7 +2,8 @@
  * 党群服务中心 records: input schemas (Chinese messages), the checks that need
  * the database (region exists and fits the level, point inside the city), and
  * the writes — each in one transaction that checks the editor's jurisdiction,
- * drops the centre's cached isochrones and records before/after in audit_log.
+ * drops the centre's cached isochrones and records before/after in audit_log;
+ * after the commit the background job (isochroneJob.ts) computes its new circles.
  * Refusals throw: NotFoundError (404), ForbiddenError (403), CentreRejected (422).
  */
 import { sql } from 'drizzle-orm';
@@ -12,6 +13,7 @@ import { DomainError, NotFoundError } from '../http/domainError';
 import type { FieldError } from '../http/problem';
 import { nameText, noteText } from '../http/text';
 import { assertWithinJurisdiction, editorName, type CentreEditor } from './centreJurisdiction';
+import { wakeIsochroneJob } from './isochroneJob';
 import { forgetIsochronesSql } from './isochrones';
 
 export const CENTRE_LEVELS = ['city', 'district', 'street', 'community', 'estate'] as const;
@@ -173,7 +175,7 @@ const pointSql = (p: [number, number]) => sql`ST_SetSRID(ST_MakePoint(${p[0]}::f
 export async function createCentre(db: DbHandle, input: CreateCentre, editor: CentreEditor): Promise<CentreFeature> {
   const centre: CentreRecord = { householdsServed: 0, openingHours: null, address: null, ...input };
   assertWithinJurisdiction(editor, centre.regionCode);
-  return db.db.transaction(async (tx) => {
+  const created = await db.db.transaction(async (tx) => {
     await checkAgainstData(tx, centre);
     const [row] = await executeRows<{ id: number }>(
       tx,
@@ -185,10 +187,12 @@ export async function createCentre(db: DbHandle, input: CreateCentre, editor: Ce
     await audit(tx, editorName(editor), 'create', id, centre);
     return (await findCentre(tx, id))!;
   });
+  wakeIsochroneJob(db);
+  return created;
 }
 
 export async function updateCentre(db: DbHandle, id: number, patch: UpdateCentre, editor: CentreEditor): Promise<CentreFeature> {
-  return db.db.transaction(async (tx) => {
+  const updated = await db.db.transaction(async (tx) => {
     const current = await findCentre(tx, id);
     if (!current) throw notFound(id);
     const p = current.properties;
@@ -216,6 +220,8 @@ export async function updateCentre(db: DbHandle, id: number, patch: UpdateCentre
     await audit(tx, editorName(editor), 'update', id, { before, after });
     return (await findCentre(tx, id))!;
   });
+  wakeIsochroneJob(db);
+  return updated;
 }
 
 export async function deleteCentre(db: DbHandle, id: number, editor: CentreEditor): Promise<void> {
@@ -228,6 +234,7 @@ export async function deleteCentre(db: DbHandle, id: number, editor: CentreEdito
     await tx.execute(forgetIsochronesSql(id));
     await audit(tx, editorName(editor), 'delete', id, { name: row.name });
   });
+  wakeIsochroneJob(db);
 }
 
 async function audit(tx: Database, actor: string, action: string, id: number, detail: unknown) {

@@ -36,10 +36,8 @@ export interface IsochroneRequest {
   search?: NetworkSearch;
 }
 
-/** Computes and caches whatever of the request is missing or stale. Returns how many rows it (re)computed. */
-export async function ensureIsochrones(db: DbHandle, request: IsochroneRequest): Promise<number> {
-  const version = await currentNetworkVersion(db);
-  const search = request.search ?? defaultSearch(db);
+/** Centres of the request with the minutes whose cached circle is missing or stale, by centre id; at most `limit` centres. */
+export async function missingIsochrones(db: DbHandle, request: IsochroneRequest, version: number, limit: number | null = null): Promise<Map<number, number[]>> {
   const missing = await db.rows<{ centre_id: number; minutes: number[] }>(sql`
     SELECT c.id AS centre_id, array_agg(m.minutes ORDER BY m.minutes) AS minutes
     FROM service_centres c
@@ -49,9 +47,17 @@ export async function ensureIsochrones(db: DbHandle, request: IsochroneRequest):
      AND i.network_version = ${version} AND i.computed_at >= c.updated_at
     WHERE i.centre_id IS NULL AND (${request.centreIds === null} OR c.id = ANY(${intArray(request.centreIds ?? [])}::int[]))
     GROUP BY c.id
-    ORDER BY c.id`);
-  if (missing.length === 0) return 0;
-  const minutesOf = new Map(missing.map((m) => [Number(m.centre_id), m.minutes.map(Number)]));
+    ORDER BY c.id
+    LIMIT ${limit}`);
+  return new Map(missing.map((m) => [Number(m.centre_id), m.minutes.map(Number)]));
+}
+
+/** Computes and caches whatever of the request is missing or stale. Returns how many rows it (re)computed. */
+export async function ensureIsochrones(db: DbHandle, request: IsochroneRequest): Promise<number> {
+  const version = await currentNetworkVersion(db);
+  const search = request.search ?? defaultSearch(db);
+  const minutesOf = await missingIsochrones(db, request, version);
+  if (minutesOf.size === 0) return 0;
   const ids = [...minutesOf.keys()];
   // Batches run concurrently on a pool (PostGIS); the embedded engine serialises them anyway.
   const batches: number[][] = [];
@@ -69,7 +75,8 @@ export async function ensureIsochrones(db: DbHandle, request: IsochroneRequest):
   return written;
 }
 
-async function computeBatch(db: DbHandle, centreIds: number[], minutesOf: Map<number, number[]>, speed: number, search: NetworkSearch, version: number): Promise<number> {
+/** Computes and writes the circles of `centreIds` for the minutes `minutesOf` names; returns the rows written. */
+export async function computeBatch(db: DbHandle, centreIds: number[], minutesOf: Map<number, number[]>, speed: number, search: NetworkSearch, version: number): Promise<number> {
   const snaps = await snapCentres(db, centreIds);
   const network: NetworkIsochroneInput[] = [];
   const buffers: { key: number; centreId: number; budgetM: number }[] = [];

@@ -140,10 +140,23 @@ export function reachWithin(graph: WalkGraph, starts: { node: number; offset: nu
 /** One graph per database handle, rebuilt when the network version moves on. */
 const graphs = new WeakMap<DbHandle, { version: number; graph: Promise<WalkGraph> }>();
 
+/** Edges read per statement: short statements let other queries in between on the single-connection embedded engine. */
+const EDGE_PAGE = 5000;
+
+async function readEdges(db: DbHandle): Promise<RoadEdgeRow[]> {
+  const edges: RoadEdgeRow[] = [];
+  for (let after = -(2 ** 31) - 1; ; ) {
+    const page = await db.rows<RoadEdgeRow>(sql`SELECT id, source, target, cost FROM road_edges WHERE id > ${after}::bigint ORDER BY id LIMIT ${EDGE_PAGE}`);
+    edges.push(...page);
+    if (page.length < EDGE_PAGE) return edges;
+    after = Number(page[page.length - 1]!.id);
+  }
+}
+
 export function walkGraphFor(db: DbHandle, networkVersion: number): Promise<WalkGraph> {
   const cached = graphs.get(db);
   if (cached && cached.version === networkVersion) return cached.graph;
-  const graph = db.rows<RoadEdgeRow>(sql`SELECT id, source, target, cost FROM road_edges`).then(buildWalkGraph);
+  const graph = readEdges(db).then(buildWalkGraph);
   graphs.set(db, { version: networkVersion, graph });
   graph.catch(() => graphs.delete(db));
   return graph;

@@ -3,6 +3,7 @@
  * computed on demand (pgRouting on PostGIS, a Node search on the embedded engine)
  * and cached per centre, minutes, speed and network version.
  *   GET /isochrones?centreId=1,2&minutes=5,10,15&speed=66.7
+ *   GET /isochrones/status                          the background job's progress (admins)
  *   GET /summary?level=street|community|grid&region=&target=80&speed=
  *   GET /below-target?target=80&region=&speed=      communities under the target share
  *   GET /blind-spots?region=&minArea=100&speed=     uncovered parts of grids
@@ -15,6 +16,7 @@ import type { AppEnv } from '../appEnv';
 import { centreLevel } from '../coverage/centres';
 import { BLIND_SPOT_MIN_AREA_M2 } from '../coverage/coverage';
 import { isochroneCollection } from '../coverage/isochroneCollection';
+import { isochroneJobStatus } from '../coverage/isochroneJob';
 import { blindSpotCollection, communitiesBelowTarget, coverageReport, normReport } from '../coverage/reports';
 import { decimalString, integerList, regionCodeParam, speedParam } from '../coverage/requestInput';
 import { invalidInput } from '../http/problem';
@@ -51,6 +53,7 @@ const blindSpotQuery = z.object({
 const normQuery = z.object({ region: regionCodeParam.optional(), onlyShort: z.enum(['true', 'false'], { error: 'onlyShort 应为 true 或 false' }).optional() });
 
 export const coverageRoute = new Hono<AppEnv>()
+  .get('/isochrones/status', async (c) => c.json(await isochroneJobStatus(c.var.db), 200))
   .get('/isochrones', zValidator('query', isochroneQuery, invalidInput), async (c) => {
     const { centreId, level, minutes, speed } = c.req.valid('query');
     return c.json(await isochroneCollection(c.var.db, { centreIds: centreId, level, minutes, speedMPerMin: speed }), 200);

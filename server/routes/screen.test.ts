@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { networkVersionSql } from '../coverage/networkVersion';
+import { DEFAULT_SPEED_M_PER_MIN } from '../coverage/walking';
 import { describeEachEngine } from '../testing/databases';
 import { request } from '../testing/request';
 import { cstMonth, lastMonths } from '../screen/months';
@@ -100,7 +102,7 @@ describeEachEngine('screen summary', (db) => {
     expect(summary.trend.reduce((a, t) => a + t.reported, 0)).toBeGreaterThan(0);
   });
 
-  it('computes coverage within 1000 m of a centre when no isochrones are cached, and from isochrones when they are', async () => {
+  it('computes coverage within 1000 m of a centre until every centre’s 15-minute circle is cached, and from the circles then', async () => {
     const [street] = await db().rows<{ code: string }>(sql`SELECT code FROM regions WHERE level = 'street' ORDER BY code LIMIT 1`);
     await db().rows(sql`DELETE FROM isochrones`);
     const before = (await screenSummary(db(), street!.code))!.coverage;
@@ -113,11 +115,16 @@ describeEachEngine('screen summary', (db) => {
     expect(before.coveredHouseholds).toBe(b!.covered);
     expect(before.share).toBeCloseTo(b!.covered / b!.hh, 10);
 
-    // One hand-made isochrone: the street's own outline, so every grid of the street is covered.
+    // Circles for all but one centre are not enough: partly computed circles would undercount.
     const [centre] = await db().rows<{ id: number }>(sql`SELECT id FROM service_centres ORDER BY id LIMIT 1`);
     await db().rows(sql`
       INSERT INTO isochrones (centre_id, minutes, speed_m_per_min, network_version, method, geom)
-      SELECT ${centre!.id}, 15, 70, 1, 'network', ST_Multi(ST_Buffer(geom, 0.0001)) FROM regions WHERE code = ${street!.code}`);
+      SELECT id, 15, ${DEFAULT_SPEED_M_PER_MIN}::float8, ${networkVersionSql}, 'network', ST_Multi(ST_Buffer(geom, 0.00001)) FROM service_centres WHERE id <> ${centre!.id}`);
+    expect((await screenSummary(db(), street!.code))!.coverage.method).toBe('buffer');
+    // The last one, hand-made: the street's own outline, so every grid of the street is covered.
+    await db().rows(sql`
+      INSERT INTO isochrones (centre_id, minutes, speed_m_per_min, network_version, method, geom)
+      SELECT ${centre!.id}, 15, ${DEFAULT_SPEED_M_PER_MIN}::float8, ${networkVersionSql}, 'network', ST_Multi(ST_Buffer(geom, 0.0001)) FROM regions WHERE code = ${street!.code}`);
     const after = (await screenSummary(db(), street!.code))!.coverage;
     expect(after.method).toBe('isochrone');
     expect(after.coveredHouseholds).toBe(b!.hh);

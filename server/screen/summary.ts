@@ -7,8 +7,10 @@
  *  - 网格党组织组建率 = grids with a party organisation (non-empty party_org_name) ÷ grids.
  *  - 党员 / 双报到 = sums over the region's grids (the grid is where members are registered).
  *  - 覆盖率 = households of grids whose label point lies inside a 15-minute walking
- *    isochrone (when isochrones are cached), else within a straight 1000 m of a centre
- *    (`method: 'buffer'`, the labelled fallback) ÷ all households of the region.
+ *    isochrone at the default speed — once every centre's circle is cached and current
+ *    (the background job, server/coverage/isochroneJob.ts, keeps them so) — else within a
+ *    straight 1000 m of a centre (`method: 'buffer'`, the labelled fallback) ÷ all
+ *    households of the region. Never a mix: partly computed circles would undercount.
  *  - 本月事件 / 结案率: the incident module's KPIs (server/incidents/kpis.ts) for the
  *    current calendar month (China time), so the screen and the KPI page agree.
  *  - 趋势: incidents reported per calendar month over the last 12 months, and how
@@ -17,6 +19,9 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { CENTRE_LEVELS, type CentreLevel } from '../coverage/centres';
+import { circleCounts } from '../coverage/isochroneJob';
+import { currentNetworkVersion } from '../coverage/networkVersion';
+import { DEFAULT_SPEED_M_PER_MIN } from '../coverage/walking';
 import { NotFoundError } from '../http/domainError';
 import { regionKpis } from '../incidents/kpis';
 import { cstMonth, lastMonths } from './months';
@@ -140,15 +145,14 @@ export async function centresByLevel(db: DbHandle, code: string): Promise<Record
   return counts;
 }
 
-/** Whether 15-minute isochrones are cached (the coverage engineer's table); the screen never computes them itself. */
-async function cachedIsochroneSpeed(db: DbHandle): Promise<number | null> {
-  const [row] = await db.rows<{ speed: number }>(sql`
-    SELECT speed_m_per_min AS speed FROM isochrones WHERE minutes = 15 GROUP BY speed_m_per_min ORDER BY count(*) DESC LIMIT 1`);
-  return row ? Number(row.speed) : null;
+/** Whether every centre has a current 15-minute circle at the default speed (then coverage is computed from them). */
+async function circlesComplete(db: DbHandle): Promise<boolean> {
+  const { total, ready } = await circleCounts(db, [15], DEFAULT_SPEED_M_PER_MIN, await currentNetworkVersion(db));
+  return total > 0 && ready === total;
 }
 
 export async function coverageFigure(db: DbHandle, code: string): Promise<CoverageFigure> {
-  const speed = await cachedIsochroneSpeed(db);
+  const speed = (await circlesComplete(db)) ? DEFAULT_SPEED_M_PER_MIN : null;
   const point = sql`coalesce(g.label_point, ST_PointOnSurface(g.geom))`;
   const covered =
     speed === null
@@ -244,15 +248,18 @@ export interface ScreenSummaryReport extends ScreenSummary {
   definitions: { bufferFallbackM: number };
 }
 
-/** The summary of `region`, or of the root region (the city) when none is given; 404 when it does not exist. */
-export async function screenSummaryReport(db: DbHandle, region: string | undefined): Promise<ScreenSummaryReport> {
+/**
+ * The summary of `region`, or of the root region (the city) when none is given; 404 when it does not exist.
+ * Computed from the tables every time: the route answers through summaryCache.ts.
+ */
+export async function computeScreenSummaryReport(db: DbHandle, region: string | undefined, now = new Date()): Promise<ScreenSummaryReport> {
   let code = region;
   if (!code) {
     const [root] = await db.rows<{ code: string }>(sql`SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1`);
     if (!root) throw new NotFoundError('数据库中没有区划数据');
     code = root.code;
   }
-  const summary = await screenSummary(db, code);
+  const summary = await screenSummary(db, code, now);
   if (!summary) throw new NotFoundError(`区域编码 ${code} 不存在`);
   return { ...summary, definitions: { bufferFallbackM: BUFFER_FALLBACK_M } };
 }

@@ -1,24 +1,33 @@
 /**
  * Page layout and the state shared between features: the map instance (for
  * camera moves from the tree and search) and the selected grid.
+ * The map (MapLibre), the deck.gl panels and the export dialog are loaded lazily:
+ * the tree, header and grid panel render before those libraries arrive.
  */
 import type { Layer } from '@deck.gl/core';
 import { useQueryClient } from '@tanstack/react-query';
 import type * as maplibregl from 'maplibre-gl';
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { errorMessage, gridQuery, useConfig, useGridDetail, useRegionTree, type RegionTreeNode } from './api/queries';
-import { ExportDialog } from './features/export/ExportDialog';
 import { GridPanel } from './features/grid-panel/GridPanel';
-import { ServiceCirclesPanel } from './features/coverage/ServiceCirclesPanel';
-import { IncidentsPanel } from './features/incidents/IncidentsPanel';
 import { ThematicLayers, type ThematicLayerState } from './features/map/ThematicLayers';
 import { useViewport } from './features/map/useViewport';
 import { Header } from './features/header/Header';
-import { MapView } from './features/map/MapView';
 import { streetColourExpression, streetColours } from './features/map/streetColours';
 import { RegionTree } from './features/regions/RegionTree';
 
 const NO_REGIONS: RegionTreeNode[] = [];
+
+const MapView = lazy(async () => ({ default: (await import('./features/map/MapView')).MapView }));
+const ServiceCirclesPanel = lazy(async () => ({ default: (await import('./features/coverage/ServiceCirclesPanel')).ServiceCirclesPanel }));
+const IncidentsPanel = lazy(async () => ({ default: (await import('./features/incidents/IncidentsPanel')).IncidentsPanel }));
+const ExportDialog = lazy(async () => ({ default: (await import('./features/export/ExportDialog')).ExportDialog }));
+
+const mapLoading = (
+  <div className="map-placeholder" role="status">
+    正在加载地图…
+  </div>
+);
 
 export function App() {
   const config = useConfig();
@@ -88,16 +97,18 @@ export function App() {
         </aside>
         <section className="map-area">
           {config.data && tree.data ? (
-            <MapView
-              config={config.data}
-              roots={roots}
-              gridColour={gridColour}
-              selectedCode={selectedCode}
-              selectedId={selected.data?.id ?? null}
-              onGridClick={selectGridAt}
-              onMapReady={setMap}
-              overlayLayers={overlayLayers}
-            />
+            <Suspense fallback={mapLoading}>
+              <MapView
+                config={config.data}
+                roots={roots}
+                gridColour={gridColour}
+                selectedCode={selectedCode}
+                selectedId={selected.data?.id ?? null}
+                onGridClick={selectGridAt}
+                onMapReady={setMap}
+                overlayLayers={overlayLayers}
+              />
+            </Suspense>
           ) : loadError ? (
             <div className="map-placeholder" role="alert">
               <p className="error-message">{errorMessage(loadError)}</p>
@@ -113,21 +124,25 @@ export function App() {
               </button>
             </div>
           ) : (
-            <div className="map-placeholder" role="status">
-              正在加载地图…
-            </div>
+            mapLoading
           )}
           {map && <ThematicLayers state={thematic} onChange={setThematic} />}
           {(thematic.incidents || thematic.serviceCircles) && viewport && (
             <div className="overlay-panel">
-              {thematic.serviceCircles && <ServiceCirclesPanel onLayers={setCircleLayers} />}
-              {thematic.incidents && <IncidentsPanel zoom={viewport.zoom} bbox={viewport.bbox} onLayers={setIncidentLayers} />}
+              <Suspense fallback={null}>
+                {thematic.serviceCircles && <ServiceCirclesPanel onLayers={setCircleLayers} />}
+                {thematic.incidents && <IncidentsPanel zoom={viewport.zoom} bbox={viewport.bbox} onLayers={setIncidentLayers} />}
+              </Suspense>
             </div>
           )}
           {selectedCode && <GridPanel key={selectedCode} code={selectedCode} onClose={closePanel} />}
         </section>
       </main>
-      {exportOpen && <ExportDialog open={exportOpen} onClose={() => setExportOpen(false)} defaultRegion={selectedCode ? selectedCode.slice(0, 12) : undefined} />}
+      {exportOpen && (
+        <Suspense fallback={null}>
+          <ExportDialog open={exportOpen} onClose={() => setExportOpen(false)} defaultRegion={selectedCode ? selectedCode.slice(0, 12) : undefined} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -8,11 +8,10 @@ import './features/header/header.css';
 import './features/map/map.css';
 import './features/admin/admin.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { shouldRetry } from './api/queries';
-import { App } from './App';
-import { pageFor } from './pages';
+import { lazyPage, pageFor } from './pages';
 import { SessionGate } from './features/auth/session';
 
 const queryClient = new QueryClient({
@@ -25,17 +24,25 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html 缺少 #root 元素');
 const page = pageFor(window.location.pathname);
 if (page) document.title = `${page.title} · 党建版图`;
-const Page = page?.Component ?? App;
+// The grid map (/) is a page like the others: its code is its own chunk.
+const Page = page?.Component ?? lazyPage(() => import('./App'), 'App');
+const loading = (
+  <p className="muted page-loading" role="status">
+    正在加载…
+  </p>
+);
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      {page?.public ? (
-        <Page />
-      ) : (
-        <SessionGate>
+      <Suspense fallback={loading}>
+        {page?.public ? (
           <Page />
-        </SessionGate>
-      )}
+        ) : (
+          <SessionGate>
+            <Page />
+          </SessionGate>
+        )}
+      </Suspense>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,8 +1,14 @@
 /**
  * Pages beside the main map: each feature with a `page.tsx` exporting `page`
  * is routed by path (e.g. /editor, /screen), without a shared routing table to edit.
+ * A page's component is loaded lazily, so each page downloads only its own code:
+ *
+ *   export const page: PageRoute = { path: '/x', title: '…', Component: lazyPage(() => import('./XPage'), 'XPage') };
+ *
+ * (page.tsx itself stays tiny: it is loaded with the entry, for the navigation.)
+ * The build reports each page's initial JavaScript (tools/chunks).
  */
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import type { Role } from '../../kernel/roles';
 
 export interface PageRoute {
@@ -28,4 +34,9 @@ export const pages: PageRoute[] = Object.values(modules)
 export function pageFor(pathname: string): PageRoute | undefined {
   const path = pathname.replace(/\/+$/, '') || '/';
   return pages.find((p) => p.path === path);
+}
+
+/** A component loaded on first render from its own chunk: `lazyPage(() => import('./XPage'), 'XPage')`. */
+export function lazyPage<M extends Record<K, ComponentType>, K extends keyof M>(load: () => Promise<M>, name: K): ComponentType {
+  return lazy<ComponentType>(async () => ({ default: (await load())[name] }));
 }

@@ -1,12 +1,13 @@
 /**
  * Admins: accounts (create, role and jurisdiction, password reset, 强制下线 = sign-out
- * everywhere, delete) and the audit trail of every write, with CSV download. The
- * server enforces all of it.
+ * everywhere, delete), the progress of the background walking-circle job and the
+ * audit trail of every write, with CSV download. The server enforces all of it.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, call } from '../../api/client';
 import { can, useSession, type Role } from '../auth/session';
+import { CircleJobStatus } from './CircleJobStatus';
 
 const ROLE_NAMES: Record<Role, string> = { leader: '领导', planner: '网格规划员', analyst: '分析员', admin: '管理员', grid_worker: '网格员', dispatcher: '受理员/指挥员', dept_staff: '处置人员' };
 
@@ -32,6 +33,7 @@ export function AdminPage() {
         <a href="/">返回地图</a>
       </header>
       <Users />
+      <CircleJobStatus />
       <Audit />
     </main>
   );

@@ -1,5 +1,4 @@
 /** Routes /admin to account administration and the audit log (admins only). */
-import type { PageRoute } from '../../pages';
-import { AdminPage } from './AdminPage';
+import { lazyPage, type PageRoute } from '../../pages';
 
-export const page: PageRoute = { path: '/admin', title: '系统管理', Component: AdminPage, roles: ['admin'] };
+export const page: PageRoute = { path: '/admin', title: '系统管理', Component: lazyPage(() => import('./AdminPage'), 'AdminPage'), roles: ['admin'] };

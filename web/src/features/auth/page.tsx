@@ -1,4 +1,3 @@
-import type { PageRoute } from '../../pages';
-import { LoginPage } from './LoginPage';
+import { lazyPage, type PageRoute } from '../../pages';
 
-export const page: PageRoute = { path: '/login', title: '登录', Component: LoginPage, public: true, hidden: true };
+export const page: PageRoute = { path: '/login', title: '登录', Component: lazyPage(() => import('./LoginPage'), 'LoginPage'), public: true, hidden: true };

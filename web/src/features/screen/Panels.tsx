@@ -2,7 +2,7 @@
 import type { ScreenSummary } from './screenApi';
 import { Kpi } from './AnimatedNumber';
 import { BarChart, Ring, TrendChart } from './charts';
-import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './screenLayers';
+import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle';
 import { STAR_COLOURS, STAR_LABELS } from './starColours';
 
 const pct = (v: number | null) => (v === null ? null : v * 100);
@@ -84,7 +84,7 @@ export function CentresPanel({ s }: { s: ScreenSummary }) {
           <p className="screen-note">
             15分钟服务圈户数覆盖率
             <br />
-            {s.coverage.method === 'isochrone' ? '按步行等时圈计算' : '按中心直线 1000 米估算（等时圈未生成）'}
+            {s.coverage.method === 'isochrone' ? '按步行等时圈计算' : '按中心直线 1000 米估算（等时圈计算完成前）'}
           </p>
         </div>
       </div>

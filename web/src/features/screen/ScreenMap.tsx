@@ -4,8 +4,8 @@
  * (MapLibre layers on the offline basemap) and deck.gl layers on top.
  * Only the offline basemap is used, whatever the server config says: the screen must work without the internet.
  * The map itself, its overlay and test hooks come from the shared shell (map/useMapShell).
+ * Loaded lazily by ScreenPage: MapLibre and deck.gl are most of the screen's code.
  */
-import type { Layer } from '@deck.gl/core';
 import type * as maplibregl from 'maplibre-gl';
 import { useEffect, useMemo } from 'react';
 import { useConfig } from '../../api/queries';
@@ -13,6 +13,7 @@ import { LAYER, selectedGridFilter } from '../map/mapStyle';
 import type { ColourSpecification, FilterSpecification } from '../map/styleTypes';
 import { useLatest } from '../map/useLatest';
 import { useMapShell, viewOfBounds } from '../map/useMapShell';
+import { buildScreenLayers, type ScreenLayerInput } from './screenLayers';
 
 const REGION_OUTLINE = 'screen-region-outline';
 const MEMBER_FILL = 'screen-member-fill';
@@ -26,7 +27,8 @@ export interface ScreenMapProps {
   /** region (6/9/12 digits) or grid (15) to outline */
   selectedCode: string | null;
   memberCodes: string[];
-  layers: Layer[];
+  /** What the deck.gl layers draw (built here, so deck.gl loads with the map, not before the panels). */
+  layerInput: ScreenLayerInput;
   /** CSS scale of the canvas, so map and deck render sharp on 4K walls */
   pixelRatio: number;
   onClick: (lngLat: [number, number], gridCode: string | null) => void;
@@ -44,6 +46,7 @@ export function ScreenMap(props: ScreenMapProps) {
   const config = useConfig();
   const view = useMemo(() => (props.bbox ? viewOfBounds(props.bbox) : config.data?.defaultView), [props.bbox, config.data]);
   const devicePixels = props.pixelRatio * (window.devicePixelRatio || 1);
+  const layers = useMemo(() => buildScreenLayers(props.layerInput), [props.layerInput]);
 
   const { containerRef, map } = useMapShell({
     view,
@@ -54,7 +57,7 @@ export function ScreenMap(props: ScreenMapProps) {
     maxZoom: 19,
     controls: false,
     mapOptions: { pixelRatio: devicePixels, fadeDuration: 0 },
-    deckLayers: props.layers,
+    deckLayers: layers,
     deckPixelRatio: devicePixels,
     setup: (instance) => {
       const interact = () => latest.current.onInteract();

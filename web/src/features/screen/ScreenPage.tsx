@@ -5,21 +5,24 @@
  */
 import { circle as turfCircle, bbox as turfBbox } from '@turf/turf';
 import type * as maplibregl from 'maplibre-gl';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage, useRegionTree, type RegionTreeNode } from '../../api/queries';
 import { can, useSession } from '../auth/session';
 import { AdminPanel, type Draft } from './AdminPanel';
 import { fitCanvas } from './canvasFit';
 import { LiveTicker } from './LiveTicker';
 import { CentresPanel, IncidentsPanel, PartyPanel, StarsPanel } from './Panels';
-import { fetchGrid, fetchGridCoverage, useCentres, useDemonstrations, useIncidentHeat, useIsochrones, useScreenSummary } from './screenApi';
-import { buildScreenLayers, CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE, type CircleArea, type LayerVisibility } from './screenLayers';
-import { ScreenMap } from './ScreenMap';
+import { fetchGrid, fetchGridCoverage, useCentres, useDemonstrations, useIncidentHeat, useScreenCircles, useScreenSummary } from './screenApi';
+import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle';
+import type { CircleArea, LayerVisibility, ScreenLayerInput } from './screenLayers';
 import { coverageColourExpression, COVERAGE_STEPS, STAR_COLOURS, STAR_LABELS, starColourExpression } from './starColours';
 import { useTour } from './useTour';
 import './screen.css';
 
 const FALLBACK_RADIUS_KM = 1;
+
+// MapLibre + deck.gl: fetched in parallel with the figures, which render without waiting for them.
+const ScreenMap = lazy(async () => ({ default: (await import('./ScreenMap')).ScreenMap }));
 
 function useViewportSize() {
   const [size, setSize] = useState({ w: window.innerWidth, h: window.innerHeight });
@@ -64,7 +67,7 @@ export function ScreenPage() {
   const [visible, setVisible] = useState<LayerVisibility & { grids: boolean }>({ grids: true, centres: true, circles: true, demos: true, heatmap: params.get('heatmap') !== '0' });
   const [colourBy, setColourBy] = useState<'stars' | 'coverage'>('stars');
   const heat = useIncidentHeat(visible.heatmap);
-  const isochrones = useIsochrones(visible.circles && params.get('isochrones') !== '0');
+  const circles = useScreenCircles(visible.circles && params.get('isochrones') !== '0');
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [mapIdle, setMapIdle] = useState(false);
   const [adminOpen, setAdminOpen] = useState(false);
@@ -136,14 +139,13 @@ export function ScreenPage() {
     [adminOpen, draft, level, drill],
   );
 
-  // 15-minute circles: the coverage API's walking isochrones, else a labelled straight-line fallback.
+  // 15-minute circles: the walking circles once the server's background job has them all, else a labelled straight-line estimate.
+  const circlesFromNetwork = Boolean(circles.data?.ready);
   const circleAreas: CircleArea[] = useMemo(() => {
-    if (isochrones.data?.features.length) {
-      return isochrones.data.features.map((f) => ({ polygon: f.geometry, method: f.properties.method === 'buffer' ? 'buffer' : 'network' }));
-    }
+    if (circles.data?.ready) return circles.data.circles.map((c) => ({ polygon: c.geometry, method: c.method }));
     return (centres.data ?? []).filter((c) => c.level === 'community').map((c) => ({ polygon: turfCircle(c.position, FALLBACK_RADIUS_KM, { units: 'kilometers', steps: 40 }).geometry, method: 'buffer' as const }));
-  }, [isochrones.data, centres.data]);
-  const circlesFromNetwork = Boolean(isochrones.data?.features.length);
+  }, [circles.data, centres.data]);
+  const circleProgress = circles.data && !circles.data.ready && circles.data.centres > 0 ? `${circles.data.current}/${circles.data.centres}` : null;
 
   const coverage = useCoverageByGrid(colourBy === 'coverage', region);
   const gridColour = useMemo(() => (colourBy === 'coverage' && coverage ? coverageColourExpression(coverage) : starColourExpression()), [colourBy, coverage]);
@@ -155,18 +157,17 @@ export function ScreenPage() {
   }, [visible.demos, focus, tourItems]);
 
   const draftGeometry = useMemo(() => draftShape(draft), [draft]);
-  const layers = useMemo(
-    () =>
-      buildScreenLayers({
-        centres: centres.data ?? [],
-        circles: circleAreas,
-        belts: demos.data?.belts ?? [],
-        demoCircles: demos.data?.circles ?? [],
-        heat: heat.data ? { points: heat.data.points, max: heat.data.max } : null,
-        visible,
-        focusName: focus?.name ?? null,
-        draft: draft ? { path: draft.points, area: draftGeometry } : null,
-      }),
+  const layerInput = useMemo(
+    (): ScreenLayerInput => ({
+      centres: centres.data ?? [],
+      circles: circleAreas,
+      belts: demos.data?.belts ?? [],
+      demoCircles: demos.data?.circles ?? [],
+      heat: heat.data ? { points: heat.data.points, max: heat.data.max } : null,
+      visible,
+      focusName: focus?.name ?? null,
+      draft: draft ? { path: draft.points, area: draftGeometry } : null,
+    }),
     [centres.data, circleAreas, demos.data, heat.data, visible, focus, draft, draftGeometry],
   );
 
@@ -237,19 +238,21 @@ export function ScreenPage() {
 
         <section className="screen-map" data-testid="screen-map">
           {cityBbox || tree.isError ? (
-            <ScreenMap
-              bbox={cityBbox}
-              gridColour={gridColour}
-              gridsVisible={visible.grids}
-              selectedCode={region === null ? null : (s?.region.code ?? region)}
-              memberCodes={memberCodes}
-              layers={layers}
-              pixelRatio={fit.scale}
-              onClick={onMapClick}
-              onInteract={onInteract}
-              onMapReady={setMap}
-              onIdle={() => setMapIdle(true)}
-            />
+            <Suspense fallback={<div className="screen-loading">正在加载地图…</div>}>
+              <ScreenMap
+                bbox={cityBbox}
+                gridColour={gridColour}
+                gridsVisible={visible.grids}
+                selectedCode={region === null ? null : (s?.region.code ?? region)}
+                memberCodes={memberCodes}
+                layerInput={layerInput}
+                pixelRatio={fit.scale}
+                onClick={onMapClick}
+                onInteract={onInteract}
+                onMapReady={setMap}
+                onIdle={() => setMapIdle(true)}
+              />
+            </Suspense>
           ) : (
             <div className="screen-loading">正在加载地图…</div>
           )}
@@ -276,7 +279,7 @@ export function ScreenPage() {
               </select>
             </label>
           </div>
-          <Legend colourBy={colourBy} circlesFromNetwork={circlesFromNetwork} heatMax={heat.data?.max ?? null} />
+          <Legend colourBy={colourBy} circlesFromNetwork={circlesFromNetwork} circleProgress={circleProgress} heatMax={heat.data?.max ?? null} />
           <LiveTicker />
           {tourOn && (
             <div className="tour-caption" data-testid="tour-caption">
@@ -329,7 +332,7 @@ function PanelPlaceholder({ error }: { error: unknown }) {
   return <section className="screen-panel screen-panel-empty">{error ? <p className="error-message">{errorMessage(error)}</p> : <p className="muted">正在加载…</p>}</section>;
 }
 
-function Legend({ colourBy, circlesFromNetwork, heatMax }: { colourBy: 'stars' | 'coverage'; circlesFromNetwork: boolean; heatMax: number | null }) {
+function Legend({ colourBy, circlesFromNetwork, circleProgress, heatMax }: { colourBy: 'stars' | 'coverage'; circlesFromNetwork: boolean; circleProgress: string | null; heatMax: number | null }) {
   return (
     <div className="map-legend" data-testid="legend">
       <div className="sl-title">{colourBy === 'stars' ? '网格星级' : '网格户数覆盖率'}</div>
@@ -360,7 +363,7 @@ function Legend({ colourBy, circlesFromNetwork, heatMax }: { colourBy: 'stars' |
       <div className="sl-row">
         <span className="sl-item">
           <span className="sl-swatch" style={{ background: circlesFromNetwork ? 'rgba(90,220,160,0.5)' : 'rgba(120,170,255,0.5)' }} />
-          {circlesFromNetwork ? '15分钟步行圈（路网等时圈）' : '15分钟圈：直线1000米缓冲（近似，等时圈不可用）'}
+          {circlesFromNetwork ? '15分钟步行圈（路网等时圈）' : `15分钟圈：直线1000米缓冲（近似，${circleProgress ? `等时圈计算中 ${circleProgress}` : '等时圈不可用'}）`}
         </span>
       </div>
       <div className="sl-row">

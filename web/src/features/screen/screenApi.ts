@@ -51,14 +51,20 @@ export const useIncidentHeat = (enabled: boolean) =>
     placeholderData: keepPreviousData,
   });
 
-/** 15-minute walking isochrones of the community centres from the coverage API; slow to compute the first time, then cached server-side. */
-export const useIsochrones = (enabled: boolean) =>
+export type ScreenCircles = Answer<typeof api.api.screen.circles.$get>;
+
+/**
+ * 15-minute walking circles of the community centres, as cached by the server's
+ * background job (never computed for this request): polled every 10 s until all
+ * are ready, then refreshed with the other figures.
+ */
+export const useScreenCircles = (enabled: boolean) =>
   useQuery({
-    queryKey: ['screen', 'isochrones', 15],
-    queryFn: () => call(api.api.coverage.isochrones.$get({ query: { minutes: '15', level: 'community' } })),
+    queryKey: ['screen', 'circles', 15],
+    queryFn: () => call(api.api.screen.circles.$get()),
     enabled,
-    staleTime: 10 * 60_000,
-    retry: false,
+    refetchInterval: (query) => (query.state.data?.ready ? REFRESH_MS : 10_000),
+    placeholderData: keepPreviousData,
   });
 
 /** Per-grid coverage of a region (GET /api/coverage/summary?level=grid), for colouring the grids. */

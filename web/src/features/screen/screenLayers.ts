@@ -9,19 +9,8 @@ import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import { INCIDENT_RAMP } from '../incidents/colourScale';
 import type { HeatPoint } from '../incidents/incidentQueries';
 import { LABEL_FONT } from '../map/labelLayers';
+import { CENTRE_LEVELS, CENTRE_STYLE, type Rgba } from './centreStyle';
 import type { DemoBelt, DemoCircle, ScreenCentre } from './screenApi';
-
-type Rgba = [number, number, number, number];
-
-export const CENTRE_LEVELS = ['city', 'district', 'street', 'community', 'estate'] as const;
-export const CENTRE_LEVEL_LABELS: Record<ScreenCentre['level'], string> = { city: '市级', district: '县区级', street: '街道级', community: '社区级', estate: '小区级' };
-export const CENTRE_STYLE: Record<ScreenCentre['level'], { colour: Rgba; radius: number }> = {
-  city: { colour: [255, 215, 0, 255], radius: 13 },
-  district: { colour: [255, 120, 60, 255], radius: 11 },
-  street: { colour: [239, 68, 68, 255], radius: 9 },
-  community: { colour: [255, 170, 170, 255], radius: 6 },
-  estate: { colour: [180, 200, 255, 255], radius: 3.5 },
-};
 
 export interface CircleArea {
   polygon: GeoJSON.Polygon | GeoJSON.MultiPolygon;
