@@ -681,6 +681,8 @@ export const hotlineDeliveries = pgTable(
     check('hotline_deliveries_status_known', sql`${t.status} in ('pending', 'delivered', 'failed')`),
   ],
 );
+
+/**
  * The change signal behind the big screen's summary cache: a trigger (migration
  * data_changes_triggers) adds a row for every write statement on the tables the
  * summary reads, so `sum(weight)` grows with every commit that touched them. Rows
