@@ -16,7 +16,7 @@ import { ensureIsochrones } from './isochrones';
 import { type IsochroneJob, type IsochroneJobStatus, isochroneJobStatus, startIsochroneJob } from './isochroneJob';
 import { DEFAULT_SPEED_M_PER_MIN } from './walking';
 
-const LEADER = { id: 0, username: 'test-leader', displayName: '测试领导', role: 'leader' as const, jurisdictionCode: null };
+const LEADER = { id: 0, username: 'test-leader', displayName: '测试领导', role: 'leader' as const, jurisdictionCode: null, gridCodes: [], departmentId: null };
 
 describeEachEngine('background isochrone job', (db) => {
   let job: IsochroneJob | undefined;
