@@ -50,7 +50,7 @@ function expected(user: SessionUser, c: LoopCase, action: LoopAction): { who: bo
     case 'dispatch':
       return { who: dispatcher, now: at('collect', 'register') };
     case 'redispatch':
-      return { who: dispatcher, now: at('dispatch', 'handle') };
+      return { who: dispatcher, now: at('dispatch', 'handle') && (pending(null) || pending('return')) };
     case 'sign':
       return { who: assignee && !reporter, now: at('dispatch') && pending(null) };
     case 'return':
