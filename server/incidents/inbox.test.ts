@@ -183,5 +183,6 @@ describeEachEngine('workbench inbox and read rule', (db) => {
     expect(shown['dispatcher@collect']).toEqual(['register', 'dispatch']);
     expect(shown['leader@handle']).toEqual([]);
     expect(shown['dispatcher@evaluate']).toEqual([]);
-  });
+    // ~1,400 requests: minutes on a loaded machine.
+  }, 600_000);
 });
