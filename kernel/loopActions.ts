@@ -124,7 +124,15 @@ export const REQUEST_LABELS: Record<RequestKind, string> = { return: '退单', e
 export const ACTION_TABLE: Readonly<Record<LoopAction, ActionRule>> = {
   register: { label: '立案', from: ['collect'], to: 'register', actor: 'dispatcher', fields: [note('受理意见', false)] },
   dispatch: { label: '派遣', from: ['collect', 'register'], to: 'dispatch', actor: 'dispatcher', fields: [...target, note('派遣意见', false)] },
-  redispatch: { label: '改派', from: ASSIGNED, to: 'dispatch', actor: 'dispatcher', fields: [...target, note('改派理由', true)] },
+  // 改派 while a 退单 is open answers it (superseded); other open requests are decided first.
+  redispatch: {
+    label: '改派',
+    from: ASSIGNED,
+    to: 'dispatch',
+    actor: 'dispatcher',
+    when: (c) => (c.pendingRequest && c.pendingRequest !== 'return' ? `有待审批的${REQUEST_LABELS[c.pendingRequest]}申请，请先审批` : null),
+    fields: [...target, note('改派理由', true)],
+  },
   sign: { label: '签收', from: ['dispatch'], to: 'handle', actor: 'assignee', when: noPending, who: notReporter, fields: [note('签收备注', false)] },
   return: { label: '退单', from: ASSIGNED, actor: 'assignee', when: noPending, fields: [note('退单理由', true)] },
   return_approved: { label: '同意退单', from: ASSIGNED, to: 'register', actor: 'dispatcher', when: pending('return'), fields: [note('审批意见', false)] },

@@ -58,7 +58,7 @@ export function tabSql(tab: InboxTab, user: SessionUser, now: Date): SQL {
     case 'to_sign': {
       const summoned =
         user.role === 'dept_staff' && user.departmentId !== null
-          ? sql` OR (${OPEN} AND EXISTS (SELECT 1 FROM incident_summons s WHERE s.incident_id = i.id AND s.department_id = ${user.departmentId} AND s.reported_at IS NULL))`
+          ? sql` OR (${OPEN} AND i.id = ANY (ARRAY(SELECT s.incident_id::bigint FROM incident_summons s WHERE s.department_id = ${user.departmentId} AND s.reported_at IS NULL)))`
           : sql``;
       return sql`((i.stage = 'dispatch' AND ${assignedTo(user)})${summoned})`;
     }

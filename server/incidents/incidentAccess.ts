@@ -37,16 +37,18 @@ export function readableBy(user: SessionUser): SQL {
               sql`, `,
             )})`
           : sql`false`;
+      // Uncorrelated ARRAY(...) subqueries run once (InitPlan) and match the primary key,
+      // so every branch of the OR has an index and the inbox never scans all incidents.
       return sql`(${grids} OR i.reporter_user_id = ${user.id} OR i.assignee_user_id = ${user.id}
-        OR EXISTS (SELECT 1 FROM incident_transitions t WHERE t.incident_id = i.id
-          AND (t.assignee_user_id = ${user.id} OR (t.actor_user_id = ${user.id} AND t.action IN ${WORKED_ACTIONS}))))`;
+        OR i.id = ANY (ARRAY(SELECT t.incident_id::bigint FROM incident_transitions t
+          WHERE t.assignee_user_id = ${user.id} OR (t.actor_user_id = ${user.id} AND t.action IN ${WORKED_ACTIONS}))))`;
     }
     case 'dept_staff': {
       const d = user.departmentId;
       if (d === null) return sql`false`;
       return sql`(i.department_id = ${d}
-        OR EXISTS (SELECT 1 FROM incident_summons s WHERE s.incident_id = i.id AND s.department_id = ${d})
-        OR EXISTS (SELECT 1 FROM incident_transitions t WHERE t.incident_id = i.id AND t.department_id = ${d} AND t.action IN ${DISPATCH_ACTIONS}))`;
+        OR i.id = ANY (ARRAY(SELECT s.incident_id::bigint FROM incident_summons s WHERE s.department_id = ${d}))
+        OR i.id = ANY (ARRAY(SELECT t.incident_id::bigint FROM incident_transitions t WHERE t.department_id = ${d} AND t.action IN ${DISPATCH_ACTIONS})))`;
     }
   }
 }

@@ -46,7 +46,7 @@ export function mayWrite(writer: IncidentWriter, place: IncidentPlace): boolean 
   return writer.role === 'admin' || (region !== null && withinOwnArea(writer, region));
 }
 
-const jurisdictionLabel = (writer: IncidentWriter) => writer.jurisdictionCode ?? '无';
+const jurisdictionLabel = (writer: IncidentWriter) => (writer.role === 'grid_worker' ? `网格 ${writer.gridCodes.join('、') || '无'}` : (writer.jurisdictionCode ?? '无'));
 
 /** Throws unless the writer may write the incident `id` at `place`. */
 export function assertMayWriteIncident(writer: IncidentWriter, id: number, place: IncidentPlace): void {

@@ -39,15 +39,54 @@ export function AdminPage() {
   );
 }
 
+/** Which binding each role carries (the server validates and keeps only that one). */
+const BINDING: Record<Role, 'jurisdiction' | 'grids' | 'department' | null> = {
+  planner: 'jurisdiction',
+  dispatcher: 'jurisdiction',
+  grid_worker: 'grids',
+  dept_staff: 'department',
+  leader: null,
+  analyst: null,
+  admin: null,
+};
+
+function bindingText(u: { role: Role; jurisdictionCode: string | null; gridCodes: string[]; departmentId: number | null }, departments: { id: number; name: string }[]): string {
+  switch (BINDING[u.role]) {
+    case 'jurisdiction':
+      return u.jurisdictionCode ?? '—';
+    case 'grids':
+      return u.gridCodes.length > 0 ? u.gridCodes.join('、') : '—';
+    case 'department':
+      return departments.find((d) => d.id === u.departmentId)?.name ?? (u.departmentId === null ? '—' : `单位 ${u.departmentId}`);
+    default:
+      return '—';
+  }
+}
+
 function Users() {
   const queryClient = useQueryClient();
   const users = useQuery({ queryKey: ['users'], queryFn: async () => (await call(api.api.users.$get())).users });
-  const [form, setForm] = useState({ username: '', displayName: '', role: 'planner' as Role, jurisdictionCode: '', password: '' });
+  const [form, setForm] = useState({ username: '', displayName: '', role: 'planner' as Role, jurisdictionCode: '', gridCodes: '', departmentId: '', password: '' });
+  const departments = useQuery({ queryKey: ['departments'], queryFn: async () => (await call(api.api.departments.$get())).departments });
   const [feedback, setFeedback] = useState<string | null>(null);
   // The audit log below shows each write too.
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['users'] }), queryClient.invalidateQueries({ queryKey: ['audit'] })]);
   const create = useMutation({
-    mutationFn: () => call(api.api.users.$post({ json: { ...form, jurisdictionCode: form.role === 'planner' ? form.jurisdictionCode : null } })),
+    mutationFn: () =>
+      call(
+        api.api.users.$post({
+          json: {
+            username: form.username,
+            displayName: form.displayName,
+            role: form.role,
+            password: form.password,
+            // Only the binding of the chosen role travels (the server keeps only that one too).
+            jurisdictionCode: BINDING[form.role] === 'jurisdiction' ? form.jurisdictionCode : null,
+            ...(BINDING[form.role] === 'grids' ? { gridCodes: form.gridCodes.split(/[,，\s]+/).filter(Boolean) } : {}),
+            ...(BINDING[form.role] === 'department' ? { departmentId: form.departmentId ? Number(form.departmentId) : null } : {}),
+          },
+        }),
+      ),
     onSuccess: () => {
       setFeedback(`已创建账号 ${form.username}`);
       setForm({ ...form, username: '', displayName: '', password: '' });
@@ -96,7 +135,27 @@ function Users() {
             </option>
           ))}
         </select>
-        {form.role === 'planner' && <input placeholder="辖区代码（9 位街道或 12 位社区）" value={form.jurisdictionCode} onChange={(e) => setForm({ ...form, jurisdictionCode: e.target.value.trim() })} />}
+        {BINDING[form.role] === 'jurisdiction' && (
+          <input
+            placeholder={form.role === 'dispatcher' ? '指挥中心辖区（9 位街道或 12 位社区）' : '辖区代码（9 位街道或 12 位社区）'}
+            aria-label="辖区代码"
+            value={form.jurisdictionCode}
+            onChange={(e) => setForm({ ...form, jurisdictionCode: e.target.value.trim() })}
+          />
+        )}
+        {BINDING[form.role] === 'grids' && <input placeholder="所属网格（15 位网格编码，逗号分隔）" aria-label="所属网格" value={form.gridCodes} onChange={(e) => setForm({ ...form, gridCodes: e.target.value })} />}
+        {BINDING[form.role] === 'department' && (
+          <select value={form.departmentId} onChange={(e) => setForm({ ...form, departmentId: e.target.value })} aria-label="所属责任单位">
+            <option value="">选择责任单位</option>
+            {departments.data
+              ?.filter((d) => d.active)
+              .map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}（{d.code}）
+                </option>
+              ))}
+          </select>
+        )}
         <input type="password" placeholder="初始密码（至少 10 个字符）" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required />
         <button type="submit" disabled={create.isPending}>
           创建账号
@@ -114,7 +173,7 @@ function Users() {
             <th>用户名</th>
             <th>姓名</th>
             <th>角色</th>
-            <th>辖区</th>
+            <th>辖区/绑定</th>
             <th>创建时间</th>
             <th>在线会话</th>
             <th>操作</th>
@@ -134,7 +193,7 @@ function Users() {
                   ))}
                 </select>
               </td>
-              <td>{u.jurisdictionCode ?? '—'}</td>
+              <td>{bindingText(u, departments.data ?? [])}</td>
               <td>{new Date(u.createdAt).toLocaleString('zh-CN')}</td>
               <td data-testid={`sessions-${u.username}`} title={u.lastSeenAt ? `最近活动：${new Date(u.lastSeenAt).toLocaleString('zh-CN')}` : undefined}>
                 {u.activeSessions}
