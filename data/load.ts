@@ -95,6 +95,16 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     onProgress('demonstration belts and circles', 1, 1);
 
     await tx.insert(t.incidentCategories).values(data.categories);
+    // Departments are not truncated (accounts refer to them): upserted by code, so a reload keeps their ids.
+    for (const d of data.departments) {
+      const row = { code: d.code, name: d.name, level: d.level, serviceRegionCode: d.serviceRegionCode, contactName: d.contactName, contactPhone: d.contactPhone, active: true };
+      await tx.insert(t.departments).values(row).onConflictDoUpdate({ target: t.departments.code, set: row });
+    }
+    const departmentIds = new Map((await tx.select({ id: t.departments.id, code: t.departments.code }).from(t.departments)).map((d) => [d.code, d.id]));
+    const departmentId = (code: string | null) => (code === null ? null : (departmentIds.get(code) ?? null));
+    const categoryMap = Object.entries(data.categoryDepartments).flatMap(([categoryCode, codes]) => codes.map((code) => ({ categoryCode, departmentId: departmentId(code) as number })));
+    if (categoryMap.length > 0) await tx.insert(t.categoryDepartments).values(categoryMap);
+    onProgress('departments', data.departments.length, data.departments.length);
     const gridCodes = data.grids.map((g) => g.code);
     await inBatches('incidents', data.incidents, 1000, async (batch) => {
       const inserted = await tx
@@ -123,7 +133,9 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
           }),
         )
         .returning({ id: t.incidents.id });
-      const transitions = batch.flatMap((incident, k) => incident.transitions.map((tr) => ({ incidentId: inserted[k]!.id, fromStage: tr.from, toStage: tr.to, actor: tr.actor, at: tr.at })));
+      const transitions = batch.flatMap((incident, k) =>
+        incident.transitions.map((tr) => ({ incidentId: inserted[k]!.id, fromStage: tr.from, toStage: tr.to, actor: tr.actor, actorUsername: tr.actorUsername, at: tr.at, note: tr.note, action: tr.action })),
+      );
       for (let i = 0; i < transitions.length; i += 3000) await tx.insert(t.incidentTransitions).values(transitions.slice(i, i + 3000));
     });
 

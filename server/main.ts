@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
 import { ensureSampleData } from '../data/ensureSample';
 import { createApp } from './app';
-import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD } from './auth/users';
+import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD, SAMPLE_USERS } from './auth/users';
 import { serveWeb } from './serveWeb';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -21,7 +21,7 @@ await ensureFirstAdmin(db, process.env, (line) => console.log(line));
 const [dataset] = await db.rows<{ value: { sample?: boolean } }>(sql`SELECT value FROM meta WHERE key = 'dataset'`);
 if (dataset?.value.sample) {
   await ensureSampleUsers(db);
-  console.log(`示例账号（仅用于示例数据）：admin / leader / analyst / mingshan / chengxi，密码 ${SAMPLE_PASSWORD}`);
+  console.log(`示例账号（仅用于示例数据，见 README）：${SAMPLE_USERS.map((u) => u.username).join(' / ')}，密码 ${SAMPLE_PASSWORD}`);
 }
 
 const app = createApp(db);
