@@ -19,7 +19,7 @@
  */
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
-import type { DbHandle } from '../../db/client';
+import type { DbHandle, Executor } from '../../db/client';
 import type { IncidentSource } from '../../kernel/stages';
 import { DomainError } from '../http/domainError';
 import { impossibleDate } from '../http/params';
@@ -450,7 +450,18 @@ export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestO
  * import of historical cases marks its transitions imported and adds an audit entry
  * (action import) saying so, in the same transaction.
  */
-export async function writeIncidents(db: DbHandle, rows: ValidIncident[], by: { writer: IncidentWriter; imported: boolean; encoding?: string }, onChunk: (done: number) => void = () => {}): Promise<number[]> {
+export async function writeIncidents(
+  db: DbHandle,
+  rows: ValidIncident[],
+  by: {
+    writer: IncidentWriter;
+    imported: boolean;
+    encoding?: string;
+    /** More writes that belong to the same transaction (e.g. the hotline's case number), given the new ids. */
+    inTransaction?: (tx: Executor, ids: number[]) => Promise<void>;
+  },
+  onChunk: (done: number) => void = () => {},
+): Promise<number[]> {
   if (rows.length === 0) return [];
   const actor = actorName(by.writer);
   return db.db.transaction(async (tx) => {
@@ -484,6 +495,7 @@ export async function writeIncidents(db: DbHandle, rows: ValidIncident[], by: { 
       const detail = { imported: true, accepted: ids.length, firstId: ids[0], lastId: ids.at(-1), reportedFrom: times[0], reportedTo: times.at(-1), encoding: by.encoding };
       await tx.execute(sql`INSERT INTO audit_log (actor, action, entity, detail) VALUES (${by.writer.username}, 'import', 'incidents', ${JSON.stringify(detail)}::jsonb)`);
     }
+    if (by.inTransaction) await by.inTransaction(tx, ids);
     return ids;
   });
 }
