@@ -3,7 +3,8 @@
  * before the sample's "now", stopped at every step of the loop, so that each demo account
  * (data/sampleAccounts.ts) finds work in each of its workbench tabs on the day the sample is
  * loaded — waiting to be registered, dispatched, signed (one late), handled (one overdue and
- * urged), verified by the other grid worker, closed, revisited, and a 退单 to decide.
+ * urged), verified by the other grid worker, revisited, closed, and a 退单 to decide.
+ * Steps follow core's action table (kernel/loopActions.ts).
  */
 import type { IncidentSource, IncidentStage } from '../kernel/stages';
 import { departmentByCode } from './departments';
@@ -37,13 +38,13 @@ const TO: Record<LoopAction, IncidentStage | null> = {
   redispatch: 'dispatch',
   sign: 'handle',
   return: null,
-  return_approved: null,
+  return_approved: 'register',
   urge: null,
   handle: 'feedback',
-  verify: null,
+  verify: 'close',
   rework: 'handle',
-  close: 'close',
-  revisit: 'evaluate',
+  close: 'evaluate',
+  revisit: null,
 };
 
 const CG = 'YZ-CG';
@@ -203,8 +204,9 @@ export const DESK_CASES: DeskCase[] = [
       ['sign', 2, 'chengguan', CG],
       ['handle', 20, 'chengguan', CG],
       ['verify', 26, 'wangge2'],
-      ['close', 30, 'zhihui'],
+      ['revisit', 30, 'zhihui'],
     ],
+    satisfaction: 4,
   },
   {
     category: 'HJ02',
@@ -221,7 +223,6 @@ export const DESK_CASES: DeskCase[] = [
       ['rework', 16, 'wangge2'],
       ['handle', 22, 'zhujian', ZJ],
       ['verify', 26, 'wangge2'],
-      ['close', 30, 'zhihui'],
     ],
   },
   {
@@ -237,8 +238,8 @@ export const DESK_CASES: DeskCase[] = [
       ['sign', 1, 'zhujian', ZJ],
       ['handle', 8, 'zhujian', ZJ],
       ['verify', 10, 'wangge2'],
-      ['close', 12, 'zhihui'],
-      ['revisit', 20, 'zhihui'],
+      ['revisit', 16, 'zhihui'],
+      ['close', 20, 'zhihui'],
     ],
     satisfaction: 5,
   },
@@ -282,7 +283,7 @@ export function generateDesk(now: Date, gridIndex: (code: string) => number, poi
       transitions.push({ from: stage, to, action, ...person(who), at: new Date(reportedAt.getTime() + hours * HOUR), note, departmentCode: dept ?? null });
       stage = to;
     }
-    const closed = transitions.find((t) => t.action === 'close');
+    const closed = transitions.find((t) => t.action === 'verify');
     const gi = gridIndex(DESK_GRIDS[c.grid]);
     return {
       categoryCode: c.category,
@@ -299,7 +300,7 @@ export function generateDesk(now: Date, gridIndex: (code: string) => number, poi
       closedAt: closed ? closed.at : null,
       reworkCount: transitions.filter((t) => t.action === 'rework').length,
       extended: false,
-      satisfaction: stage === 'evaluate' ? (c.satisfaction ?? null) : null,
+      satisfaction: transitions.some((t) => t.action === 'revisit') ? (c.satisfaction ?? null) : null,
       departmentCode: department,
       toGridWorker: c.assignee !== undefined,
       assigneeUsername: c.assignee ?? null,

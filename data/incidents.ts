@@ -63,7 +63,7 @@ export interface SampleIncident {
   satisfaction: number | null;
   /** Department it is (or was last) dispatched to; null when dispatched to the grid's own grid worker or not yet. */
   departmentCode: string | null;
-  /** Dispatched to the grid worker of its grid instead of a department. */
+  /** Dispatched to a grid worker (assigneeUsername) instead of a department. */
   toGridWorker: boolean;
   /** The sample account that reported it / it is dispatched to, when one did (the desk cases). */
   reporterUsername: string | null;
@@ -124,7 +124,7 @@ export function generateIncidents({ random, count, households, pointInGrid, now 
     const walk = walkTheLoop(random, { reportedAt, deadlineAt, deadlineHours: category.deadlineHours, reworkCount, categoryCode: category.code, reporter: source === 'hotline' ? '12345热线' : reporter, now });
     const transitions = walk.transitions;
     const last = transitions[transitions.length - 1] as SampleTransition;
-    const closed = transitions.find((tr) => tr.to === 'close');
+    const closed = transitions.find((tr) => tr.action === 'verify');
     incidents.push({
       categoryCode: category.code,
       source,
@@ -141,7 +141,7 @@ export function generateIncidents({ random, count, households, pointInGrid, now 
       extended,
       satisfaction: walk.satisfaction,
       departmentCode: walk.departmentCode,
-      toGridWorker: walk.toGridWorker,
+      toGridWorker: false,
       reporterUsername: null,
       assigneeUsername: null,
       urgeCount: transitions.filter((tr) => tr.action === 'urge').length,
@@ -168,23 +168,20 @@ interface Walk {
   now: Date;
 }
 
-/** Categories a grid worker often handles in person (助老助残, 邻里纠纷). */
-const GRID_WORKER_CATEGORIES = new Set(['MS01', 'MD01']);
-
 /**
  * The history of one case up to the sample's "now", in the contract's actions:
- * report → register → dispatch (to a default department of the category, or to the grid
- * worker) → sign → handle → verify (another grid worker) → close → revisit (the resident's
- * satisfaction). Some cases are sent back (退单) and re-dispatched, some fail verification
+ * report → register → dispatch (to a default department of the category) → sign → handle →
+ * verify (another grid worker; closes the case) → revisit (the resident's satisfaction) →
+ * close (the loop ends). Some cases are sent back (退单, approved) and dispatched to the
+ * other default department, some fail verification
  * (rework), some stall past their deadline and get urged (督办) — those still open are the
  * overdue cases of the workbench.
  */
-function walkTheLoop(random: Random, walk: Walk): { transitions: SampleTransition[]; departmentCode: string | null; toGridWorker: boolean; satisfaction: number | null } {
+function walkTheLoop(random: Random, walk: Walk): { transitions: SampleTransition[]; departmentCode: string | null; satisfaction: number | null } {
   const { deadlineHours, now } = walk;
   const defaults = SAMPLE_CATEGORY_DEPARTMENTS[walk.categoryCode] ?? [];
-  const toGridWorker = GRID_WORKER_CATEGORIES.has(walk.categoryCode) && random.next() < 0.4;
-  let departmentCode: string | null = toGridWorker ? null : (defaults[random.weighted(defaults.map((_, i) => (i === 0 ? 3 : 1)))] ?? null);
-  const returned = !toGridWorker && defaults.length > 1 && random.next() < 0.04;
+  let departmentCode: string | null = defaults[random.weighted(defaults.map((_, i) => (i === 0 ? 3 : 1)))] ?? null;
+  const returned = defaults.length > 1 && random.next() < 0.04;
   /** 5 % of cases stall at signing or handling for one to four deadlines. */
   const stall = random.next() < 0.05 ? (random.next() < 0.3 ? 'sign' : 'handle') : null;
   const stallHours = deadlineHours * random.range(1, 4);
@@ -227,11 +224,13 @@ function walkTheLoop(random: Random, walk: Walk): { transitions: SampleTransitio
   const done = (() => {
     if (!step(0, 'report', 'collect', walk.reporter, '上报')) return false;
     if (!step(random.range(0.2, 4), 'register', 'register', '社区网格工作站', '立案')) return false;
-    if (!step(random.range(0.2, 6), 'dispatch', 'dispatch', '街道综治中心', toGridWorker ? '派遣至网格员' : `派遣至${departmentByCode(departmentCode as string).name}`)) return false;
+    if (!step(random.range(0.2, 6), 'dispatch', 'dispatch', '街道综治中心', `派遣至${departmentByCode(departmentCode as string).name}`)) return false;
     if (returned) {
+      // 退单 → the dispatcher approves (back to 立案) → dispatched to the other default department.
       if (!step(random.range(0.2, 2), 'return', 'dispatch', handler(), '退单：不属于本单位职责')) return false;
+      if (!step(random.range(0.2, 3), 'return_approved', 'register', '街道综治中心', '同意退单')) return false;
       departmentCode = defaults.find((d) => d !== departmentCode) ?? departmentCode;
-      if (!step(random.range(0.2, 3), 'redispatch', 'dispatch', '街道综治中心', `改派至${departmentByCode(departmentCode as string).name}`)) return false;
+      if (!step(random.range(0.1, 1), 'dispatch', 'dispatch', '街道综治中心', `派遣至${departmentByCode(departmentCode as string).name}`)) return false;
     }
     const signHours = random.range(0.1, 2.5);
     if (!step(stall === 'sign' ? stallFor(signHours + stallHours) : signHours, 'sign', 'handle', handler(), '签收')) return false;
@@ -242,12 +241,13 @@ function walkTheLoop(random: Random, walk: Walk): { transitions: SampleTransitio
         if (!step(random.range(0.5, 10), 'rework', 'handle', verifier, '核实不通过，返工')) return false;
       }
     }
-    if (!step(random.range(0.5, 10), 'verify', 'feedback', verifier, '现场核实通过')) return false;
-    if (!step(random.range(1, 20), 'close', 'close', '街道综治中心', '结案')) return false;
-    if (!step(random.range(2, 72), 'revisit', 'evaluate', '街道综治中心', `回访：满意度 ${satisfaction} 分`)) return false;
+    // As core's action table: 核实通过 → 核实结案 (closed), 回访 keeps the stage, 结案 → 评价 ends the loop.
+    if (!step(random.range(0.5, 10), 'verify', 'close', verifier, '现场核实通过')) return false;
+    if (!step(random.range(2, 72), 'revisit', 'close', '街道综治中心', `回访：满意度 ${satisfaction} 分`)) return false;
+    if (!step(random.range(0.5, 20), 'close', 'evaluate', '街道综治中心', '结案')) return false;
     return true;
   })();
   if (!done && out.length === 0) out.push({ from: null, to: 'collect', action: 'report', actor: walk.reporter, actorUsername: null, at: walk.reportedAt, note: '上报', departmentCode: null });
   const dispatched = out.some((tr) => tr.action === 'dispatch');
-  return { transitions: out, departmentCode: dispatched ? departmentCode : null, toGridWorker: dispatched && toGridWorker, satisfaction: stage === 'evaluate' ? satisfaction : null };
+  return { transitions: out, departmentCode: dispatched && stage !== 'register' ? departmentCode : null, satisfaction: out.some((tr) => tr.action === 'revisit') ? satisfaction : null };
 }

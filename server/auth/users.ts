@@ -10,6 +10,7 @@ import { hashPassword, passwordProblem } from './passwords';
 import { revokeUserSessions } from './sessions';
 import { ROLES, type Role } from '../../kernel/roles';
 import { SESSION_USER_COLUMNS, toSessionUser, type SessionUserRow } from './sessionUser';
+import { linkSampleAccounts } from '../../data/linkSampleAccounts';
 import { SAMPLE_ACCOUNTS, type SampleAccount } from '../../data/sampleAccounts';
 
 export interface NewUser {
@@ -230,7 +231,7 @@ export async function ensureFirstAdmin(db: DbHandle, env: NodeJS.ProcessEnv = pr
 export const SAMPLE_PASSWORD = 'dangjian-demo-2026';
 export const SAMPLE_USERS: readonly SampleAccount[] = SAMPLE_ACCOUNTS;
 
-/** Creates the missing demo accounts, a 处置人员's department found by its sample code. */
+/** Creates the missing demo accounts (a 处置人员's department found by its sample code) and links the sample's cases to them. */
 export async function ensureSampleUsers(db: DbHandle): Promise<void> {
   for (const { departmentCode, ...user } of SAMPLE_USERS) {
     if (await sameName(db, user.username)) continue;
@@ -242,4 +243,6 @@ export async function ensureSampleUsers(db: DbHandle): Promise<void> {
     }
     await createUser(db, { ...user, departmentId, password: SAMPLE_PASSWORD });
   }
+  // Their cases in the sample (data/desk.ts) refer to them by username: now by id too.
+  await linkSampleAccounts(db);
 }
