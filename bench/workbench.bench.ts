@@ -91,7 +91,8 @@ async function prepare(db: DbHandle, departmentIds: number[], gridWorkerIds: num
   const depts = `ARRAY[${departmentIds.join(',')}]::int[]`;
   const workers = `ARRAY[${gridWorkerIds.length > 0 ? gridWorkerIds.join(',') : 'NULL'}]::int[]`;
   // Optional loop columns: [column, expression over the draws].
-  const dept = `(${depts})[1 + floor(d.r_assign * ${departmentIds.length})::int % ${departmentIds.length}]`;
+  // r_assign ≥ 0.1 picks a department uniformly, below a grid worker.
+  const dept = `(${depts})[1 + floor((d.r_assign - 0.1) / 0.9 * ${departmentIds.length})::int % ${departmentIds.length}]`;
   const worker = `(${workers})[1 + floor(d.r_assign * 10 * ${Math.max(1, gridWorkerIds.length)})::int % ${Math.max(1, gridWorkerIds.length)}]`;
   const optional: [string, string][] = [
     ['department_id', `CASE WHEN d.open_stage >= 3 AND d.r_assign >= 0.1 THEN ${dept} END`],
@@ -333,7 +334,7 @@ export const suite: BenchSuite = {
     const departmentIds = await ensureDepartments(db);
     const [grid1, grid2] = (await db.rows<{ code: string }>(sql`SELECT code FROM grids WHERE street_code = ${STREET} ORDER BY code LIMIT 2`)).map((r) => r.code);
     const dispatcher = await person(db, { username: 'bench-wb-dispatcher', displayName: '压测受理员', role: 'dispatcher', jurisdictionCode: STREET, gridCodes: [], departmentId: null });
-    const staff = await person(db, { username: 'bench-wb-staff', displayName: '压测处置人员', role: 'dept_staff', jurisdictionCode: null, gridCodes: [], departmentId: departmentIds[0]! });
+    const staff = await person(db, { username: 'bench-wb-staff', displayName: '压测处置人员', role: 'dept_staff', jurisdictionCode: null, gridCodes: [], departmentId: departmentIds[1]! });
     const worker = await person(db, { username: 'bench-wb-worker', displayName: '压测网格员', role: 'grid_worker', jurisdictionCode: null, gridCodes: [grid1!, grid2!], departmentId: null });
     await prepare(db, departmentIds, [worker.user.id]);
 
