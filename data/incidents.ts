@@ -2,8 +2,9 @@
  * Sample incidents over twelve months: where people live (weighted by households),
  * more in summer, each with a plausible walk through the closed loop.
  */
-import { INCIDENT_STAGES, type EscalationLevel, type IncidentSource, type IncidentStage } from '../kernel/stages';
+import type { EscalationLevel, IncidentSource, IncidentStage } from '../kernel/stages';
 import type { Position } from './lattice';
+import { departmentByCode, SAMPLE_CATEGORY_DEPARTMENTS } from './departments';
 import { personName } from './names';
 import type { Random } from './random';
 
@@ -39,12 +40,21 @@ export const INCIDENT_CATEGORIES: IncidentCategory[] = [
   { code: 'HJ02', major: '生态环境', minor: '污水外溢', deadlineAmount: 1, deadlineUnit: 'days', signHours: 2 },
 ];
 
+/** One history row (incident_transitions) of the loop; `action` follows the shared contract. */
 export interface SampleTransition {
   from: IncidentStage | null;
   to: IncidentStage;
+  action: LoopAction;
   actor: string;
+  /** The sample account that took the step (data/sampleAccounts.ts); null for the anonymous history. */
+  actorUsername: string | null;
   at: Date;
+  note: string | null;
+  /** The department the step sends the case to or was done by (dispatch, sign, handle, return …). */
+  departmentCode: string | null;
 }
+
+export type LoopAction = 'report' | 'register' | 'dispatch' | 'redispatch' | 'sign' | 'return' | 'return_approved' | 'urge' | 'handle' | 'verify' | 'rework' | 'close' | 'revisit';
 
 export interface SampleIncident {
   categoryCode: string;
@@ -61,11 +71,23 @@ export interface SampleIncident {
   reworkCount: number;
   extended: boolean;
   satisfaction: number | null;
+  /** Department it is (or was last) dispatched to; null when dispatched to the grid's own grid worker or not yet. */
+  departmentCode: string | null;
+  /** Dispatched to a grid worker (assigneeUsername) instead of a department. */
+  toGridWorker: boolean;
+  /** The sample account that reported it / it is dispatched to, when one did (the desk cases). */
+  reporterUsername: string | null;
+  assigneeUsername: string | null;
+  urgeCount: number;
   transitions: SampleTransition[];
 }
 
-/** The sample's "now": fixed so that generated data is identical on every run. */
-export const SAMPLE_NOW = new Date('2026-11-20T16:00:00+08:00');
+/**
+ * The "now" of generated data when none is given: tests, benches and fingerprints pin it so
+ * their fixed date windows keep their meaning. A first start passes the load time instead
+ * (data/ensureSample.ts), so the sample's year ends on the day it is loaded.
+ */
+export const PINNED_SAMPLE_NOW = new Date('2026-11-20T16:00:00+08:00');
 const HOUR = 3_600_000;
 
 export interface IncidentOptions {
@@ -74,10 +96,12 @@ export interface IncidentOptions {
   /** Households per grid, to place incidents where people live. */
   households: number[];
   pointInGrid: (gridIndex: number) => Position;
+  /** The end of the sample's year: nothing happens after it. */
+  now?: Date;
 }
 
-export function generateIncidents({ random, count, households, pointInGrid }: IncidentOptions): SampleIncident[] {
-  const start = SAMPLE_NOW.getTime() - 365 * 24 * HOUR;
+export function generateIncidents({ random, count, households, pointInGrid, now = PINNED_SAMPLE_NOW }: IncidentOptions): SampleIncident[] {
+  const start = now.getTime() - 365 * 24 * HOUR;
   const cumulative: number[] = [];
   households.reduce((sum, h, i) => (cumulative[i] = sum + h), 0);
   const total = cumulative[cumulative.length - 1] ?? 0;
@@ -94,10 +118,10 @@ export function generateIncidents({ random, count, households, pointInGrid }: In
   };
   const incidents: SampleIncident[] = [];
   for (let n = 0; n < count; n++) {
-    // More reports in the warm, wet months (rejection sampling on a seasonal curve).
+    // More reports in the warm, wet months (rejection sampling on a seasonal curve peaking in mid-July).
     let t = 0;
     do t = start + random.next() * 365 * 24 * HOUR;
-    while (random.next() > 0.75 + 0.25 * Math.sin(((t - start) / (365 * 24 * HOUR)) * 2 * Math.PI));
+    while (random.next() > 0.75 + 0.25 * Math.sin(((dayOfYear(t) - 105) / 365) * 2 * Math.PI));
     const category = random.pick(INCIDENT_CATEGORIES);
     const source: IncidentSource = (['grid', 'hongsheng', 'hotline'] as const)[random.weighted([60, 15, 25])] as IncidentSource;
     const gridIndex = pickGrid();
@@ -106,13 +130,15 @@ export function generateIncidents({ random, count, households, pointInGrid }: In
     const deadlineAt = new Date(t + sampleWallHours(category) * HOUR * (extended ? 1.5 : 1));
     const escalation: EscalationLevel = (['grid', 'community', 'street', 'department'] as const)[random.weighted(category.major === '矛盾纠纷' ? [50, 30, 15, 5] : [72, 18, 8, 2])] as EscalationLevel;
     const reworkCount = random.next() < 0.06 ? 1 : 0;
-    const transitions = walkTheLoop(random, reportedAt, sampleWallHours(category), reworkCount);
+    const reporter = source === 'grid' ? `网格员${personName(random)}` : personName(random);
+    const walk = walkTheLoop(random, { reportedAt, deadlineAt, deadlineHours: sampleWallHours(category), reworkCount, categoryCode: category.code, reporter: source === 'hotline' ? '12345热线' : reporter, now });
+    const transitions = walk.transitions;
     const last = transitions[transitions.length - 1] as SampleTransition;
-    const closed = transitions.find((tr) => tr.to === 'close');
+    const closed = transitions.find((tr) => tr.action === 'verify');
     incidents.push({
       categoryCode: category.code,
       source,
-      reporter: source === 'grid' ? `网格员${personName(random)}` : personName(random),
+      reporter,
       description: `${category.minor}：${source === 'hotline' ? '市民来电反映' : source === 'hongsheng' ? '群众通过为民红绳提出诉求' : '网格员巡查发现'}`,
       position: pointInGrid(gridIndex),
       gridIndex,
@@ -121,46 +147,117 @@ export function generateIncidents({ random, count, households, pointInGrid }: In
       reportedAt,
       deadlineAt,
       closedAt: closed ? closed.at : null,
-      reworkCount,
+      reworkCount: transitions.filter((tr) => tr.action === 'rework').length,
       extended,
-      satisfaction: last.to === 'evaluate' ? ([5, 4, 3, 2, 1][random.weighted([55, 30, 10, 3, 2])] as number) : null,
+      satisfaction: walk.satisfaction,
+      departmentCode: walk.departmentCode,
+      toGridWorker: false,
+      reporterUsername: null,
+      assigneeUsername: null,
+      urgeCount: transitions.filter((tr) => tr.action === 'urge').length,
       transitions,
     });
   }
   return incidents.sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime());
 }
 
-/** Stage timestamps up to the sample's "now"; rework sends feedback back to handling once. */
-function walkTheLoop(random: Random, reportedAt: Date, deadlineHours: number, reworkCount: number): SampleTransition[] {
-  const actors: Record<IncidentStage, string> = {
-    collect: '网格员',
-    register: '社区网格工作站',
-    dispatch: '街道综治中心',
-    handle: '处置责任单位',
-    feedback: '处置责任单位',
-    close: '社区网格工作站',
-    evaluate: '群众',
-  };
-  const durations: Record<IncidentStage, () => number> = {
-    collect: () => 0,
-    register: () => random.range(0.2, 4) * HOUR,
-    dispatch: () => random.range(0.2, 6) * HOUR,
-    handle: () => deadlineHours * HOUR * Math.exp(random.normal(-0.9, 0.6)),
-    feedback: () => random.range(0.5, 10) * HOUR,
-    close: () => random.range(1, 20) * HOUR,
-    evaluate: () => random.range(2, 72) * HOUR,
-  };
+/** Day of the year (0-based) in China time. */
+const dayOfYear = (t: number) => {
+  const local = new Date(t + 8 * HOUR);
+  return (local.getTime() - Date.UTC(local.getUTCFullYear(), 0, 1)) / (24 * HOUR);
+};
+
+interface Walk {
+  reportedAt: Date;
+  deadlineAt: Date;
+  deadlineHours: number;
+  reworkCount: number;
+  categoryCode: string;
+  /** Who reported: a grid worker, a resident or the hotline. */
+  reporter: string;
+  now: Date;
+}
+
+/**
+ * The history of one case up to the sample's "now", in the contract's actions:
+ * report → register → dispatch (to a default department of the category) → sign → handle →
+ * verify (another grid worker; closes the case) → revisit (the resident's satisfaction) →
+ * close (the loop ends). Some cases are sent back (退单, approved) and dispatched to the
+ * other default department, some fail verification
+ * (rework), some stall past their deadline and get urged (督办) — those still open are the
+ * overdue cases of the workbench.
+ */
+function walkTheLoop(random: Random, walk: Walk): { transitions: SampleTransition[]; departmentCode: string | null; satisfaction: number | null } {
+  const { deadlineHours, now } = walk;
+  const defaults = SAMPLE_CATEGORY_DEPARTMENTS[walk.categoryCode] ?? [];
+  let departmentCode: string | null = defaults[random.weighted(defaults.map((_, i) => (i === 0 ? 3 : 1)))] ?? null;
+  const returned = defaults.length > 1 && random.next() < 0.04;
+  /** 5 % of cases stall at signing or handling for one to four deadlines. */
+  const stall = random.next() < 0.05 ? (random.next() < 0.3 ? 'sign' : 'handle') : null;
+  const stallHours = deadlineHours * random.range(1, 4);
+  const handler = () => (departmentCode ? departmentByCode(departmentCode).name : `网格员${personName(random)}`);
+  const verifier = `网格员${personName(random)}`;
+  const satisfaction = [5, 4, 3, 2, 1][random.weighted([55, 30, 10, 3, 2])] as number;
+
   const out: SampleTransition[] = [];
-  let at = reportedAt.getTime();
-  let from: IncidentStage | null = null;
-  const path: IncidentStage[] = [...INCIDENT_STAGES];
-  if (reworkCount > 0) path.splice(5, 0, 'handle', 'feedback');
-  for (const to of path) {
-    at += durations[to]();
-    if (at > SAMPLE_NOW.getTime()) break;
-    out.push({ from, to, actor: actors[to] === '网格员' ? `网格员${personName(random)}` : actors[to], at: new Date(at) });
-    from = to;
-  }
-  if (out.length === 0) out.push({ from: null, to: 'collect', actor: '网格员', at: reportedAt });
-  return out;
+  let at = walk.reportedAt.getTime();
+  let stage: IncidentStage | null = null;
+  /** Appends a step `hours` after the previous one; false once it would be after "now". */
+  const step = (hours: number, action: LoopAction, to: IncidentStage, actor: string, note: string | null = null): boolean => {
+    const next = at + hours * HOUR;
+    if (next > now.getTime()) return false;
+    at = next;
+    out.push({
+      from: stage,
+      to,
+      action,
+      actor,
+      actorUsername: null,
+      at: new Date(at),
+      note,
+      departmentCode: ['dispatch', 'redispatch', 'sign', 'return', 'return_approved', 'handle'].includes(action) ? departmentCode : null,
+    });
+    stage = to;
+    return true;
+  };
+  /**
+   * A stall of `hours`: once the deadline passes during it the case is urged (督办, if that
+   * is before "now"); returns the hours from then on to the end of the stall.
+   */
+  const stallFor = (hours: number): number => {
+    const end = at + hours * HOUR;
+    const urgeAt = walk.deadlineAt.getTime() + random.range(0.5, 8) * HOUR;
+    if (urgeAt > at && urgeAt < end) step((urgeAt - at) / HOUR, 'urge', stage as IncidentStage, '街道综治中心', '督办：已超期，请尽快处置');
+    return Math.max(0, (end - at) / HOUR);
+  };
+
+  const done = (() => {
+    if (!step(0, 'report', 'collect', walk.reporter, '上报')) return false;
+    if (!step(random.range(0.2, 4), 'register', 'register', '社区网格工作站', '立案')) return false;
+    if (!step(random.range(0.2, 6), 'dispatch', 'dispatch', '街道综治中心', `派遣至${departmentByCode(departmentCode as string).name}`)) return false;
+    if (returned) {
+      // 退单 → the dispatcher approves (back to 立案) → dispatched to the other default department.
+      if (!step(random.range(0.2, 2), 'return', 'dispatch', handler(), '退单：不属于本单位职责')) return false;
+      if (!step(random.range(0.2, 3), 'return_approved', 'register', '街道综治中心', '同意退单')) return false;
+      departmentCode = defaults.find((d) => d !== departmentCode) ?? departmentCode;
+      if (!step(random.range(0.1, 1), 'dispatch', 'dispatch', '街道综治中心', `派遣至${departmentByCode(departmentCode as string).name}`)) return false;
+    }
+    const signHours = random.range(0.1, 2.5);
+    if (!step(stall === 'sign' ? stallFor(signHours + stallHours) : signHours, 'sign', 'handle', handler(), '签收')) return false;
+    for (let round = 0; round <= walk.reworkCount; round++) {
+      const handleHours = deadlineHours * Math.exp(random.normal(-0.9, 0.6));
+      if (!step(stall === 'handle' && round === 0 ? stallFor(handleHours + stallHours) : handleHours, 'handle', 'feedback', handler(), '处置完毕，已反馈')) return false;
+      if (round < walk.reworkCount) {
+        if (!step(random.range(0.5, 10), 'rework', 'handle', verifier, '核实不通过，返工')) return false;
+      }
+    }
+    // As core's action table: 核实通过 → 核实结案 (closed), 回访 keeps the stage, 结案 → 评价 ends the loop.
+    if (!step(random.range(0.5, 10), 'verify', 'close', verifier, '现场核实通过')) return false;
+    if (!step(random.range(2, 72), 'revisit', 'close', '街道综治中心', `回访：满意度 ${satisfaction} 分`)) return false;
+    if (!step(random.range(0.5, 20), 'close', 'evaluate', '街道综治中心', '结案')) return false;
+    return true;
+  })();
+  if (!done && out.length === 0) out.push({ from: null, to: 'collect', action: 'report', actor: walk.reporter, actorUsername: null, at: walk.reportedAt, note: '上报', departmentCode: null });
+  const dispatched = out.some((tr) => tr.action === 'dispatch');
+  return { transitions: out, departmentCode: dispatched && stage !== 'register' ? departmentCode : null, satisfaction: out.some((tr) => tr.action === 'revisit') ? satisfaction : null };
 }

@@ -6,6 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { pickGridAttributes } from '../db/gridRecord';
 import * as t from '../db/schema';
+import type { SampleIncident, SampleTransition } from './incidents';
 import type { SampleDataset } from './sample';
 
 export type LoadProgress = (step: string, done: number, total: number) => void;
@@ -17,7 +18,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
   await handle.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('dangjian.actor', 'sample-generator', true), set_config('dangjian.action', 'create', true), set_config('dangjian.note', '示例数据生成', true)`);
     await tx.execute(
-      sql`TRUNCATE incident_transitions, incidents, incident_categories, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
+      sql`TRUNCATE incident_requests, incident_summons, incident_revisit_tokens, incident_transitions, incidents, incident_categories, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
     );
     const inBatches = async <T>(step: string, rows: T[], size: number, write: (batch: T[]) => Promise<unknown>) => {
       for (let i = 0; i < rows.length; i += size) {
@@ -95,6 +96,16 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     onProgress('demonstration belts and circles', 1, 1);
 
     await tx.insert(t.incidentCategories).values(data.categories);
+    // Departments are not truncated (accounts refer to them): upserted by code, so a reload keeps their ids.
+    for (const d of data.departments) {
+      const row = { code: d.code, name: d.name, level: d.level, serviceRegionCode: d.serviceRegionCode, contactName: d.contactName, contactPhone: d.contactPhone, active: true };
+      await tx.insert(t.departments).values(row).onConflictDoUpdate({ target: t.departments.code, set: row });
+    }
+    const departmentIds = new Map((await tx.select({ id: t.departments.id, code: t.departments.code }).from(t.departments)).map((d) => [d.code, d.id]));
+    const departmentId = (code: string | null) => (code === null ? null : (departmentIds.get(code) ?? null));
+    const categoryMap = Object.entries(data.categoryDepartments).flatMap(([categoryCode, codes]) => codes.map((code) => ({ categoryCode, departmentId: departmentId(code) as number })));
+    if (categoryMap.length > 0) await tx.insert(t.categoryDepartments).values(categoryMap);
+    onProgress('departments', data.departments.length, data.departments.length);
     const gridCodes = data.grids.map((g) => g.code);
     await inBatches('incidents', data.incidents, 1000, async (batch) => {
       const inserted = await tx
@@ -119,12 +130,32 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
               reworkCount: i.reworkCount,
               extended: i.extended,
               satisfaction: i.satisfaction,
+              ...loopColumns(i, departmentId),
             };
           }),
         )
         .returning({ id: t.incidents.id });
-      const transitions = batch.flatMap((incident, k) => incident.transitions.map((tr) => ({ incidentId: inserted[k]!.id, fromStage: tr.from, toStage: tr.to, actor: tr.actor, at: tr.at })));
+      const transitions = batch.flatMap((incident, k) =>
+        incident.transitions.map((tr) => ({
+          incidentId: inserted[k]!.id,
+          fromStage: tr.from,
+          toStage: tr.to,
+          actor: tr.actor,
+          actorUsername: tr.actorUsername,
+          at: tr.at,
+          note: tr.note,
+          action: tr.action,
+          departmentId: departmentId(tr.departmentCode),
+          payload: transitionPayload(incident, tr),
+        })),
+      );
       for (let i = 0; i < transitions.length; i += 3000) await tx.insert(t.incidentTransitions).values(transitions.slice(i, i + 3000));
+      // A 退单 still waiting for the dispatcher is an open request (incidents.pending_request mirrors it).
+      const requests = batch.flatMap((incident, k) => {
+        const open = pendingReturn(incident);
+        return open ? [{ incidentId: inserted[k]!.id, kind: 'return', reason: open.note ?? '退单', requestedBy: open.actorUsername ?? open.actor, requestedAt: open.at }] : [];
+      });
+      if (requests.length > 0) await tx.insert(t.incidentRequests).values(requests);
     });
 
     await tx.execute(derivedRegionFigures());
@@ -135,7 +166,49 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     onProgress('derived figures', 1, 1);
   });
   // Fresh statistics so the planner uses the spatial indexes straight away.
-  await handle.db.execute(sql`ANALYZE regions, grids, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions`);
+  await handle.db.execute(sql`ANALYZE regions, grids, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`);
+}
+
+/** 签收 is due this long after 派遣 (server/incidents/loopDeadlines.ts SIGN_HOURS; data/ may not import server/). */
+const SIGN_HOURS = 2;
+
+/** The open 退单 of a case: a return after its last dispatch that nobody decided. */
+function pendingReturn(i: SampleIncident): SampleTransition | null {
+  let open: SampleTransition | null = null;
+  for (const tr of i.transitions) {
+    if (tr.action === 'return') open = tr;
+    else if (tr.action === 'return_approved' || tr.action === 'dispatch' || tr.action === 'redispatch') open = null;
+  }
+  return open;
+}
+
+/** The loop's state columns of an incident (core's migration), derived from its history. */
+function loopColumns(i: SampleIncident, departmentId: (code: string | null) => number | null) {
+  let dispatchedAt: Date | null = null;
+  let signedAt: Date | null = null;
+  for (const tr of i.transitions) {
+    if (tr.action === 'dispatch' || tr.action === 'redispatch') [dispatchedAt, signedAt] = [tr.at, null];
+    else if (tr.action === 'return_approved') [dispatchedAt, signedAt] = [null, null];
+    else if (tr.action === 'sign') signedAt = tr.at;
+  }
+  const urges = i.transitions.filter((tr) => tr.action === 'urge');
+  const dispatched = dispatchedAt !== null;
+  return {
+    departmentId: dispatched && !i.toGridWorker ? departmentId(i.departmentCode) : null,
+    dispatchedAt,
+    signDeadlineAt: dispatchedAt ? new Date((dispatchedAt as Date).getTime() + SIGN_HOURS * 3_600_000) : null,
+    signedAt,
+    urgeCount: urges.length,
+    lastUrgedAt: urges.at(-1)?.at ?? null,
+    pendingRequest: pendingReturn(i) ? 'return' : null,
+  };
+}
+
+/** What else a step says: whom a dispatch names (by sample username, linked to an id once accounts exist), the 回访 score. */
+function transitionPayload(i: SampleIncident, tr: SampleTransition): Record<string, unknown> | null {
+  if ((tr.action === 'dispatch' || tr.action === 'redispatch') && i.toGridWorker && i.assigneeUsername) return { assigneeUsername: i.assigneeUsername };
+  if (tr.action === 'revisit' && i.satisfaction !== null) return { satisfaction: i.satisfaction, by: 'dispatcher' };
+  return null;
 }
 
 /** Region label points and household/party figures summed from their grids. */

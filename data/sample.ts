@@ -11,7 +11,10 @@ import { cellCentre, createLattice, multiPolygonWkt, pointInCell, traceCells, ty
 import { apportion, assignToSeeds, bisect, chooseSeeds, noiseField, type CellFrame } from './partition';
 import { createRandom, type Random } from './random';
 import { generateRoads, type RoadNetwork } from './roads';
-import { generateIncidents, INCIDENT_CATEGORIES, type IncidentCategory, type SampleIncident } from './incidents';
+import { SAMPLE_CATEGORY_DEPARTMENTS, SAMPLE_DEPARTMENTS, type SampleDepartment } from './departments';
+import { DESK_CASES, generateDesk } from './desk';
+import { DESK_GRIDS } from './sampleAccounts';
+import { generateIncidents, INCIDENT_CATEGORIES, PINNED_SAMPLE_NOW, type IncidentCategory, type SampleIncident } from './incidents';
 import { personName } from './names';
 
 export interface SampleOptions {
@@ -19,6 +22,12 @@ export interface SampleOptions {
   grids: number;
   incidents: number;
   seed: number;
+  /**
+   * The end of the sample's year of incidents (default: the pinned PINNED_SAMPLE_NOW, so
+   * tests and benches see the same data every day); a first start passes the load time.
+   * The data is deterministic given seed, sizes and this instant.
+   */
+  now?: Date;
 }
 
 export const DEFAULT_SAMPLE: SampleOptions = { grids: 1200, incidents: 6000, seed: 450902 };
@@ -82,6 +91,9 @@ export interface SampleDataset {
   belts: { name: string; description: string; route: Position[]; corridorM: number }[];
   circles: { name: string; description: string; centre: Position; radiusM: number }[];
   categories: IncidentCategory[];
+  /** 责任单位 and the default departments of each category (by department code). */
+  departments: SampleDepartment[];
+  categoryDepartments: Record<string, string[]>;
   incidents: SampleIncident[];
 }
 
@@ -358,12 +370,20 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
     return centre ? [{ name: c.name, description: `以${c.street}党群服务中心为圆心的15分钟党建服务圈`, centre, radiusM: 1000 }] : [];
   });
 
-  const incidents = generateIncidents({
+  // The demo accounts' open cases (data/desk.ts) are part of the count, placed after the rest.
+  const now = options.now ?? PINNED_SAMPLE_NOW;
+  const gridIndexByCode = new Map(grids.map((g, i) => [g.code, i]));
+  const pointInGrid = (gi: number) => pointInCell(lattice, random.pick(gridCells[gi] as number[]), random);
+  const withDesk = options.incidents >= 10 * DESK_CASES.length && Object.values(DESK_GRIDS).every((code) => gridIndexByCode.has(code));
+  const regular = generateIncidents({
     random,
-    count: options.incidents,
+    count: options.incidents - (withDesk ? DESK_CASES.length : 0),
     households: grids.map((g) => g.households),
-    pointInGrid: (gi) => pointInCell(lattice, random.pick(gridCells[gi] as number[]), random),
+    pointInGrid,
+    now,
   });
+  const desk = withDesk ? generateDesk(now, (code) => gridIndexByCode.get(code) as number, pointInGrid) : [];
+  const incidents = [...regular, ...desk].sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime());
 
   return {
     label: `${city.name}${counties.map((c) => c.county.name).join('、')} 示例数据（几何为合成）`,
@@ -382,6 +402,8 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
     ],
     circles,
     categories: INCIDENT_CATEGORIES,
+    departments: SAMPLE_DEPARTMENTS,
+    categoryDepartments: SAMPLE_CATEGORY_DEPARTMENTS,
     incidents,
   };
 }

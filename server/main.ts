@@ -10,7 +10,7 @@ import { openDatabase } from '../db/client';
 import { ensureSampleData } from '../data/ensureSample';
 import { createApp } from './app';
 import { startHotlineWebhooks } from './hotline/webhooks';
-import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD } from './auth/users';
+import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD, SAMPLE_USERS } from './auth/users';
 import { startIsochroneJob } from './coverage/isochroneJob';
 import { startSummaryRefresher } from './screen/summaryCache';
 import { serveWeb } from './serveWeb';
@@ -26,7 +26,7 @@ await ensureFirstAdmin(db, process.env, (line) => console.log(line));
 const [dataset] = await db.rows<{ value: { sample?: boolean } }>(sql`SELECT value FROM meta WHERE key = 'dataset'`);
 if (dataset?.value.sample) {
   await ensureSampleUsers(db);
-  console.log(`示例账号（仅用于示例数据）：admin / leader / analyst / mingshan / chengxi，密码 ${SAMPLE_PASSWORD}`);
+  console.log(`示例账号（仅用于示例数据，见 README）：${SAMPLE_USERS.map((u) => u.username).join(' / ')}，密码 ${SAMPLE_PASSWORD}`);
 }
 
 const app = createApp(db);

@@ -10,6 +10,8 @@ import { hashPassword, passwordProblem } from './passwords';
 import { revokeUserSessions } from './sessions';
 import { ROLES, type Role } from '../../kernel/roles';
 import { SESSION_USER_COLUMNS, toSessionUser, type SessionUserRow } from './sessionUser';
+import { linkSampleAccounts } from '../../data/linkSampleAccounts';
+import { SAMPLE_ACCOUNTS, type SampleAccount } from '../../data/sampleAccounts';
 
 export interface NewUser {
   username: string;
@@ -225,18 +227,22 @@ export async function ensureFirstAdmin(db: DbHandle, env: NodeJS.ProcessEnv = pr
   log(`已创建管理员账号 ${env.ADMIN_USERNAME}`);
 }
 
-/** Demo accounts for the sample data only (documented in README); never created for real data. */
+/** Demo accounts for the sample data only (data/sampleAccounts.ts, listed in README); never created for real data. */
 export const SAMPLE_PASSWORD = 'dangjian-demo-2026';
-export const SAMPLE_USERS: Omit<NewUser, 'password'>[] = [
-  { username: 'admin', displayName: '系统管理员（示例）', role: 'admin' },
-  { username: 'leader', displayName: '市委组织部领导（示例）', role: 'leader' },
-  { username: 'analyst', displayName: '数据分析员（示例）', role: 'analyst' },
-  { username: 'mingshan', displayName: '名山街道网格规划员（示例）', role: 'planner', jurisdictionCode: '450902005' },
-  { username: 'chengxi', displayName: '城西街道网格规划员（示例）', role: 'planner', jurisdictionCode: '450902003' },
-];
+export const SAMPLE_USERS: readonly SampleAccount[] = SAMPLE_ACCOUNTS;
 
+/** Creates the missing demo accounts (a 处置人员's department found by its sample code) and links the sample's cases to them. */
 export async function ensureSampleUsers(db: DbHandle): Promise<void> {
-  for (const user of SAMPLE_USERS) {
-    if (!(await sameName(db, user.username))) await createUser(db, { ...user, password: SAMPLE_PASSWORD });
+  for (const { departmentCode, ...user } of SAMPLE_USERS) {
+    if (await sameName(db, user.username)) continue;
+    let departmentId: number | null = null;
+    if (departmentCode !== undefined) {
+      const [dept] = await db.rows<{ id: number }>(sql`SELECT id FROM departments WHERE code = ${departmentCode}`);
+      if (!dept) continue; // the sample's departments were removed by an admin: no account to bind
+      departmentId = dept.id;
+    }
+    await createUser(db, { ...user, departmentId, password: SAMPLE_PASSWORD });
   }
+  // Their cases in the sample (data/desk.ts) refer to them by username: now by id too.
+  await linkSampleAccounts(db);
 }
