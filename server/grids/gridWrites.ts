@@ -25,8 +25,8 @@ const listeners = new WeakMap<DbHandle, Set<Listener>>();
 
 /** Called after every committed grid write on `handle` (tile caches subscribe). */
 export function onGridWrite(handle: DbHandle, listener: Listener): () => void {
-  let set = listeners.get(handle);
-  if (!set) listeners.set(handle, (set = new Set()));
+  const set = listeners.get(handle) ?? new Set<Listener>();
+  listeners.set(handle, set);
   set.add(listener);
   return () => set.delete(listener);
 }

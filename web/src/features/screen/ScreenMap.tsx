@@ -79,9 +79,13 @@ export function ScreenMap(props: ScreenMapProps) {
 
   useEffect(() => {
     if (!map) return;
-    map.setPaintProperty(LAYER.gridFill, 'fill-color', props.gridColour);
-    map.setPaintProperty(LAYER.gridFill, 'fill-opacity', 0.55);
+    // Low zooms show generalised community/street areas (layer grid_areas), coloured alike.
+    for (const id of [LAYER.gridFill, LAYER.areaFill]) {
+      map.setPaintProperty(id, 'fill-color', props.gridColour);
+      map.setPaintProperty(id, 'fill-opacity', 0.55);
+    }
     map.setPaintProperty(LAYER.gridOutline, 'line-color', '#0b1322');
+    map.setPaintProperty(LAYER.areaOutline, 'line-color', '#0b1322');
   }, [map, props.gridColour]);
 
   // At city scale tens of thousands of grid edges are noise and cost the most to build; fills carry the colour.
@@ -92,7 +96,7 @@ export function ScreenMap(props: ScreenMapProps) {
   useEffect(() => {
     if (!map) return;
     const v = props.gridsVisible ? 'visible' : 'none';
-    for (const id of [LAYER.gridFill, LAYER.gridOutline]) map.setLayoutProperty(id, 'visibility', v);
+    for (const id of [LAYER.gridFill, LAYER.gridOutline, LAYER.areaFill, LAYER.areaOutline]) map.setLayoutProperty(id, 'visibility', v);
   }, [map, props.gridsVisible]);
 
   useEffect(() => {
