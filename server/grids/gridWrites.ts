@@ -45,12 +45,14 @@ export interface GridWriteOptions {
  * transaction and, on commit, listeners hear which extents changed. Throwing rolls back
  * everything, and nobody hears of it (dry runs).
  */
-export async function gridWriteTransaction<T>(handle: DbHandle, work: (tx: Executor) => Promise<T>, options: GridWriteOptions = {}): Promise<T> {
+export async function gridWriteTransaction<T>(handle: DbHandle, work: (tx: Executor, mark: number) => Promise<T>, options: GridWriteOptions = {}): Promise<T> {
   await ensureAreas(handle);
   let change: GridChange | null = null;
   const result = await handle.db.transaction(async (tx) => {
-    const [mark] = await executeRows<{ id: number }>(tx, sql`SELECT coalesce(max(id), 0)::bigint AS id FROM grid_versions`);
-    const value = await work(tx);
+    // No parallel plans or JIT for these small statements: PostGIS's high cost estimates make
+    // the planner start parallel workers, each paying PostGIS's first-use setup (~100 ms+), and JIT-compile.
+    const [mark] = await executeRows<{ id: number }>(tx, sql`SELECT coalesce(max(id), 0)::bigint AS id, set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true) FROM grid_versions`);
+    const value = await work(tx, Number(mark?.id ?? 0));
     change = await changesSince(tx, Number(mark?.id ?? 0), options);
     return value;
   });

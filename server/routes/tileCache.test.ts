@@ -121,7 +121,7 @@ describeEachEngine('tile cache', (db) => {
   });
 
   it('stays within its memory bound, evicting the least recently used tiles', async () => {
-    const { app, cache } = appWithCache(db(), 60 * 1024);
+    const { app, cache } = appWithCache(db(), 20 * 1024);
     const c = tileForLonLat(15, CORE.lon, CORE.lat);
     const tiles = [-2, -1, 0, 1, 2].flatMap((dx) => [-2, -1, 0, 1, 2].map((dy) => ({ x: c.x + dx, y: c.y + dy })));
     let total = 0;

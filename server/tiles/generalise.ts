@@ -146,14 +146,16 @@ async function areaExtents(tx: Executor, communities: string[] | null, streets: 
   return { community: await pick('community', communities), street: await pick('street', streets) };
 }
 
-/** The stamp of the grid data the areas were built from. */
-export const currentStamp = (tx: Executor) =>
-  executeRows<{ stamp: string }>(tx, sql`SELECT (SELECT coalesce(max(id), 0) FROM grid_versions) || '/' || (SELECT count(*) FROM grids) AS stamp`).then((r) => r[0]?.stamp ?? '');
+/**
+ * The stamp of the grid data the areas match: the last grid version id. Every grid write goes
+ * through the write hook (which re-stamps) and the loader empties `meta`, so a differing
+ * stamp means data written behind the hook's back.
+ */
+export const currentStamp = (tx: Executor) => executeRows<{ stamp: string }>(tx, sql`SELECT coalesce(max(id), 0)::text AS stamp FROM grid_versions`).then((r) => r[0]?.stamp ?? '');
 
 /** Records that the areas match the grids as they are in this transaction. */
 export async function stampAreas(tx: Executor): Promise<void> {
-  const stamp = await currentStamp(tx);
   await tx.execute(sql`
-    INSERT INTO meta (key, value) VALUES ('grid_areas', ${JSON.stringify({ stamp })}::jsonb)
+    INSERT INTO meta (key, value) SELECT 'grid_areas', jsonb_build_object('stamp', coalesce(max(id), 0)::text) FROM grid_versions
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`);
 }
