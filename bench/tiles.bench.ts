@@ -15,6 +15,7 @@ import { TILE_SETS } from '../server/tiles/layers';
 import { followingCache } from '../server/tiles/tileCache';
 import { postgisTileQuery } from '../server/tiles/renderTile';
 import { tileForLonLat } from '../kernel/webMercator';
+import { httpClient } from './lib/httpClient';
 import { describeStats, fmt, measure } from './lib/stats';
 import type { BenchSuite } from './lib/suite';
 
@@ -27,18 +28,22 @@ export interface TileBenchResult {
   cachedRatio: number;
 }
 
-async function serveApp(db: DbHandle, tileCache: ReturnType<typeof followingCache> | null) {
+async function serveApp(db: DbHandle, tileCache: ReturnType<typeof followingCache> | null, concurrency: number) {
   const app = createApp(db, { anonymousUser: TEST_ADMIN, tileCache });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((done) => server.once('listening', () => done()));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  const client = httpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, concurrency);
+  return {
+    get: async (t: { z: number; x: number; y: number }) => {
+      const res = await client.get(`/tiles/grids/${t.z}/${t.x}/${t.y}.mvt`);
+      if (res.status !== 200) throw new Error(`tile ${t.z}/${t.x}/${t.y}: ${res.status}`);
+    },
+    close: () => {
+      client.close();
+      server.close();
+    },
+  };
 }
-
-const fetchTile = async (base: string, t: { z: number; x: number; y: number }) => {
-  const res = await fetch(`${base}/tiles/grids/${t.z}/${t.x}/${t.y}.mvt`);
-  if (!res.ok) throw new Error(`tile ${t.z}/${t.x}/${t.y}: ${res.status}`);
-  await res.arrayBuffer();
-};
 
 /** The largest grid-set tile per zoom over the whole dataset (every tile to z15, the core at z16). */
 async function largestTiles(db: DbHandle, concurrency: number): Promise<void> {
@@ -89,26 +94,26 @@ export async function runTileBench(db: DbHandle, concurrency = 8, rounds = 3): P
   const layers = TILE_SETS.grids;
 
   await ensureAreas(db);
-  const uncached = await serveApp(db, null);
+  const uncached = await serveApp(db, null, concurrency);
 
   // Warm both paths once so neither pays for cold caches.
   await measure(tiles, concurrency, (t) => db.rows(postgisTileQuery(layers, t.z, t.x, t.y)));
-  await measure(tiles, concurrency, (t) => fetchTile(uncached.base, t));
+  await measure(tiles, concurrency, uncached.get);
   let bytes = 0;
   const direct = await measure(work, concurrency, async (t) => {
     const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(layers, t.z, t.x, t.y));
     bytes += row?.mvt.byteLength ?? 0;
   });
-  const viaServer = await measure(work, concurrency, (t) => fetchTile(uncached.base, t));
-  uncached.server.close();
+  const viaServer = await measure(work, concurrency, uncached.get);
+  uncached.close();
 
   const cache = followingCache(db, { maxBytes: 256 * 1024 * 1024 });
-  const cachedApp = await serveApp(db, cache);
-  await measure(tiles, concurrency, (t) => fetchTile(cachedApp.base, t));
-  const cached = await measure(work, concurrency, (t) => fetchTile(cachedApp.base, t));
-  cachedApp.server.close();
+  const cachedApp = await serveApp(db, cache, concurrency);
+  await measure(tiles, concurrency, cachedApp.get);
+  const cached = await measure(work, concurrency, cachedApp.get);
+  cachedApp.close();
 
-  console.log(`  tiles: ${tiles.length} distinct (z13–z15) × ${rounds} rounds, concurrency ${concurrency}, avg ${fmt(bytes / work.length / 1024)} KiB`);
+  console.log(`  tiles: ${tiles.length} distinct (z13–z15) × ${rounds} rounds, concurrency ${concurrency} (keep-alive node:http client), avg ${fmt(bytes / work.length / 1024)} KiB`);
   console.log(`  direct ST_AsMVT SQL     : ${describeStats(direct)}`);
   console.log(`  server /tiles, uncached : ${describeStats(viaServer)}`);
   console.log(`  server /tiles, cached   : ${describeStats(cached)}  (${cache.size} tiles, ${fmt(cache.sizeBytes / 1024 / 1024)} MiB held)`);

@@ -22,7 +22,10 @@ export interface CachedTile {
 export interface TileCacheOptions {
   /** Memory bound in bytes (bodies); 0 keeps nothing in memory. */
   maxBytes: number;
-  /** Folder for the disk tier; emptied on start (its tiles may predate writes made while we were down). */
+  /**
+   * Folder for the disk tier. Tiles go to its subfolder `dangjian-tiles`, which is emptied on
+   * start (its tiles may predate writes made while the server was down); nothing else is touched.
+   */
   dir?: string | null;
 }
 
@@ -69,10 +72,13 @@ export class TileCache {
   hits = 0;
   misses = 0;
 
+  private readonly dir: string | null;
+
   constructor(private readonly options: TileCacheOptions) {
-    if (options.dir) {
-      rmSync(options.dir, { recursive: true, force: true });
-      mkdirSync(options.dir, { recursive: true });
+    this.dir = options.dir ? join(options.dir, 'dangjian-tiles') : null;
+    if (this.dir) {
+      rmSync(this.dir, { recursive: true, force: true });
+      mkdirSync(this.dir, { recursive: true });
     }
   }
 
@@ -100,9 +106,9 @@ export class TileCache {
       return entry;
     }
     const disk = this.onDisk.get(key);
-    if (disk && this.options.dir) {
+    if (disk && this.dir) {
       try {
-        const body = new Uint8Array(readFileSync(join(this.options.dir, `${key}.mvt`)));
+        const body = new Uint8Array(readFileSync(join(this.dir, `${key}.mvt`)));
         this.hits++;
         this.remember(key, { ...disk, body });
         return { body, etag: disk.etag };
@@ -119,8 +125,8 @@ export class TileCache {
     if (stamp !== this.generation) return;
     const key = `${set}/${z}/${x}/${y}`;
     this.remember(key, { ...tile, set, z, x, y });
-    if (this.options.dir) {
-      const file = join(this.options.dir, `${key}.mvt`);
+    if (this.dir) {
+      const file = join(this.dir, `${key}.mvt`);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, tile.body);
       this.onDisk.set(key, { set, z, x, y, etag: tile.etag });
@@ -158,13 +164,18 @@ export class TileCache {
       if (tileTouchedBy(TILE_SETS[e.set], e.z, e.x, e.y, change)) {
         this.onDisk.delete(key);
         try {
-          unlinkSync(join(this.options.dir as string, `${key}.mvt`));
+          unlinkSync(join(this.dir as string, `${key}.mvt`));
         } catch {
           // already gone
         }
       }
     }
     return dropped;
+  }
+
+  /** Whether a tile is held in memory, without touching its recency. */
+  inMemory(set: TileSetName, z: number, x: number, y: number): boolean {
+    return this.memory.has(`${set}/${z}/${x}/${y}`);
   }
 
   /** Whether a tile is held (memory or disk), without touching its recency. */
