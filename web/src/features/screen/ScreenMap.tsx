@@ -60,7 +60,9 @@ export function ScreenMap(props: ScreenMapProps) {
       const interact = () => latest.current.onInteract();
       for (const type of ['mousedown', 'wheel', 'touchstart'] as const) instance.on(type, interact);
       instance.on('click', (e) => {
-        const hit = instance.getLayer(LAYER.gridFill) ? instance.queryRenderedFeatures(e.point, { layers: [LAYER.gridFill] })[0] : undefined;
+        // Below z13 the grid tiles carry community/street areas: their code (9 or 12 digits) drills the same way.
+        const layers = [LAYER.gridFill, LAYER.areaFill].filter((id) => instance.getLayer(id));
+        const hit = layers.length > 0 ? instance.queryRenderedFeatures(e.point, { layers })[0] : undefined;
         latest.current.onClick(e.lngLat.toArray() as [number, number], hit ? String(hit.properties.code) : null);
       });
     },
