@@ -13,6 +13,7 @@ import { TEST_ADMIN } from '../server/testing/principals';
 import { ensureAreas } from '../server/grids/gridWrites';
 import { TILE_SETS } from '../server/tiles/layers';
 import { followingCache } from '../server/tiles/tileCache';
+import { tileContextOf } from '../server/tiles/generalise';
 import { postgisTileQuery } from '../server/tiles/renderTile';
 import { tileForLonLat } from '../kernel/webMercator';
 import { httpClient } from './lib/httpClient';
@@ -59,7 +60,7 @@ async function largestTiles(db: DbHandle, concurrency: number): Promise<void> {
     let max = 0;
     let at = '';
     await measure(sample, concurrency, async (t) => {
-      const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(TILE_SETS.grids, z, t.x, t.y));
+      const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(TILE_SETS.grids, z, t.x, t.y, tileContextOf(db)));
       const size = row?.mvt.byteLength ?? 0;
       if (size > max) [max, at] = [size, `${z}/${t.x}/${t.y}`];
     });
@@ -97,11 +98,11 @@ export async function runTileBench(db: DbHandle, concurrency = 8, rounds = 3): P
   const uncached = await serveApp(db, null, concurrency);
 
   // Warm both paths once so neither pays for cold caches.
-  await measure(tiles, concurrency, (t) => db.rows(postgisTileQuery(layers, t.z, t.x, t.y)));
+  await measure(tiles, concurrency, (t) => db.rows(postgisTileQuery(layers, t.z, t.x, t.y, tileContextOf(db))));
   await measure(tiles, concurrency, uncached.get);
   let bytes = 0;
   const direct = await measure(work, concurrency, async (t) => {
-    const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(layers, t.z, t.x, t.y));
+    const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(layers, t.z, t.x, t.y, tileContextOf(db)));
     bytes += row?.mvt.byteLength ?? 0;
   });
   const viaServer = await measure(work, concurrency, uncached.get);

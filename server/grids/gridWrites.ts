@@ -10,7 +10,7 @@
 import { sql } from 'drizzle-orm';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import type { Bbox } from '../../kernel/bbox';
-import { currentStamp, rebuildAreas, refreshAreaFigures, stampAreas } from '../tiles/generalise';
+import { currentStamp, measureTileContext, rebuildAreas, refreshAreaFigures, setTileContext, stampAreas } from '../tiles/generalise';
 
 /** Stale extents (WGS84) per level of detail; `all` means everything (data reloaded). */
 export interface GridChange {
@@ -92,6 +92,8 @@ export function ensureAreas(handle: DbHandle): Promise<void> {
       .transaction(async (tx) => {
         // Several servers on one database build once; the others wait and find the stamp current.
         await tx.execute(sql`SELECT pg_advisory_xact_lock(4509020)`);
+        // The legible zoom follows the data's grid size (measured once; edits barely move the median).
+        setTileContext(handle, await measureTileContext(tx));
         const [row] = await executeRows<{ value: { stamp?: string } }>(tx, sql`SELECT value FROM meta WHERE key = 'grid_areas'`);
         if (row?.value.stamp === (await currentStamp(tx))) return false;
         await rebuildAreas(tx, null);

@@ -15,6 +15,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { executeRows, type Executor } from '../../db/client';
 import type { Bbox } from '../../kernel/bbox';
+import type { DbHandle } from '../../db/client';
+import { GRID_DETAIL_ZOOM, type TileContext } from './layers';
 
 export type AreaLevel = 'community' | 'street';
 
@@ -159,3 +161,28 @@ export async function stampAreas(tx: Executor): Promise<void> {
     INSERT INTO meta (key, value) SELECT 'grid_areas', jsonb_build_object('stamp', coalesce(max(id), 0)::text) FROM grid_versions
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`);
 }
+
+/** A grid is legible once its median side spans this many screen pixels (512-px tiles). */
+export const GRID_LEGIBLE_PX = 12;
+
+/** The first zoom (13…16) at which a grid of `medianAreaM2` at latitude `lat` is legible. */
+export function detailZoomFor(medianAreaM2: number, lat: number): number {
+  const side = Math.sqrt(Math.max(medianAreaM2, 1));
+  for (let z = GRID_DETAIL_ZOOM; z < 16; z++) {
+    const metresPerPixel = (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** z);
+    if (side / metresPerPixel >= GRID_LEGIBLE_PX) return z;
+  }
+  return 16;
+}
+
+/** The dataset's tile context, measured from the grids. */
+export async function measureTileContext(tx: Executor): Promise<TileContext> {
+  const [row] = await executeRows<{ area: number | null; lat: number | null }>(tx, sql`SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY area_m2) AS area, avg(ST_Y(label_point)) AS lat FROM grids`);
+  return { detailZoom: row?.area == null ? GRID_DETAIL_ZOOM : detailZoomFor(Number(row.area), Number(row.lat ?? 0)) };
+}
+
+const contexts = new WeakMap<DbHandle, TileContext>();
+
+/** The tile context of a database, as last measured (ensureAreas); the default until then. */
+export const tileContextOf = (handle: DbHandle): TileContext => contexts.get(handle) ?? { detailZoom: GRID_DETAIL_ZOOM };
+export const setTileContext = (handle: DbHandle, ctx: TileContext) => contexts.set(handle, ctx);

@@ -8,11 +8,19 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 
+/** What a dataset decides about its tiles: the zoom from which single grids are legible. */
+export interface TileContext {
+  detailZoom: number;
+}
+
+/** A zoom bound, fixed or following the dataset (TileContext). */
+export type ZoomBound = number | ((ctx: TileContext) => number);
+
 export interface TileLayer {
   name: string;
-  minZoom: number;
+  minZoom: ZoomBound;
   /** Last zoom served (inclusive); unset: every zoom from minZoom. */
-  maxZoom?: number;
+  maxZoom?: ZoomBound;
   /**
    * Which extents of a grid write make this layer's tiles stale (server/grids/gridWrites.ts):
    * the changed grids' own ('grid') or the communities'/streets' whose figures changed.
@@ -27,7 +35,11 @@ export interface TileLayer {
   source: (bbox: SQL, z: number) => SQL;
 }
 
-/** First zoom with single grids; below it the generalised areas. */
+/**
+ * First zoom with single grids unless the dataset says otherwise: where a median grid spans
+ * GRID_LEGIBLE_PX screen pixels (detailZoomFor in ./generalise.ts; 13 at 30,000 grids, 14 at
+ * 300,000). Below it the generalised areas.
+ */
 export const GRID_DETAIL_ZOOM = 13;
 /** First zoom with community areas; below it (down to AREA_MIN_ZOOM) street areas. */
 export const COMMUNITY_AREA_ZOOM = 10;
@@ -35,7 +47,7 @@ export const AREA_MIN_ZOOM = 8;
 
 export const gridsLayer: TileLayer = {
   name: 'grids',
-  minZoom: GRID_DETAIL_ZOOM,
+  minZoom: (ctx) => ctx.detailZoom,
   idColumn: 'id',
   changesWith: 'grid',
   properties: ['code', 'name', 'street', 'community', 'stars', 'hh'],
@@ -46,7 +58,7 @@ export const gridsLayer: TileLayer = {
 };
 
 /** Generalised areas of one level; `street`/`community` carry the codes the grid colour expressions match on. */
-const areaLayer = (level: 'community' | 'street', minZoom: number, maxZoom: number): TileLayer => ({
+const areaLayer = (level: 'community' | 'street', minZoom: ZoomBound, maxZoom: ZoomBound): TileLayer => ({
   name: 'grid_areas',
   minZoom,
   maxZoom,
@@ -60,7 +72,7 @@ const areaLayer = (level: 'community' | 'street', minZoom: number, maxZoom: numb
     WHERE a.level = ${level} AND a.geom && ${bbox}`,
 });
 
-export const communityAreasLayer = areaLayer('community', COMMUNITY_AREA_ZOOM, GRID_DETAIL_ZOOM - 1);
+export const communityAreasLayer = areaLayer('community', COMMUNITY_AREA_ZOOM, (ctx) => ctx.detailZoom - 1);
 export const streetAreasLayer = areaLayer('street', AREA_MIN_ZOOM, COMMUNITY_AREA_ZOOM - 1);
 
 const roadsLayer: TileLayer = {
@@ -81,6 +93,11 @@ const regionsLayer: TileLayer = {
     SELECT code, name, level::text AS level, geom
     FROM regions WHERE geom && ${bbox} AND (level <> 'community' OR ${z} >= 11)`,
 };
+
+const bound = (b: ZoomBound | undefined, ctx: TileContext, fallback: number) => (b === undefined ? fallback : typeof b === 'number' ? b : b(ctx));
+
+/** Whether the layer is part of tiles at zoom z. */
+export const shownAt = (layer: TileLayer, z: number, ctx: TileContext) => z >= bound(layer.minZoom, ctx, 0) && z <= bound(layer.maxZoom, ctx, Infinity);
 
 /** Tile sets served under /tiles/{set}/{z}/{x}/{y}.mvt */
 export const TILE_SETS = {

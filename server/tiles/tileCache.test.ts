@@ -6,10 +6,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { detailZoomFor } from './generalise';
 import { TILE_SETS } from './layers';
 import { TileCache, tileCacheFromEnv, tileLonLatBounds, tileTouchedBy } from './tileCache';
 import { tileForLonLat } from '../../kernel/webMercator';
 
+const CTX = { detailZoom: 13 };
 const tile = (n: number, fill = 1) => ({ body: new Uint8Array(n).fill(fill), etag: `"${n}-${fill}"` });
 const dirs: string[] = [];
 afterEach(() => {
@@ -57,12 +59,19 @@ describe('TileCache', () => {
     const inside: [number, number, number, number] = [(w + e) / 2, (s + n) / 2, (w + e) / 2 + 1e-4, (s + n) / 2 + 1e-4];
     const layers = TILE_SETS.grids;
     // z11 shows community areas: a grid's own extent does not make it stale, its community's does.
-    expect(tileTouchedBy(layers, 11, x, y, { grid: [inside], community: [], street: [] })).toBe(false);
-    expect(tileTouchedBy(layers, 11, x, y, { grid: [], community: [inside], street: [] })).toBe(true);
-    expect(tileTouchedBy(layers, 11, x, y, { grid: [], community: [], street: [inside] })).toBe(false);
+    expect(tileTouchedBy(layers, 11, x, y, { grid: [inside], community: [], street: [] }, CTX)).toBe(false);
+    expect(tileTouchedBy(layers, 11, x, y, { grid: [], community: [inside], street: [] }, CTX)).toBe(true);
+    expect(tileTouchedBy(layers, 11, x, y, { grid: [], community: [], street: [inside] }, CTX)).toBe(false);
     // The basemap follows no grid write; `all` (data reloaded) reaches every grid tile.
-    expect(tileTouchedBy(TILE_SETS.base, 11, x, y, { grid: [inside], community: [inside], street: [inside], all: true })).toBe(false);
-    expect(tileTouchedBy(layers, 11, x + 40, y, { grid: [], community: [], street: [], all: true })).toBe(true);
+    expect(tileTouchedBy(TILE_SETS.base, 11, x, y, { grid: [inside], community: [inside], street: [inside], all: true }, CTX)).toBe(false);
+    expect(tileTouchedBy(layers, 11, x + 40, y, { grid: [], community: [], street: [], all: true }, CTX)).toBe(true);
+  });
+
+  it('puts the legible zoom where a median grid spans 12 screen pixels', () => {
+    // ~200 m grids (30,000 in the sample's city) from z13, ~65 m grids (300,000) from z14.
+    expect(detailZoomFor(42_000, 22.6)).toBe(13);
+    expect(detailZoomFor(4_200, 22.6)).toBe(14);
+    expect(detailZoomFor(10, 22.6)).toBe(16);
   });
 
   it('reads TILE_CACHE_MB and TILE_CACHE_DIR', () => {

@@ -12,7 +12,8 @@ import type { DbHandle } from '../../db/client';
 import type { Bbox } from '../../kernel/bbox';
 import { TILE_BUFFER, TILE_EXTENT, tileBounds, toLonLat } from '../../kernel/webMercator';
 import { onGridWrite, type GridChange } from '../grids/gridWrites';
-import { TILE_SETS, type TileLayer, type TileSetName } from './layers';
+import { GRID_DETAIL_ZOOM, shownAt, TILE_SETS, type TileContext, type TileLayer, type TileSetName } from './layers';
+import { tileContextOf } from './generalise';
 
 export interface CachedTile {
   body: Uint8Array;
@@ -43,11 +44,11 @@ export function tileLonLatBounds(z: number, x: number, y: number): Bbox {
 const meets = (a: Bbox, b: Bbox) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 
 /** Does `change` make the tile stale? Each layer shown at z says which extents it follows. */
-export function tileTouchedBy(layers: readonly TileLayer[], z: number, x: number, y: number, change: GridChange): boolean {
+export function tileTouchedBy(layers: readonly TileLayer[], z: number, x: number, y: number, change: GridChange, ctx: TileContext): boolean {
   if (change.all) return layers.some((l) => l.changesWith);
   let bounds: Bbox | null = null;
   for (const layer of layers) {
-    if (!layer.changesWith || z < layer.minZoom || z > (layer.maxZoom ?? Infinity)) continue;
+    if (!layer.changesWith || !shownAt(layer, z, ctx)) continue;
     const extents = change[layer.changesWith];
     if (extents.length === 0) continue;
     bounds ??= tileLonLatBounds(z, x, y);
@@ -73,6 +74,9 @@ export class TileCache {
   misses = 0;
 
   private readonly dir: string | null;
+
+  /** The dataset's tile context (which layers a zoom shows), for deciding what a change reaches. */
+  context: () => TileContext = () => ({ detailZoom: GRID_DETAIL_ZOOM });
 
   constructor(private readonly options: TileCacheOptions) {
     this.dir = options.dir ? join(options.dir, 'dangjian-tiles') : null;
@@ -152,16 +156,17 @@ export class TileCache {
   /** Drops every tile the change makes stale, in memory and on disk. Returns how many. */
   invalidate(change: GridChange): number {
     this.generation++;
+    const ctx = this.context();
     let dropped = 0;
     for (const [key, e] of this.memory) {
-      if (tileTouchedBy(TILE_SETS[e.set], e.z, e.x, e.y, change)) {
+      if (tileTouchedBy(TILE_SETS[e.set], e.z, e.x, e.y, change, ctx)) {
         this.memory.delete(key);
         this.bytes -= e.body.byteLength;
         dropped++;
       }
     }
     for (const [key, e] of this.onDisk) {
-      if (tileTouchedBy(TILE_SETS[e.set], e.z, e.x, e.y, change)) {
+      if (tileTouchedBy(TILE_SETS[e.set], e.z, e.x, e.y, change, ctx)) {
         this.onDisk.delete(key);
         try {
           unlinkSync(join(this.dir as string, `${key}.mvt`));
@@ -197,6 +202,7 @@ export function tileCacheFromEnv(env: NodeJS.ProcessEnv = process.env): TileCach
 /** A cache that follows the grid writes on `handle`: every committed write evicts what it made stale. */
 export function followingCache(handle: DbHandle, options: TileCacheOptions): TileCache {
   const cache = new TileCache(options);
+  cache.context = () => tileContextOf(handle);
   onGridWrite(handle, (change) => cache.invalidate(change));
   return cache;
 }
