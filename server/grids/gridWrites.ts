@@ -60,23 +60,34 @@ export async function gridWriteTransaction<T>(handle: DbHandle, work: (tx: Execu
   return result;
 }
 
-/** What the versions written since `mark` touched: their before/after extent and communities. */
+/**
+ * What the versions written since `mark` touched: their before/after extent, their communities,
+ * and whether any figure the areas show (grid count, households, stars) can have moved. One
+ * statement, which also re-stamps the areas as matching this data.
+ */
 async function changesSince(tx: Executor, mark: number, options: GridWriteOptions): Promise<GridChange> {
-  const [row] = await executeRows<{ xmin: number | null; ymin: number; xmax: number; ymax: number; communities: string[] | null }>(
+  const [row] = await executeRows<{ xmin: number | null; ymin: number; xmax: number; ymax: number; communities: string[] | null; figures: boolean | null }>(
     tx,
     sql`
-    WITH v AS (SELECT grid_code, before_geom, after_geom FROM grid_versions WHERE id > ${mark}),
-    e AS (SELECT ST_Extent(g) AS box FROM (SELECT before_geom AS g FROM v UNION ALL SELECT after_geom FROM v) x)
+    WITH v AS (SELECT grid_code, action, before_geom, after_geom, before_attrs, after_attrs FROM grid_versions WHERE id > ${mark}),
+    e AS (SELECT ST_Extent(g) AS box FROM (SELECT before_geom AS g FROM v UNION ALL SELECT after_geom FROM v) x),
+    stamped AS (
+      INSERT INTO meta (key, value) SELECT 'grid_areas', jsonb_build_object('stamp', coalesce(max(id), 0)::text) FROM grid_versions
+      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value RETURNING 1)
     SELECT ST_XMin(box) AS xmin, ST_YMin(box) AS ymin, ST_XMax(box) AS xmax, ST_YMax(box) AS ymax,
-           (SELECT array_agg(DISTINCT left(grid_code, 12)) FROM v) AS communities
-    FROM e`,
+           (SELECT array_agg(DISTINCT left(grid_code, 12)) FROM v) AS communities,
+           (SELECT bool_or(before_attrs IS NULL OR after_attrs IS NULL OR left(before_attrs->>'code', 12) IS DISTINCT FROM left(after_attrs->>'code', 12)
+                           OR before_attrs->'households' IS DISTINCT FROM after_attrs->'households'
+                           OR before_attrs->'starRating' IS DISTINCT FROM after_attrs->'starRating') FROM v) AS figures
+    FROM e, (SELECT count(*) FROM stamped) s`,
   );
   const communities = row?.communities ?? [];
   const grid: Bbox[] = row?.xmin != null ? [[Number(row.xmin), Number(row.ymin), Number(row.xmax), Number(row.ymax)]] : [];
   if (communities.length === 0) return { grid, community: [], street: [] };
-  const areas = options.outlines ? await rebuildAreas(tx, communities) : await refreshAreaFigures(tx, communities);
-  await stampAreas(tx);
-  return { grid, ...areas };
+  if (options.outlines) return { grid, ...(await rebuildAreas(tx, communities)) };
+  // A reshaped grid stays inside its community (the rules see to it): outlines keep, figures may not.
+  if (!row?.figures) return { grid, community: [], street: [] };
+  return { grid, ...(await refreshAreaFigures(tx, communities)) };
 }
 
 const ensured = new WeakMap<DbHandle, Promise<void>>();

@@ -89,28 +89,25 @@ export interface AreaExtents {
  * the areas whose figures changed (their tiles at the generalised zooms are stale).
  */
 export async function refreshAreaFigures(tx: Executor, communities: string[]): Promise<AreaExtents> {
-  const extents: AreaExtents = { community: [], street: [] };
-  if (communities.length === 0) return extents;
+  if (communities.length === 0) return { community: [], street: [] };
   const streets = [...new Set(communities.map((c) => c.slice(0, 9)))];
-  for (const [level, codes] of [
-    ['community', communities],
-    ['street', streets],
-  ] as const) {
-    const key = KEY[level];
-    const rows = await executeRows<{ xmin: number; ymin: number; xmax: number; ymax: number }>(
-      tx,
-      sql`
-      WITH f AS (
-        SELECT c.code, count(g.id)::int AS grids, coalesce(sum(g.households), 0)::int AS hh, coalesce(round(avg(g.star_rating)), 0)::int AS stars
-        FROM unnest(${`{${codes.join(',')}}`}::text[]) AS c(code) LEFT JOIN grids g ON g.${key} = c.code
-        GROUP BY c.code)
-      UPDATE grid_areas a SET grids = f.grids, households = f.hh, star_rating = f.stars
-      FROM f WHERE a.level = ${level} AND a.code = f.code AND (a.grids, a.households, a.star_rating) IS DISTINCT FROM (f.grids, f.hh, f.stars)
-      RETURNING ST_XMin(a.geom) AS xmin, ST_YMin(a.geom) AS ymin, ST_XMax(a.geom) AS xmax, ST_YMax(a.geom) AS ymax`,
-    );
-    extents[level] = rows.map((r) => [Number(r.xmin), Number(r.ymin), Number(r.xmax), Number(r.ymax)]);
-  }
-  return extents;
+  const list = (codes: string[]) => `{${codes.join(',')}}`;
+  // Both levels in one statement: the figures of each area from its grids, written where they moved.
+  const rows = await executeRows<{ level: AreaLevel; xmin: number; ymin: number; xmax: number; ymax: number }>(
+    tx,
+    sql`
+    WITH f AS (
+      SELECT 'community' AS level, c.code, count(g.id)::int AS grids, coalesce(sum(g.households), 0)::int AS hh, coalesce(round(avg(g.star_rating)), 0)::int AS stars
+      FROM unnest(${list(communities)}::text[]) AS c(code) LEFT JOIN grids g ON g.community_code = c.code GROUP BY c.code
+      UNION ALL
+      SELECT 'street', c.code, count(g.id)::int, coalesce(sum(g.households), 0)::int, coalesce(round(avg(g.star_rating)), 0)::int
+      FROM unnest(${list(streets)}::text[]) AS c(code) LEFT JOIN grids g ON g.street_code = c.code GROUP BY c.code)
+    UPDATE grid_areas a SET grids = f.grids, households = f.hh, star_rating = f.stars
+    FROM f WHERE a.level = f.level AND a.code = f.code AND (a.grids, a.households, a.star_rating) IS DISTINCT FROM (f.grids, f.hh, f.stars)
+    RETURNING a.level, ST_XMin(a.geom) AS xmin, ST_YMin(a.geom) AS ymin, ST_XMax(a.geom) AS xmax, ST_YMax(a.geom) AS ymax`,
+  );
+  const box = (r: (typeof rows)[number]): Bbox => [Number(r.xmin), Number(r.ymin), Number(r.xmax), Number(r.ymax)];
+  return { community: rows.filter((r) => r.level === 'community').map(box), street: rows.filter((r) => r.level === 'street').map(box) };
 }
 
 /**
