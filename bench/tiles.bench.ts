@@ -1,6 +1,8 @@
 /**
- * Tile serving on real PostGIS: the HTTP endpoint vs the same ST_AsMVT SQL run
- * directly on a pg pool (the floor the server can reach), same tiles, same concurrency.
+ * Tile serving on real PostGIS: the HTTP endpoint without its cache vs the same ST_AsMVT
+ * SQL run directly on a pg pool (the floor the server can reach), same tiles, same
+ * concurrency; then the endpoint with its tile cache warm (vs uncached), and the largest
+ * grid tile per zoom over the whole dataset (generalised areas below z13, grids above).
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -8,9 +10,13 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { createApp } from '../server/app';
 import { TEST_ADMIN } from '../server/testing/principals';
+import { ensureAreas } from '../server/grids/gridWrites';
 import { TILE_SETS } from '../server/tiles/layers';
+import { followingCache } from '../server/tiles/tileCache';
+import { tileContextOf } from '../server/tiles/generalise';
 import { postgisTileQuery } from '../server/tiles/renderTile';
 import { tileForLonLat } from '../kernel/webMercator';
+import { httpClient } from './lib/httpClient';
 import { describeStats, fmt, measure } from './lib/stats';
 import type { BenchSuite } from './lib/suite';
 
@@ -19,19 +25,64 @@ export interface TileBenchResult {
   direct: ReturnType<typeof describeStats>;
   server: ReturnType<typeof describeStats>;
   ratio: number;
+  cached: ReturnType<typeof describeStats>;
+  cachedRatio: number;
+}
+
+async function serveApp(db: DbHandle, tileCache: ReturnType<typeof followingCache> | null, concurrency: number) {
+  const app = createApp(db, { anonymousUser: TEST_ADMIN, tileCache });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((done) => server.once('listening', () => done()));
+  const client = httpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, concurrency);
+  return {
+    get: async (t: { z: number; x: number; y: number }) => {
+      const res = await client.get(`/tiles/grids/${t.z}/${t.x}/${t.y}.mvt`);
+      if (res.status !== 200) throw new Error(`tile ${t.z}/${t.x}/${t.y}: ${res.status}`);
+    },
+    close: () => {
+      client.close();
+      server.close();
+    },
+  };
+}
+
+/** The largest grid-set tile per zoom over the whole dataset (every tile to z15, the core at z16). */
+async function largestTiles(db: DbHandle, concurrency: number): Promise<void> {
+  const [box] = await db.rows<{ w: number; s: number; e: number; n: number }>(sql`
+    SELECT ST_XMin(e) AS w, ST_YMin(e) AS s, ST_XMax(e) AS e, ST_YMax(e) AS n FROM (SELECT ST_Extent(geom)::geometry AS e FROM grids) x`);
+  const parts: string[] = [];
+  for (let z = 8; z <= 16; z++) {
+    const nw = tileForLonLat(z, Number(box!.w), Number(box!.n));
+    const se = tileForLonLat(z, Number(box!.e), Number(box!.s));
+    const tiles: { x: number; y: number }[] = [];
+    for (let x = nw.x; x <= se.x; x++) for (let y = nw.y; y <= se.y; y++) tiles.push({ x, y });
+    const sample = z <= 15 ? tiles : (await benchTiles(db, [[16, 8]])).map(({ x, y }) => ({ x, y }));
+    let max = 0;
+    let at = '';
+    await measure(sample, concurrency, async (t) => {
+      const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(TILE_SETS.grids, z, t.x, t.y, tileContextOf(db)));
+      const size = row?.mvt.byteLength ?? 0;
+      if (size > max) [max, at] = [size, `${z}/${t.x}/${t.y}`];
+    });
+    parts.push(`z${z} ${fmt(max / 1024)} KiB (${at}, of ${sample.length})`);
+  }
+  console.log(`  largest grid tile per zoom (limit 500 KiB):\n    ${parts.join('\n    ')}`);
 }
 
 /** Every z13–z15 tile over the central county's urban core, the area leaders look at. */
-async function benchTiles(db: DbHandle): Promise<{ z: number; x: number; y: number }[]> {
+async function benchTiles(
+  db: DbHandle,
+  spans: readonly (readonly [number, number])[] = [
+    [13, 2],
+    [14, 4],
+    [15, 6],
+  ],
+): Promise<{ z: number; x: number; y: number }[]> {
   const [core] = await db.rows<{ lon: number; lat: number }>(sql`SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM regions WHERE code = '450902'`);
   const lon = Number(core!.lon);
   const lat = Number(core!.lat);
   const tiles: { z: number; x: number; y: number }[] = [];
-  for (const [z, span] of [
-    [13, 2],
-    [14, 4],
-    [15, 6],
-  ] as const) {
+  for (const [z, span] of spans) {
     const c = tileForLonLat(z, lon, lat);
     for (let dx = -span; dx <= span; dx++) for (let dy = -span; dy <= span; dy++) tiles.push({ z, x: c.x + dx, y: c.y + dy });
   }
@@ -43,36 +94,48 @@ export async function runTileBench(db: DbHandle, concurrency = 8, rounds = 3): P
   const work = Array.from({ length: rounds }, () => tiles).flat();
   const layers = TILE_SETS.grids;
 
-  const app = createApp(db, { anonymousUser: TEST_ADMIN });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((done) => server.once('listening', () => done()));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await ensureAreas(db);
+  const uncached = await serveApp(db, null, concurrency);
 
   // Warm both paths once so neither pays for cold caches.
-  await measure(tiles, concurrency, (t) => db.rows(postgisTileQuery(layers, t.z, t.x, t.y)));
+  await measure(tiles, concurrency, (t) => db.rows(postgisTileQuery(layers, t.z, t.x, t.y, tileContextOf(db))));
+  await measure(tiles, concurrency, uncached.get);
   let bytes = 0;
   const direct = await measure(work, concurrency, async (t) => {
-    const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(layers, t.z, t.x, t.y));
+    const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(layers, t.z, t.x, t.y, tileContextOf(db)));
     bytes += row?.mvt.byteLength ?? 0;
   });
-  const viaServer = await measure(work, concurrency, async (t) => {
-    const res = await fetch(`${base}/tiles/grids/${t.z}/${t.x}/${t.y}.mvt`);
-    if (!res.ok) throw new Error(`tile ${t.z}/${t.x}/${t.y}: ${res.status}`);
-    await res.arrayBuffer();
-  });
-  server.close();
-  console.log(`  tiles: ${tiles.length} distinct (z13–z15) × ${rounds} rounds, concurrency ${concurrency}, avg ${fmt(bytes / work.length / 1024)} KiB`);
-  console.log(`  direct ST_AsMVT SQL : ${describeStats(direct)}`);
-  console.log(`  server /tiles       : ${describeStats(viaServer)}`);
+  const viaServer = await measure(work, concurrency, uncached.get);
+  uncached.close();
+
+  const cache = followingCache(db, { maxBytes: 256 * 1024 * 1024 });
+  const cachedApp = await serveApp(db, cache, concurrency);
+  await measure(tiles, concurrency, cachedApp.get);
+  const cached = await measure(work, concurrency, cachedApp.get);
+  cachedApp.close();
+
+  console.log(`  tiles: ${tiles.length} distinct (z13–z15) × ${rounds} rounds, concurrency ${concurrency} (keep-alive node:http client), avg ${fmt(bytes / work.length / 1024)} KiB`);
+  console.log(`  direct ST_AsMVT SQL     : ${describeStats(direct)}`);
+  console.log(`  server /tiles, uncached : ${describeStats(viaServer)}`);
+  console.log(`  server /tiles, cached   : ${describeStats(cached)}  (${cache.size} tiles, ${fmt(cache.sizeBytes / 1024 / 1024)} MiB held)`);
   const ratio = viaServer.perSecond / direct.perSecond;
-  console.log(`  ratio server/direct : ${fmt(ratio, 2)} (throughput), p99 ${fmt(viaServer.p99 / direct.p99, 2)}×`);
-  return { tiles: work.length, direct: describeStats(direct), server: describeStats(viaServer), ratio };
+  const cachedRatio = cached.perSecond / viaServer.perSecond;
+  console.log(`  ratio uncached/direct   : ${fmt(ratio, 2)} (throughput; target ≥ 0.9), p99 ${fmt(viaServer.p99 / direct.p99, 2)}×`);
+  console.log(`  ratio cached/uncached   : ${fmt(cachedRatio, 1)}× (throughput; target ≥ 10×)`);
+  await largestTiles(db, concurrency);
+  return { tiles: work.length, direct: describeStats(direct), server: describeStats(viaServer), ratio, cached: describeStats(cached), cachedRatio };
 }
 
 export const suite: BenchSuite = {
   name: 'tiles',
   title: '/tiles/grids vs direct ST_AsMVT (PostGIS)',
-  run: async ({ db, concurrency }) => {
+  run: async ({ db, concurrency, openScale }) => {
     await runTileBench(db, concurrency);
+    if (process.env.BENCH_LARGE === '1') {
+      console.log('  — at 300,000 grids —');
+      const large = await openScale(300_000);
+      await ensureAreas(large);
+      await largestTiles(large, concurrency);
+    }
   },
 };

@@ -108,6 +108,27 @@ export const gridVersions = pgTable(
   (t) => [uniqueIndex('grid_versions_grid_version').on(t.gridId, t.version), index('grid_versions_code_idx').on(t.gridCode)],
 );
 
+/**
+ * Generalised grid layer for low zooms: community and street outlines dissolved from their
+ * grids and simplified with shared edges kept (server/tiles/generalise.ts), with figures
+ * summed from the grids for thematic colouring. Derived data, rebuilt when stale.
+ */
+export const gridAreas = pgTable(
+  'grid_areas',
+  {
+    /** 'community' or 'street' */
+    level: text('level').notNull(),
+    code: varchar('code', { length: 12 }).notNull(),
+    streetCode: varchar('street_code', { length: 9 }).notNull(),
+    grids: integer('grids').notNull().default(0),
+    households: integer('households').notNull().default(0),
+    /** Mean star rating of the grids, rounded (0..5). */
+    starRating: smallint('star_rating').notNull().default(0),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+  },
+  (t) => [uniqueIndex('grid_areas_level_code').on(t.level, t.code), index('grid_areas_geom_gist').using('gist', t.geom)],
+);
+
 export const centreLevel = pgEnum('centre_level', ['city', 'district', 'street', 'community', 'estate']);
 
 /** 党群服务中心 at five levels (市/县区/街道/社区/小区). */

@@ -41,6 +41,7 @@ import { liveRoute } from './routes/live';
 import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
 import { tilesRoute } from './routes/tiles';
+import { sharedTileCache, type TileCache } from './tiles/tileCache';
 
 /** Errors that mean "the database is not reachable right now", not "your request was wrong". */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
@@ -66,6 +67,11 @@ export interface AppOptions {
    * (server/main.ts) never sets it, so there every data route needs a signed-in user.
    */
   anonymousUser?: SessionUser | null;
+  /**
+   * The rendered-tile cache; default: the process's cache for this database, configured by
+   * TILE_CACHE_MB / TILE_CACHE_DIR (server/tiles/tileCache.ts). null renders every request.
+   */
+  tileCache?: TileCache | null;
 }
 
 export function createApp(db: DbHandle, options: AppOptions = {}) {
@@ -121,7 +127,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/exports/imports', importsRoute)
       .route('/api/screen', screenRoute)
       .route('/api/demonstrations', demonstrationsRoute)
-      .route('/tiles', tilesRoute)
+      .route('/tiles', tilesRoute(options.tileCache === undefined ? sharedTileCache(db) : options.tileCache))
   );
 }
 

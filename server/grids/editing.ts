@@ -3,12 +3,14 @@
  * community are serialised and the topology rules see a consistent picture:
  *   apply the change → adjust neighbours (they give up what the grid now covers and
  *   take what it gave up) → check the rules → commit, or roll back with the reasons.
- * Versions are written by the database trigger (migration 0002), per grid changed.
+ * Versions are written by the database trigger (migration 0002), per grid changed; the
+ * transaction runs through gridWriteTransaction, which keeps tiles and generalised areas current.
  */
 import { sql } from 'drizzle-orm';
 import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import { gridAttributeAssignments, pickGridAttributes, type GridAttributes } from '../../db/gridRecord';
+import { gridWriteTransaction } from './gridWrites';
 import { applyRenumber, checkExpectedPlan, nextFreeCodes, renumberPlan, type RenumberEntry } from './codes';
 import type { PolygonGeometry } from './geometryInput';
 import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
@@ -80,11 +82,14 @@ async function inCommunityTransaction(
     throw new EditForbidden(`您的辖区（${options.user.jurisdictionCode ?? '无'}）不包括社区 ${communityCode}`);
   }
   try {
-    return await handle.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('dangjian.actor', ${options.actor}, true), set_config('dangjian.action', ${action}, true), set_config('dangjian.note', ${options.note ?? ''}, true)`);
-      const locked = await executeRows(tx, sql`SELECT code FROM regions WHERE code = ${communityCode} AND level = 'community' FOR UPDATE`);
+    return await gridWriteTransaction(handle, async (tx, mark) => {
+      // Versioning context and the community lock in one round trip.
+      const locked = await executeRows(
+        tx,
+        sql`SELECT code, set_config('dangjian.actor', ${options.actor}, true), set_config('dangjian.action', ${action}, true), set_config('dangjian.note', ${options.note ?? ''}, true)
+            FROM regions WHERE code = ${communityCode} AND level = 'community' FOR UPDATE`,
+      );
       if (locked.length === 0) throw new EditNotFound(`社区 ${communityCode} 不存在`);
-      const [mark] = await executeRows<{ id: number }>(tx, sql`SELECT coalesce(max(id), 0)::bigint AS id FROM grid_versions`);
       const { touched, created = [], deleted = [] } = await work(tx);
       const violations = await topologyViolations(tx, communityCode, touched, options.rules);
       if (violations.length > 0) throw new EditRejected(violations);
@@ -93,7 +98,7 @@ async function inCommunityTransaction(
         sql`
         SELECT coalesce(g.code, v.grid_code) AS code, v.version, v.action
         FROM grid_versions v LEFT JOIN grids g ON g.id = v.grid_id
-        WHERE v.id > ${Number(mark?.id ?? 0)} AND v.actor = ${options.actor} AND v.at = now()
+        WHERE v.id > ${mark} AND v.actor = ${options.actor} AND v.at = now()
         ORDER BY v.id`,
       );
       const result: EditResult = { changes, created, deleted, dryRun: Boolean(options.dryRun) };

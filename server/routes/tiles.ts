@@ -2,15 +2,19 @@
  * GET /tiles/{set}/{z}/{x}/{y}.mvt: vector tiles of the grids and of the offline
  * basemap. The tile sets and their SQL are in server/tiles/; binary bodies, so
  * this is the one router here answering with c.body rather than c.json.
+ * Rendered tiles come from the tile cache when held (server/tiles/tileCache.ts);
+ * every answer carries an ETag, and If-None-Match answers 304 without a body.
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
+import { ensureAreas } from '../grids/gridWrites';
 import { integerString } from '../http/params';
 import { invalidInput } from '../http/problem';
 import { TILE_SETS, type TileSetName } from '../tiles/layers';
 import { renderTile } from '../tiles/renderTile';
+import { etagOf, type CachedTile, type TileCache } from '../tiles/tileCache';
 import { MAX_TILE_ZOOM } from '../../kernel/webMercator';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -31,9 +35,30 @@ const tileParams = z
     if (p.y >= n) ctx.addIssue({ code: 'custom', path: ['y'], message: `在 z=${p.z} 时 y 应小于 ${n}` });
   });
 
-export const tilesRoute = new Hono<AppEnv>().get('/:set/:z/:x/:y', zValidator('param', tileParams, invalidInput), async (c) => {
-  const { set, z: zoom, x, y } = c.req.valid('param');
-  const tile = await renderTile(c.var.db, TILE_SETS[set], zoom, x, y);
-  // Edits must show at once, so caches revalidate on every use.
-  return c.body(tile as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': MVT_CONTENT_TYPE, 'Cache-Control': 'no-cache' });
-});
+/** If-None-Match names this ETag (a list, weak forms and `*` included). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+export const tilesRoute = (cache: TileCache | null) =>
+  new Hono<AppEnv>().get('/:set/:z/:x/:y', zValidator('param', tileParams, invalidInput), async (c) => {
+    const { set, z: zoom, x, y } = c.req.valid('param');
+    // Generalised areas are built once per database, when missing or stale (no-op afterwards).
+    await ensureAreas(c.var.db);
+    let tile: CachedTile | undefined = cache?.get(set, zoom, x, y);
+    const hit = tile !== undefined;
+    if (!tile) {
+      const stamp = cache?.stamp ?? 0;
+      const body = await renderTile(c.var.db, TILE_SETS[set], zoom, x, y);
+      tile = { body, etag: etagOf(body) };
+      cache?.put(set, zoom, x, y, tile, stamp);
+    }
+    // Edits must show at once: browsers revalidate on every use, which the ETag makes a cheap 304.
+    const headers = { 'Content-Type': MVT_CONTENT_TYPE, 'Cache-Control': 'private, no-cache', ETag: tile.etag, 'X-Tile-Cache': hit ? 'hit' : 'miss' };
+    if (etagMatches(c.req.header('if-none-match'), tile.etag)) return c.body(null, 304, headers);
+    return c.body(tile.body as Uint8Array<ArrayBuffer>, 200, headers);
+  });

@@ -7,19 +7,24 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { encodeTile, type TileFeatureRow } from './encodeMvt';
-import type { TileLayer } from './layers';
+import { shownAt, type TileContext, type TileLayer } from './layers';
+import { tileContextOf } from './generalise';
 import { tileBounds, TILE_BUFFER, TILE_EXTENT } from '../../kernel/webMercator';
 
-export async function renderTile(handle: DbHandle, layers: readonly TileLayer[], z: number, x: number, y: number): Promise<Uint8Array> {
-  const active = layers.filter((l) => z >= l.minZoom);
+export async function renderTile(handle: DbHandle, layers: readonly TileLayer[], z: number, x: number, y: number, ctx: TileContext = tileContextOf(handle)): Promise<Uint8Array> {
+  const active = activeLayers(layers, z, ctx);
   if (active.length === 0) return new Uint8Array(0);
   if (handle.capabilities.mvt) {
-    const [row] = await handle.rows<{ mvt: Uint8Array | null }>(postgisTileQuery(active, z, x, y));
-    return row?.mvt ? new Uint8Array(row.mvt) : new Uint8Array(0);
+    const [row] = await handle.rows<{ mvt: Uint8Array | null }>(postgisTileQuery(active, z, x, y, ctx));
+    // pg hands bytea over as a Buffer (a Uint8Array): served as is, no copy.
+    return row?.mvt ?? new Uint8Array(0);
   }
   const rowsByLayer = await Promise.all(active.map((layer) => handle.rows<TileFeatureRow>(tileSpaceQuery(layer, z, x, y))));
   return encodeTile(active.map((layer, i) => ({ layer, rows: rowsByLayer[i] as TileFeatureRow[] })));
 }
+
+/** The layers a tile at zoom z contains. */
+export const activeLayers = (layers: readonly TileLayer[], z: number, ctx: TileContext) => layers.filter((l) => shownAt(l, z, ctx));
 
 /** The tile's WGS84 search box, widened by the buffer, for the layers' spatial index filter. */
 export function tileSearchBox(z: number, x: number, y: number): SQL {
@@ -27,8 +32,8 @@ export function tileSearchBox(z: number, x: number, y: number): SQL {
 }
 
 /** One ST_AsMVT per layer, concatenated (a tile is the concatenation of its layers). */
-export function postgisTileQuery(layers: readonly TileLayer[], z: number, x: number, y: number): SQL {
-  const parts = layers.map((layer) => {
+export function postgisTileQuery(layers: readonly TileLayer[], z: number, x: number, y: number, ctx: TileContext): SQL {
+  const parts = activeLayers(layers, z, ctx).map((layer) => {
     const props = sql.raw(layer.properties.map((p) => `src."${p}"`).join(', '));
     const id = layer.idColumn ? sql.raw(`, src."${layer.idColumn}"`) : sql``;
     const idArg = layer.idColumn ? sql.raw(`, '${layer.idColumn}'`) : sql``;
@@ -37,6 +42,7 @@ export function postgisTileQuery(layers: readonly TileLayer[], z: number, x: num
       FROM (${layer.source(tileSearchBox(z, x, y), z)}) src
     ) t WHERE t.geom IS NOT NULL)`;
   });
+  if (parts.length === 0) return sql`SELECT ''::bytea AS mvt`;
   return sql`SELECT ${sql.join(parts, sql` || `)} AS mvt`;
 }
 

@@ -12,6 +12,7 @@ import type { DbHandle } from '../../../db/client';
 import { executeRows } from '../../../db/client';
 import { checkCandidates, type RunRows } from './checks';
 import { writeImport } from './commit';
+import { gridWriteTransaction } from '../../grids/gridWrites';
 import { ImportError, ImportRejected } from './importError';
 import { importLimits } from './limits';
 import { parseOffThread } from './parseOffThread';
@@ -82,13 +83,18 @@ async function checkAndWrite(db: DbHandle, upload: UploadStream, options: Import
 
   const note = `导入 ${file.fileName ?? file.format}（${file.crs.name}）`;
   try {
-    const written = await db.db.transaction(async (tx) => {
-      const inTx: RunRows = (q) => executeRows(tx, q);
-      await tx.execute(sql`SET LOCAL jit = off`);
-      const again = await checkCandidates(inTx, candidates);
-      if (again.issues.some((i) => i.severity === 'error')) throw new RollBack(again.issues);
-      return writeImport(inTx, candidates, options.actor, note);
-    });
+    const written = await gridWriteTransaction(
+      db,
+      async (tx) => {
+        const inTx: RunRows = (q) => executeRows(tx, q);
+        await tx.execute(sql`SET LOCAL jit = off`);
+        const again = await checkCandidates(inTx, candidates);
+        if (again.issues.some((i) => i.severity === 'error')) throw new RollBack(again.issues);
+        return writeImport(inTx, candidates, options.actor, note);
+      },
+      // Imported grids may redraw a community's outline: its generalised outline is rebuilt.
+      { outlines: true },
+    );
     return { ...report, committed: true, creates: written.created, updates: written.updated, unchanged: written.unchanged };
   } catch (err) {
     if (err instanceof RollBack) {

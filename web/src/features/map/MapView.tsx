@@ -122,8 +122,8 @@ export function MapView({ config, roots, gridColour, selectedCode, selectedId, o
 
   useEffect(() => {
     if (!map) return;
-    map.setPaintProperty(LAYER.gridFill, 'fill-color', gridColour);
-    map.setPaintProperty(LAYER.gridOutline, 'line-color', gridColour);
+    for (const id of [LAYER.gridFill, LAYER.areaFill]) map.setPaintProperty(id, 'fill-color', gridColour);
+    for (const id of [LAYER.gridOutline, LAYER.areaOutline]) map.setPaintProperty(id, 'line-color', gridColour);
   }, [map, gridColour]);
 
   const status = mapError ?? (gridsError ? `网格编码标注加载失败：${errorMessage(gridsError)}` : null);

@@ -12,11 +12,17 @@ describe('buildMapStyle', () => {
     expect(urls).toEqual(['http://127.0.0.1:8092/tiles/base/{z}/{x}/{y}.mvt', 'http://127.0.0.1:8092/tiles/grids/{z}/{x}/{y}.mvt']);
   });
 
-  it('serves grids from z10 to z16 and draws fill, outline, hover and selection', () => {
+  it('serves the grid set from z8 to z16 and draws fill, outline, hover and selection', () => {
     const grids = offline.sources[GRID_SOURCE];
-    expect(grids).toMatchObject({ type: 'vector', minzoom: 10, maxzoom: 16 });
+    expect(grids).toMatchObject({ type: 'vector', minzoom: 8, maxzoom: 16 });
     const ids = offline.layers.map((l) => l.id);
     for (const id of Object.values(LAYER)) expect(ids).toContain(id);
+    // Areas and grids switch by tile content, not by zoom range: no gap while the next zoom loads.
+    for (const id of [LAYER.areaFill, LAYER.areaOutline, LAYER.gridFill, LAYER.gridOutline]) {
+      const layer = offline.layers.find((l) => l.id === id)!;
+      expect([layer.minzoom, layer.maxzoom]).toEqual([undefined, undefined]);
+    }
+    expect(offline.layers.find((l) => l.id === LAYER.areaFill)).toMatchObject({ source: GRID_SOURCE, 'source-layer': 'grid_areas' });
     // The selection is drawn above everything else.
     expect(ids.at(-1)).toBe(LAYER.gridSelected);
   });

@@ -15,7 +15,11 @@ export interface BasemapConfig {
 
 export const GRID_SOURCE = 'grids';
 export const GRID_SOURCE_LAYER = 'grids';
+/** Below the detail zoom the grid tiles carry generalised community/street areas instead (same colouring attributes). */
+export const AREA_SOURCE_LAYER = 'grid_areas';
 export const LAYER = {
+  areaFill: 'grid-areas-fill',
+  areaOutline: 'grid-areas-outline',
   gridFill: 'grids-fill',
   gridOutline: 'grids-outline',
   gridHover: 'grids-hover',
@@ -35,8 +39,13 @@ export const THEME = {
   selected: '#ffd166',
 } as const;
 
-/** Grids are served from z10; MapLibre overzooms beyond 16. */
-export const GRID_MIN_ZOOM = 10;
+/**
+ * The grid tile set starts at z8: street areas to z9, community areas z10–12, single grids from
+ * z13 (server/tiles/layers.ts). The style layers have no zoom ranges: each draws whatever its
+ * source layer holds, so while z13 tiles load the overzoomed z12 areas stay visible (no gap).
+ * MapLibre overzooms beyond 16.
+ */
+export const GRID_MIN_ZOOM = 8;
 export const GRID_MAX_ZOOM = 16;
 
 /** Matches nothing when no grid is selected (grid codes are never empty). */
@@ -122,6 +131,21 @@ export function buildMapStyle({ origin, basemap, gridColour, selectedCode = null
           [18, 14],
         ]),
       },
+    },
+    {
+      id: LAYER.areaFill,
+      type: 'fill',
+      source: GRID_SOURCE,
+      'source-layer': AREA_SOURCE_LAYER,
+      paint: { 'fill-color': gridColour, 'fill-opacity': 0.3 },
+    },
+    {
+      id: LAYER.areaOutline,
+      type: 'line',
+      source: GRID_SOURCE,
+      'source-layer': AREA_SOURCE_LAYER,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': gridColour, 'line-opacity': 0.85, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.4, 12, 0.8] },
     },
     {
       id: LAYER.gridFill,

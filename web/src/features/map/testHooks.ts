@@ -1,9 +1,10 @@
 /**
  * Hooks for browser tests: `window.__dangjian.map` and
- * `document.body.dataset.gridsRendered = 'true'` once grid tiles have features.
+ * `document.body.dataset.gridsRendered = 'true'` once grid tiles have features (single
+ * grids, or the generalised areas the grid tiles carry below z13).
  */
 import type * as maplibregl from 'maplibre-gl';
-import { GRID_SOURCE, GRID_SOURCE_LAYER } from './mapStyle';
+import { AREA_SOURCE_LAYER, GRID_SOURCE, GRID_SOURCE_LAYER } from './mapStyle';
 
 declare global {
   interface Window {
@@ -22,8 +23,8 @@ export function exposeMap(map: maplibregl.Map): () => void {
 export function markGridsRendered(map: maplibregl.Map): boolean {
   if (document.body.dataset.gridsRendered === 'true') return true;
   if (!map.getSource(GRID_SOURCE)) return false;
-  const features = map.querySourceFeatures(GRID_SOURCE, { sourceLayer: GRID_SOURCE_LAYER });
-  if (features.length === 0) return false;
+  const drawn = (sourceLayer: string) => map.querySourceFeatures(GRID_SOURCE, { sourceLayer }).length > 0;
+  if (!drawn(GRID_SOURCE_LAYER) && !drawn(AREA_SOURCE_LAYER)) return false;
   document.body.dataset.gridsRendered = 'true';
   return true;
 }

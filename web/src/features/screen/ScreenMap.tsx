@@ -63,7 +63,9 @@ export function ScreenMap(props: ScreenMapProps) {
       const interact = () => latest.current.onInteract();
       for (const type of ['mousedown', 'wheel', 'touchstart'] as const) instance.on(type, interact);
       instance.on('click', (e) => {
-        const hit = instance.getLayer(LAYER.gridFill) ? instance.queryRenderedFeatures(e.point, { layers: [LAYER.gridFill] })[0] : undefined;
+        // Below z13 the grid tiles carry community/street areas: their code (9 or 12 digits) drills the same way.
+        const layers = [LAYER.gridFill, LAYER.areaFill].filter((id) => instance.getLayer(id));
+        const hit = layers.length > 0 ? instance.queryRenderedFeatures(e.point, { layers })[0] : undefined;
         latest.current.onClick(e.lngLat.toArray() as [number, number], hit ? String(hit.properties.code) : null);
       });
     },
@@ -82,9 +84,13 @@ export function ScreenMap(props: ScreenMapProps) {
 
   useEffect(() => {
     if (!map) return;
-    map.setPaintProperty(LAYER.gridFill, 'fill-color', props.gridColour);
-    map.setPaintProperty(LAYER.gridFill, 'fill-opacity', 0.55);
+    // Low zooms show generalised community/street areas (layer grid_areas), coloured alike.
+    for (const id of [LAYER.gridFill, LAYER.areaFill]) {
+      map.setPaintProperty(id, 'fill-color', props.gridColour);
+      map.setPaintProperty(id, 'fill-opacity', 0.55);
+    }
     map.setPaintProperty(LAYER.gridOutline, 'line-color', '#0b1322');
+    map.setPaintProperty(LAYER.areaOutline, 'line-color', '#0b1322');
   }, [map, props.gridColour]);
 
   // At city scale tens of thousands of grid edges are noise and cost the most to build; fills carry the colour.
@@ -95,7 +101,7 @@ export function ScreenMap(props: ScreenMapProps) {
   useEffect(() => {
     if (!map) return;
     const v = props.gridsVisible ? 'visible' : 'none';
-    for (const id of [LAYER.gridFill, LAYER.gridOutline]) map.setLayoutProperty(id, 'visibility', v);
+    for (const id of [LAYER.gridFill, LAYER.gridOutline, LAYER.areaFill, LAYER.areaOutline]) map.setLayoutProperty(id, 'visibility', v);
   }, [map, props.gridsVisible]);
 
   useEffect(() => {
