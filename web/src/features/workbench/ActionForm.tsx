@@ -95,6 +95,7 @@ export function ActionForm({ incidentId, action, busy, onSubmit, onCancel }: Act
                 {candidateDepartments.map((d) => (
                   <option key={d.id} value={String(d.id)}>
                     {d.name}
+                    {'default' in d && d.default ? '（类别默认）' : ''}
                   </option>
                 ))}
               </select>
@@ -104,7 +105,7 @@ export function ActionForm({ incidentId, action, busy, onSubmit, onCancel }: Act
                 <option value="">（请选择）</option>
                 {candidateWorkers.map((u) => (
                   <option key={u.id} value={String(u.id)}>
-                    {u.displayName}
+                    {u.name}
                   </option>
                 ))}
               </select>

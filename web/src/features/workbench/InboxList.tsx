@@ -4,9 +4,10 @@
  * the open incident are marked; checkboxes pick incidents for bulk dispatch.
  */
 import { useEffect, useRef } from 'react';
-import { STAGE_LABELS } from '../../../../kernel/stages';
 import { Countdown } from './Countdown';
 import type { InboxItem } from './workbenchApi';
+
+const REQUEST_NAMES: Record<string, string> = { return: '退单', extension: '延期', suspension: '缓办' };
 
 export interface InboxListProps {
   items: InboxItem[];
@@ -48,16 +49,18 @@ export function InboxList({ items, now, cursor, openId, selectable, checked, onT
             <button type="button" className="wb-item-body" onClick={() => onOpen(index)}>
               <span className="wb-item-top">
                 <span className="wb-item-category">{item.category.label}</span>
-                <Countdown deadlineAt={item.deadlineAt} status={item.deadline?.status} now={now} />
+                <Countdown deadlineAt={item.deadline.at} status={item.deadline.level} now={now} />
               </span>
               <span className="wb-item-desc">{item.description || '（无描述）'}</span>
               <span className="wb-item-meta">
-                <span className={`wb-stage wb-stage-${item.stage}`}>{STAGE_LABELS[item.stage as keyof typeof STAGE_LABELS] ?? item.stage}</span>
+                <span className={`wb-stage wb-stage-${item.stage}`}>{item.stageLabel}</span>
                 <span>#{item.id}</span>
                 <span>{item.gridCode ?? item.communityCode ?? ''}</span>
-                {item.department && <span>→ {item.department.name}</span>}
+                {(item.department ?? item.assignee) && <span>→ {item.department?.name ?? item.assignee?.name}</span>}
                 {item.urgeCount > 0 && <span className="wb-urge">督办 {item.urgeCount}</span>}
-                {item.pendingRequest && <span className="wb-pending">待审批</span>}
+                {item.pendingRequest && <span className="wb-pending">{REQUEST_NAMES[item.pendingRequest] ?? item.pendingRequest}待审批</span>}
+                {item.suspended && <span className="wb-pending">缓办中</span>}
+                {item.summons.length > 0 && <span>吹哨 {item.summons.filter((s) => s.reportedAt).length}/{item.summons.length} 报到</span>}
               </span>
             </button>
           </li>

@@ -1,18 +1,21 @@
 /**
  * The open incident: what, where, who has it, its countdown, the actions the server
  * allows this user now (its `allowedActions`, nothing else) with each one's form,
- * and the timeline. Photos chosen in a form are attached to the step the action
- * wrote (the answer names its transition).
+ * and the timeline with each step's photos. Photos chosen in a form are attached to
+ * the step the action wrote (the answer names its transition).
  */
-import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/queries';
-import { INCIDENT_SOURCES, STAGE_LABELS } from '../../../../kernel/stages';
+import { REQUEST_LABELS } from '../../../../kernel/loopActions';
+import { INCIDENT_SOURCES } from '../../../../kernel/stages';
 import { ActionForm } from './ActionForm';
 import { Countdown } from './Countdown';
-import { uploadPhotos } from './photoUpload';
+import { photosByStep, photosQuery, uploadPhotos } from './photoUpload';
 import { Timeline } from './Timeline';
-import { postAction, useDetail, WORKBENCH_KEY } from './workbenchApi';
+import { detailQuery, postAction, useDetail, WORKBENCH_KEY } from './workbenchApi';
+
+const time = (at: string) => new Date(at).toLocaleString('zh-CN', { hour12: false });
 
 export interface IncidentDetailProps {
   id: number;
@@ -25,9 +28,11 @@ export interface IncidentDetailProps {
 
 export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: IncidentDetailProps) {
   const detail = useDetail(id);
+  const photos = useQuery(photosQuery(id));
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const stepPhotos = useMemo(() => photosByStep(photos.data ?? [], detail.data?.timeline ?? []), [photos.data, detail.data]);
 
   if (detail.isPending)
     return (
@@ -49,14 +54,14 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
   const d = detail.data;
   const action = d.allowedActions.find((a) => a.action === openAction) ?? null;
 
-  async function submit(fields: Record<string, unknown>, photos: File[]) {
+  async function submit(fields: Record<string, unknown>, files: File[]) {
     if (!action) return;
     setBusy(true);
     setNotice(null);
     try {
       const after = await postAction(id, { action: action.action, expectedStage: d.stage, ...fields });
-      if (photos.length > 0) await uploadPhotos(id, photos, after.transitionId);
-      queryClient.setQueryData([...WORKBENCH_KEY, 'detail', id], after);
+      queryClient.setQueryData(detailQuery(id).queryKey, after.incident);
+      if (files.length > 0) await uploadPhotos(id, files, after.transitionId);
       onOpenAction(null);
       setNotice(`已${action.label}`);
       await queryClient.invalidateQueries({ queryKey: WORKBENCH_KEY });
@@ -65,18 +70,17 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
     }
   }
 
-  const stage = STAGE_LABELS[d.stage as keyof typeof STAGE_LABELS] ?? d.stage;
   return (
     <aside className="wb-detail" aria-label="事件详情" data-testid="incident-detail" data-stage={d.stage}>
       <header className="wb-detail-head">
         <div>
           <h3>
-            {d.category.label} <span className="muted">#{d.id}</span>
+            {d.category.major}/{d.category.minor} <span className="muted">#{d.id}</span>
           </h3>
           <span className={`wb-stage wb-stage-${d.stage}`} data-testid="detail-stage">
-            {stage}
+            {d.stageLabel}
           </span>{' '}
-          <Countdown deadlineAt={d.deadlineAt} status={d.deadline?.status} now={now} />
+          {d.closedAt ? <span className="wb-countdown wb-tone-ok">已结案</span> : <Countdown deadlineAt={d.deadlineAt} status={d.deadlineStatus.level} now={now} />}
           {d.suspended && <span className="wb-pending">缓办中</span>}
         </div>
         <button type="button" className="wb-close" aria-label="关闭详情（Esc）" onClick={onClose}>
@@ -87,36 +91,52 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
         <dt>描述</dt>
         <dd>{d.description || '（无）'}</dd>
         <dt>位置</dt>
-        <dd>{[d.streetName, d.communityName, d.gridName ?? d.gridCode].filter(Boolean).join(' · ')}</dd>
+        <dd>{d.gridCode ? `网格 ${d.gridCode}` : (d.communityCode ?? d.streetCode ?? '—')}</dd>
         <dt>来源</dt>
         <dd>{INCIDENT_SOURCES[d.source as keyof typeof INCIDENT_SOURCES] ?? d.source}</dd>
         <dt>上报</dt>
         <dd>
-          {d.reporter ?? '—'} · {new Date(d.reportedAt).toLocaleString('zh-CN', { hour12: false })}
+          {d.reporter ?? '—'} · {time(d.reportedAt)}
         </dd>
+        <dt>时限</dt>
+        <dd data-testid="detail-deadline">{d.deadlineAt ? time(d.deadlineAt) : '—'}</dd>
         <dt>责任</dt>
-        <dd data-testid="detail-assignee">{d.department?.name ?? d.assignee?.displayName ?? '未派遣'}</dd>
+        <dd data-testid="detail-assignee">
+          {d.department?.name ?? d.assignee?.name ?? '未派遣'}
+          {d.signedAt ? `（${time(d.signedAt)} 签收）` : d.signDeadlineAt ? `（签收时限 ${time(d.signDeadlineAt)}）` : ''}
+        </dd>
         {d.urgeCount > 0 && (
           <>
             <dt>督办</dt>
-            <dd className="wb-urge">{d.urgeCount} 次</dd>
+            <dd className="wb-urge" data-testid="detail-urges">
+              {d.urgeCount} 次
+            </dd>
           </>
         )}
         {d.pendingRequest && (
           <>
             <dt>待审批</dt>
-            <dd className="wb-pending">{d.pendingRequest.label ?? d.pendingRequest.kind}</dd>
+            <dd className="wb-pending" data-testid="detail-request">
+              {REQUEST_LABELS[d.pendingRequest.kind as keyof typeof REQUEST_LABELS] ?? d.pendingRequest.kind}申请：{d.pendingRequest.reason}
+              {d.pendingRequest.hours ? `（${d.pendingRequest.hours} 小时）` : ''}
+            </dd>
           </>
         )}
         {d.summons.length > 0 && (
           <>
-            <dt>吹哨报到</dt>
+            <dt>吹哨</dt>
             <dd>
               <ul className="wb-summons" data-testid="summons">
                 {d.summons.map((s) => (
-                  <li key={s.departmentId} className={s.reportedAt ? 'wb-met' : 'wb-missed'}>
-                    {s.departmentName}：
-                    {s.reportedAt ? `已报到 ${new Date(s.reportedAt).toLocaleString('zh-CN', { hour12: false })}` : `未报到（时限 ${new Date(s.deadlineAt).toLocaleString('zh-CN', { hour12: false })}）`}
+                  <li key={s.department.id} className={s.reportedAt ? (s.status.met ? 'wb-met' : 'wb-missed') : ''} data-reported={s.reportedAt ? 'true' : 'false'}>
+                    {s.department.name}：
+                    {s.reportedAt ? (
+                      `${s.status.met ? '按时' : '逾期'}报到 ${time(s.reportedAt)}`
+                    ) : (
+                      <>
+                        未报到 <Countdown deadlineAt={s.deadlineAt} status={s.status.level} now={now} />
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>
@@ -148,7 +168,7 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
       )}
       {action && <ActionForm key={action.action} incidentId={d.id} action={action} busy={busy} onSubmit={submit} onCancel={() => onOpenAction(null)} />}
       <h4>办理过程</h4>
-      <Timeline incidentId={d.id} entries={d.timeline} />
+      <Timeline entries={d.timeline} photos={stepPhotos} />
     </aside>
   );
 }

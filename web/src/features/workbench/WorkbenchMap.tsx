@@ -41,7 +41,7 @@ export function WorkbenchMap({ config, items, now, openId, pickedAt, picking, on
   // Tones change at minute granularity at most: recompute the points when a tone does, not every second.
   const minute = Math.floor(now / 60_000);
   const points = useMemo<Point[]>(
-    () => items.filter((i) => i.lon !== null && i.lat !== null).map((i) => ({ id: i.id, position: [Number(i.lon), Number(i.lat)], tone: toneAt(i.deadlineAt, i.deadline?.status, minute * 60_000) })),
+    () => items.filter((i) => i.lon !== null && i.lat !== null).map((i) => ({ id: i.id, position: [Number(i.lon), Number(i.lat)], tone: toneAt(i.deadline.at, i.deadline.level, minute * 60_000) })),
     [items, minute],
   );
 
