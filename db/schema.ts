@@ -252,6 +252,31 @@ export const incidents = pgTable(
     hexZ11J: integer('hex_z11_j'),
     hexZ12I: integer('hex_z12_i'),
     hexZ12J: integer('hex_z12_j'),
+    /**
+     * The closed loop's people (issue 14). User and department ids are not foreign
+     * keys: the history must outlive a deleted account, and the stand-in users of tests
+     * and the CLI have no row. Who reported (null: hotline, import, sample).
+     */
+    reporterUserId: integer('reporter_user_id'),
+    /** The department (责任单位) it is dispatched to now, or null. */
+    departmentId: integer('department_id'),
+    /** The grid worker it is dispatched to now, or null (a department handles it). */
+    assigneeUserId: integer('assignee_user_id'),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    /** 签收 is due by then (its own clock from 派遣). */
+    signDeadlineAt: timestamp('sign_deadline_at', { withTimezone: true }),
+    signedAt: timestamp('signed_at', { withTimezone: true }),
+    /** Who gave the 处置反馈 (the handler); 核实 must be someone else. */
+    handlerUserId: integer('handler_user_id'),
+    /** Who verified (核实通过); the 结案 is theirs or a dispatcher's. */
+    verifierUserId: integer('verifier_user_id'),
+    /** 催办/督办 count and the last one. */
+    urgeCount: integer('urge_count').notNull().default(0),
+    lastUrgedAt: timestamp('last_urged_at', { withTimezone: true }),
+    /** The open request awaiting the dispatcher (return | extension | suspension), mirrored from incident_requests for the inbox. */
+    pendingRequest: text('pending_request'),
+    /** The finest region code (grid, else community, else street): what the read rule matches a jurisdiction against. */
+    placeCode: varchar('place_code', { length: 15 }).generatedAlwaysAs(sql`coalesce(grid_code, community_code, street_code)`),
   },
   (t) => [
     index('incidents_geom_gist').using('gist', t.geom),
@@ -265,6 +290,15 @@ export const incidents = pgTable(
     index('incidents_map_idx').on(t.reportedAt, t.mercX, t.mercY, t.source, t.categoryCode, t.stage, t.id),
     /** Covers hexbin counts at the precomputed zooms: time window + filters + cells, index-only. */
     index('incidents_hex_idx').on(t.reportedAt, t.source, t.categoryCode, t.stage, t.hexZ9I, t.hexZ9J, t.hexZ10I, t.hexZ10J, t.hexZ11I, t.hexZ11J, t.hexZ12I, t.hexZ12J),
+    /** The inbox: a dispatcher's jurisdiction (prefix) per stage, ordered by deadline. */
+    index('incidents_place_stage_idx').on(t.placeCode.op('text_pattern_ops'), t.stage, t.deadlineAt),
+    index('incidents_stage_deadline_idx').on(t.stage, t.deadlineAt),
+    index('incidents_department_stage_idx').on(t.departmentId, t.stage, t.deadlineAt),
+    index('incidents_assignee_stage_idx').on(t.assigneeUserId, t.stage, t.deadlineAt),
+    index('incidents_reporter_idx').on(t.reporterUserId, t.reportedAt),
+    index('incidents_urged_idx').on(t.placeCode.op('text_pattern_ops'), t.deadlineAt).where(sql`${t.urgeCount} > 0`),
+    index('incidents_pending_idx').on(t.placeCode.op('text_pattern_ops'), t.deadlineAt).where(sql`${t.pendingRequest} IS NOT NULL`),
+    check('incidents_pending_known', sql`${t.pendingRequest} in ('return', 'extension', 'suspension')`),
     check('incidents_source_known', sql`${t.source} in ('grid', 'hongsheng', 'hotline')`),
     check('incidents_satisfaction_range', sql`${t.satisfaction} between 1 and 5`),
   ],
@@ -296,8 +330,80 @@ export const incidentTransitions = pgTable(
      * /api/incidents/batch), so `at` is the time the file says, not the server's clock.
      */
     imported: boolean('imported').notNull().default(false),
+    /** The writing account's id (null: sample, resident through a 回访 link). */
+    actorUserId: integer('actor_user_id'),
+    /** The department a 派遣/改派/吹哨/报到 names. */
+    departmentId: integer('department_id'),
+    /** The grid worker a 派遣/改派 names. */
+    assigneeUserId: integer('assignee_user_id'),
+    /** What else the step says (requested hours, summoned departments, decision …). */
+    payload: jsonb('payload'),
   },
-  (t) => [index('incident_transitions_incident_idx').on(t.incidentId)],
+  (t) => [
+    index('incident_transitions_incident_idx').on(t.incidentId),
+    index('incident_transitions_assignee_idx').on(t.assigneeUserId).where(sql`${t.assigneeUserId} IS NOT NULL`),
+    index('incident_transitions_actor_idx').on(t.actorUserId).where(sql`${t.actorUserId} IS NOT NULL`),
+    index('incident_transitions_department_idx').on(t.departmentId).where(sql`${t.departmentId} IS NOT NULL`),
+  ],
+);
+
+/** 吹哨报到: a department summoned to an incident must 报到 (report in) by its deadline. */
+export const incidentSummons = pgTable(
+  'incident_summons',
+  {
+    id: serial('id').primaryKey(),
+    incidentId: integer('incident_id').notNull(),
+    departmentId: integer('department_id').notNull(),
+    deadlineAt: timestamp('deadline_at', { withTimezone: true }).notNull(),
+    summonedAt: timestamp('summoned_at', { withTimezone: true }).notNull(),
+    summonedBy: text('summoned_by').notNull(),
+    reportedAt: timestamp('reported_at', { withTimezone: true }),
+    reportedBy: text('reported_by'),
+    note: text('note'),
+  },
+  (t) => [uniqueIndex('incident_summons_unique').on(t.incidentId, t.departmentId), index('incident_summons_department_idx').on(t.departmentId, t.reportedAt)],
+);
+
+/** 退单/延期/缓办 requests of the handler, approved or refused by the dispatcher. */
+export const incidentRequests = pgTable(
+  'incident_requests',
+  {
+    id: serial('id').primaryKey(),
+    incidentId: integer('incident_id').notNull(),
+    /** return | extension | suspension */
+    kind: text('kind').notNull(),
+    reason: text('reason').notNull(),
+    /** 延期: the hours asked for. */
+    hours: integer('hours'),
+    requestedBy: text('requested_by').notNull(),
+    requestedByUserId: integer('requested_by_user_id'),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** approved | refused | superseded (改派 while a 退单 was open) */
+    decision: text('decision'),
+    decisionNote: text('decision_note'),
+  },
+  (t) => [
+    index('incident_requests_incident_idx').on(t.incidentId),
+    check('incident_requests_kind_known', sql`${t.kind} in ('return', 'extension', 'suspension')`),
+    check('incident_requests_decision_known', sql`${t.decision} in ('approved', 'refused', 'superseded')`),
+  ],
+);
+
+/** One-time 回访 links for residents: only the SHA-256 of the token is kept. */
+export const incidentRevisitTokens = pgTable(
+  'incident_revisit_tokens',
+  {
+    id: serial('id').primaryKey(),
+    incidentId: integer('incident_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('incident_revisit_tokens_hash').on(t.tokenHash), index('incident_revisit_tokens_incident_idx').on(t.incidentId)],
 );
 
 export const userRole = pgEnum('user_role', ROLES);

@@ -24,6 +24,14 @@ export const POLICY: readonly Rule[] = [
   { methods: 'ANY', pattern: /^\/api\/(users|audit)(\/|$)/, access: ['admin'] },
   { methods: 'WRITE', pattern: /^\/api\/exports\/imports(\/|$)/, access: EDITORS },
   { methods: 'READ', pattern: /^\/api\/exports(\/|$)/, access: ['analyst', 'admin'] },
+  // 回访 by the resident through a one-time link: no account, the token is the credential.
+  { methods: 'ANY', pattern: /^\/api\/public\/revisit\/[^/]+$/, access: 'public' },
+  // The closed loop: every signed-in role may ask; the action table (kernel/loopActions.ts) decides per incident.
+  { methods: 'WRITE', pattern: /^\/api\/incidents\/\d+\/actions$/, access: 'signedIn' },
+  { methods: 'WRITE', pattern: /^\/api\/incidents\/(bulk-dispatch|\d+\/revisit-link)$/, access: ['dispatcher', 'admin'] },
+  // Reporting: grid workers and dispatchers (hotline/walk-in cases) beside the editors.
+  { methods: 'WRITE', pattern: /^\/api\/incidents\/?$/, access: [...EDITORS, 'grid_worker', 'dispatcher'] },
+  { methods: 'WRITE', pattern: /^\/api\/departments(\/|$)/, access: ['admin'] },
   { methods: 'WRITE', pattern: /^\/api\/(grids|incidents)(\/|$)/, access: EDITORS },
   // Planners manage the centres of their own streets/communities (checked in the centres route).
   { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },

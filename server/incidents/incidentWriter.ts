@@ -6,7 +6,7 @@
  * planner writes only incidents inside their jurisdiction, by the one rule grids
  * and centres use (withinJurisdiction in kernel/roles.ts); the refusal is a 403.
  */
-import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
+import { type SessionUser, withinOwnArea } from '../../kernel/roles';
 import { DomainError, ForbiddenError } from '../http/domainError';
 
 /** The signed-in user writing (server/auth/policy.ts has already admitted the role). */
@@ -37,9 +37,13 @@ export interface IncidentPlace {
 /** The finest region code of a place (a grid code starts with its community's and street's). */
 const regionOf = (place: IncidentPlace) => place.gridCode ?? place.communityCode ?? place.streetCode;
 
+/**
+ * Reports and the older loop endpoints: a planner or dispatcher inside their
+ * jurisdiction, a grid worker on their own grids, an admin anywhere (withinOwnArea).
+ */
 export function mayWrite(writer: IncidentWriter, place: IncidentPlace): boolean {
   const region = regionOf(place);
-  return writer.role === 'admin' || (region !== null && withinJurisdiction(writer, region));
+  return writer.role === 'admin' || (region !== null && withinOwnArea(writer, region));
 }
 
 const jurisdictionLabel = (writer: IncidentWriter) => writer.jurisdictionCode ?? '无';

@@ -445,8 +445,9 @@ export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestO
 
 /**
  * All rows in one transaction, chunk by chunk: each chunk is one INSERT … SELECT
- * over jsonb_to_recordset that also records the 信息收集 transition, signed by the
- * writer. The deadline is the report time plus the category's deadline_hours. An
+ * over jsonb_to_recordset that also records the 信息收集 transition (action `report`),
+ * signed by the writer; a report of the writer's own (not an import of historical
+ * cases) also records the writer as its reporter account (reporter_user_id). The deadline is the report time plus the category's deadline_hours. An
  * import of historical cases marks its transitions imported and adds an audit entry
  * (action import) saying so, in the same transaction.
  */
@@ -463,16 +464,16 @@ export async function writeIncidents(db: DbHandle, rows: ValidIncident[], by: { 
             ord int, lon float8, lat float8, "gridCode" text, "communityCode" text, "streetCode" text,
             "categoryCode" text, source text, reporter text, "reportedAt" timestamptz, description text)
         ), ins AS (
-          INSERT INTO incidents (category_code, source, reporter, description, geom, grid_code, community_code, street_code, stage, reported_at, deadline_at)
-          SELECT r."categoryCode", r.source, r.reporter, r.description, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326),
+          INSERT INTO incidents (category_code, source, reporter, reporter_user_id, description, geom, grid_code, community_code, street_code, stage, reported_at, deadline_at)
+          SELECT r."categoryCode", r.source, r.reporter, ${by.imported ? null : by.writer.id}::int, r.description, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326),
                  r."gridCode", r."communityCode", r."streetCode", 'collect', r."reportedAt",
                  r."reportedAt" + make_interval(hours => c.deadline_hours)
           FROM input r JOIN incident_categories c ON c.code = r."categoryCode"
           ORDER BY r.ord
           RETURNING id, reporter, reported_at
         ), history AS (
-          INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, actor_username, at, note, action, imported)
-          SELECT id, NULL, 'collect', ${actor}, ${by.writer.username}, reported_at, '上报', 'stage', ${by.imported} FROM ins
+          INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, actor_username, actor_user_id, at, note, action, imported)
+          SELECT id, NULL, 'collect', ${actor}, ${by.writer.username}, ${by.writer.id}::int, reported_at, '上报', 'report', ${by.imported} FROM ins
         )
         SELECT id FROM ins ORDER BY id`)) as unknown as { rows: { id: number }[] };
       if (result.rows.length !== chunk.length) throw new Error(`写入行数不符：应为 ${chunk.length}，实为 ${result.rows.length}`);

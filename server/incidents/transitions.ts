@@ -51,8 +51,8 @@ const refuse = (current: IncidentState, field: string, reason: string): never =>
 
 /** One history row, signed by the writer at the server's clock (`at`, taken once per write). */
 const historyRow = (id: number, from: IncidentStage, to: IncidentStage, writer: IncidentWriter, at: Date, note: string | null, action: string) => sql`
-  INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, actor_username, at, note, action)
-  VALUES (${id}, ${from}, ${to}, ${actorName(writer)}, ${writer.username}, ${at.toISOString()}::timestamptz, ${note}, ${action})`;
+  INSERT INTO incident_transitions (incident_id, from_stage, to_stage, actor, actor_username, actor_user_id, at, note, action)
+  VALUES (${id}, ${from}, ${to}, ${actorName(writer)}, ${writer.username}, ${writer.id}, ${at.toISOString()}::timestamptz, ${note}, ${action})`;
 
 export async function transition(db: DbHandle, id: number, req: TransitionRequest, writer: IncidentWriter): Promise<IncidentView> {
   return db.db.transaction(async (tx) => {

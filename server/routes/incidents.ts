@@ -26,6 +26,10 @@ import { incidentCategories } from '../incidents/categories';
 import { cellSizeM, cellSizeQuery } from '../incidents/cellSize';
 import { incidentFilterQuery, regionCodeParam } from '../incidents/filters';
 import { incidentDetail } from '../incidents/incidentDetail';
+import { actionBody, bulkDispatchBody, type ActionBody } from '../incidents/actionInput';
+import { INBOX_TABS, inbox, inboxCounts } from '../incidents/inbox';
+import { act, bulkDispatch } from '../incidents/loopWrites';
+import { assigneesFor } from '../incidents/assignees';
 import { kpiReport } from '../incidents/kpis';
 import { reportIncident } from '../incidents/report';
 import { escalate, extendDeadline, setSuspended, transition } from '../incidents/transitions';
@@ -58,6 +62,16 @@ const transitionBody = loopBody({
 const extensionBody = loopBody({ hours: z.number().int('延期时长应为整数小时').min(1, '延期至少 1 小时').max(720, '延期最多 720 小时'), reason: noteText('延期理由', 500, { required: true }), expectedStage: stageEnum });
 const escalationBody = loopBody({ level: escalationEnum, reason: noteText('上报理由', 500).optional(), expectedStage: stageEnum });
 const suspensionBody = loopBody({ suspended: z.boolean({ message: 'suspended 应为 true 或 false' }), reason: noteText('缓办理由', 500, { required: true }), expectedStage: stageEnum });
+
+const inboxQuery = z
+  .object({
+    ...incidentFilterQuery.shape,
+    tab: z.enum(INBOX_TABS, { message: `tab 只能取 ${INBOX_TABS.join('、')}` }),
+    department: integerString('department', 1, 2_000_000_000).optional(),
+    page: integerString('page', 1, 100_000).optional(),
+    pageSize: integerString('pageSize', 1, 200).optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from 应早于 to', path: ['to'] });
 
 const bucketParam = z.enum(['day', 'week', 'month'], { message: 'bucket 只能取 day、week、month' });
 const hexQuery = z.object({ ...incidentFilterQuery.shape, ...cellSizeQuery.shape });
@@ -122,7 +136,24 @@ export const incidentsRoute = new Hono<AppEnv>()
     const layer = q.layer ?? 'hexbin';
     return c.json(await colourDomain(c.var.db, q, layer, cellSizeM(q, layer), q.bucket ?? 'week'), 200);
   })
-  .get('/:id', zValidator('param', idParam, invalidInput), async (c) => c.json(await incidentDetail(c.var.db, c.req.valid('param').id), 200))
+  /** The workbench inbox: one tab of the signed-in user's work, by remaining time. */
+  .get('/inbox', zValidator('query', inboxQuery, invalidInput), async (c) => {
+    const { tab, page, pageSize, bbox: _bbox, ...filter } = c.req.valid('query');
+    return c.json(await inbox(c.var.db, writerOf(c.var.user), tab, filter, page ?? 1, pageSize ?? 20), 200);
+  })
+  .get('/inbox/counts', async (c) => c.json(await inboxCounts(c.var.db, writerOf(c.var.user)), 200))
+  /** 批量派遣: all or nothing, each refusal named. */
+  .post('/bulk-dispatch', zValidator('json', bulkDispatchBody, invalidInput), async (c) => c.json(await bulkDispatch(c.var.db, c.req.valid('json'), writerOf(c.var.user)), 200))
+  .get('/:id', zValidator('param', idParam, invalidInput), async (c) => c.json(await incidentDetail(c.var.db, c.req.valid('param').id, writerOf(c.var.user)), 200))
+  /** One action of the loop (kernel/loopActions.ts); answers the updated detail and the new step's id. */
+  .post('/:id/actions', zValidator('param', idParam, invalidInput), zValidator('json', actionBody, invalidInput), async (c) => {
+    const { id } = c.req.valid('param');
+    const user = writerOf(c.var.user);
+    const transitionId = await act(c.var.db, id, c.req.valid('json') as ActionBody, user);
+    return c.json({ transitionId, incident: await incidentDetail(c.var.db, id, user) }, 200);
+  })
+  /** Candidates for 派遣/改派/吹哨: departments (the category's defaults first) and grid workers. */
+  .get('/:id/assignees', zValidator('param', idParam, invalidInput), async (c) => c.json(await assigneesFor(c.var.db, c.req.valid('param').id, writerOf(c.var.user)), 200))
   .post('/:id/transitions', zValidator('param', idParam, invalidInput), zValidator('json', transitionBody, invalidInput), async (c) =>
     c.json(await transition(c.var.db, c.req.valid('param').id, c.req.valid('json'), writerOf(c.var.user)), 200),
   )
