@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { ROLES } from '../kernel/roles';
-import { bigserial, boolean, check, customType, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, customType, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /** A PostGIS geometry column; values travel as EWKT/WKB strings, spatial work happens in SQL. */
 const geometry = (name: string, type: 'Point' | 'LineString' | 'MultiLineString' | 'MultiPolygon' | 'Geometry') =>
@@ -404,6 +404,52 @@ export const incidentRevisitTokens = pgTable(
     usedAt: timestamp('used_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('incident_revisit_tokens_hash').on(t.tokenHash), index('incident_revisit_tokens_incident_idx').on(t.incidentId)],
+);
+
+/** Raw bytes (photos); node-postgres returns a Buffer, PGlite a Uint8Array. */
+const bytea = (name: string) =>
+  customType<{ data: Uint8Array; driverData: Uint8Array }>({
+    dataType: () => 'bytea',
+  })(name);
+
+/**
+ * Photos of an incident (up to 9 per step of its history): kept in the database, so
+ * both engines hold them, one transaction writes them with nothing half-stored, and
+ * the existing backups (pg_dump / the embedded data folder) carry them along.
+ * `transition_id` is the step they document (null: the report itself).
+ */
+export const incidentPhotos = pgTable(
+  'incident_photos',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    incidentId: bigint('incident_id', { mode: 'number' })
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    transitionId: bigint('transition_id', { mode: 'number' }).references(() => incidentTransitions.id, { onDelete: 'cascade' }),
+    /** The uploading account (null once deleted); its username and display name stay as written. */
+    uploadedByUserId: integer('uploaded_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    uploadedByUsername: text('uploaded_by_username').notNull(),
+    uploadedByName: text('uploaded_by_name').notNull(),
+    /** The server's clock. */
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+    /** From the magic bytes: image/jpeg | image/png | image/webp. */
+    mime: text('mime').notNull(),
+    /** Hex SHA-256 of `data` (the ETag). */
+    sha256: varchar('sha256', { length: 64 }).notNull(),
+    bytes: integer('bytes').notNull(),
+    /** Displayed size (EXIF orientation applied). */
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    /** EXIF DateTimeOriginal; GPS position (WGS84) from EXIF — both as the camera says. */
+    takenAt: timestamp('taken_at', { withTimezone: true }),
+    lon: doublePrecision('lon'),
+    lat: doublePrecision('lat'),
+    /** The file as uploaded. */
+    data: bytea('data').notNull(),
+    /** JPEG thumbnail, metadata stripped. */
+    thumb: bytea('thumb').notNull(),
+  },
+  (t) => [index('incident_photos_incident_idx').on(t.incidentId, t.transitionId), check('incident_photos_mime_known', sql`${t.mime} in ('image/jpeg', 'image/png', 'image/webp')`)],
 );
 
 export const userRole = pgEnum('user_role', ROLES);

@@ -31,6 +31,7 @@ import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
 import { importsRoute } from './routes/imports';
 import { incidentsRoute } from './routes/incidents';
+import { photosRoute } from './routes/photos';
 import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
 import { tilesRoute } from './routes/tiles';
@@ -101,6 +102,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
     .route('/api/centres', centresRoute)
     .route('/api/coverage', coverageRoute)
     .route('/api/incidents', incidentsRoute)
+    .route('/api', photosRoute)
     .route('/api/exports', exportsRoute)
     .route('/api/exports/imports', importsRoute)
     .route('/api/screen', screenRoute)

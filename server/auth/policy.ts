@@ -4,7 +4,7 @@
  * or communities a planner may edit — is checked where the region is known (editing).
  * Who reads people's names and phones is the second table, PERSONAL_DATA_POLICY.
  */
-import type { Role } from '../../kernel/roles';
+import { LOOP_ROLES, type Role } from '../../kernel/roles';
 
 export type Access = 'public' | 'signedIn' | readonly Role[];
 type MethodClass = 'READ' | 'WRITE' | 'ANY';
@@ -32,6 +32,10 @@ export const POLICY: readonly Rule[] = [
   // Reporting: grid workers and dispatchers (hotline/walk-in cases) beside the editors.
   { methods: 'WRITE', pattern: /^\/api\/incidents\/?$/, access: [...EDITORS, 'grid_worker', 'dispatcher'] },
   { methods: 'WRITE', pattern: /^\/api\/departments(\/|$)/, access: ['admin'] },
+  // Photos of a step: whoever works the loop; which incident and which step is the photos module's rule (reader of the incident, actor of the step).
+  { methods: 'WRITE', pattern: /^\/api\/incidents\/\d+\/photos$/, access: [...LOOP_ROLES, ...EDITORS] },
+  // The images themselves: any signed-in user, then the incident's read rule (mayReadIncident).
+  { methods: 'READ', pattern: /^\/api\/photos\/\d+(\/thumb)?$/, access: 'signedIn' },
   { methods: 'WRITE', pattern: /^\/api\/(grids|incidents)(\/|$)/, access: EDITORS },
   // Planners manage the centres of their own streets/communities (checked in the centres route).
   { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },

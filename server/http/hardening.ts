@@ -7,23 +7,29 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { IMPORT_MAX_BYTES } from '../exports/imports/upload';
+import { PHOTO_MAX_BYTES, PHOTOS_PER_STEP } from '../../kernel/photos';
 import { problem } from './problem';
 
 const MB = 1024 * 1024;
 
 /**
  * The uploads that take files, not JSON: grid imports (raw file or multipart, any
- * content type — server/exports/imports/route.ts) and incident batches (CSV or
- * GeoJSON, told apart by ?format= or the content type — server/incidents/batchImport.ts).
+ * content type — server/exports/imports/route.ts), incident batches (CSV or
+ * GeoJSON, told apart by ?format= or the content type — server/incidents/batchImport.ts)
+ * and incident photos (multipart — server/routes/photos.ts).
  */
 const GRID_IMPORTS = '/api/exports/imports';
 const INCIDENT_BATCH = '/api/incidents/batch';
-const isUpload = (path: string) => path.startsWith(GRID_IMPORTS) || path.startsWith(INCIDENT_BATCH);
+/** Incident photos (multipart, server/routes/photos.ts): 9 files of 10 MB and the form around them. */
+const INCIDENT_PHOTOS = /^\/api\/incidents\/\d+\/photos$/;
+export const PHOTOS_BODY_MAX_BYTES = PHOTOS_PER_STEP * PHOTO_MAX_BYTES + MB;
+const isUpload = (path: string) => path.startsWith(GRID_IMPORTS) || path.startsWith(INCIDENT_BATCH) || INCIDENT_PHOTOS.test(path);
 
 /** Bulk uploads get room; everything else is small JSON. The grid import limit is the import route's own. */
 export function limitFor(path: string): number {
   if (path.startsWith(GRID_IMPORTS)) return IMPORT_MAX_BYTES;
   if (path.startsWith(INCIDENT_BATCH)) return 30 * MB;
+  if (INCIDENT_PHOTOS.test(path)) return PHOTOS_BODY_MAX_BYTES;
   return 5 * MB;
 }
 
@@ -31,6 +37,10 @@ function tooLarge(c: Context) {
   const mb = Math.round(limitFor(c.req.path) / MB);
   // The same words as the import route's own limit, whichever of the two refuses first.
   if (c.req.path.startsWith(GRID_IMPORTS)) return problem(c, 413, '文件过大', `导入文件不能超过 ${mb} MB`, { errors: [{ field: 'file', reason: '文件过大' }] });
+  if (INCIDENT_PHOTOS.test(c.req.path)) {
+    const reason = `一次最多上传 ${PHOTOS_PER_STEP} 张照片，每张不超过 ${PHOTO_MAX_BYTES / MB} MB（整个请求不超过 ${mb} MB）`;
+    return problem(c, 413, '照片过大', reason, { errors: [{ field: 'files', reason }] });
+  }
   return problem(c, 413, '请求体过大', `请求体不能超过 ${mb} MB`);
 }
 
