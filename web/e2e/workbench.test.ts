@@ -84,7 +84,7 @@ describe('incident workbench in Chromium', { timeout: TEST_MS }, () => {
   }
 
   /** Clicks an allowed action's button, fills its form and submits; waits for the detail's stage. */
-  async function act(page: Page, action: string, fill: (form: ReturnType<Page['locator']>) => Promise<void> = async () => {}) {
+  async function act(page: Page, action: string, fill: (form: ReturnType<Page['locator']>) => Promise<unknown> = async () => {}) {
     await page.locator(`.wb-actions [data-action="${action}"]`).click();
     const form = page.getByTestId(`form-${action}`);
     await fill(form);
@@ -99,8 +99,7 @@ describe('incident workbench in Chromium', { timeout: TEST_MS }, () => {
     deptA = await department('E2E-CG', '名山城管中队');
     deptB = await department('E2E-SW', '名山水务站');
     await db.handle.rows(sql`INSERT INTO category_departments (category_code, department_id) VALUES (${CATEGORY}, ${deptA})`);
-    const user = (username: string, displayName: string, role: 'grid_worker' | 'dispatcher' | 'dept_staff', bind: object) =>
-      createUser(db.handle, { username, displayName, role, password: PASSWORD, ...bind });
+    const user = (username: string, displayName: string, role: 'grid_worker' | 'dispatcher' | 'dept_staff', bind: object) => createUser(db.handle, { username, displayName, role, password: PASSWORD, ...bind });
     people = {
       reporter: await user('gw-li', '李网格', 'grid_worker', { gridCodes: [GRID] }),
       verifier: await user('gw-zhao', '赵网格', 'grid_worker', { gridCodes: [GRID] }),
@@ -241,7 +240,7 @@ describe('incident workbench in Chromium', { timeout: TEST_MS }, () => {
     expect((await actionsOf(id)).slice(-2)).toEqual(['return:cg-chen', 'return_approved:disp-wang']);
   });
 
-  it('督办: the dispatcher urges twice; the department's open page shows the count live', async () => {
+  it("督办: the dispatcher urges twice; the department's open page shows the count live", async () => {
     const dispatcher = await signIn('disp-wang');
     const staff = await signIn('cg-chen');
     const id = await incidentBy(dispatcher, '占道经营多次投诉', deptA);
@@ -282,7 +281,9 @@ describe('incident workbench in Chromium', { timeout: TEST_MS }, () => {
     // The dispatcher's open detail shows both reported, on time, without a reload.
     await expect.poll(() => dispatcher.getByTestId('summons').locator('li[data-reported="true"]').count(), { timeout: WAIT_MS }).toBe(2);
     expect(await dispatcher.getByTestId('summons').textContent()).toContain('按时报到');
-    const summons = await db.handle.rows<{ department_id: number; reported: boolean }>(sql`SELECT department_id, reported_at IS NOT NULL AS reported FROM incident_summons WHERE incident_id = ${id} ORDER BY department_id`);
+    const summons = await db.handle.rows<{ department_id: number; reported: boolean }>(
+      sql`SELECT department_id, reported_at IS NOT NULL AS reported FROM incident_summons WHERE incident_id = ${id} ORDER BY department_id`,
+    );
     expect(summons).toEqual([
       { department_id: deptA, reported: true },
       { department_id: deptB, reported: true },

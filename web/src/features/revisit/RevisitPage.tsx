@@ -3,6 +3,7 @@
  * page without signing in; they rate the handling 1–5 and may add a comment. The
  * token is the only credential (core's POST /api/public/revisit/:token checks it).
  */
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, call } from '../../api/client';
 import { errorMessage } from '../../api/queries';
@@ -26,6 +27,7 @@ export function RevisitPage() {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const link = useQuery({ queryKey: ['revisit', token], queryFn: () => call(api.api.public.revisit[':token'].$get({ param: { token } })), retry: false });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -33,7 +35,7 @@ export function RevisitPage() {
     setBusy(true);
     setError(null);
     try {
-      await call(api.api.public.revisit[':token'].$post({ param: { token }, json: { satisfaction, ...(comment.trim() ? { comment: comment.trim() } : {}) } }));
+      await call(api.api.public.revisit[':token'].$post({ param: { token }, json: { satisfaction, ...(comment.trim() ? { note: comment.trim() } : {}) } }));
       setDone(true);
     } catch (err) {
       setError(errorMessage(err));
@@ -48,10 +50,23 @@ export function RevisitPage() {
         <h1>
           <span className="brand-mark" aria-hidden="true" /> 事件办理回访
         </h1>
-        {done ? (
+        {link.data && (
+          <p className="muted" data-testid="revisit-case">
+            {link.data.community ?? ''} · {link.data.category} · 上报于 {new Date(link.data.reportedAt).toLocaleDateString('zh-CN')}
+          </p>
+        )}
+        {link.isPending ? (
+          <p className="muted">正在加载…</p>
+        ) : link.isError ? (
+          <p className="error-message" role="alert">
+            {errorMessage(link.error)}
+          </p>
+        ) : done ? (
           <p role="status" data-testid="revisit-done">
             感谢您的评价！您的意见已记录。
           </p>
+        ) : !link.data.open ? (
+          <p role="status">{link.data.answered ? '该事件已回访，感谢您的参与。' : '该回访链接已失效。'}</p>
         ) : (
           <form onSubmit={submit} aria-label="回访评价">
             <p className="muted">您反映的问题已办结，请对办理结果进行评价。</p>
@@ -67,7 +82,7 @@ export function RevisitPage() {
             </fieldset>
             <label className="wb-revisit-comment">
               意见或建议（可选）
-              <textarea rows={4} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} />
+              <textarea rows={4} maxLength={300} value={comment} onChange={(e) => setComment(e.target.value)} />
             </label>
             {error && (
               <p className="error-message" role="alert">

@@ -9,6 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/queries';
+import type { PreparedPhoto } from '../photos/preparePhoto';
 import { PhotoField } from './PhotoField';
 import { type AllowedAction, assigneesQuery, useDepartments } from './workbenchApi';
 
@@ -19,6 +20,8 @@ export interface ActionFormProps {
   incidentId: number;
   action: AllowedAction;
   busy: boolean;
+  /** 0–1 while the step's photos upload. */
+  progress: number | null;
   /** Resolves when written; rejects with the server's problem. */
   onSubmit: (fields: Record<string, unknown>, photos: File[]) => Promise<void>;
   onCancel: () => void;
@@ -26,9 +29,9 @@ export interface ActionFormProps {
 
 type Values = Record<string, string | string[]>;
 
-export function ActionForm({ incidentId, action, busy, onSubmit, onCancel }: ActionFormProps) {
+export function ActionForm({ incidentId, action, busy, progress, onSubmit, onCancel }: ActionFormProps) {
   const [values, setValues] = useState<Values>({});
-  const [photos, setPhotos] = useState<File[]>([]);
+  const [photos, setPhotos] = useState<PreparedPhoto[]>([]);
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
   const departments = useDepartments();
   const needsAssignees = action.fields.some((f) => f.kind === 'department' || f.kind === 'user');
@@ -53,7 +56,10 @@ export function ActionForm({ incidentId, action, busy, onSubmit, onCancel }: Act
     }
     setError(null);
     try {
-      await onSubmit(fields, photos);
+      await onSubmit(
+        fields,
+        photos.map((p) => p.file),
+      );
     } catch (err) {
       const byField: Record<string, string> = {};
       if (err instanceof ApiError) for (const x of err.problem.errors ?? []) byField[x.field] = x.reason;
@@ -138,7 +144,7 @@ export function ActionForm({ incidentId, action, busy, onSubmit, onCancel }: Act
           </div>
         );
       })}
-      {PHOTO_ACTIONS.has(action.action) && <PhotoField files={photos} onChange={setPhotos} />}
+      {PHOTO_ACTIONS.has(action.action) && <PhotoField value={photos} onChange={setPhotos} progress={progress} />}
       {error && (
         <p className="error-message" role="alert" data-testid="action-error">
           {error.message}

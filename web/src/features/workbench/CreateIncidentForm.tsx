@@ -10,7 +10,8 @@ import { ApiError } from '../../api/client';
 import { useSession } from '../auth/session';
 import { useCategories } from '../incidents/incidentQueries';
 import { PhotoField } from './PhotoField';
-import { uploadPhotos } from './photoUpload';
+import { usePhotoUpload } from '../photos/photoRequest';
+import type { PreparedPhoto } from '../photos/preparePhoto';
 import { reportIncident } from './workbenchApi';
 
 export interface CreateIncidentFormProps {
@@ -26,7 +27,8 @@ export function CreateIncidentForm({ pickedAt, pickedGrid, onCreated, onCancel }
   const [category, setCategory] = useState('');
   const [description, setDescription] = useState('');
   const [grid, setGrid] = useState('');
-  const [photos, setPhotos] = useState<File[]>([]);
+  const [photos, setPhotos] = useState<PreparedPhoto[]>([]);
+  const photoUpload = usePhotoUpload();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const gridCode = grid || pickedGrid || '';
@@ -39,7 +41,11 @@ export function CreateIncidentForm({ pickedAt, pickedGrid, onCreated, onCancel }
       // A map click gives the point (the server locates its grid); a chosen grid alone is located at the grid.
       const place = pickedAt && !grid ? { lon: pickedAt[0], lat: pickedAt[1] } : { gridCode };
       const created = await reportIncident({ category, description, source: 'grid', ...place });
-      if (photos.length > 0) await uploadPhotos(created.id, photos, null);
+      if (photos.length > 0)
+        await photoUpload.upload(
+          created.id,
+          photos.map((p) => p.file),
+        );
       onCreated(created.id);
     } catch (err) {
       setError(err instanceof ApiError && err.problem.errors?.length ? err.problem.errors.map((x) => `${x.field}：${x.reason}`).join('；') : errorMessage(err));
@@ -85,7 +91,7 @@ export function CreateIncidentForm({ pickedAt, pickedGrid, onCreated, onCancel }
         </label>
         <textarea id="wb-create-description" rows={3} maxLength={500} required value={description} onChange={(e) => setDescription(e.target.value)} />
       </div>
-      <PhotoField files={photos} onChange={setPhotos} />
+      <PhotoField value={photos} onChange={setPhotos} progress={photoUpload.progress} />
       {error && (
         <p className="error-message" role="alert">
           {error}

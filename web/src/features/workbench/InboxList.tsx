@@ -60,7 +60,11 @@ export function InboxList({ items, now, cursor, openId, selectable, checked, onT
                 {item.urgeCount > 0 && <span className="wb-urge">督办 {item.urgeCount}</span>}
                 {item.pendingRequest && <span className="wb-pending">{REQUEST_NAMES[item.pendingRequest] ?? item.pendingRequest}待审批</span>}
                 {item.suspended && <span className="wb-pending">缓办中</span>}
-                {item.summons.length > 0 && <span>吹哨 {item.summons.filter((s) => s.reportedAt).length}/{item.summons.length} 报到</span>}
+                {item.summons.length > 0 && (
+                  <span>
+                    吹哨 {item.summons.filter((s) => s.reportedAt).length}/{item.summons.length} 报到
+                  </span>
+                )}
               </span>
             </button>
           </li>

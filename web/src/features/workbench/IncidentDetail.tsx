@@ -11,7 +11,9 @@ import { REQUEST_LABELS } from '../../../../kernel/loopActions';
 import { INCIDENT_SOURCES } from '../../../../kernel/stages';
 import { ActionForm } from './ActionForm';
 import { Countdown } from './Countdown';
-import { photosByStep, photosQuery, uploadPhotos } from './photoUpload';
+import { photosQuery, usePhotoUpload } from '../photos/photoRequest';
+import { photosByStep } from './photosByStep';
+import { RevisitLink } from './RevisitLink';
 import { Timeline } from './Timeline';
 import { detailQuery, postAction, useDetail, WORKBENCH_KEY } from './workbenchApi';
 
@@ -29,10 +31,11 @@ export interface IncidentDetailProps {
 export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: IncidentDetailProps) {
   const detail = useDetail(id);
   const photos = useQuery(photosQuery(id));
+  const photoUpload = usePhotoUpload();
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const stepPhotos = useMemo(() => photosByStep(photos.data ?? [], detail.data?.timeline ?? []), [photos.data, detail.data]);
+  const stepPhotos = useMemo(() => photosByStep(photos.data?.photos ?? [], detail.data?.timeline ?? []), [photos.data, detail.data]);
 
   if (detail.isPending)
     return (
@@ -61,7 +64,7 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
     try {
       const after = await postAction(id, { action: action.action, expectedStage: d.stage, ...fields });
       queryClient.setQueryData(detailQuery(id).queryKey, after.incident);
-      if (files.length > 0) await uploadPhotos(id, files, after.transitionId);
+      if (files.length > 0) await photoUpload.upload(id, files, after.transitionId);
       onOpenAction(null);
       setNotice(`已${action.label}`);
       await queryClient.invalidateQueries({ queryKey: WORKBENCH_KEY });
@@ -161,12 +164,13 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
           ))
         )}
       </section>
+      {d.allowedActions.some((a) => a.action === 'revisit') && <RevisitLink key={d.id} incidentId={d.id} />}
       {notice && (
         <p className="wb-notice" role="status">
           {notice}
         </p>
       )}
-      {action && <ActionForm key={action.action} incidentId={d.id} action={action} busy={busy} onSubmit={submit} onCancel={() => onOpenAction(null)} />}
+      {action && <ActionForm key={action.action} incidentId={d.id} action={action} busy={busy} progress={photoUpload.progress} onSubmit={submit} onCancel={() => onOpenAction(null)} />}
       <h4>办理过程</h4>
       <Timeline entries={d.timeline} photos={stepPhotos} />
     </aside>

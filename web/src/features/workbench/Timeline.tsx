@@ -4,14 +4,15 @@
  * the photos attached to it.
  */
 import { STAGE_LABELS } from '../../../../kernel/stages';
-import { type StepPhoto, StepPhotos } from './StepPhotos';
+import type { IncidentPhoto } from '../photos/photoRequest';
+import { PhotoStrip } from '../photos/PhotoStrip';
 import { stepLabel } from './stepLabels';
 import type { TimelineEntry } from './workbenchApi';
 
 const stageName = (s: string | null) => (s ? (STAGE_LABELS[s as keyof typeof STAGE_LABELS] ?? s) : '');
 const time = (at: string) => new Date(at).toLocaleString('zh-CN', { hour12: false });
 
-export function Timeline({ entries, photos }: { entries: TimelineEntry[]; photos: ReadonlyMap<number, StepPhoto[]> }) {
+export function Timeline({ entries, photos }: { entries: TimelineEntry[]; photos: ReadonlyMap<number, IncidentPhoto[]> }) {
   if (entries.length === 0) return <p className="muted">暂无记录</p>;
   return (
     <ol className="wb-timeline" aria-label="办理过程">
@@ -35,7 +36,7 @@ export function Timeline({ entries, photos }: { entries: TimelineEntry[]; photos
               {t.onTime ? '按期' : '超期'}（时限 {time(t.deadlineAt)}）
             </div>
           )}
-          {(photos.get(t.id)?.length ?? 0) > 0 && <StepPhotos photos={photos.get(t.id) ?? []} />}
+          <PhotoStrip photos={photos.get(t.id) ?? []} />
         </li>
       ))}
     </ol>

@@ -4,7 +4,7 @@
  * point opens it; while reporting (`picking`), a click anywhere places the new
  * incident and names the grid under it.
  */
-import type { PickingInfo } from '@deck.gl/core';
+import type { Layer, PickingInfo } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import { useEffect, useMemo, useRef } from 'react';
 import type { Config } from '../../api/queries';
@@ -46,7 +46,7 @@ export function WorkbenchMap({ config, items, now, openId, pickedAt, picking, on
   );
 
   const deckLayers = useMemo(() => {
-    const layers = [
+    const layers: Layer[] = [
       new ScatterplotLayer<Point>({
         id: 'workbench-incidents',
         data: points,

@@ -26,6 +26,8 @@ import { WorkbenchMap } from './WorkbenchMap';
 import { type InboxFilters, NO_FILTERS, PAGE_SIZE, useCounts, useDetail, useInbox, WORKBENCH_KEY } from './workbenchApi';
 import './workbench.css';
 
+const LIVE_TITLES = { open: '实时更新已连接', connecting: '正在连接实时更新…', reconnecting: '实时更新已断开，正在重连…' } as const;
+
 export function WorkbenchPage() {
   const user = useSession();
   const config = useConfig();
@@ -39,7 +41,7 @@ export function WorkbenchPage() {
   const inbox = useInbox(tab, filters, page);
   const items = useMemo(() => inbox.data?.items ?? [], [inbox.data]);
   const now = useNow();
-  useLiveRefresh();
+  const live = useLiveRefresh();
 
   const [cursor, setCursor] = useState(-1);
   const [openId, setOpenId] = useState<number | null>(null);
@@ -166,6 +168,9 @@ export function WorkbenchPage() {
             )}
             <span className="muted" data-testid="inbox-total">
               共 {total} 件
+            </span>
+            <span className={`wb-live wb-live-${live.status}`} data-testid="live-status" data-status={live.status} title={LIVE_TITLES[live.status]}>
+              {live.status === 'open' ? '实时' : '连接中'}
             </span>
             <button type="button" className="wb-link" aria-expanded={helpOpen} onClick={() => setHelpOpen((h) => !h)}>
               快捷键 <kbd>?</kbd>

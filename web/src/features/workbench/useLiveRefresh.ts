@@ -1,17 +1,13 @@
 /**
  * Live updates for the workbench: every incident event of the stream (the live
- * feature's hook, which reconnects on its own) refetches the list, the counts and
- * the open detail — all under WORKBENCH_KEY.
+ * feature's hook, which reconnects on its own and coalesces bursts) refetches the
+ * list, the counts, the open detail (all under WORKBENCH_KEY) and its photos.
  */
-import { useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
-import { useIncidentEvents } from '../live/useIncidentEvents';
+import { useLiveInvalidation } from '../live/useLiveInvalidation';
 import { WORKBENCH_KEY } from './workbenchApi';
 
-export function useLiveRefresh(): void {
-  const queryClient = useQueryClient();
-  const onEvent = useCallback(() => {
-    void queryClient.invalidateQueries({ queryKey: WORKBENCH_KEY });
-  }, [queryClient]);
-  useIncidentEvents(onEvent);
+const LIVE_KEYS = [WORKBENCH_KEY, ['incident']] as const;
+
+export function useLiveRefresh() {
+  return useLiveInvalidation(LIVE_KEYS);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { photosByStep } from './photoUpload';
+import { photosByStep } from './photosByStep';
 
 describe('photosByStep', () => {
   it('puts report photos on the 上报 step and the others on their own step', () => {
