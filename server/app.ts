@@ -32,6 +32,8 @@ import { healthRoute } from './routes/health';
 import { importsRoute } from './routes/imports';
 import { incidentsRoute } from './routes/incidents';
 import { photosRoute } from './routes/photos';
+import { departmentsRoute } from './routes/departments';
+import { publicRevisitRoute } from './routes/publicRevisit';
 import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
 import { tilesRoute } from './routes/tiles';
@@ -103,6 +105,8 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
     .route('/api/coverage', coverageRoute)
     .route('/api/incidents', incidentsRoute)
     .route('/api', photosRoute)
+    .route('/api/departments', departmentsRoute)
+    .route('/api/public/revisit', publicRevisitRoute)
     .route('/api/exports', exportsRoute)
     .route('/api/exports/imports', importsRoute)
     .route('/api/screen', screenRoute)

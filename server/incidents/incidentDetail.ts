@@ -42,7 +42,6 @@ export const HISTORY_LABELS: Record<string, string> = {
   escalation: '升级处置层级',
   extension: '延期',
   suspension: '缓办',
-  on_spot: '就地解决',
 };
 
 export interface TimelineEntry extends TransitionRecord {
@@ -110,7 +109,7 @@ function toTimeline(rows: HistoryRow[], deadlineAt: Date | null): TimelineEntry[
   return rows.map((r) => {
     const payload = typeof r.payload === 'string' ? (JSON.parse(r.payload) as Record<string, unknown>) : r.payload;
     if (r.action === 'dispatch' || r.action === 'redispatch') signDeadline = typeof payload?.signDeadlineAt === 'string' ? payload.signDeadlineAt : null;
-    const due = r.action === 'sign' ? signDeadline : r.action === 'report_in' ? iso(r.summons_deadline) : r.action === 'verify' || r.action === 'on_spot' ? iso(deadlineAt) : null;
+    const due = r.action === 'sign' ? signDeadline : r.action === 'report_in' ? iso(r.summons_deadline) : r.action === 'verify' || (r.action === 'close' && payload?.onSpot === true) ? iso(deadlineAt) : null;
     const at = new Date(r.at).toISOString();
     return {
       ...toRecord(r),

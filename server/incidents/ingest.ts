@@ -451,7 +451,12 @@ export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestO
  * import of historical cases marks its transitions imported and adds an audit entry
  * (action import) saying so, in the same transaction.
  */
-export async function writeIncidents(db: DbHandle, rows: ValidIncident[], by: { writer: IncidentWriter; imported: boolean; encoding?: string }, onChunk: (done: number) => void = () => {}): Promise<number[]> {
+export async function writeIncidents(
+  db: DbHandle,
+  rows: ValidIncident[],
+  by: { writer: IncidentWriter; imported: boolean; encoding?: string; afterWrite?: (tx: Parameters<Parameters<DbHandle['db']['transaction']>[0]>[0], ids: number[]) => Promise<void> },
+  onChunk: (done: number) => void = () => {},
+): Promise<number[]> {
   if (rows.length === 0) return [];
   const actor = actorName(by.writer);
   return db.db.transaction(async (tx) => {
@@ -485,6 +490,8 @@ export async function writeIncidents(db: DbHandle, rows: ValidIncident[], by: { 
       const detail = { imported: true, accepted: ids.length, firstId: ids[0], lastId: ids.at(-1), reportedFrom: times[0], reportedTo: times.at(-1), encoding: by.encoding };
       await tx.execute(sql`INSERT INTO audit_log (actor, action, entity, detail) VALUES (${by.writer.username}, 'import', 'incidents', ${JSON.stringify(detail)}::jsonb)`);
     }
+    // A further write of the same transaction (a report closed on the spot).
+    if (by.afterWrite) await by.afterWrite(tx, ids);
     return ids;
   });
 }

@@ -272,3 +272,14 @@ export async function bulkDispatch(
     return { dispatched };
   });
 }
+
+/**
+ * 就地解决: a grid worker's small matter reported and closed at once (the report's own
+ * transaction, right after its `report` row): stage 核实结案 with a `close` row saying
+ * so; the reporter is handler and verifier here, by design of the on-spot rule.
+ */
+export async function closeOnSpot(tx: Tx, id: number, user: SessionUser, note: string): Promise<number> {
+  const at = new Date();
+  await update(tx, id, sql`stage = 'close', closed_at = greatest(reported_at, ${ts(at)}), handler_user_id = ${user.id}, verifier_user_id = ${user.id}`);
+  return step(tx, id, user, at, { from: 'collect', to: 'close', action: 'close', note: `就地解决：${note}`, payload: { onSpot: true } });
+}

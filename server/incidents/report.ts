@@ -13,8 +13,11 @@ import type { DbHandle } from '../../db/client';
 import { DomainError } from '../http/domainError';
 import type { FieldError } from '../http/problem';
 import { incidentState, incidentView, type IncidentView } from './incidentState';
-import { ingest, type RawIncident } from './ingest';
+import { checkRows, type RawIncident, writeIncidents } from './ingest';
 import type { IncidentWriter } from './incidentWriter';
+import { noteProblem } from '../http/text';
+import { ForbiddenError } from '../http/domainError';
+import { closeOnSpot } from './loopWrites';
 
 export class ReportBodyInvalid extends DomainError {
   constructor(errors: FieldError[]) {
@@ -30,6 +33,8 @@ export class ReportRejected extends DomainError {
 
 /** The fields a report may carry. */
 const REPORT_FIELDS = ['lon', 'lat', 'gridCode', 'category', 'source', 'reporter', 'description'] as const satisfies readonly (keyof RawIncident)[];
+/** 就地解决: a grid worker's note of how the matter was solved on the spot; the report is closed at once. */
+const ON_SPOT = 'onSpot';
 
 /** Fields the server records itself; a body naming them is refused rather than silently overridden. */
 const SERVER_RECORDED: Record<string, string> = {
@@ -54,12 +59,27 @@ export async function reportIncident(db: DbHandle, body: string, writer: Inciden
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ReportBodyInvalid([{ field: '(body)', reason: '应为 JSON 对象' }]);
   const refused = Object.keys(parsed)
-    .filter((key) => !(REPORT_FIELDS as readonly string[]).includes(key))
+    .filter((key) => key !== ON_SPOT && !(REPORT_FIELDS as readonly string[]).includes(key))
     .map((key) => ({ field: key, reason: Object.hasOwn(SERVER_RECORDED, key) ? (SERVER_RECORDED[key] as string) : `不允许的字段（可填写：${REPORT_FIELDS.join('、')}）` }));
   if (refused.length > 0) throw new ReportBodyInvalid(refused);
-  const result = await ingest(db, [{ ...(parsed as Omit<RawIncident, 'row'>), row: 1 }], { writer, times: 'server' });
-  if (result.errors.length > 0) throw new ReportRejected(result.errors.map((e) => ({ field: e.field, reason: e.reason })));
-  const id = result.ids[0] as number;
+  const { [ON_SPOT]: onSpotValue, ...fields } = parsed as Record<string, unknown>;
+  let onSpot: string | null = null;
+  if (onSpotValue !== undefined) {
+    if (writer.role !== 'grid_worker') throw new ForbiddenError('只有网格员可以就地解决并结案', { errors: [{ field: ON_SPOT, reason: '只有网格员可以就地解决' }] });
+    const text = typeof onSpotValue === 'string' ? onSpotValue.trim() : '';
+    const problem = typeof onSpotValue !== 'string' || text === '' ? '请填写就地解决情况' : noteProblem('就地解决情况', text, 500);
+    if (problem) throw new ReportRejected([{ field: ON_SPOT, reason: problem }]);
+    onSpot = text;
+  }
+  const checked = await checkRows(db, [{ ...(fields as Omit<RawIncident, 'row'>), row: 1 }], { writer, times: 'server' });
+  if (checked.errors.length > 0) throw new ReportRejected(checked.errors.map((e) => ({ field: e.field, reason: e.reason })));
+  const note = onSpot;
+  const ids = await writeIncidents(db, checked.valid, {
+    writer,
+    imported: false,
+    ...(note === null ? {} : { afterWrite: async (tx, written) => void (await closeOnSpot(tx, written[0] as number, writer, note)) }),
+  });
+  const id = ids[0] as number;
   const state = await incidentState(db, id);
   const [place] = await db.rows<{ grid_code: string; community_code: string; street_code: string }>(sql`SELECT grid_code, community_code, street_code FROM incidents WHERE id = ${id}`);
   if (!state || !place) throw new Error(`事件 ${id} 写入后未能读回`);

@@ -30,6 +30,7 @@ import { actionBody, bulkDispatchBody, type ActionBody } from '../incidents/acti
 import { INBOX_TABS, inbox, inboxCounts } from '../incidents/inbox';
 import { act, bulkDispatch } from '../incidents/loopWrites';
 import { assigneesFor } from '../incidents/assignees';
+import { createRevisitLink } from '../incidents/revisitLinks';
 import { kpiReport } from '../incidents/kpis';
 import { reportIncident } from '../incidents/report';
 import { escalate, extendDeadline, setSuspended, transition } from '../incidents/transitions';
@@ -152,6 +153,8 @@ export const incidentsRoute = new Hono<AppEnv>()
     const transitionId = await act(c.var.db, id, c.req.valid('json') as ActionBody, user);
     return c.json({ transitionId, incident: await incidentDetail(c.var.db, id, user) }, 200);
   })
+  /** A one-time 回访 link for the resident (dispatchers; the answer comes through /api/public/revisit/:token). */
+  .post('/:id/revisit-link', zValidator('param', idParam, invalidInput), async (c) => c.json(await createRevisitLink(c.var.db, c.req.valid('param').id, writerOf(c.var.user)), 201))
   /** Candidates for 派遣/改派/吹哨: departments (the category's defaults first) and grid workers. */
   .get('/:id/assignees', zValidator('param', idParam, invalidInput), async (c) => c.json(await assigneesFor(c.var.db, c.req.valid('param').id, writerOf(c.var.user)), 200))
   .post('/:id/transitions', zValidator('param', idParam, invalidInput), zValidator('json', transitionBody, invalidInput), async (c) =>
