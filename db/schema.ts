@@ -233,6 +233,13 @@ export const incidents = pgTable(
     suspended: boolean('suspended').notNull().default(false),
     satisfaction: smallint('satisfaction'),
     /**
+     * The 12345 hotline's case number (工单编号) of a case it pushed (POST
+     * /api/hotline/cases): unique, so a repeated push finds the same incident.
+     */
+    externalRef: text('external_ref'),
+    /** The hotline's own status of the case as last pushed (recorded as history when it changes). */
+    hotlineStatus: text('hotline_status'),
+    /**
      * Web Mercator (EPSG:3857) metres of the point, derived so hexbin/heatmap
      * aggregation over a million rows is plain arithmetic (no per-row transform).
      */
@@ -286,6 +293,7 @@ export const incidents = pgTable(
     index('incidents_street_idx').on(t.streetCode),
     index('incidents_deadline_idx').on(t.deadlineAt),
     index('incidents_closed_idx').on(t.closedAt),
+    uniqueIndex('incidents_external_ref_unique').on(t.externalRef),
     /** Covers the map aggregations (time window + filters + Mercator position) for index-only scans. */
     index('incidents_map_idx').on(t.reportedAt, t.mercX, t.mercY, t.source, t.categoryCode, t.stage, t.id),
     /** Covers hexbin counts at the precomputed zooms: time window + filters + cells, index-only. */
@@ -585,3 +593,55 @@ export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
 });
+
+/**
+ * API keys of the 12345 hotline link (POST /api/hotline/cases): only the SHA-256 of a
+ * key is kept (the key is shown once when an admin creates it); revoked keys stay for
+ * the record. `jurisdictionCode`: where cases pushed with it may lie (null: the whole city).
+ */
+export const hotlineKeys = pgTable(
+  'hotline_keys',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    /** The first characters of the key, so admins can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    jurisdictionCode: varchar('jurisdiction_code', { length: 12 }),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('hotline_keys_hash_unique').on(t.keyHash)],
+);
+
+/**
+ * Outbound webhooks to the hotline: one row per history row (transition) to deliver,
+ * with its signed body, attempts and the next retry time — persisted, so a restart
+ * continues where it stopped; the delivery log admins read.
+ */
+export const hotlineDeliveries = pgTable(
+  'hotline_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    transitionId: integer('transition_id').notNull(),
+    incidentId: integer('incident_id').notNull(),
+    caseNo: text('case_no'),
+    url: text('url').notNull(),
+    body: text('body').notNull(),
+    /** pending | delivered | failed (gave up after the last attempt) */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('hotline_deliveries_transition_unique').on(t.transitionId, t.url),
+    index('hotline_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    check('hotline_deliveries_status_known', sql`${t.status} in ('pending', 'delivered', 'failed')`),
+  ],
+);

@@ -30,7 +30,9 @@ import { gridEditsRoute } from './routes/gridEdits';
 import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
 import { importsRoute } from './routes/imports';
+import { hotlineRoute } from './routes/hotline';
 import { incidentsRoute } from './routes/incidents';
+import { liveRoute } from './routes/live';
 import { photosRoute } from './routes/photos';
 import { departmentsRoute } from './routes/departments';
 import { publicRevisitRoute } from './routes/publicRevisit';
@@ -92,26 +94,31 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
     return problem(c, 500, '服务器内部错误', '请求处理失败，请稍后重试');
   });
   app.notFound((c) => problem(c, 404, '未找到', `没有 ${c.req.path} 这个地址`));
-  return app
-    .route('/api/auth', authRoute({ limiter, trustedProxies }))
-    .route('/api/users', usersRoute)
-    .route('/api/audit', auditRoute)
-    .route('/api/health', healthRoute)
-    .route('/api/config', configRoute)
-    .route('/api/regions', regionsRoute)
-    .route('/api/grids', gridsRoute)
-    .route('/api/grids', gridEditsRoute)
-    .route('/api/centres', centresRoute)
-    .route('/api/coverage', coverageRoute)
-    .route('/api/incidents', incidentsRoute)
-    .route('/api', photosRoute)
-    .route('/api/departments', departmentsRoute)
-    .route('/api/public/revisit', publicRevisitRoute)
-    .route('/api/exports', exportsRoute)
-    .route('/api/exports/imports', importsRoute)
-    .route('/api/screen', screenRoute)
-    .route('/api/demonstrations', demonstrationsRoute)
-    .route('/tiles', tilesRoute);
+  return (
+    app
+      .route('/api/auth', authRoute({ limiter, trustedProxies }))
+      .route('/api/users', usersRoute)
+      .route('/api/audit', auditRoute)
+      .route('/api/health', healthRoute)
+      .route('/api/config', configRoute)
+      .route('/api/regions', regionsRoute)
+      .route('/api/grids', gridsRoute)
+      .route('/api/grids', gridEditsRoute)
+      .route('/api/centres', centresRoute)
+      .route('/api/coverage', coverageRoute)
+      // Before /api/incidents, whose /:id would take `events` for an id.
+      .route('/api/incidents/events', liveRoute)
+      .route('/api/incidents', incidentsRoute)
+      .route('/api', photosRoute)
+      .route('/api/departments', departmentsRoute)
+      .route('/api/public/revisit', publicRevisitRoute)
+      .route('/api/hotline', hotlineRoute)
+      .route('/api/exports', exportsRoute)
+      .route('/api/exports/imports', importsRoute)
+      .route('/api/screen', screenRoute)
+      .route('/api/demonstrations', demonstrationsRoute)
+      .route('/tiles', tilesRoute)
+  );
 }
 
 export type AppType = ReturnType<typeof createApp>;

@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
 import { ensureSampleData } from '../data/ensureSample';
 import { createApp } from './app';
+import { startHotlineWebhooks } from './hotline/webhooks';
 import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD } from './auth/users';
 import { serveWeb } from './serveWeb';
 
@@ -25,6 +26,9 @@ if (dataset?.value.sample) {
 }
 
 const app = createApp(db);
+// Outbound 12345 webhooks, when HOTLINE_WEBHOOK_URL is set (server/hotline/webhooks.ts).
+const webhooks = startHotlineWebhooks(db);
+if (webhooks) console.log(`12345 热线回调已启用：${webhooks.config.url}`);
 if (!serveWeb(app)) console.warn('web/dist 不存在：先运行 npm run build（npm start 会自动构建）');
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
@@ -33,6 +37,7 @@ const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
 
 const shutdown = async () => {
   server.close();
+  await webhooks?.stop();
   await db.close();
   process.exit(0);
 };

@@ -22,6 +22,12 @@ export const POLICY: readonly Rule[] = [
   { methods: 'ANY', pattern: /^\/api\/auth\/(login|logout)$/, access: 'public' },
   { methods: 'ANY', pattern: /^\/api\/auth\//, access: 'signedIn' },
   { methods: 'ANY', pattern: /^\/api\/(users|audit)(\/|$)/, access: ['admin'] },
+  // The 12345 hotline pushes cases with its API key (checked in server/hotline/keys.ts), never a session: no cookie, so no cross-site risk.
+  { methods: 'WRITE', pattern: /^\/api\/hotline\/cases$/, access: 'public' },
+  // API keys, the webhook delivery log: admins.
+  { methods: 'ANY', pattern: /^\/api\/hotline(\/|$)/, access: ['admin'] },
+  // The live stream of incident events: every signed-in reader, each event filtered by mayReadIncident.
+  { methods: 'READ', pattern: /^\/api\/incidents\/events$/, access: 'signedIn' },
   { methods: 'WRITE', pattern: /^\/api\/exports\/imports(\/|$)/, access: EDITORS },
   { methods: 'READ', pattern: /^\/api\/exports(\/|$)/, access: ['analyst', 'admin'] },
   // 回访 by the resident through a one-time link: no account, the token is the credential.

@@ -19,7 +19,7 @@
  */
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
-import type { DbHandle } from '../../db/client';
+import type { DbHandle, Executor } from '../../db/client';
 import type { IncidentSource } from '../../kernel/stages';
 import { DomainError } from '../http/domainError';
 import { impossibleDate } from '../http/params';
@@ -454,7 +454,14 @@ export async function ingest(db: DbHandle, rows: RawIncident[], options: IngestO
 export async function writeIncidents(
   db: DbHandle,
   rows: ValidIncident[],
-  by: { writer: IncidentWriter; imported: boolean; encoding?: string; afterWrite?: (tx: Parameters<Parameters<DbHandle['db']['transaction']>[0]>[0], ids: number[]) => Promise<void> },
+  by: {
+    writer: IncidentWriter;
+    imported: boolean;
+    encoding?: string;
+    afterWrite?: (tx: Parameters<Parameters<DbHandle['db']['transaction']>[0]>[0], ids: number[]) => Promise<void>;
+    /** More writes that belong to the same transaction (e.g. the hotline's case number), given the new ids. */
+    inTransaction?: (tx: Executor, ids: number[]) => Promise<void>;
+  },
   onChunk: (done: number) => void = () => {},
 ): Promise<number[]> {
   if (rows.length === 0) return [];
@@ -492,6 +499,7 @@ export async function writeIncidents(
     }
     // A further write of the same transaction (a report closed on the spot).
     if (by.afterWrite) await by.afterWrite(tx, ids);
+    if (by.inTransaction) await by.inTransaction(tx, ids);
     return ids;
   });
 }

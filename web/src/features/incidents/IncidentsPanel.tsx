@@ -13,10 +13,20 @@ import { EMPTY_FILTER, filterQuery, viewArea, type IncidentFilterState } from '.
 import { IncidentFilterBar } from './IncidentFilterBar';
 import { incidentColumnLayer, incidentHeatmapLayer, incidentHexLayer } from './incidentLayers';
 import { IncidentLegend } from './IncidentLegend';
+import { useLiveInvalidation } from '../live/useLiveInvalidation';
 import { useColourDomain, useHeatmap, useHexbins, useTimeSeries } from './incidentQueries';
 import { framesFromBuckets, lastTwelveMonths, type Bucket } from './playback';
 import { TimePlayback, type PlaybackState } from './TimePlayback';
 import './incidents.css';
+
+/** The incident layers' queries (incidentQueries.ts) that live events refresh. */
+const LIVE_KEYS = [
+  ['incidents', 'hexbins'],
+  ['incidents', 'heatmap'],
+  ['incidents', 'timeseries'],
+  ['incidents', 'domain'],
+  ['incidents', 'cell'],
+] as const;
 
 export type IncidentLayerMode = 'heatmap' | 'hexbin' | 'columns';
 const MODE_LABELS: Record<IncidentLayerMode, string> = { heatmap: '热力图', hexbin: '六边形', columns: '柱状' };
@@ -36,6 +46,8 @@ export interface IncidentsPanelProps {
 
 export function IncidentsPanel({ zoom, bbox, onLayers, period, region = null, bucket = 'week' }: IncidentsPanelProps) {
   const [filter, setFilter] = useState<IncidentFilterState>(EMPTY_FILTER);
+  // New and moved incidents redraw the layers within a second (server-sent events).
+  useLiveInvalidation(LIVE_KEYS);
   const [mode, setMode] = useState<IncidentLayerMode>('hexbin');
   const [playback, setPlayback] = useState<PlaybackState>({ playing: false, speed: 1, frame: null });
   const [selected, setSelected] = useState<{ i: number; j: number; count: number } | null>(null);

@@ -10,6 +10,7 @@ import { errorMessage, useRegionTree, type RegionTreeNode } from '../../api/quer
 import { can, useSession } from '../auth/session';
 import { AdminPanel, type Draft } from './AdminPanel';
 import { fitCanvas } from './canvasFit';
+import { LiveTicker } from './LiveTicker';
 import { CentresPanel, IncidentsPanel, PartyPanel, StarsPanel } from './Panels';
 import { fetchGrid, fetchGridCoverage, useCentres, useDemonstrations, useIncidentHeat, useIsochrones, useScreenSummary } from './screenApi';
 import { buildScreenLayers, CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE, type CircleArea, type LayerVisibility } from './screenLayers';
@@ -276,6 +277,7 @@ export function ScreenPage() {
             </label>
           </div>
           <Legend colourBy={colourBy} circlesFromNetwork={circlesFromNetwork} heatMax={heat.data?.max ?? null} />
+          <LiveTicker />
           {tourOn && (
             <div className="tour-caption" data-testid="tour-caption">
               {focus ? (
