@@ -141,21 +141,35 @@ describe('incident workbench in Chromium', { timeout: TEST_MS }, () => {
     await create.getByLabel('类别').selectOption(CATEGORY);
     await create.getByLabel('描述').fill('小区东门外建筑垃圾堆放');
     await create.locator('input[type="file"]').setInputFiles([await photo('#cc3333')]);
-    const reportedAt = Date.now();
     await create.getByRole('button', { name: '上报' }).click();
+    // From the moment the report is in the database to the dispatcher's count changing.
+    await expect.poll(async () => (await db.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incidents WHERE reporter_user_id = ${people.reporter}`))[0]!.n, { timeout: WAIT_MS }).toBe(1);
+    const committedAt = Date.now();
     await expect.poll(() => reporter.getByRole('status').filter({ hasText: '已上报事件' }).textContent(), { timeout: WAIT_MS }).toMatch(/#\d+/);
     const id = Number((await reporter.getByRole('status').filter({ hasText: '已上报事件' }).textContent())!.match(/#(\d+)/)![1]);
-    const [incident] = await db.handle.rows<{ grid_code: string; reporter_user_id: number | null }>(sql`SELECT grid_code, reporter_user_id FROM incidents WHERE id = ${id}`);
-    expect(incident).toEqual({ grid_code: GRID, reporter_user_id: people.reporter });
+    const [incident] = await db.handle.rows<{ grid_code: string; reporter_user_id: number | null; lon: number; lat: number }>(
+      sql`SELECT grid_code, reporter_user_id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM incidents WHERE id = ${id}`,
+    );
+    expect({ grid: incident!.grid_code, reporter: incident!.reporter_user_id }).toEqual({ grid: GRID, reporter: people.reporter });
+    const [incidentLon, incidentLat] = [Number(incident!.lon), Number(incident!.lat)];
     const [photos] = await db.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM incident_photos WHERE incident_id = ${id}`);
     expect(photos!.n).toBe(1);
 
     // 2. The dispatcher's open page receives it without a reload, then dispatches to the category's department.
     await expect.poll(() => count(dispatcher, 'to_dispatch'), { timeout: WAIT_MS }).toBe(toDispatchBefore + 1);
-    const liveMs = Date.now() - reportedAt;
+    const liveMs = Date.now() - committedAt;
     expect(await dispatcher.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
-    console.log(`live: the dispatcher's count changed ${liveMs} ms after the report was sent`);
-    await openFromTab(dispatcher, 'to_dispatch', id);
+    console.log(`live: the dispatcher's count changed ${liveMs} ms after the report was committed`);
+    // Clicking the incident's point on the map selects it.
+    await dispatcher.getByTestId('tab-to_dispatch').click();
+    await dispatcher.getByTestId(`incident-${id}`).waitFor();
+    await dispatcher.evaluate(([lon, lat]) => window.__dangjian!.map.jumpTo({ center: [lon!, lat!], zoom: 17 }), [incidentLon, incidentLat]);
+    await mapIdle(dispatcher);
+    const dBox = (await dispatcher.locator('.wb-map .maplibregl-canvas').boundingBox())!;
+    const dXy = await dispatcher.evaluate(([lon, lat]) => window.__dangjian!.map.project([lon!, lat!]), [incidentLon, incidentLat]);
+    await dispatcher.mouse.click(dBox.x + dXy.x, dBox.y + dXy.y);
+    await expect.poll(() => dispatcher.getByTestId('incident-detail').locator('h3').textContent(), { timeout: WAIT_MS }).toContain(`#${id}`);
+    await expect.poll(() => dispatcher.getByTestId(`incident-${id}`).getAttribute('aria-current'), { timeout: WAIT_MS }).toBe('true');
     await act(dispatcher, 'dispatch', (form) => form.getByLabel('责任单位').selectOption(String(deptA)));
     await expect.poll(() => stageOf(id), { timeout: WAIT_MS }).toBe('dispatch');
 

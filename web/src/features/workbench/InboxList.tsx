@@ -4,10 +4,12 @@
  * the open incident are marked; checkboxes pick incidents for bulk dispatch.
  */
 import { useEffect, useRef } from 'react';
+import { REQUEST_LABELS } from '../../../../kernel/loopActions';
 import { Countdown } from './Countdown';
 import type { InboxItem } from './workbenchApi';
 
-const REQUEST_NAMES: Record<string, string> = { return: '退单', extension: '延期', suspension: '缓办' };
+/** Handled and verified: the handling clock no longer runs (待回访, 结案). */
+const DONE_STAGES = new Set(['close', 'evaluate']);
 
 export interface InboxListProps {
   items: InboxItem[];
@@ -49,7 +51,7 @@ export function InboxList({ items, now, cursor, openId, selectable, checked, onT
             <button type="button" className="wb-item-body" onClick={() => onOpen(index)}>
               <span className="wb-item-top">
                 <span className="wb-item-category">{item.category.label}</span>
-                <Countdown deadlineAt={item.deadline.at} status={item.deadline.level} now={now} />
+                {DONE_STAGES.has(item.stage) ? <span className="wb-countdown wb-tone-none">已办结</span> : <Countdown deadlineAt={item.deadline.at} status={item.deadline.level} now={now} />}
               </span>
               <span className="wb-item-desc">{item.description || '（无描述）'}</span>
               <span className="wb-item-meta">
@@ -58,7 +60,7 @@ export function InboxList({ items, now, cursor, openId, selectable, checked, onT
                 <span>{item.gridCode ?? item.communityCode ?? ''}</span>
                 {(item.department ?? item.assignee) && <span>→ {item.department?.name ?? item.assignee?.name}</span>}
                 {item.urgeCount > 0 && <span className="wb-urge">督办 {item.urgeCount}</span>}
-                {item.pendingRequest && <span className="wb-pending">{REQUEST_NAMES[item.pendingRequest] ?? item.pendingRequest}待审批</span>}
+                {item.pendingRequest && <span className="wb-pending">{REQUEST_LABELS[item.pendingRequest as keyof typeof REQUEST_LABELS] ?? item.pendingRequest}待审批</span>}
                 {item.suspended && <span className="wb-pending">缓办中</span>}
                 {item.summons.length > 0 && (
                   <span>

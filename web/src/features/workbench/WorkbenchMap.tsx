@@ -30,7 +30,7 @@ export interface WorkbenchMapProps {
   picking: boolean;
   onOpen: (id: number) => void;
   onPick: (lngLat: [number, number], gridCode: string | null) => void;
-  /** Changes when the list is a different one (tab, filters): the map fits it once. */
+  /** Changes when the list is a different one (tab, filters): the map fits it once ('' while the list is still the previous one). */
   fitKey: string;
 }
 
@@ -41,7 +41,10 @@ export function WorkbenchMap({ config, items, now, openId, pickedAt, picking, on
   // Tones change at minute granularity at most: recompute the points when a tone does, not every second.
   const minute = Math.floor(now / 60_000);
   const points = useMemo<Point[]>(
-    () => items.filter((i) => i.lon !== null && i.lat !== null).map((i) => ({ id: i.id, position: [Number(i.lon), Number(i.lat)], tone: toneAt(i.deadline.at, i.deadline.level, minute * 60_000) })),
+    () =>
+      items
+        .filter((i) => i.lon !== null && i.lat !== null)
+        .map((i) => ({ id: i.id, position: [Number(i.lon), Number(i.lat)], tone: i.stage === 'close' || i.stage === 'evaluate' ? 'none' : toneAt(i.deadline.at, i.deadline.level, minute * 60_000) })),
     [items, minute],
   );
 
@@ -112,7 +115,7 @@ export function WorkbenchMap({ config, items, now, openId, pickedAt, picking, on
   // Fit each new list once (not on every refresh, which would fight the user's panning).
   const fitted = useRef('');
   useEffect(() => {
-    if (!map || points.length === 0 || fitted.current === fitKey) return;
+    if (!map || fitKey === '' || points.length === 0 || fitted.current === fitKey) return;
     fitted.current = fitKey;
     let [w, s, e, n] = [180, 90, -180, -90];
     for (const p of points) {
@@ -122,6 +125,7 @@ export function WorkbenchMap({ config, items, now, openId, pickedAt, picking, on
       n = Math.max(n, p.position[1]);
     }
     map.fitBounds([w, s, e, n], { padding: 60, maxZoom: 16, duration: 0 });
+    map.getContainer().dataset.fitted = fitKey;
   }, [map, points, fitKey]);
 
   // Bring the open incident into view.

@@ -236,7 +236,7 @@ export function WorkbenchPage() {
               pickedAt={creating ? (picked?.at ?? null) : null}
               onOpen={openById}
               onPick={(at, grid) => setPicked({ at, grid })}
-              fitKey={fitKey}
+              fitKey={inbox.isPlaceholderData || inbox.isPending ? '' : fitKey}
             />
           ) : (
             <div className="map-placeholder" role="status">
