@@ -187,6 +187,7 @@ describe('incident workbench in Chromium', { timeout: TEST_MS }, () => {
       await form.locator('input[type="file"]').setInputFiles([await photo('#33aa55')]);
     });
     await expect.poll(() => stageOf(id), { timeout: WAIT_MS }).toBe('feedback');
+    // The form closes once the step's photo is stored.
     const [handlePhoto] = await db.handle.rows<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM incident_photos p JOIN incident_transitions t ON t.id = p.transition_id WHERE p.incident_id = ${id} AND t.action = 'handle'`);
     expect(handlePhoto!.n).toBe(1);

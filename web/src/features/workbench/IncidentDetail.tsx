@@ -15,7 +15,7 @@ import { photosQuery, usePhotoUpload } from '../photos/photoRequest';
 import { photosByStep } from './photosByStep';
 import { RevisitLink } from './RevisitLink';
 import { Timeline } from './Timeline';
-import { detailQuery, postAction, useDetail, WORKBENCH_KEY } from './workbenchApi';
+import { type AllowedAction, detailQuery, postAction, useDetail, WORKBENCH_KEY } from './workbenchApi';
 
 const time = (at: string) => new Date(at).toLocaleString('zh-CN', { hour12: false });
 
@@ -34,6 +34,8 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
   const photoUpload = usePhotoUpload();
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
+  /** The action being written: its form stays while its photos upload, even once a refresh no longer offers it. */
+  const [submitting, setSubmitting] = useState<AllowedAction | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const stepPhotos = useMemo(() => photosByStep(photos.data?.photos ?? [], detail.data?.timeline ?? []), [photos.data, detail.data]);
 
@@ -55,21 +57,31 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
       </aside>
     );
   const d = detail.data;
-  const action = d.allowedActions.find((a) => a.action === openAction) ?? null;
+  const action = submitting ?? d.allowedActions.find((a) => a.action === openAction) ?? null;
 
   async function submit(fields: Record<string, unknown>, files: File[]) {
     if (!action) return;
     setBusy(true);
+    setSubmitting(action);
     setNotice(null);
     try {
       const after = await postAction(id, { action: action.action, expectedStage: d.stage, ...fields });
+      // The form stays (with the upload's progress) until the step's photos are in; then the new state shows.
+      // The step is written either way; a failed upload is said, not hidden behind a closed form.
+      const uploadError =
+        files.length > 0
+          ? await photoUpload.upload(id, files, after.transitionId).then(
+              () => null,
+              (e: unknown) => errorMessage(e),
+            )
+          : null;
       queryClient.setQueryData(detailQuery(id).queryKey, after.incident);
-      if (files.length > 0) await photoUpload.upload(id, files, after.transitionId);
       onOpenAction(null);
-      setNotice(`已${action.label}`);
+      setNotice(uploadError ? `已${action.label}，但照片上传失败：${uploadError}` : `已${action.label}`);
       await queryClient.invalidateQueries({ queryKey: WORKBENCH_KEY });
     } finally {
       setBusy(false);
+      setSubmitting(null);
     }
   }
 
