@@ -305,6 +305,44 @@ describe('incident workbench in Chromium', { timeout: TEST_MS }, () => {
     ]);
   });
 
+  it('回访 by the resident: a one-time link, no sign-in, then the dispatcher may close', async () => {
+    const dispatcher = await signIn('disp-wang');
+    const staff = await signIn('cg-chen');
+    const verifier = await signIn('gw-zhao');
+    const id = await incidentBy(dispatcher, '楼道杂物堆放', deptA);
+    const step = (page: Page, action: string, expectedStage: string, extra: object = {}) => apiAs(page, 'POST', `/api/incidents/${id}/actions`, { action, expectedStage, ...extra });
+    await step(staff, 'sign', 'dispatch');
+    await step(staff, 'handle', 'handle', { note: '已清理楼道' });
+    await step(verifier, 'verify', 'feedback');
+    await openFromTab(dispatcher, 'to_revisit', id);
+    await dispatcher.getByRole('button', { name: '生成居民回访链接' }).click();
+    const link = await dispatcher.getByTestId('revisit-link').inputValue();
+    expect(link).toMatch(new RegExp(`^${server.url}/revisit/.+`));
+
+    // The resident: a phone-sized browser of their own, not signed in.
+    const resident = await openPage(browser, { viewport: { width: 390, height: 844 } });
+    resident.on('pageerror', (e) => pageErrors.push(`resident: ${e.message}`));
+    await resident.goto(link);
+    await expect.poll(() => resident.getByTestId('revisit-case').textContent(), { timeout: WAIT_MS }).toContain('乱堆乱放');
+    await resident.locator('input[name="satisfaction"][value="4"]').check();
+    await resident.getByLabel('意见或建议（可选）').fill('处理及时，谢谢');
+    await resident.getByRole('button', { name: '提交评价' }).click();
+    await resident.getByTestId('revisit-done').waitFor();
+    const [row] = await db.handle.rows<{ satisfaction: number }>(sql`SELECT satisfaction FROM incidents WHERE id = ${id}`);
+    expect(row!.satisfaction).toBe(4);
+    // The link is used up.
+    await resident.reload();
+    await expect.poll(() => resident.getByRole('status').textContent(), { timeout: WAIT_MS }).toContain('已回访');
+    await resident.screenshot({ path: screenshotPath('revisit.png') });
+    await resident.close();
+
+    // The dispatcher's open detail learns it live: 结案 is now allowed.
+    await expect.poll(() => allowed(dispatcher), { timeout: WAIT_MS }).toContain('close');
+    await act(dispatcher, 'close');
+    await expect.poll(() => stageOf(id), { timeout: WAIT_MS }).toBe('evaluate');
+    expect(pageErrors).toEqual([]);
+  });
+
   async function page0Ready(page: Page) {
     await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
   }
