@@ -6,6 +6,8 @@
  * the dispatcher records the 回访 and closes. Then 退单 approved, 督办 counted,
  * 吹哨报到 of two departments, and a resident's 回访 through the public link.
  * The people and departments are created here (no sample accounts needed).
+ * A deadline across a holiday is not here yet: the working-day calendar is not on
+ * this branch (it reached main through the `calendar` merge).
  */
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
