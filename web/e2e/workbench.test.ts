@@ -345,6 +345,31 @@ describe('incident workbench in Chromium', { timeout: TEST_MS }, () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('批量派遣 with checkboxes and a department picker; J/Enter/Esc and the shortcut help', async () => {
+    const dispatcher = await signIn('disp-wang');
+    const ids = [await incidentBy(dispatcher, '共享单车乱停放（一）'), await incidentBy(dispatcher, '共享单车乱停放（二）')];
+    await dispatcher.getByTestId('tab-to_dispatch').click();
+    for (const id of ids) await dispatcher.getByTestId(`check-${id}`).check();
+    const bar = dispatcher.getByTestId('bulk-dispatch');
+    await bar.getByLabel('派遣至责任单位').selectOption(String(deptA));
+    await bar.getByRole('button', { name: '批量派遣' }).click();
+    await expect.poll(() => dispatcher.getByRole('status').filter({ hasText: '已将 2 件派遣至名山城管中队' }).count(), { timeout: WAIT_MS }).toBe(1);
+    const rows = await db.handle.rows<{ stage: string; department_id: number }>(sql`SELECT stage, department_id FROM incidents WHERE id IN ${ids} ORDER BY id`);
+    expect(rows).toEqual(ids.map(() => ({ stage: 'dispatch', department_id: deptA })));
+
+    // Keyboard: ? opens the help, J moves to the first row, Enter opens it, Esc closes it.
+    await dispatcher.locator('body').click({ position: { x: 5, y: 760 } });
+    await dispatcher.keyboard.press('?');
+    await dispatcher.getByTestId('shortcut-help').waitFor();
+    await dispatcher.keyboard.press('Escape');
+    await dispatcher.getByTestId('shortcut-help').waitFor({ state: 'detached' });
+    await dispatcher.keyboard.press('j');
+    await dispatcher.keyboard.press('Enter');
+    await dispatcher.getByTestId('incident-detail').waitFor();
+    await dispatcher.keyboard.press('Escape');
+    await dispatcher.getByTestId('incident-detail').waitFor({ state: 'detached' });
+  });
+
   async function page0Ready(page: Page) {
     await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
   }
