@@ -23,6 +23,8 @@ export interface PageRoute {
   hidden?: boolean;
   /** Roles that see the page in the navigation (all when absent); the server enforces access anyway. */
   roles?: readonly Role[];
+  /** Also answers paths below it (e.g. /revisit/<token>). */
+  prefix?: boolean;
 }
 
 const modules = import.meta.glob<{ page: PageRoute }>('./features/*/page.tsx', { eager: true });
@@ -33,7 +35,7 @@ export const pages: PageRoute[] = Object.values(modules)
 
 export function pageFor(pathname: string): PageRoute | undefined {
   const path = pathname.replace(/\/+$/, '') || '/';
-  return pages.find((p) => p.path === path);
+  return pages.find((p) => p.path === path || (p.prefix && path.startsWith(`${p.path}/`)));
 }
 
 /** A component loaded on first render from its own chunk: `lazyPage(() => import('./XPage'), 'XPage')`. */

@@ -2,11 +2,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, call } from '../../api/client';
+import { LOOP_ROLES, type Role } from '../../../../kernel/roles';
 import './login.css';
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
+
+/** Where a sign-in lands without a page to return to: the loop's roles start at their workbench. */
+export function landingPage(role: Role, next: string | null): string {
+  const target = safeNext(next);
+  return target === '/' && (LOOP_ROLES as readonly Role[]).includes(role) ? '/incidents' : target;
 }
 
 export function LoginPage() {
@@ -21,8 +28,8 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      await call(api.api.auth.login.$post({ json: { username, password } }));
-      window.location.assign(safeNext(new URLSearchParams(window.location.search).get('next')));
+      const { user } = await call(api.api.auth.login.$post({ json: { username, password } }));
+      window.location.assign(landingPage(user.role, new URLSearchParams(window.location.search).get('next')));
     } catch (e) {
       setError(e instanceof ApiError ? (e.problem.detail ?? e.problem.title) : String(e));
       setBusy(false);
