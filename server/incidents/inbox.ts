@@ -15,7 +15,7 @@ import type { DbHandle } from '../../db/client';
 import type { Role, SessionUser } from '../../kernel/roles';
 import { STAGE_LABELS, type IncidentSource, type IncidentStage } from '../../kernel/stages';
 import { readableBy } from './incidentAccess';
-import { type DeadlineStatus, deadlineStatus } from './loopDeadlines';
+import { type DeadlineStatus, deadlineStatus, loadWorkCalendar } from './loopDeadlines';
 import { filterSql, type IncidentFilter } from './filters';
 
 export const INBOX_TABS = ['to_sign', 'to_dispatch', 'to_handle', 'to_verify', 'to_revisit', 'mine', 'supervised', 'overdue'] as const;
@@ -154,7 +154,8 @@ const dueSql = (tab: InboxTab) => (tab === 'to_sign' ? sql`coalesce(i.sign_deadl
 
 export async function inbox(db: DbHandle, user: SessionUser, tab: InboxTab, f: InboxFilter, page: number, pageSize: number, now = new Date()) {
   const cond = where(user, tab, f, now);
-  const [rows, [total]] = await Promise.all([
+  const [cal, rows, [total]] = await Promise.all([
+    loadWorkCalendar(db),
     db.rows<ItemRow>(sql`
       SELECT i.id, i.category_code, c.major, c.minor, i.description, i.stage, i.source, i.grid_code, i.community_code, i.street_code,
         ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.reported_at, i.deadline_at, i.sign_deadline_at, i.dispatched_at,
@@ -188,7 +189,7 @@ export async function inbox(db: DbHandle, user: SessionUser, tab: InboxTab, f: I
       reportedAt: new Date(r.reported_at).toISOString(),
       deadlineAt: iso(r.deadline_at),
       signDeadlineAt: iso(r.sign_deadline_at),
-      deadline: { ...(r.suspended ? { remainingMs: null, level: 'ok' as const } : deadlineStatus(dueAt, startedAt, now)), at: dueAt?.toISOString() ?? null },
+      deadline: { ...(r.suspended ? { remainingMs: null, level: 'ok' as const } : deadlineStatus(dueAt, startedAt, now, cal)), at: dueAt?.toISOString() ?? null },
       department: r.department_id === null ? null : { id: Number(r.department_id), name: r.department_name ?? '' },
       assignee: r.assignee_user_id === null ? null : { id: Number(r.assignee_user_id), name: r.assignee_name ?? '' },
       urgeCount: Number(r.urge_count),

@@ -18,7 +18,7 @@ import { NotFoundError } from '../http/domainError';
 import { assertMayReadIncident } from './incidentAccess';
 import { incidentState, incidentView, type IncidentView } from './incidentState';
 import { loadCase } from './loopCase';
-import { type DeadlineStatus, deadlineStatus } from './loopDeadlines';
+import { type DeadlineStatus, deadlineStatus, loadWorkCalendar } from './loopDeadlines';
 
 export interface TransitionRecord {
   from: IncidentStage | null;
@@ -237,6 +237,7 @@ export async function incidentDetail(db: DbHandle, id: number, reader: SessionUs
   if (reader) await assertMayReadIncident(db, reader, id);
   const state = await incidentState(db, id);
   if (!state) throw new NotFoundError(`事件 ${id} 不存在`);
+  const cal = await loadWorkCalendar(db);
   const [d] = await db.rows<DetailRow>(sql`
     SELECT i.category_code, c.major, c.minor, i.source, i.reporter, i.reporter_user_id, i.description, i.grid_code, i.community_code, i.street_code, i.place_code,
       ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.department_id, dep.name AS department_name, i.assignee_user_id, u.display_name AS assignee_name,
@@ -287,10 +288,10 @@ export async function incidentDetail(db: DbHandle, id: number, reader: SessionUs
         summonedAt: new Date(s.summoned_at).toISOString(),
         reportedAt: reported?.toISOString() ?? null,
         reportedBy: s.reported_by,
-        status: { ...deadlineStatus(reported ? null : deadline, new Date(s.summoned_at), now), met: reported ? reported <= deadline : null },
+        status: { ...deadlineStatus(reported ? null : deadline, new Date(s.summoned_at), now, cal), met: reported ? reported <= deadline : null },
       };
     }),
-    deadlineStatus: view.closedAt || state.suspended ? { remainingMs: null, level: 'ok' } : deadlineStatus(state.deadlineAt, state.reportedAt, now),
+    deadlineStatus: view.closedAt || state.suspended ? { remainingMs: null, level: 'ok' } : deadlineStatus(state.deadlineAt, state.reportedAt, now, cal),
     transitions: history.map(toRecord),
     timeline: toTimeline(history, state.deadlineAt),
     allowedActions: reader && loopCase ? allowedActions(reader, loopCase) : [],

@@ -15,7 +15,8 @@ import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError'
 import { readableBy } from './incidentAccess';
 import { actorName } from './incidentWriter';
 import { execRows, loadCase, type Tx } from './loopCase';
-import { signDeadline, summonsDeadline } from './loopDeadlines';
+import { extendedDeadline, resumeDeadline } from './deadlines';
+import { loadWorkCalendar, signDeadline, summonsDeadline } from './loopDeadlines';
 import { allowedNext } from './stateMachine';
 import { StageConflict } from './loopErrors';
 
@@ -139,7 +140,7 @@ export async function actInTx(tx: Tx, id: number, input: ActionInput, user: Sess
       let superseded: number | null = null;
       if (c.pendingRequest === 'return') superseded = (await decideRequest(tx, id, user, at, 'return', 'superseded', note)).requestId;
       else if (c.pendingRequest) refuse('action', `有待审批的${REQUEST_LABELS[c.pendingRequest]}申请，请先审批`);
-      const signBy = signDeadline(at);
+      const signBy = await signDeadline(tx, id, at, await loadWorkCalendar(tx));
       await update(
         tx,
         id,
@@ -176,7 +177,10 @@ export async function actInTx(tx: Tx, id: number, input: ActionInput, user: Sess
     case 'extension_approved': {
       const req = await decideRequest(tx, id, user, at, 'extension', 'approved', note);
       const hours = req.hours ?? 0;
-      await update(tx, id, sql`extended = true, deadline_extended_at = ${ts(at)}, deadline_at = coalesce(deadline_at, reported_at) + make_interval(hours => ${hours}::int)`);
+      // 延期 in working hours from the current deadline (server/incidents/deadlines.ts).
+      const [cur] = await execRows<{ due: Date | string }>(tx, sql`SELECT coalesce(deadline_at, reported_at) AS due FROM incidents WHERE id = ${id}`);
+      const due = await extendedDeadline(tx, new Date(cur!.due), hours);
+      await update(tx, id, sql`extended = true, deadline_extended_at = ${ts(at)}, deadline_at = ${ts(due)}`);
       return step(tx, id, user, at, { ...base, payload: { requestId: req.requestId, hours } });
     }
     case 'suspension_approved': {
@@ -185,6 +189,8 @@ export async function actInTx(tx: Tx, id: number, input: ActionInput, user: Sess
       return step(tx, id, user, at, { ...base, payload: { requestId: req.requestId } });
     }
     case 'resumption':
+      // The clock paused while 缓办: the deadline moves by the working time spent on hold.
+      await resumeDeadline(tx, id, at);
       await update(tx, id, sql`suspended = false`);
       return step(tx, id, user, at, base);
     case 'urge':
@@ -211,7 +217,7 @@ export async function actInTx(tx: Tx, id: number, input: ActionInput, user: Sess
       const already = await execRows<{ department_id: number }>(tx, sql`SELECT department_id FROM incident_summons WHERE incident_id = ${id}`);
       const again = ids.filter((d) => already.some((a) => Number(a.department_id) === d));
       if (again.length > 0) refuse('departmentIds', `单位 ${again.join('、')} 已被吹哨`);
-      const deadline = summonsDeadline(at, input.hours);
+      const deadline = summonsDeadline(at, await loadWorkCalendar(tx), input.hours);
       for (const d of ids) {
         await tx.execute(sql`INSERT INTO incident_summons (incident_id, department_id, deadline_at, summoned_at, summoned_by) VALUES (${id}, ${d}, ${ts(deadline)}, ${ts(at)}, ${user.username})`);
       }
