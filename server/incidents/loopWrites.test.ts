@@ -5,6 +5,8 @@
  * stage moved on, 422 rule broken / unknown department, 400 bad body) that write
  * nothing. Every step leaves its history row signed by the session's account.
  */
+import { addWorkingTime } from '../../kernel/workCalendar';
+import { loadWorkCalendar } from '../calendar/calendar';
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
@@ -138,7 +140,10 @@ describeEachEngine('closed loop actions', (db) => {
     await actAs(db(), gwNeighbour, id, { action: 'extension_request', expectedStage: 'handle', hours: 24, note: '需协调' });
     expect((await actAs(db(), gwNeighbour, id, { action: 'suspension_request', expectedStage: 'handle', note: '再申请' })).status).toBe(422);
     const ext = await actAs(db(), dispatcher, id, { action: 'extension_approved', expectedStage: 'handle' });
-    expect(new Date(ext.body.incident.deadlineAt).getTime() - new Date(deadlineBefore).getTime()).toBe(24 * 3_600_000);
+    // 24 working hours on the stored working calendar (not 24 wall-clock hours).
+    const extended = addWorkingTime(new Date(deadlineBefore), { hours: 24 }, await loadWorkCalendar(db()));
+    expect(new Date(ext.body.incident.deadlineAt).toISOString()).toBe(extended.toISOString());
+    expect(extended.getTime() - new Date(deadlineBefore).getTime()).toBeGreaterThan(24 * 3_600_000);
     expect(ext.body.incident).toMatchObject({ urgeCount: 2, extended: true });
     await actAs(db(), gwNeighbour, id, { action: 'suspension_request', expectedStage: 'handle', note: '等待业主' });
     const sus = await actAs(db(), dispatcher, id, { action: 'suspension_approved', expectedStage: 'handle' });

@@ -6,14 +6,16 @@
  * the dispatcher records the 回访 and closes. Then 退单 approved, 督办 counted,
  * 吹哨报到 of two departments, and a resident's 回访 through the public link.
  * The people and departments are created here (no sample accounts needed).
- * A deadline across a holiday is not here yet: the working-day calendar is not on
- * this branch (it reached main through the `calendar` merge).
+ * And a deadline across a holiday: the working calendar's day off is skipped, on the
+ * server and on the page.
  */
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addWorkingTime, isWorkingDay, localDate } from '../../kernel/workCalendar';
 import { createUser } from '../../server/auth/users';
+import { loadWorkCalendar } from '../../server/calendar/calendar';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
 import { LOAD_MS, launchBrowser, mapIdle, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
@@ -238,6 +240,31 @@ describe('incident workbench in Chromium', { timeout: TEST_MS }, () => {
     if (departmentId !== undefined) await apiAs(dispatcher, 'POST', `/api/incidents/${id}/actions`, { action: 'dispatch', expectedStage: 'collect', departmentId });
     return id;
   }
+
+  it('a deadline across a holiday: the next working day is made a holiday and the deadline skips it', async () => {
+    const dispatcher = await signIn('disp-wang');
+    const plain = await loadWorkCalendar(db.handle);
+    // The first working day after today (China time) becomes a day off, as an admin would enter 调休/节假日.
+    let day = new Date(Date.now() + 86_400_000);
+    while (!isWorkingDay(localDate(day, plain), plain)) day = new Date(day.getTime() + 86_400_000);
+    const holiday = localDate(day, plain);
+    await db.handle.rows(sql`INSERT INTO work_calendar_days (date, kind, name) VALUES (${holiday}::date, 'holiday', '测试假日') ON CONFLICT (date) DO UPDATE SET kind = 'holiday'`);
+    const withHoliday = await loadWorkCalendar(db.handle);
+
+    const id = await incidentBy(dispatcher, '节前报修的路灯');
+    const [row] = await db.handle.rows<{ reported_at: Date | string; deadline_at: Date | string; deadline_amount: number; deadline_unit: 'hours' | 'days' }>(sql`
+      SELECT i.reported_at, i.deadline_at, c.deadline_amount, c.deadline_unit FROM incidents i JOIN incident_categories c ON c.code = i.category_code WHERE i.id = ${id}`);
+    const reportedAt = new Date(row!.reported_at);
+    const amount = row!.deadline_unit === 'days' ? { days: Number(row!.deadline_amount) } : { hours: Number(row!.deadline_amount) };
+    const expected = addWorkingTime(reportedAt, amount, withHoliday);
+    expect(new Date(row!.deadline_at).toISOString()).toBe(expected.toISOString());
+    // Without the day off it would have been due earlier: the holiday is inside the span and skipped.
+    expect(addWorkingTime(reportedAt, amount, plain).getTime()).toBeLessThan(expected.getTime());
+
+    await openFromTab(dispatcher, 'to_dispatch', id);
+    const shown = await dispatcher.evaluate((at) => new Date(at).toLocaleString('zh-CN', { hour12: false }), expected.toISOString());
+    await expect.poll(() => dispatcher.getByTestId('detail-deadline').textContent(), { timeout: WAIT_MS }).toBe(shown);
+  });
 
   it('退单: the department sends a case back with a reason, the dispatcher approves it back to 立案', async () => {
     const dispatcher = await signIn('disp-wang');
