@@ -130,28 +130,30 @@ describeEachEngine('live incident events', (db, engine) => {
     expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe('lastEventId');
   });
 
-  // The embedded engine has one connection, where transactions cannot interleave.
-  it.runIf(engine === 'postgis')('finds a row that commits after a row with a larger id was read', async () => {
-    const pg = (await import('pg')).default;
-    const slow = new pg.Client({ connectionString: db().url });
-    await slow.connect();
-    try {
-      const [start] = await db().rows<{ id: string }>(sql`SELECT coalesce(max(id), 0) AS id FROM incident_transitions`);
-      const cursor = new TransitionCursor(db(), Number(start!.id));
-      const [incident] = await db().rows<{ id: number }>(sql`SELECT id FROM incidents ORDER BY id LIMIT 1`);
-      await slow.query('BEGIN');
-      const late = await slow.query(`INSERT INTO incident_transitions (incident_id, to_stage, actor, at, action) VALUES ($1, 'collect', 'late', now(), 'urge') RETURNING id`, [incident!.id]);
-      const [early] = await db().rows<{ id: string }>(sql`INSERT INTO incident_transitions (incident_id, to_stage, actor, at, action) VALUES (${incident!.id}, 'collect', 'early', now(), 'urge') RETURNING id`);
-      expect(Number(early!.id)).toBeGreaterThan(Number(late.rows[0].id));
-      expect((await cursor.next()).map((e) => e.id)).toEqual([Number(early!.id)]);
-      expect(cursor.pendingGaps).toBe(1);
-      await slow.query('COMMIT');
-      expect((await cursor.next()).map((e) => e.id)).toEqual([Number(late.rows[0].id)]);
-      expect(cursor.pendingGaps).toBe(0);
-    } finally {
-      await slow.end();
-    }
-  });
+  // The embedded engine has one connection, where transactions cannot interleave: the case
+  // exists only on PostGIS, so the test is registered only there (not reported as skipped).
+  if (engine === 'postgis')
+    it('finds a row that commits after a row with a larger id was read', async () => {
+      const pg = (await import('pg')).default;
+      const slow = new pg.Client({ connectionString: db().url });
+      await slow.connect();
+      try {
+        const [start] = await db().rows<{ id: string }>(sql`SELECT coalesce(max(id), 0) AS id FROM incident_transitions`);
+        const cursor = new TransitionCursor(db(), Number(start!.id));
+        const [incident] = await db().rows<{ id: number }>(sql`SELECT id FROM incidents ORDER BY id LIMIT 1`);
+        await slow.query('BEGIN');
+        const late = await slow.query(`INSERT INTO incident_transitions (incident_id, to_stage, actor, at, action) VALUES ($1, 'collect', 'late', now(), 'urge') RETURNING id`, [incident!.id]);
+        const [early] = await db().rows<{ id: string }>(sql`INSERT INTO incident_transitions (incident_id, to_stage, actor, at, action) VALUES (${incident!.id}, 'collect', 'early', now(), 'urge') RETURNING id`);
+        expect(Number(early!.id)).toBeGreaterThan(Number(late.rows[0].id));
+        expect((await cursor.next()).map((e) => e.id)).toEqual([Number(early!.id)]);
+        expect(cursor.pendingGaps).toBe(1);
+        await slow.query('COMMIT');
+        expect((await cursor.next()).map((e) => e.id)).toEqual([Number(late.rows[0].id)]);
+        expect(cursor.pendingGaps).toBe(0);
+      } finally {
+        await slow.end();
+      }
+    });
 
   it('needs a signed-in user', async () => {
     const res = await createApp(db()).request('/api/incidents/events');

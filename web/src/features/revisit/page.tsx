@@ -1,5 +1,4 @@
-/** Routes /revisit/<token> to the residents' 回访 page: public, not in the navigation. */
-import type { PageRoute } from '../../pages';
-import { RevisitPage } from './RevisitPage';
+/** Routes /revisit/<token> to the residents' 回访 page: public, not in the navigation; its own chunk. */
+import { lazyPage, type PageRoute } from '../../pages';
 
-export const page: PageRoute = { path: '/revisit', title: '事件回访', Component: RevisitPage, public: true, hidden: true, prefix: true };
+export const page: PageRoute = { path: '/revisit', title: '事件回访', Component: lazyPage(() => import('./RevisitPage'), 'RevisitPage'), public: true, hidden: true, prefix: true };
