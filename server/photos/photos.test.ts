@@ -3,6 +3,7 @@
  * images made by sharp: what is stored and served (EXIF time/GPS, thumbnails,
  * headers), who may upload and see them, and every refusal leaving nothing behind.
  */
+import type { PhotoView } from './photos';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
@@ -23,20 +24,8 @@ interface Problem {
   detail: string;
   errors: { field: string; reason: string }[];
 }
-interface Photo {
-  id: number;
-  transitionId: number | null;
-  url: string;
-  thumbUrl: string;
-  mime: string;
-  bytes: number;
-  width: number;
-  height: number;
-  takenAt: string | null;
-  lon: number | null;
-  lat: number | null;
-  uploadedBy: { username: string; name: string };
-}
+/** The answer's photo, as the module declares it (not a hand-written mirror). */
+type Photo = PhotoView;
 
 const solid = (width: number, height: number, colour: string) => sharp({ create: { width, height, channels: 3, background: colour } });
 
