@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { addWorkingTime, deadlineStatus as workingStatus, type WorkCalendar } from '../../kernel/workCalendar';
 import { loadWorkCalendar } from '../calendar/calendar';
+import { signDeadlineFor } from './deadlines';
 import { execRows } from './loopCase';
 
 /** 签收 within this many working hours of 派遣/改派 when the category names none. */
@@ -23,7 +24,7 @@ export { loadWorkCalendar };
 export async function signDeadline(tx: Executor, id: number, dispatchedAt: Date, cal: WorkCalendar): Promise<Date> {
   const [row] = await execRows<{ sign_hours: number | null }>(tx, sql`SELECT c.sign_hours FROM incidents i JOIN incident_categories c ON c.code = i.category_code WHERE i.id = ${id}`);
   const hours = row?.sign_hours === null || row?.sign_hours === undefined ? SIGN_HOURS : Number(row.sign_hours);
-  return addWorkingTime(dispatchedAt, { hours }, cal);
+  return signDeadlineFor(dispatchedAt, { signHours: hours }, cal);
 }
 
 export function summonsDeadline(summonedAt: Date, cal: WorkCalendar, hours = SUMMONS_DEFAULT_HOURS): Date {
