@@ -6,7 +6,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { pickGridAttributes } from '../db/gridRecord';
 import * as t from '../db/schema';
-import type { SampleIncident, SampleTransition } from './incidents';
+import { SIGN_HOURS, signDeadlineFor } from '../kernel/caseClocks';
+import { DEFAULT_CALENDAR } from '../kernel/workCalendar';
+import { INCIDENT_CATEGORIES, type SampleIncident, type SampleTransition } from './incidents';
+
+/** 签收 of the sample's dispatched cases: the category's sign hours on the shipped 2026 calendar (what the server's loop gives a case dispatched now). */
+const SIGN_HOURS_BY_CATEGORY = new Map(INCIDENT_CATEGORIES.map((c) => [c.code, c.signHours]));
 import type { SampleDataset } from './sample';
 
 export type LoadProgress = (step: string, done: number, total: number) => void;
@@ -169,9 +174,6 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
   await handle.db.execute(sql`ANALYZE regions, grids, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`);
 }
 
-/** 签收 is due this long after 派遣 (server/incidents/loopDeadlines.ts SIGN_HOURS; data/ may not import server/). */
-const SIGN_HOURS = 2;
-
 /** The open 退单 of a case: a return after its last dispatch that nobody decided. */
 function pendingReturn(i: SampleIncident): SampleTransition | null {
   let open: SampleTransition | null = null;
@@ -196,7 +198,7 @@ function loopColumns(i: SampleIncident, departmentId: (code: string | null) => n
   return {
     departmentId: dispatched && !i.toGridWorker ? departmentId(i.departmentCode) : null,
     dispatchedAt,
-    signDeadlineAt: dispatchedAt ? new Date((dispatchedAt as Date).getTime() + SIGN_HOURS * 3_600_000) : null,
+    signDeadlineAt: dispatchedAt ? signDeadlineFor(dispatchedAt, { signHours: SIGN_HOURS_BY_CATEGORY.get(i.categoryCode) ?? SIGN_HOURS }, DEFAULT_CALENDAR) : null,
     signedAt,
     urgeCount: urges.length,
     lastUrgedAt: urges.at(-1)?.at ?? null,

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../testing/databases';
+import type { SessionUser } from '../../kernel/roles';
 import { requestJson } from '../testing/request';
+import { requestAs } from '../testing/requestAs';
 import { computedHexCellsSql, hexCellsSql, type HexbinResult, type HeatPoint, type IncidentListItem, type TimeBucket } from './aggregation';
 import { heatCellForZoom, hexCentre, hexRing, hexSizeForZoom, STORED_HEX_ZOOMS, storedHeatZoom, storedHexZoom, toLonLat, toMercator } from '../../kernel/webMercator';
 
@@ -106,6 +108,15 @@ describeEachEngine('incident aggregation', (db) => {
     expect(ids.sort((a, b) => a - b)).toEqual(inside.map((r) => Number(r.id)).sort((a, b) => a - b));
     const beyond = await requestJson<{ total: number; items: unknown[] }>(db(), `/api/incidents/hexbins/cell?zoom=${ZOOM}&i=${cell.i}&j=${cell.j}&page=999&pageSize=7&${FILTER}`);
     expect(beyond.body).toMatchObject({ total: cell.count, items: [] });
+    // The records follow the loop's read rule: a grid worker of one grid of the cell lists that grid's incidents only.
+    const [grid] = await db().rows<{ code: string; n: number }>(sql`
+      SELECT grid_code AS code, count(*)::int AS n FROM incidents WHERE id IN ${ids} AND grid_code IS NOT NULL GROUP BY grid_code ORDER BY count(*) DESC LIMIT 1`);
+    const worker: SessionUser = { id: 2_000_001, username: 'hex-cell-worker', displayName: '网格员', role: 'grid_worker', jurisdictionCode: null, gridCodes: [grid!.code], departmentId: null };
+    const own = await requestAs(db(), worker, `/api/incidents/hexbins/cell?zoom=${ZOOM}&i=${cell.i}&j=${cell.j}&pageSize=100&${FILTER}`);
+    const ownBody = (await own.json()) as { total: number; items: IncidentListItem[] };
+    expect(ownBody.total).toBe(grid!.n);
+    expect(ownBody.total).toBeLessThan(cell.count);
+    expect(new Set(ownBody.items.map((item) => item.gridCode))).toEqual(new Set([grid!.code]));
   });
 
   it('heatmap weights add up to the filtered count with far fewer points than incidents (square and stored cells)', async () => {

@@ -11,6 +11,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { filterSql, type IncidentFilter } from './filters';
+import type { SessionUser } from '../../kernel/roles';
+import { readableBy } from './incidentAccess';
 import { hexBbox, hexCentre, hexRing, storedHeatZoom, storedHexZoom, toLonLat } from '../../kernel/webMercator';
 
 export type Bucket = 'day' | 'week' | 'month';
@@ -243,10 +245,14 @@ export interface CellPage {
 }
 
 /** The incidents of hexagon (i, j), newest first, one page at a time. */
-export async function hexCellIncidents(db: DbHandle, filter: IncidentFilter, cell: { sizeM: number; i: number; j: number }, page: { page: number; pageSize: number }): Promise<CellPage> {
+/**
+ * The incidents of one hexagon, as records: only those `reader` may read (the loop's read
+ * rule), whereas the counts of /hexbins and /heatmap are statistics every reader sees.
+ */
+export async function hexCellIncidents(db: DbHandle, reader: SessionUser, filter: IncidentFilter, cell: { sizeM: number; i: number; j: number }, page: { page: number; pageSize: number }): Promise<CellPage> {
   // The hexagon's bbox lets the GiST index narrow the scan before the exact test.
   const [w, s, e, n] = hexBbox(cell.sizeM, cell.i, cell.j);
-  const where = sql`${filterSql(filter)} AND i.geom && ST_MakeEnvelope(${w - 1e-7}, ${s - 1e-7}, ${e + 1e-7}, ${n + 1e-7}, 4326)`;
+  const where = sql`${filterSql(filter)} AND ${readableBy(reader)} AND i.geom && ST_MakeEnvelope(${w - 1e-7}, ${s - 1e-7}, ${e + 1e-7}, ${n + 1e-7}, 4326)`;
   const rows = await db.rows<ListRow>(sql`
     SELECT i.id, i.category_code, c.major, c.minor, i.source, i.stage, i.escalation, i.reporter, i.description, i.grid_code,
            i.reported_at, i.deadline_at, i.closed_at, ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, count(*) OVER ()::int AS total

@@ -3,7 +3,8 @@
  * hours or working days, incident_categories) added to the report time on the working
  * calendar (server/calendar). Reports, batches and imports call `deadlinesFor`; the
  * 缓办 flow calls `resumeDeadline` when a case resumes, so the paused working time does
- * not count against it; the inbox calls `deadlineLights` for its traffic lights.
+ * not count against it; the inbox calls `deadlineLights` for its traffic lights; a
+ * 派遣/改派 calls `signDeadline`. The rules themselves are pure, in kernel/caseClocks.ts.
  *
  * Decisions:
  *  - New cases (reports, a planner's batch) and an admin's import of historical cases
@@ -15,6 +16,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { type DbHandle, type Executor, executeRows } from '../../db/client';
+import { deadlineFor, SIGN_HOURS, signDeadlineFor } from '../../kernel/caseClocks';
 import { addWorkingTime, type DeadlineStatus, deadlineStatus, pausedDeadline, type WorkCalendar, workingAmountLabel, workingDayMs } from '../../kernel/workCalendar';
 import { loadWorkCalendar } from '../calendar/calendar';
 import { NotFoundError } from '../http/domainError';
@@ -39,14 +41,11 @@ export async function loadCategoryDeadlines(target: Executor | DbHandle): Promis
   return new Map(rows.map((r) => [r.code, { code: r.code, amount: Number(r.deadline_amount), unit: r.deadline_unit, signHours: Number(r.sign_hours) }]));
 }
 
-/** The deadline of a case of `category` reported at `reportedAt`. */
-export function deadlineFor(reportedAt: Date, category: Pick<CategoryDeadline, 'amount' | 'unit'>, cal: WorkCalendar): Date {
-  return addWorkingTime(reportedAt, category.unit === 'days' ? { days: category.amount } : { hours: category.amount }, cal);
-}
-
-/** The deadline by which a dispatched case must be signed for (签收). */
-export function signDeadlineFor(dispatchedAt: Date, category: Pick<CategoryDeadline, 'signHours'>, cal: WorkCalendar): Date {
-  return addWorkingTime(dispatchedAt, { hours: category.signHours }, cal);
+/** The 签收 deadline of dispatching incident `id` at `dispatchedAt`: its category's sign hours (SIGN_HOURS when it names none), in working hours. */
+export async function signDeadline(tx: Executor, id: number, dispatchedAt: Date, cal: WorkCalendar): Promise<Date> {
+  const [row] = await executeRows<{ sign_hours: number | null }>(tx, sql`SELECT c.sign_hours FROM incidents i JOIN incident_categories c ON c.code = i.category_code WHERE i.id = ${id}`);
+  const hours = row?.sign_hours === null || row?.sign_hours === undefined ? SIGN_HOURS : Number(row.sign_hours);
+  return signDeadlineFor(dispatchedAt, { signHours: hours }, cal);
 }
 
 /** Deadlines of many new cases at once (one read of the calendar and the categories); throws on an unknown category. */

@@ -16,7 +16,8 @@ import { INBOX_TAB_LABELS, INBOX_TABS, type InboxTab, ROLE_TABS } from '../../ke
 import type { SessionUser } from '../../kernel/roles';
 import { STAGE_LABELS, type IncidentSource, type IncidentStage } from '../../kernel/stages';
 import { readableBy } from './incidentAccess';
-import { type DeadlineStatus, deadlineStatus, loadWorkCalendar } from './loopDeadlines';
+import { type CountdownStatus, countdownStatus } from '../../kernel/caseClocks';
+import { loadWorkCalendar } from '../calendar/calendar';
 import { filterSql, type IncidentFilter } from './filters';
 
 export { INBOX_TAB_LABELS, INBOX_TABS, ROLE_TABS, type InboxTab };
@@ -83,7 +84,7 @@ export interface InboxItem {
   deadlineAt: string | null;
   signDeadlineAt: string | null;
   /** The clock that matters in this tab (签收 in 待签收, the handling deadline elsewhere). */
-  deadline: DeadlineStatus & { at: string | null };
+  deadline: CountdownStatus & { at: string | null };
   department: { id: number; name: string } | null;
   assignee: { id: number; name: string } | null;
   urgeCount: number;
@@ -181,7 +182,7 @@ export async function inbox(db: DbHandle, user: SessionUser, tab: InboxTab, f: I
       reportedAt: new Date(r.reported_at).toISOString(),
       deadlineAt: iso(r.deadline_at),
       signDeadlineAt: iso(r.sign_deadline_at),
-      deadline: { ...(r.suspended ? { remainingMs: null, level: 'ok' as const } : deadlineStatus(dueAt, startedAt, now, cal)), at: dueAt?.toISOString() ?? null },
+      deadline: { ...(r.suspended ? { remainingMs: null, level: 'ok' as const } : countdownStatus(dueAt, startedAt, now, cal)), at: dueAt?.toISOString() ?? null },
       department: r.department_id === null ? null : { id: Number(r.department_id), name: r.department_name ?? '' },
       assignee: r.assignee_user_id === null ? null : { id: Number(r.assignee_user_id), name: r.assignee_name ?? '' },
       urgeCount: Number(r.urge_count),

@@ -18,7 +18,8 @@ import { NotFoundError } from '../http/domainError';
 import { assertMayReadIncident } from './incidentAccess';
 import { incidentState, incidentView, type IncidentView } from './incidentState';
 import { loadCase } from './loopCase';
-import { type DeadlineStatus, deadlineStatus, loadWorkCalendar } from './loopDeadlines';
+import { type CountdownStatus, countdownStatus } from '../../kernel/caseClocks';
+import { loadWorkCalendar } from '../calendar/calendar';
 
 export interface TransitionRecord {
   from: IncidentStage | null;
@@ -131,7 +132,7 @@ export interface Summons {
   summonedAt: string;
   reportedAt: string | null;
   reportedBy: string | null;
-  status: DeadlineStatus & { met: boolean | null };
+  status: CountdownStatus & { met: boolean | null };
 }
 
 export interface LoopRequest {
@@ -169,7 +170,7 @@ export interface IncidentDetail extends IncidentView {
   pendingRequest: LoopRequest | null;
   requests: LoopRequest[];
   summons: Summons[];
-  deadlineStatus: DeadlineStatus;
+  deadlineStatus: CountdownStatus;
   transitions: TransitionRecord[];
   timeline: TimelineEntry[];
   allowedActions: AllowedAction[];
@@ -288,10 +289,10 @@ export async function incidentDetail(db: DbHandle, id: number, reader: SessionUs
         summonedAt: new Date(s.summoned_at).toISOString(),
         reportedAt: reported?.toISOString() ?? null,
         reportedBy: s.reported_by,
-        status: { ...deadlineStatus(reported ? null : deadline, new Date(s.summoned_at), now, cal), met: reported ? reported <= deadline : null },
+        status: { ...countdownStatus(reported ? null : deadline, new Date(s.summoned_at), now, cal), met: reported ? reported <= deadline : null },
       };
     }),
-    deadlineStatus: view.closedAt || state.suspended ? { remainingMs: null, level: 'ok' } : deadlineStatus(state.deadlineAt, state.reportedAt, now, cal),
+    deadlineStatus: view.closedAt || state.suspended ? { remainingMs: null, level: 'ok' } : countdownStatus(state.deadlineAt, state.reportedAt, now, cal),
     transitions: history.map(toRecord),
     timeline: toTimeline(history, state.deadlineAt),
     allowedActions: reader && loopCase ? allowedActions(reader, loopCase) : [],

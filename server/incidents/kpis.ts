@@ -32,7 +32,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { loadWorkCalendar } from '../calendar/calendar';
 import { NotFoundError } from '../http/domainError';
-import { signDeadlineFor } from './deadlines';
+import { signDeadlineFor } from '../../kernel/caseClocks';
 import { regionSql } from './filters';
 
 export const KPI_DEFINITIONS = {

@@ -15,8 +15,9 @@ import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError'
 import { readableBy } from './incidentAccess';
 import { actorName } from './incidentWriter';
 import { execRows, loadCase, type Tx } from './loopCase';
-import { extendedDeadline, resumeDeadline } from './deadlines';
-import { loadWorkCalendar, signDeadline, summonsDeadline } from './loopDeadlines';
+import { extendedDeadline, resumeDeadline, signDeadline } from './deadlines';
+import { summonsDeadline } from '../../kernel/caseClocks';
+import { loadWorkCalendar } from '../calendar/calendar';
 import { allowedNext } from './stateMachine';
 import { StageConflict } from './loopErrors';
 

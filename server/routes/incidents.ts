@@ -121,7 +121,7 @@ export const incidentsRoute = new Hono<AppEnv>()
   })
   .get('/hexbins/cell', zValidator('query', cellQuery, invalidInput), async (c) => {
     const q = c.req.valid('query');
-    return c.json(await hexCellIncidents(c.var.db, q, { sizeM: cellSizeM(q, 'hexbin'), i: q.i, j: q.j }, { page: q.page ?? 1, pageSize: q.pageSize ?? 20 }), 200);
+    return c.json(await hexCellIncidents(c.var.db, writerOf(c.var.user), q, { sizeM: cellSizeM(q, 'hexbin'), i: q.i, j: q.j }, { page: q.page ?? 1, pageSize: q.pageSize ?? 20 }), 200);
   })
   .get('/heatmap', zValidator('query', hexQuery, invalidInput), async (c) => {
     const q = c.req.valid('query');
