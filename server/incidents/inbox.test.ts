@@ -134,7 +134,12 @@ describeEachEngine('workbench inbox and read rule', (db) => {
     expect(zj.map((r) => Number(r.id))).toEqual([ids.toWorker]);
     expect((await getAs(db(), p.users.staffSj, `/api/incidents/${ids.toCg}`)).status).toBe(403);
     expect((await getAs(db(), p.users.gwFar, `/api/incidents/${ids.toCg}`)).status).toBe(403);
-    expect((await getAs(db(), p.users.staffCg, `/api/incidents/${ids.toCg}`)).status).toBe(200);
+    const detail = await getAs(db(), p.users.staffCg, `/api/incidents/${ids.toCg}`);
+    expect(detail.status).toBe(200);
+    // The detail names its place, not only its codes.
+    const [names] = await db().rows<{ grid: string; community: string; street: string }>(sql`
+      SELECT g.name AS grid, rc.name AS community, rs.name AS street FROM grids g JOIN regions rc ON rc.code = g.community_code JOIN regions rs ON rs.code = g.street_code WHERE g.code = ${detail.body.gridCode}`);
+    expect(detail.body.placeNames).toEqual(names);
   });
 
   it('authorization matrix: every user × an incident in every stage × every action, enforced as allowedActions says', async () => {

@@ -157,6 +157,8 @@ export interface IncidentDetail extends IncidentView {
   gridCode: string | null;
   communityCode: string | null;
   streetCode: string | null;
+  /** Names of the grid, community and street (null where the code is unknown or gone). */
+  placeNames: { grid: string | null; community: string | null; street: string | null };
   position: [number, number];
   department: { id: number; name: string } | null;
   assignee: { id: number; name: string } | null;
@@ -188,6 +190,9 @@ interface DetailRow {
   community_code: string | null;
   street_code: string | null;
   place_code: string | null;
+  grid_name: string | null;
+  community_name: string | null;
+  street_name: string | null;
   lon: number;
   lat: number;
   department_id: number | null;
@@ -241,10 +246,12 @@ export async function incidentDetail(db: DbHandle, id: number, reader: SessionUs
   const cal = await loadWorkCalendar(db);
   const [d] = await db.rows<DetailRow>(sql`
     SELECT i.category_code, c.major, c.minor, i.source, i.reporter, i.reporter_user_id, i.description, i.grid_code, i.community_code, i.street_code, i.place_code,
+      g.name AS grid_name, rc.name AS community_name, rs.name AS street_name,
       ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.department_id, dep.name AS department_name, i.assignee_user_id, u.display_name AS assignee_name,
       i.dispatched_at, i.sign_deadline_at, i.signed_at, i.handler_user_id, i.verifier_user_id, i.urge_count, i.last_urged_at, i.pending_request
     FROM incidents i JOIN incident_categories c ON c.code = i.category_code
     LEFT JOIN departments dep ON dep.id = i.department_id LEFT JOIN users u ON u.id = i.assignee_user_id
+    LEFT JOIN grids g ON g.code = i.grid_code LEFT JOIN regions rc ON rc.code = i.community_code LEFT JOIN regions rs ON rs.code = i.street_code
     WHERE i.id = ${id}`);
   if (!d) throw new NotFoundError(`事件 ${id} 不存在`);
   const [history, requestRows, summonsRows, loopCase] = await Promise.all([
@@ -268,6 +275,7 @@ export async function incidentDetail(db: DbHandle, id: number, reader: SessionUs
     gridCode: d.grid_code,
     communityCode: d.community_code,
     streetCode: d.street_code,
+    placeNames: { grid: d.grid_name, community: d.community_name, street: d.street_name },
     position: [Number(d.lon), Number(d.lat)],
     department: d.department_id === null ? null : { id: Number(d.department_id), name: d.department_name ?? '' },
     assignee: d.assignee_user_id === null ? null : { id: Number(d.assignee_user_id), name: d.assignee_name ?? '' },

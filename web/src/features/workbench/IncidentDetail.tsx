@@ -28,6 +28,14 @@ export interface IncidentDetailProps {
   onClose: () => void;
 }
 
+/** 名山街道 · 某社区 · 第3网格 (450902005001003): names where known, the code where not. */
+function placeLabel(d: { gridCode: string | null; communityCode: string | null; streetCode: string | null; placeNames: { grid: string | null; community: string | null; street: string | null } }): string {
+  const n = d.placeNames;
+  const parts = [n.street ?? d.streetCode, n.community ?? d.communityCode, d.gridCode ? (n.grid ?? `网格 ${d.gridCode}`) : null].filter((p): p is string => !!p);
+  if (parts.length === 0) return '—';
+  return d.gridCode ? `${parts.join(' · ')}（${d.gridCode}）` : parts.join(' · ');
+}
+
 export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: IncidentDetailProps) {
   const detail = useDetail(id);
   const photos = useQuery(photosQuery(id));
@@ -106,7 +114,7 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
         <dt>描述</dt>
         <dd>{d.description || '（无）'}</dd>
         <dt>位置</dt>
-        <dd>{d.gridCode ? `网格 ${d.gridCode}` : (d.communityCode ?? d.streetCode ?? '—')}</dd>
+        <dd title={d.gridCode ?? d.communityCode ?? d.streetCode ?? undefined}>{placeLabel(d)}</dd>
         <dt>来源</dt>
         <dd>{INCIDENT_SOURCES[d.source as keyof typeof INCIDENT_SOURCES] ?? d.source}</dd>
         <dt>上报</dt>
