@@ -227,6 +227,17 @@ describeEachEngine('党建: tree, 组建率, imports, people', (db) => {
     expect(xl.properties).toMatchObject({ households: 1200, redProperty: true, ownersCommittee: true, orgStatus: 'none', norm: { requiredM2: 360, actualM2: 300, meets: false, shortfallM2: 60 } });
   });
 
+  it('estates export as a layer with organisation status and the norm (GeoJSON)', async () => {
+    const res = await requestAs(db(), user('analyst'), `/api/exports/estates?format=geojson&region=${COMMUNITY}`);
+    expect(res.status).toBe(200);
+    const fc = (await res.json()) as { features: { geometry: { type: string }; properties: Record<string, unknown> }[] };
+    const [expected] = await db().rows<{ n: number; short: number }>(sql`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE coalesce(service_space_m2, 0) < greatest(300, ceil(households * 0.3)))::int AS short FROM estates WHERE community_code = ${COMMUNITY}`);
+    expect(fc.features.length).toBe(expected!.n);
+    expect(fc.features.filter((f) => f.properties.meets_norm === '否').length).toBe(expected!.short);
+    expect(new Set(fc.features.map((f) => f.geometry.type))).toEqual(new Set(['MultiPolygon']));
+  });
+
   it('templates download as CSV (BOM, Chinese headers) and xlsx that read back as a valid dry run', async () => {
     const csv = await requestAs(db(), TEST_ADMIN, '/api/imports/rosters/template?format=csv');
     const bytes = new Uint8Array(await csv.arrayBuffer());
