@@ -9,6 +9,7 @@ import * as t from '../db/schema';
 import { SIGN_HOURS, signDeadlineFor } from '../kernel/caseClocks';
 import { DEFAULT_CALENDAR } from '../kernel/workCalendar';
 import { INCIDENT_CATEGORIES, type SampleIncident, type SampleTransition } from './incidents';
+import { loadPartySample } from './partySample';
 
 /** 签收 of the sample's dispatched cases: the category's sign hours on the shipped 2026 calendar (what the server's loop gives a case dispatched now). */
 const SIGN_HOURS_BY_CATEGORY = new Map(INCIDENT_CATEGORIES.map((c) => [c.code, c.signHours]));
@@ -164,6 +165,8 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     });
 
     await tx.execute(derivedRegionFigures());
+    await loadPartySample(tx);
+    onProgress('party organisations, estates, rosters', 1, 1);
     await tx.insert(t.meta).values([
       { key: 'dataset', value: { label: data.label, sample: true, options: data.options, generatedAt: new Date().toISOString() } },
       { key: 'network_version', value: 1 },
@@ -171,7 +174,9 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     onProgress('derived figures', 1, 1);
   });
   // Fresh statistics so the planner uses the spatial indexes straight away.
-  await handle.db.execute(sql`ANALYZE regions, grids, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`);
+  await handle.db.execute(
+    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
+  );
 }
 
 /** The open 退单 of a case: a return after its last dispatch that nobody decided. */

@@ -6,6 +6,7 @@
  */
 import { beltsLayer } from './belts';
 import { centresLayer } from './centres';
+import { estatesLayer } from './estates';
 import { circlesLayer } from './circles';
 import { coverageGapsLayer } from './coverage_gaps';
 import { gridsLayer } from './grids';
@@ -16,9 +17,9 @@ import type { ExportLayer } from './layer';
 
 export type { ExportField, ExportFilter, ExportGeometryType, ExportLayer, FieldType, FieldValue, Page } from './layer';
 export { asGeoJson, asWkb, noGeometry, projectedGeoJson, projectedWkb, type GeometryOutput } from './geometryOutput';
-export { beltsLayer, centresLayer, circlesLayer, communityKpiLayer, coverageGapsLayer, gridsLayer, incidentsLayer, isochronesLayer };
+export { beltsLayer, centresLayer, estatesLayer, circlesLayer, communityKpiLayer, coverageGapsLayer, gridsLayer, incidentsLayer, isochronesLayer };
 
-export const LAYERS: readonly ExportLayer[] = [gridsLayer, centresLayer, isochronesLayer, beltsLayer, circlesLayer, incidentsLayer, communityKpiLayer, coverageGapsLayer];
+export const LAYERS: readonly ExportLayer[] = [gridsLayer, centresLayer, isochronesLayer, beltsLayer, circlesLayer, incidentsLayer, communityKpiLayer, coverageGapsLayer, estatesLayer];
 
 export function findLayer(name: string): ExportLayer | undefined {
   return LAYERS.find((l) => l.name === name);

@@ -1,6 +1,7 @@
 /** Right-hand panel with one grid's details: where it is, who lives there, who serves it. */
 import { useEffect, type ReactNode } from 'react';
 import { errorMessage, useGridDetail, type Grid } from '../../api/queries';
+import { GridPeople } from './GridPeople';
 import { formatArea, formatCount, formatDateTime, occurrenceKeys, starText } from './format';
 import './gridPanel.css';
 
@@ -130,6 +131,8 @@ function GridDetails({ grid }: { grid: Grid }) {
           <p className="muted">暂无网格员</p>
         )}
       </section>
+
+      <GridPeople code={grid.code} />
 
       <p className="grid-meta muted">
         版本 {grid.version} · 更新于 {formatDateTime(grid.updatedAt)}
