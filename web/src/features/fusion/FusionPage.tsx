@@ -10,7 +10,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { errorMessage, useConfig } from '../../api/queries';
-import { OverlayMap } from '../map/OverlayMap';
+import { extentOf, OverlayMap } from '../map/OverlayMap';
 import type { ColourSpecification } from '../map/styleTypes';
 import { adoptionDraft, foreignGridsQuery, networksQuery, overlapQuery, saveAdopted } from './fusionApi';
 import './fusion.css';
@@ -75,6 +75,7 @@ export function FusionPage() {
     }
   };
 
+  const extent = useMemo(() => extentOf(grids.data as unknown as GeoJSON.FeatureCollection | undefined), [grids.data]);
   const summary = report.data?.summary;
   return (
     <main className="fusion-page">
@@ -139,6 +140,7 @@ export function FusionPage() {
             config={config.data}
             overlays={overlays}
             testId="fusion-map"
+            fitTo={extent}
             onFeatureClick={(layer, props) => {
               if (layer === 'foreign' && typeof props.id === 'number') void startAdoption(props.id);
             }}

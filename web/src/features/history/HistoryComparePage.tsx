@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import type * as maplibregl from 'maplibre-gl';
 import { useMemo, useRef, useState } from 'react';
 import { errorMessage, useConfig } from '../../api/queries';
-import { OverlayMap, type Overlay } from '../map/OverlayMap';
+import { extentOf, OverlayMap, type Overlay } from '../map/OverlayMap';
 import type { ColourSpecification } from '../map/styleTypes';
 import { asOfGridsQuery, asOfStatsQuery, changeDatesQuery } from './historyApi';
 import './history.css';
@@ -85,15 +85,7 @@ function Compare({ config, region, dates }: { config: NonNullable<ReturnType<typ
   const grids = [useQuery(asOfGridsQuery(dates[0], region)), useQuery(asOfGridsQuery(dates[1], region))] as const;
   const stats = [useQuery(asOfStatsQuery(dates[0], region)), useQuery(asOfStatsQuery(dates[1], region))] as const;
   const overlays = sides.map((k) => (grids[k]?.data ? [{ id: 'asof', data: grids[k].data as unknown as GeoJSON.FeatureCollection, fill: INCIDENT_COLOUR, line: '#cfe3ff', lineWidth: 1.4 } satisfies Overlay] : []));
-  // Fit both maps to the region's grids once the first date has them.
-  const fitted = useRef(false);
-  const first = grids[0]?.data;
-  if (first && !fitted.current && maps.current[0] && first.features.length > 0) {
-    fitted.current = true;
-    let [w, s, e, n] = [180, 90, -180, -90];
-    for (const f of first.features) for (const p of f.geometry.coordinates.flat(2)) [w, s, e, n] = [Math.min(w, p[0]!), Math.min(s, p[1]!), Math.max(e, p[0]!), Math.max(n, p[1]!)];
-    maps.current[0].fitBounds([w, s, e, n], { padding: 30, duration: 0 });
-  }
+  const extent = useMemo(() => extentOf(grids[0].data as unknown as GeoJSON.FeatureCollection | undefined), [grids[0].data]);
   const changed = useMemo(() => {
     const [a, b] = [stats[0]?.data, stats[1]?.data];
     if (!a || !b) return [];
@@ -112,7 +104,7 @@ function Compare({ config, region, dates }: { config: NonNullable<ReturnType<typ
             <div className="history-side-title">
               截至 {dates[k]}：{grids[k]?.data ? `${grids[k].data.features.length} 个网格` : grids[k]?.error ? errorMessage(grids[k].error) : '加载中…'}
             </div>
-            <OverlayMap config={config} overlays={overlays[k] ?? []} hideGrids onMapReady={ready(k)} testId={`history-map-${k}`} />
+            <OverlayMap config={config} overlays={overlays[k] ?? []} hideGrids onMapReady={ready(k)} fitTo={k === 0 ? extent : null} testId={`history-map-${k}`} />
           </div>
         ))}
       </section>

@@ -29,6 +29,19 @@ export interface OverlayMapProps {
   onFeatureClick?: (overlayId: string, properties: Record<string, unknown>) => void;
   onMapReady?: (map: maplibregl.Map | null) => void;
   testId?: string;
+  /** Fit the map to these bounds whenever they change (the page's data extent). */
+  fitTo?: [number, number, number, number] | null;
+}
+
+/** The extent of polygon features, or null when there are none. */
+export function extentOf(fc: GeoJSON.FeatureCollection | undefined): [number, number, number, number] | null {
+  let [w, s, e, n] = [180, 90, -180, -90];
+  for (const f of fc?.features ?? []) {
+    const g = f.geometry;
+    if (g?.type !== 'Polygon' && g?.type !== 'MultiPolygon') continue;
+    for (const p of (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).flat(2)) [w, s, e, n] = [Math.min(w, p[0]!), Math.min(s, p[1]!), Math.max(e, p[0]!), Math.max(n, p[1]!)];
+  }
+  return w <= e ? [w, s, e, n] : null;
 }
 
 const NO_DECK: never[] = [];
@@ -47,7 +60,7 @@ function apply(map: maplibregl.Map, overlays: Overlay[]) {
   }
 }
 
-export function OverlayMap({ config, overlays, hideGrids, onFeatureClick, onMapReady, testId }: OverlayMapProps) {
+export function OverlayMap({ config, overlays, hideGrids, onFeatureClick, onMapReady, testId, fitTo }: OverlayMapProps) {
   const latest = useLatest({ overlays, onFeatureClick });
   const { containerRef, map } = useMapShell({
     view: config.defaultView,
@@ -72,5 +85,10 @@ export function OverlayMap({ config, overlays, hideGrids, onFeatureClick, onMapR
   useEffect(() => {
     if (map) apply(map, overlays);
   }, [map, overlays]);
+  const fitKey = fitTo ? fitTo.join(',') : '';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fits once per extent (fitKey), not per new array
+  useEffect(() => {
+    if (map && fitTo) map.fitBounds(fitTo, { padding: 30, duration: 0 });
+  }, [map, fitKey]);
   return <div className="overlay-map" ref={containerRef} data-testid={testId} data-ready={map ? 'true' : 'false'} />;
 }
