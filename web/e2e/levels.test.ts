@@ -46,8 +46,9 @@ describe('history compare and fusion map in Chromium', { timeout: TEST_MS }, () 
     expect(counts[0]).toBe(counts[1]);
     const changed = page.locator('[data-testid="history-changed"]');
     await changed.locator('text=450902005001002').first().waitFor({ timeout: WAIT_MS });
-    // Each map has drawn its own as-of source.
-    await page.waitForFunction(() => document.querySelectorAll('.overlay-map canvas').length === 2, null, { timeout: WAIT_MS });
+    // Two maps (MapLibre's canvas each; deck.gl adds its own), the last one holding its as-of grids.
+    await page.waitForFunction(() => document.querySelectorAll('.overlay-map .maplibregl-canvas').length === 2, null, { timeout: WAIT_MS });
+    await page.waitForFunction(() => (window.__dangjian?.map.querySourceFeatures('asof').length ?? 0) > 0, null, { timeout: WAIT_MS });
     await page.screenshot({ path: screenshotPath('history-compare.png') });
   });
 
