@@ -46,12 +46,18 @@ async function serveApp(db: DbHandle, tileCache: ReturnType<typeof followingCach
   };
 }
 
-/** The largest grid-set tile per zoom over the whole dataset (every tile to z15, the core at z16). */
-async function largestTiles(db: DbHandle, concurrency: number): Promise<void> {
-  const [box] = await db.rows<{ w: number; s: number; e: number; n: number }>(sql`
-    SELECT ST_XMin(e) AS w, ST_YMin(e) AS s, ST_XMax(e) AS e, ST_YMax(e) AS n FROM (SELECT ST_Extent(geom)::geometry AS e FROM grids) x`);
+/**
+ * The largest tile per zoom of a tile set over the whole dataset (every tile to z15, the core at z16):
+ * the grid set (base grids, generalised areas, 微网格 from their zoom on), and the sets of the other
+ * levels (专属网格, foreign networks) over the extent of their own tables.
+ */
+async function largestTiles(db: DbHandle, concurrency: number, set: 'grids' | 'exclusive' | 'foreign' = 'grids'): Promise<void> {
+  const table = { grids: 'grids', exclusive: 'sub_grids', foreign: 'foreign_grids' }[set];
+  const [box] = await db.rows<{ w: number | null; s: number; e: number; n: number }>(sql`
+    SELECT ST_XMin(e) AS w, ST_YMin(e) AS s, ST_XMax(e) AS e, ST_YMax(e) AS n FROM (SELECT ST_Extent(geom)::geometry AS e FROM ${sql.raw(table)}) x`);
+  if (box?.w == null) return;
   const parts: string[] = [];
-  for (let z = 8; z <= 16; z++) {
+  for (let z = set === 'grids' ? 8 : 11; z <= 16; z++) {
     const nw = tileForLonLat(z, Number(box!.w), Number(box!.n));
     const se = tileForLonLat(z, Number(box!.e), Number(box!.s));
     const tiles: { x: number; y: number }[] = [];
@@ -60,13 +66,13 @@ async function largestTiles(db: DbHandle, concurrency: number): Promise<void> {
     let max = 0;
     let at = '';
     await measure(sample, concurrency, async (t) => {
-      const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(TILE_SETS.grids, z, t.x, t.y, tileContextOf(db)));
+      const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(TILE_SETS[set], z, t.x, t.y, tileContextOf(db)));
       const size = row?.mvt.byteLength ?? 0;
       if (size > max) [max, at] = [size, `${z}/${t.x}/${t.y}`];
     });
     parts.push(`z${z} ${fmt(max / 1024)} KiB (${at}, of ${sample.length})`);
   }
-  console.log(`  largest grid tile per zoom (limit 500 KiB):\n    ${parts.join('\n    ')}`);
+  console.log(`  largest ${set} tile per zoom (limit 500 KiB):\n    ${parts.join('\n    ')}`);
 }
 
 /** Every z13–z15 tile over the central county's urban core, the area leaders look at. */
@@ -123,6 +129,8 @@ export async function runTileBench(db: DbHandle, concurrency = 8, rounds = 3): P
   console.log(`  ratio uncached/direct   : ${fmt(ratio, 2)} (throughput; target ≥ 0.9), p99 ${fmt(viaServer.p99 / direct.p99, 2)}×`);
   console.log(`  ratio cached/uncached   : ${fmt(cachedRatio, 1)}× (throughput; target ≥ 10×)`);
   await largestTiles(db, concurrency);
+  await largestTiles(db, concurrency, 'exclusive');
+  await largestTiles(db, concurrency, 'foreign');
   return { tiles: work.length, direct: describeStats(direct), server: describeStats(viaServer), ratio, cached: describeStats(cached), cachedRatio };
 }
 

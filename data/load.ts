@@ -3,17 +3,19 @@
  * domain data in one transaction: either the whole sample is there or none of it.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { DbHandle } from '../db/client';
+import { executeRows, type DbHandle } from '../db/client';
 import { pickGridAttributes } from '../db/gridRecord';
 import * as t from '../db/schema';
 import { SIGN_HOURS, signDeadlineFor } from '../kernel/caseClocks';
 import { DEFAULT_CALENDAR } from '../kernel/workCalendar';
 import { INCIDENT_CATEGORIES, type SampleIncident, type SampleTransition } from './incidents';
 import { loadPartySample } from './partySample';
+import type { SampleDataset } from './sample';
 
 /** 签收 of the sample's dispatched cases: the category's sign hours on the shipped 2026 calendar (what the server's loop gives a case dispatched now). */
 const SIGN_HOURS_BY_CATEGORY = new Map(INCIDENT_CATEGORIES.map((c) => [c.code, c.signHours]));
-import type { SampleDataset } from './sample';
+
+type LoadTx = Parameters<Parameters<DbHandle['db']['transaction']>[0]>[0];
 
 export type LoadProgress = (step: string, done: number, total: number) => void;
 
@@ -24,7 +26,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
   await handle.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('dangjian.actor', 'sample-generator', true), set_config('dangjian.action', 'create', true), set_config('dangjian.note', '示例数据生成', true)`);
     await tx.execute(
-      sql`TRUNCATE incident_requests, incident_summons, incident_revisit_tokens, incident_transitions, incidents, incident_categories, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
+      sql`TRUNCATE incident_requests, incident_summons, incident_revisit_tokens, incident_transitions, incidents, incident_categories, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, foreign_grids, foreign_networks, sub_grid_versions, sub_grids, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
     );
     const inBatches = async <T>(step: string, rows: T[], size: number, write: (batch: T[]) => Promise<unknown>) => {
       for (let i = 0; i < rows.length; i += size) {
@@ -164,6 +166,8 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
       if (requests.length > 0) await tx.insert(t.incidentRequests).values(requests);
     });
 
+    await loadLevels(tx, data);
+    onProgress('grid levels', 1, 1);
     await tx.execute(derivedRegionFigures());
     await loadPartySample(tx);
     onProgress('party organisations, estates, rosters', 1, 1);
@@ -175,7 +179,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
   });
   // Fresh statistics so the planner uses the spatial indexes straight away.
   await handle.db.execute(
-    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
+    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, grid_versions, sub_grids, foreign_grids, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
   );
 }
 
@@ -235,4 +239,64 @@ function derivedRegionFigures(): SQL {
     SET households = s.households, population = s.population, party_members = s.party_members,
         dual_report_members = s.dual_report_members, label_point = ST_PointOnSurface(r.geom)
     FROM sums s WHERE s.code = r.code`;
+}
+
+/**
+ * 微网格, 专属网格 and the foreign network; then the sample's history: every grid existed a year
+ * before the load day, and the one boundary change happened on its day (the versions' times are
+ * set afterwards, since the trigger stamps the transaction's time).
+ */
+async function loadLevels(tx: LoadTx, data: SampleDataset): Promise<void> {
+  const { subGrids, foreignNetworks, boundaryChanges } = data.levels;
+  for (let i = 0; i < subGrids.length; i += 500) {
+    await tx.insert(t.subGrids).values(
+      subGrids.slice(i, i + 500).map((g) => ({
+        code: g.code,
+        level: g.level,
+        kind: g.kind,
+        name: g.name,
+        parentGridCode: g.parentGridCode,
+        communityCode: g.communityCode,
+        streetCode: g.streetCode,
+        geom: geomFromText(g.wkt) as unknown as string,
+        households: g.households,
+        population: g.population,
+        keeper: g.keeper,
+        updatedBy: 'sample-generator',
+      })),
+    );
+  }
+  for (const network of foreignNetworks) {
+    const [row] = await tx.insert(t.foreignNetworks).values({ name: network.name, department: network.department, sourceFile: '示例数据', importedBy: 'sample-generator' }).returning({ id: t.foreignNetworks.id });
+    for (const g of network.grids) {
+      await tx.execute(sql`
+        INSERT INTO foreign_grids (network_id, code, name, attributes, geom)
+        SELECT ${row!.id}, ${g.code}, ${g.name}, ${JSON.stringify(g.attributes)}::jsonb, ST_Multi(x.geom)
+        FROM (SELECT ST_CollectionExtract(ST_Intersection(${geomFromText(g.wkt)}, r.geom), 3) AS geom FROM regions r WHERE r.code = ${network.clipToRegion}) x
+        WHERE NOT ST_IsEmpty(x.geom) AND ST_Area(x.geom::geography) > 1000`);
+    }
+  }
+  const start = new Date(Math.min(...data.incidents.map((i) => i.reportedAt.getTime()), Date.now()) - 86_400_000);
+  await tx.execute(sql`UPDATE grid_versions SET at = ${start} WHERE action = 'create'`);
+  await tx.execute(sql`UPDATE sub_grid_versions SET at = ${start} WHERE action = 'create'`);
+  for (const change of boundaryChanges) {
+    const mark = await executeRows<{ id: number }>(tx, sql`SELECT coalesce(max(id), 0)::bigint AS id FROM grid_versions`);
+    const codes = change.before.map((b) => b.code);
+    const current = await executeRows<{ code: string; wkt: string }>(
+      tx,
+      sql`SELECT code, ST_AsText(geom) AS wkt FROM grids WHERE code IN (${sql.join(
+        codes.map((c) => sql`${c}`),
+        sql`, `,
+      )})`,
+    );
+    // History is written forwards: put the grids back as they were (at the start), then apply the change (on its day).
+    await tx.execute(sql`SELECT set_config('dangjian.action', 'create', true), set_config('dangjian.note', '示例数据：调整前的边界', true)`);
+    for (const b of change.before) await tx.execute(sql`UPDATE grids SET geom = ${geomFromText(b.wkt)} WHERE code = ${b.code}`);
+    await tx.execute(sql`UPDATE grid_versions SET at = ${start} WHERE id > ${Number(mark[0]?.id ?? 0)}`);
+    const middle = await executeRows<{ id: number }>(tx, sql`SELECT coalesce(max(id), 0)::bigint AS id FROM grid_versions`);
+    await tx.execute(sql`SELECT set_config('dangjian.action', 'update', true), set_config('dangjian.note', ${change.note}, true)`);
+    for (const c of current) await tx.execute(sql`UPDATE grids SET geom = ${geomFromText(c.wkt)} WHERE code = ${c.code}`);
+    await tx.execute(sql`UPDATE grid_versions SET at = ${change.at} WHERE id > ${Number(middle[0]?.id ?? 0)}`);
+  }
+  await tx.execute(sql`SELECT set_config('dangjian.action', 'create', true), set_config('dangjian.note', '示例数据生成', true)`);
 }

@@ -16,6 +16,7 @@ import { DESK_CASES, generateDesk } from './desk';
 import { DESK_GRIDS } from './sampleAccounts';
 import { generateIncidents, INCIDENT_CATEGORIES, PINNED_SAMPLE_NOW, type IncidentCategory, type SampleIncident } from './incidents';
 import { personName } from './names';
+import { generateLevels, type SampleLevels } from './levels';
 
 export interface SampleOptions {
   /** Approximate number of grids; decides how many counties and how fine the lattice is. */
@@ -95,6 +96,8 @@ export interface SampleDataset {
   departments: SampleDepartment[];
   categoryDepartments: Record<string, string[]>;
   incidents: SampleIncident[];
+  /** 微网格, 专属网格, the foreign 综治 network and the past boundary change (data/levels.ts). */
+  levels: SampleLevels;
 }
 
 interface CountyPlan {
@@ -384,6 +387,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
   });
   const desk = withDesk ? generateDesk(now, (code) => gridIndexByCode.get(code) as number, pointInGrid) : [];
   const incidents = [...regular, ...desk].sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime());
+  const levels = generateLevels({ seed: options.seed, lattice, frame, grids, gridCells, now });
 
   return {
     label: `${city.name}${counties.map((c) => c.county.name).join('、')} 示例数据（几何为合成）`,
@@ -405,6 +409,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
     departments: SAMPLE_DEPARTMENTS,
     categoryDepartments: SAMPLE_CATEGORY_DEPARTMENTS,
     incidents,
+    levels,
   };
 }
 

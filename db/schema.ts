@@ -849,3 +849,104 @@ export const rosterPairs = pgTable(
   },
   (t) => [index('roster_pairs_grid_idx').on(t.gridId), check('roster_pairs_households_nonneg', sql`${t.households} >= 0`)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Grid levels and 多网融合 (branch grid-levels). 微网格 and 专属网格 live beside the base grids
+// (table `grids`, which stays the 基础网格 every existing query means), so no figure of the base
+// layer counts a micro grid twice. Codes: kernel/gridCode.ts. Rules: server/grids/levelTopology.ts.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * 微网格 (level 'micro': tiles its base grid `parent_grid_code`, 17-digit code) and 专属网格
+ * (level 'exclusive': one school, hospital, park, business building or market of kind `kind`,
+ * 16-digit code; may lie across base grids, must not overlap another of its kind).
+ */
+export const subGrids = pgTable(
+  'sub_grids',
+  {
+    id: serial('id').primaryKey(),
+    code: varchar('code', { length: 17 }).notNull(),
+    /** micro | exclusive */
+    level: text('level').notNull(),
+    /** 专属网格: 学校 | 医院 | 产业园区 | 商务楼宇 | 市场; null for micro grids. */
+    kind: text('kind'),
+    name: text('name').notNull(),
+    /** The base grid a micro grid tiles; null for 专属网格. */
+    parentGridCode: varchar('parent_grid_code', { length: 15 }),
+    communityCode: varchar('community_code', { length: 12 })
+      .notNull()
+      .references(() => regions.code),
+    streetCode: varchar('street_code', { length: 9 }).notNull(),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+    areaM2: doublePrecision('area_m2').generatedAlwaysAs(sql`ST_Area(geom::geography)`),
+    households: integer('households').notNull().default(0),
+    population: integer('population').notNull().default(0),
+    /** The unit's responsible person or the micro grid's 微网格员 (personal data, like a grid's secretary). */
+    keeper: text('keeper'),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [
+    uniqueIndex('sub_grids_code_unique').on(t.code),
+    index('sub_grids_parent_idx').on(t.parentGridCode),
+    index('sub_grids_community_idx').on(t.communityCode),
+    index('sub_grids_geom_gist').using('gist', t.geom),
+    check('sub_grids_level_known', sql`${t.level} in ('micro', 'exclusive')`),
+    check(
+      'sub_grids_code_rule',
+      sql`(${t.level} = 'micro' AND ${t.code} ~ '^[0-9]{17}$' AND left(${t.code}, 15) = ${t.parentGridCode} AND ${t.kind} IS NULL)
+       OR (${t.level} = 'exclusive' AND ${t.code} ~ '^[0-9]{12}[1-5][0-9]{3}$' AND ${t.parentGridCode} IS NULL
+           AND ${t.kind} = (ARRAY['学校','医院','产业园区','商务楼宇','市场'])[substr(${t.code}, 13, 1)::int])`,
+    ),
+    check('sub_grids_code_in_community', sql`left(${t.code}, 12) = ${t.communityCode}`),
+  ],
+);
+
+/** Every change to a micro or 专属网格, written by a trigger like grid_versions (migration of this section). */
+export const subGridVersions = pgTable(
+  'sub_grid_versions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subGridId: integer('sub_grid_id').notNull(),
+    code: varchar('code', { length: 17 }).notNull(),
+    level: text('level').notNull(),
+    version: integer('version').notNull(),
+    action: text('action').notNull(),
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    beforeGeom: geometry('before_geom', 'MultiPolygon'),
+    afterGeom: geometry('after_geom', 'MultiPolygon'),
+    beforeAttrs: jsonb('before_attrs'),
+    afterAttrs: jsonb('after_attrs'),
+  },
+  (t) => [uniqueIndex('sub_grid_versions_grid_version').on(t.subGridId, t.version), index('sub_grid_versions_code_idx').on(t.code)],
+);
+
+/** 多网融合: another department's grid network (综治, 城管, 公安 …), imported as it is. */
+export const foreignNetworks = pgTable('foreign_networks', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  /** 综治 | 城管 | 公安 | 其他 */
+  department: text('department').notNull(),
+  sourceFile: text('source_file'),
+  importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+  importedBy: text('imported_by').notNull(),
+});
+
+/** One grid of a foreign network: its own code and name, its other attributes kept as they came; no topology rules. */
+export const foreignGrids = pgTable(
+  'foreign_grids',
+  {
+    id: serial('id').primaryKey(),
+    networkId: integer('network_id')
+      .notNull()
+      .references(() => foreignNetworks.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+    areaM2: doublePrecision('area_m2').generatedAlwaysAs(sql`ST_Area(geom::geography)`),
+  },
+  (t) => [index('foreign_grids_network_idx').on(t.networkId), index('foreign_grids_geom_gist').using('gist', t.geom)],
+);

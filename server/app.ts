@@ -30,6 +30,10 @@ import { demonstrationsRoute } from './routes/demonstrations';
 import { exportsRoute } from './routes/exports';
 import { gridEditsRoute } from './routes/gridEdits';
 import { gridsRoute } from './routes/grids';
+import { levelsRoute } from './routes/levels';
+import { fusionRoute } from './routes/fusion';
+import { foreignImportsRoute } from './routes/foreignImports';
+import { historyRoute } from './routes/history';
 import { healthRoute } from './routes/health';
 import { importsRoute } from './routes/imports';
 import { dataImportsRoute } from './routes/dataImports';
@@ -127,10 +131,14 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/calendar', calendarRoute)
       .route('/api/hotline', hotlineRoute)
       .route('/api/exports', exportsRoute)
+      .route('/api/exports/imports/networks', foreignImportsRoute)
       .route('/api/exports/imports', importsRoute)
       .route('/api/imports', dataImportsRoute)
       .route('/api/party', partyRoute)
       .route('/api/public/grids', publicGridsRoute)
+      .route('/api/levels', levelsRoute)
+      .route('/api/fusion', fusionRoute)
+      .route('/api/history', historyRoute)
       .route('/api/screen', screenRoute)
       .route('/api/demonstrations', demonstrationsRoute)
       .route('/tiles', tilesRoute(options.tileCache === undefined ? sharedTileCache(db) : options.tileCache))

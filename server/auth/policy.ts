@@ -52,6 +52,8 @@ export const POLICY: readonly Rule[] = [
   { methods: 'WRITE', pattern: /^\/api\/incidents\/?$/, access: [...EDITORS, 'grid_worker', 'dispatcher'] },
   { methods: 'WRITE', pattern: /^\/api\/departments(\/|$)/, access: ['admin'] },
   { methods: 'WRITE', pattern: /^\/api\/(grids|incidents)(\/|$)/, access: EDITORS },
+  // 微网格/专属网格 saves (jurisdiction checked in server/grids/subGrids.ts) and removing a foreign network (多网融合).
+  { methods: 'WRITE', pattern: /^\/api\/(levels|fusion)(\/|$)/, access: EDITORS },
   // Planners manage the centres of their own streets/communities (checked in the centres route).
   { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },
   { methods: 'WRITE', pattern: /^\/api\/(demonstrations|coverage|screen)(\/|$)/, access: ['admin'] },

@@ -35,6 +35,9 @@ function publish(handle: DbHandle, change: GridChange): void {
   for (const listener of listeners.get(handle) ?? []) listener(change);
 }
 
+/** After a committed write of the other grid levels or networks (server/grids/subGrids.ts, server/fusion): tiles of that extent are stale. */
+export const publishGridChange = publish;
+
 export interface GridWriteOptions {
   /** The write may move community outlines (imports): rebuild the touched areas' outlines, not only their figures. */
   outlines?: boolean;

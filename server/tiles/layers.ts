@@ -94,6 +94,43 @@ const regionsLayer: TileLayer = {
     FROM regions WHERE geom && ${bbox} AND (level <> 'community' OR ${z} >= 11)`,
 };
 
+/** First zoom of 微网格: two zooms past single base grids (a few buildings each), never below 15. */
+export const microGridZoom = (ctx: TileContext) => Math.max(15, ctx.detailZoom + 2);
+
+/** 微网格 inside the grid set, at high zoom only; writes announce their extent like grid writes. */
+export const microGridsLayer: TileLayer = {
+  name: 'micro_grids',
+  minZoom: microGridZoom,
+  idColumn: 'id',
+  changesWith: 'grid',
+  properties: ['code', 'name', 'parent', 'community', 'hh'],
+  source: (bbox) => sql`
+    SELECT id, code, name, parent_grid_code AS parent, community_code AS community, households AS hh, geom
+    FROM sub_grids WHERE level = 'micro' AND geom && ${bbox}`,
+};
+
+/** 专属网格: their own tile set, coloured by kind. */
+export const exclusiveGridsLayer: TileLayer = {
+  name: 'exclusive_grids',
+  minZoom: 11,
+  idColumn: 'id',
+  changesWith: 'grid',
+  properties: ['code', 'name', 'kind', 'community'],
+  source: (bbox) => sql`
+    SELECT id, code, name, kind, community_code AS community, geom
+    FROM sub_grids WHERE level = 'exclusive' AND geom && ${bbox}`,
+};
+
+/** Foreign networks (多网融合), every network in one layer with its id. */
+export const foreignGridsLayer: TileLayer = {
+  name: 'foreign_grids',
+  minZoom: 10,
+  idColumn: 'id',
+  changesWith: 'grid',
+  properties: ['code', 'name', 'network'],
+  source: (bbox) => sql`SELECT id, code, name, network_id AS network, geom FROM foreign_grids WHERE geom && ${bbox}`,
+};
+
 const bound = (b: ZoomBound | undefined, ctx: TileContext, fallback: number) => (b === undefined ? fallback : typeof b === 'number' ? b : b(ctx));
 
 /** Whether the layer is part of tiles at zoom z. */
@@ -102,7 +139,11 @@ export const shownAt = (layer: TileLayer, z: number, ctx: TileContext) => z >= b
 /** Tile sets served under /tiles/{set}/{z}/{x}/{y}.mvt */
 export const TILE_SETS = {
   /** Grids from GRID_DETAIL_ZOOM, generalised areas below (layer `grid_areas`). */
-  grids: [streetAreasLayer, communityAreasLayer, gridsLayer],
+  grids: [streetAreasLayer, communityAreasLayer, gridsLayer, microGridsLayer],
+  /** 专属网格 (schools, hospitals, parks, business buildings, markets). */
+  exclusive: [exclusiveGridsLayer],
+  /** Other departments' grid networks (多网融合). */
+  foreign: [foreignGridsLayer],
   /** The offline basemap, built from our own data. */
   base: [regionsLayer, roadsLayer],
 } as const satisfies Record<string, readonly TileLayer[]>;

@@ -14,12 +14,14 @@ import { incidentsLayer } from './incidents';
 import { isochronesLayer } from './isochrones';
 import { communityKpiLayer } from './kpi_communities';
 import type { ExportLayer } from './layer';
+import { foreignGridsLayer } from './foreign_grids';
+import { subGridsLayer } from './sub_grids';
 
 export type { ExportField, ExportFilter, ExportGeometryType, ExportLayer, FieldType, FieldValue, Page } from './layer';
 export { asGeoJson, asWkb, noGeometry, projectedGeoJson, projectedWkb, type GeometryOutput } from './geometryOutput';
-export { beltsLayer, centresLayer, estatesLayer, circlesLayer, communityKpiLayer, coverageGapsLayer, gridsLayer, incidentsLayer, isochronesLayer };
+export { beltsLayer, centresLayer, circlesLayer, communityKpiLayer, coverageGapsLayer, estatesLayer, foreignGridsLayer, gridsLayer, incidentsLayer, isochronesLayer, subGridsLayer };
 
-export const LAYERS: readonly ExportLayer[] = [gridsLayer, centresLayer, isochronesLayer, beltsLayer, circlesLayer, incidentsLayer, communityKpiLayer, coverageGapsLayer, estatesLayer];
+export const LAYERS: readonly ExportLayer[] = [gridsLayer, centresLayer, isochronesLayer, beltsLayer, circlesLayer, incidentsLayer, communityKpiLayer, coverageGapsLayer, estatesLayer, subGridsLayer, foreignGridsLayer];
 
 export function findLayer(name: string): ExportLayer | undefined {
   return LAYERS.find((l) => l.name === name);
