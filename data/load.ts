@@ -58,6 +58,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
       tx.insert(t.serviceCentres).values(
         batch.map((c) => ({
           name: c.name,
+          kind: c.kind ?? 'party_centre',
           level: c.level,
           regionCode: c.regionCode,
           areaM2: c.areaM2,

@@ -9,6 +9,8 @@ import { formatGridCode } from '../kernel/gridCode';
 import { communityKind, loadCountyDivisions, shortCommunityName, streetKind, type CountyDivisions } from './divisions';
 import { cellCentre, createLattice, multiPolygonWkt, pointInCell, traceCells, type Lattice, type Position } from './lattice';
 import { apportion, assignToSeeds, bisect, chooseSeeds, noiseField, type CellFrame } from './partition';
+import type { FacilityKind } from '../kernel/facilityKinds';
+import { otherFacilities } from './facilities';
 import { createRandom, type Random } from './random';
 import { generateRoads, type RoadNetwork } from './roads';
 import { SAMPLE_CATEGORY_DEPARTMENTS, SAMPLE_DEPARTMENTS, type SampleDepartment } from './departments';
@@ -73,6 +75,8 @@ export interface SampleGrid {
 
 export interface SampleCentre {
   name: string;
+  /** Absent: 党群服务中心. */
+  kind?: FacilityKind;
   level: 'city' | 'district' | 'street' | 'community' | 'estate';
   regionCode: string;
   areaM2: number;
@@ -348,6 +352,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
     address: `${city.name}`,
     position: toLonLat(yuzhou.anchor.x - 300, yuzhou.anchor.y + 220),
   });
+  centres.push(...otherFacilities(centres, options.seed));
 
   const inCity = new Set(cityCells);
   const roads = generateRoads({

@@ -131,12 +131,17 @@ export const gridAreas = pgTable(
 
 export const centreLevel = pgEnum('centre_level', ['city', 'district', 'street', 'community', 'estate']);
 
-/** 党群服务中心 at five levels (市/县区/街道/社区/小区). */
+/** Kinds of 阵地 (kernel/facilityKinds.ts): 党群服务中心, 红色驿站, 小哥驿站, 红色物业 points, 社会组织孵化中心. */
+export const facilityKind = pgEnum('facility_kind', ['party_centre', 'red_station', 'rider_station', 'red_property', 'ngo_incubator']);
+
+/** Every kind of 阵地 (the table keeps its first name): 党群服务中心 at five levels (市/县区/街道/社区/小区) and the other kinds. */
 export const serviceCentres = pgTable(
   'service_centres',
   {
     id: serial('id').primaryKey(),
     name: text('name').notNull(),
+    /** Existing rows are 党群服务中心. */
+    kind: facilityKind('kind').notNull().default('party_centre'),
     level: centreLevel('level').notNull(),
     regionCode: varchar('region_code', { length: 12 }).references(() => regions.code),
     areaM2: doublePrecision('area_m2').notNull(),
@@ -146,7 +151,12 @@ export const serviceCentres = pgTable(
     geom: geometry('geom', 'Point').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('service_centres_geom_gist').using('gist', t.geom), index('service_centres_region_idx').on(t.regionCode), check('service_centres_area_positive', sql`${t.areaM2} > 0`)],
+  (t) => [
+    index('service_centres_geom_gist').using('gist', t.geom),
+    index('service_centres_region_idx').on(t.regionCode),
+    index('service_centres_kind_idx').on(t.kind),
+    check('service_centres_area_positive', sql`${t.areaM2} > 0`),
+  ],
 );
 
 /** Walkable street network (pgRouting layout: source/target node ids, cost in metres). */
@@ -949,4 +959,19 @@ export const foreignGrids = pgTable(
     areaM2: doublePrecision('area_m2').generatedAlwaysAs(sql`ST_Area(geom::geography)`),
   },
   (t) => [index('foreign_grids_network_idx').on(t.networkId), index('foreign_grids_geom_gist').using('gist', t.geom)],
+// ─── Siting analysis (issue 19): what-if scenarios ─────────────────────────────
+
+/** A named what-if scenario of one user: candidate facilities that are not built (nothing here changes coverage). */
+export const sitingScenarios = pgTable(
+  'siting_scenarios',
+  {
+    id: serial('id').primaryKey(),
+    owner: text('owner').notNull(),
+    name: text('name').notNull(),
+    /** [{ name, kind, position: [lon, lat] }, …] */
+    candidates: jsonb('candidates').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('siting_scenarios_owner_name').on(t.owner, t.name)],
 );

@@ -26,6 +26,7 @@ import { categoryDeadlinesRoute } from './routes/categoryDeadlines';
 import { centresRoute } from './routes/centres';
 import { configRoute } from './routes/config';
 import { coverageRoute } from './routes/coverage';
+import { sitingRoute } from './routes/siting';
 import { demonstrationsRoute } from './routes/demonstrations';
 import { exportsRoute } from './routes/exports';
 import { gridEditsRoute } from './routes/gridEdits';
@@ -121,6 +122,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/grids', gridEditsRoute)
       .route('/api/centres', centresRoute)
       .route('/api/coverage', coverageRoute)
+      .route('/api/siting', sitingRoute)
       .route('/api/incidents/categories', categoryDeadlinesRoute)
       // Before /api/incidents, whose /:id would take `events` for an id.
       .route('/api/incidents/events', liveRoute)

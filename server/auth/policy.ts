@@ -56,6 +56,8 @@ export const POLICY: readonly Rule[] = [
   { methods: 'WRITE', pattern: /^\/api\/(levels|fusion)(\/|$)/, access: EDITORS },
   // Planners manage the centres of their own streets/communities (checked in the centres route).
   { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },
+  // 选址分析: what-if (POST, writes nothing) and one's own scenarios, for those who decide where to build.
+  { methods: 'ANY', pattern: /^\/api\/siting(\/|$)/, access: ['analyst', 'planner', 'leader', 'admin'] },
   { methods: 'WRITE', pattern: /^\/api\/(demonstrations|coverage|screen)(\/|$)/, access: ['admin'] },
   // Progress of the background walking-circle job (server/coverage/isochroneJob.ts), on the admin page.
   { methods: 'READ', pattern: /^\/api\/coverage\/isochrones\/status$/, access: ['admin'] },

@@ -14,5 +14,5 @@ export const editorName = (editor: CentreEditor) => editor?.username ?? '(未登
 /** Throws unless the editor may touch centres of every given region (absent codes are skipped). */
 export function assertWithinJurisdiction(editor: CentreEditor, ...regionCodes: (string | null | undefined)[]): void {
   const outside = regionCodes.filter((code): code is string => !!code).find((code) => !editor || !withinJurisdiction(editor, code));
-  if (outside !== undefined) throw new ForbiddenError(`您的辖区（${editor?.jurisdictionCode ?? '无'}）不包括 ${outside} 的党群服务中心`);
+  if (outside !== undefined) throw new ForbiddenError(`您的辖区（${editor?.jurisdictionCode ?? '无'}）不包括 ${outside} 的阵地`);
 }

@@ -1,5 +1,5 @@
 /**
- * 党群服务中心 records: input schemas (Chinese messages), the checks that need
+ * 阵地 records (党群服务中心 and the other kinds of kernel/facilityKinds.ts): input schemas (Chinese messages), the checks that need
  * the database (region exists and fits the level, point inside the city), and
  * the writes — each in one transaction that checks the editor's jurisdiction,
  * drops the centre's cached isochrones and records before/after in audit_log;
@@ -8,6 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { FACILITY_KIND_INFO, FACILITY_KINDS, levelProblem, type FacilityKind } from '../../kernel/facilityKinds';
 import { executeRows, type Database, type DbHandle } from '../../db/client';
 import { DomainError, NotFoundError } from '../http/domainError';
 import type { FieldError } from '../http/problem';
@@ -31,6 +32,8 @@ const REGION_LEVEL_FOR: Record<CentreLevel, 'city' | 'district' | 'street' | 'co
 };
 const REGION_LEVEL_NAMES = { city: '市（6 位）', district: '县区（6 位）', street: '街道（9 位）', community: '社区（12 位）' } as const;
 
+export const facilityKindParam = z.enum(FACILITY_KINDS, { error: `类型应为 ${FACILITY_KINDS.map((k) => `${k}（${FACILITY_KIND_INFO[k].label}）`).join('、')} 之一` });
+
 export const centreLevel = z.enum(CENTRE_LEVELS, { error: '级别应为 city、district、street、community、estate 之一（市/县区/街道/社区/小区）' });
 
 const position = z.tuple(
@@ -43,6 +46,7 @@ const position = z.tuple(
 
 const fields = {
   name: nameText('名称', 100),
+  kind: facilityKindParam,
   level: centreLevel,
   regionCode: z.string({ error: '区划代码应为文字' }).regex(/^\d{6}(\d{3}){0,2}$/, '区划代码应为 6、9 或 12 位数字'),
   areaM2: z.number({ error: '面积应为数字' }).gt(0, '面积应大于 0 平方米').max(1_000_000, '面积不能超过 1,000,000 平方米'),
@@ -54,6 +58,7 @@ const fields = {
 
 export const createCentreBody = z.strictObject({
   ...fields,
+  kind: fields.kind.optional(),
   householdsServed: fields.householdsServed.optional(),
   openingHours: fields.openingHours.optional(),
   address: fields.address.optional(),
@@ -68,6 +73,7 @@ export type UpdateCentre = z.infer<typeof updateCentreBody>;
 
 export interface CentreRecord {
   name: string;
+  kind: FacilityKind;
   level: CentreLevel;
   regionCode: string;
   areaM2: number;
@@ -84,17 +90,19 @@ export class CentreRejected extends DomainError {
   }
 }
 
-const notFound = (id: number) => new NotFoundError(`党群服务中心 ${id} 不存在`);
+const notFound = (id: number) => new NotFoundError(`阵地 ${id} 不存在`);
 
 /** Checks against the database: the region exists at the right level, the point lies within the city. */
 async function checkAgainstData(tx: Database, centre: CentreRecord): Promise<void> {
   const [region] = await executeRows<{ level: string; name: string }>(tx, sql`SELECT level, name FROM regions WHERE code = ${centre.regionCode}`);
   const errors: FieldError[] = [];
+  const wrongLevel = levelProblem(centre.kind, centre.level);
+  if (wrongLevel) errors.push({ field: 'level', reason: wrongLevel });
   if (!region) {
     errors.push({ field: 'regionCode', reason: `区划代码 ${centre.regionCode} 不存在` });
   } else if (region.level !== REGION_LEVEL_FOR[centre.level]) {
     const want = REGION_LEVEL_FOR[centre.level];
-    errors.push({ field: 'regionCode', reason: `${CENTRE_LEVEL_NAMES[centre.level]}级党群服务中心应属于${REGION_LEVEL_NAMES[want]}，${region.name}不是` });
+    errors.push({ field: 'regionCode', reason: `${CENTRE_LEVEL_NAMES[centre.level]}级${FACILITY_KIND_INFO[centre.kind].label}应属于${REGION_LEVEL_NAMES[want]}，${region.name}不是` });
   }
   // The city is the 地级市 whose code is the first four digits + '00'.
   const cityCode = `${centre.regionCode.slice(0, 4)}00`;
@@ -111,6 +119,7 @@ async function checkAgainstData(tx: Database, centre: CentreRecord): Promise<voi
 export interface CentreRow {
   id: number;
   name: string;
+  kind: FacilityKind;
   level: CentreLevel;
   region_code: string;
   region_name: string | null;
@@ -124,7 +133,7 @@ export interface CentreRow {
 }
 
 const selectCentres = sql`
-  SELECT c.id, c.name, c.level, c.region_code, r.name AS region_name, c.area_m2, c.households_served,
+  SELECT c.id, c.name, c.kind, c.level, c.region_code, r.name AS region_name, c.area_m2, c.households_served,
          c.opening_hours, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.updated_at
   FROM service_centres c LEFT JOIN regions r ON r.code = c.region_code`;
 
@@ -136,6 +145,8 @@ export function centreFeature(r: CentreRow) {
     properties: {
       id: Number(r.id),
       name: r.name,
+      kind: r.kind,
+      kindName: FACILITY_KIND_INFO[r.kind].label,
       level: r.level,
       levelName: CENTRE_LEVEL_NAMES[r.level],
       regionCode: r.region_code,
@@ -150,9 +161,10 @@ export function centreFeature(r: CentreRow) {
 }
 export type CentreFeature = ReturnType<typeof centreFeature>;
 
-export async function listCentres(db: DbHandle, filter: { level?: CentreLevel; region?: string }): Promise<CentreFeature[]> {
+export async function listCentres(db: DbHandle, filter: { level?: CentreLevel; region?: string; kind?: FacilityKind }): Promise<CentreFeature[]> {
   const rows = await db.rows<CentreRow>(sql`${selectCentres}
-    WHERE (${filter.level ?? null}::text IS NULL OR c.level::text = ${filter.level ?? null})
+    WHERE (${filter.kind ?? null}::text IS NULL OR c.kind::text = ${filter.kind ?? null})
+      AND (${filter.level ?? null}::text IS NULL OR c.level::text = ${filter.level ?? null})
       AND (${filter.region ?? null}::text IS NULL OR c.region_code LIKE ${`${filter.region ?? ''}%`})
     ORDER BY c.id`);
   return rows.map(centreFeature);
@@ -173,14 +185,14 @@ export async function getCentre(db: DbHandle, id: number): Promise<CentreFeature
 const pointSql = (p: [number, number]) => sql`ST_SetSRID(ST_MakePoint(${p[0]}::float8, ${p[1]}::float8), 4326)`;
 
 export async function createCentre(db: DbHandle, input: CreateCentre, editor: CentreEditor): Promise<CentreFeature> {
-  const centre: CentreRecord = { householdsServed: 0, openingHours: null, address: null, ...input };
+  const centre: CentreRecord = { kind: 'party_centre', householdsServed: 0, openingHours: null, address: null, ...input };
   assertWithinJurisdiction(editor, centre.regionCode);
   const created = await db.db.transaction(async (tx) => {
     await checkAgainstData(tx, centre);
     const [row] = await executeRows<{ id: number }>(
       tx,
-      sql`INSERT INTO service_centres (name, level, region_code, area_m2, households_served, opening_hours, address, geom)
-          VALUES (${centre.name}, ${centre.level}, ${centre.regionCode}, ${centre.areaM2}, ${centre.householdsServed}, ${centre.openingHours}, ${centre.address}, ${pointSql(centre.position)})
+      sql`INSERT INTO service_centres (name, kind, level, region_code, area_m2, households_served, opening_hours, address, geom)
+          VALUES (${centre.name}, ${centre.kind}, ${centre.level}, ${centre.regionCode}, ${centre.areaM2}, ${centre.householdsServed}, ${centre.openingHours}, ${centre.address}, ${pointSql(centre.position)})
           RETURNING id`,
     );
     const id = Number(row!.id);
@@ -200,6 +212,7 @@ export async function updateCentre(db: DbHandle, id: number, patch: UpdateCentre
     assertWithinJurisdiction(editor, p.regionCode, patch.regionCode);
     const before: CentreRecord = {
       name: p.name,
+      kind: p.kind,
       level: p.level,
       regionCode: p.regionCode,
       areaM2: p.areaM2,
@@ -211,7 +224,7 @@ export async function updateCentre(db: DbHandle, id: number, patch: UpdateCentre
     const after: CentreRecord = { ...before, ...patch };
     await checkAgainstData(tx, after);
     await tx.execute(sql`
-      UPDATE service_centres SET name = ${after.name}, level = ${after.level}, region_code = ${after.regionCode}, area_m2 = ${after.areaM2},
+      UPDATE service_centres SET name = ${after.name}, kind = ${after.kind}, level = ${after.level}, region_code = ${after.regionCode}, area_m2 = ${after.areaM2},
              households_served = ${after.householdsServed}, opening_hours = ${after.openingHours}, address = ${after.address},
              geom = ${pointSql(after.position)}, updated_at = clock_timestamp()
       WHERE id = ${id}`);

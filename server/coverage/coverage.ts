@@ -9,6 +9,7 @@
  * every query checks it got a row for each grid it should have.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { FacilityKind } from '../../kernel/facilityKinds';
 import type { DbHandle } from '../../db/client';
 import { ensureIsochrones } from './isochrones';
 import { currentNetworkVersion } from './networkVersion';
@@ -35,21 +36,26 @@ export interface CoverageOptions {
   speedMPerMin: number;
   /** Only rows whose code starts with this region code. */
   region?: string;
+  /** Only facilities of this kind (absent: every kind together). */
+  kind?: FacilityKind;
 }
 
-/** The union of every centre's current isochrone, cut into small pieces so per-grid overlays stay cheap. */
-function coverPieces(speed: number, version: number | SQL, gridSize: number): SQL {
+/** `kind` absent: every kind of facility. */
+export const kindCondition = (column: SQL, kind: FacilityKind | undefined) => sql`(${kind ?? null}::text IS NULL OR ${column}::text = ${kind ?? null})`;
+
+/** The union of every facility's (of `kind`'s) current isochrone, cut into small pieces so per-grid overlays stay cheap. */
+function coverPieces(speed: number, version: number | SQL, gridSize: number, kind: FacilityKind | undefined): SQL {
   return sql`
     SELECT ST_Subdivide(ST_Union(i.geom, ${gridSize}::float8), 128) AS g
     FROM isochrones i JOIN service_centres c ON c.id = i.centre_id
     WHERE i.minutes = ${COVERAGE_MINUTES} AND i.speed_m_per_min = ${speed}::float8
-      AND i.network_version = ${version} AND i.computed_at >= c.updated_at`;
+      AND i.network_version = ${version} AND i.computed_at >= c.updated_at AND ${kindCondition(sql`c.kind`, kind)}`;
 }
 
 /** Per grid: covered area (m²) of its land. Grids wholly inside one piece skip the overlay. */
-function gridCoverSql(speed: number, version: number, region: string | undefined, gridSize: number): SQL {
+function gridCoverSql(speed: number, version: number, region: string | undefined, gridSize: number, kind: FacilityKind | undefined): SQL {
   return sql`
-    WITH cover AS MATERIALIZED (${coverPieces(speed, version, gridSize)})
+    WITH cover AS MATERIALIZED (${coverPieces(speed, version, gridSize, kind)})
     SELECT g.id, g.code, g.name, g.community_code, g.street_code, g.households, g.population, g.area_m2,
            coalesce(sum(CASE WHEN ST_Within(g.geom, c.g) THEN g.area_m2
                              ELSE ST_Area(ST_Intersection(g.geom, c.g, ${gridSize}::float8)::geography) END), 0) AS covered_m2
@@ -103,6 +109,8 @@ const toFigures = (r: FigureRow): CoverageFigures => {
 };
 
 export interface CoverageSummary {
+  /** The facilities counted: one kind, or 'all' kinds together. */
+  kind: FacilityKind | 'all';
   minutes: number;
   speedMPerMin: number;
   networkVersion: number;
@@ -137,7 +145,7 @@ export async function coverageSummary(db: DbHandle, level: SummaryLevel, options
   const expected = await gridCount(db, options.region);
   const rows = await withPrecisionFallback(
     async (gridSize) => {
-      const result = await summaryRows(db, level, gridCoverSql(options.speedMPerMin, version, options.region, gridSize));
+      const result = await summaryRows(db, level, gridCoverSql(options.speedMPerMin, version, options.region, gridSize, options.kind));
       if (result.reduce((n, r) => n + Number(r.grids), 0) !== expected) throw new OverlayIncomplete('coverage overlay lost grids');
       return result;
     },
@@ -159,7 +167,7 @@ export async function coverageSummary(db: DbHandle, level: SummaryLevel, options
     area_m2: sum((x) => x.areaM2),
     covered_m2: sum((x) => x.coveredAreaM2),
   });
-  return { minutes: COVERAGE_MINUTES, speedMPerMin: options.speedMPerMin, networkVersion: version, apportioning: 'grid-area-share', total, rows: figures };
+  return { kind: options.kind ?? 'all', minutes: COVERAGE_MINUTES, speedMPerMin: options.speedMPerMin, networkVersion: version, apportioning: 'grid-area-share', total, rows: figures };
 }
 
 export interface BlindSpotFeature {
@@ -188,7 +196,7 @@ export interface BlindSpotOptions extends CoverageOptions {
 /** Per grid in the region (ids after `afterId`): the part of its land outside every circle, `gap` (may be empty). */
 function gridGapsCte(options: BlindSpotOptions, version: number | SQL, gridSize: number, afterId: number | null): SQL {
   return sql`
-    cover AS MATERIALIZED (${coverPieces(options.speedMPerMin, version, gridSize)}),
+    cover AS MATERIALIZED (${coverPieces(options.speedMPerMin, version, gridSize, options.kind)}),
     gaps AS (
       SELECT g.id, g.code, g.name, g.community_code, g.street_code, g.households, g.population, g.area_m2, x.gap
       FROM grids g

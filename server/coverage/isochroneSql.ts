@@ -16,6 +16,7 @@
  * the budget instead, labelled method 'buffer'.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { CENTRES_TABLE } from './snap';
 import { floatArray, intArray } from './sqlArrays';
 import { BUFFER_QUAD_SEGS, FILL_HOLES_BELOW_M2, ROAD_BUFFER_M } from './walking';
 
@@ -31,7 +32,8 @@ export interface NetworkIsochroneInput {
 
 /** SELECT key, geom (MultiPolygon 4326) for walking isochrones along the network. */
 /** `gridSize`: precision of the union (see precision.ts), in metres. */
-export function networkIsochronesSql(inputs: readonly NetworkIsochroneInput[], gridSize: number): SQL {
+/** `centres`: where the centres' points come from (the table, or a what-if's candidates). */
+export function networkIsochronesSql(inputs: readonly NetworkIsochroneInput[], gridSize: number, centres: SQL = CENTRES_TABLE): SQL {
   const reachKeys: number[] = [];
   const reachNodes: number[] = [];
   const reachDists: number[] = [];
@@ -81,7 +83,7 @@ export function networkIsochronesSql(inputs: readonly NetworkIsochroneInput[], g
       UNION ALL
       -- the walk from the centre to the road (cut short if the budget ends on the way)
       SELECT i.key, ST_LineSubstring(ST_MakeLine(c.geom, ST_LineInterpolatePoint(e.geom, i.fraction)), 0, least(1, i.budget / i.snap_m))
-      FROM items i JOIN road_edges e ON e.id = i.edge_id JOIN service_centres c ON c.id = i.centre_id
+      FROM items i JOIN road_edges e ON e.id = i.edge_id JOIN ${centres} c ON c.id = i.centre_id
       WHERE i.snap_m > 0
     ),
     -- buffered piece by piece in the centre's UTM zone (metres) and unioned: much faster in GEOS
@@ -90,7 +92,7 @@ export function networkIsochronesSql(inputs: readonly NetworkIsochroneInput[], g
       SELECT p.key, i.utm, ST_Union(ST_Buffer(ST_Transform(p.g, i.utm), ${ROAD_BUFFER_M}::float8, ${`quad_segs=${BUFFER_QUAD_SEGS}`}), ${gridSize}::float8) AS g
       FROM pieces p JOIN (
         SELECT it.key, (CASE WHEN ST_Y(c.geom) >= 0 THEN 32600 ELSE 32700 END + floor((ST_X(c.geom) + 180) / 6)::int + 1) AS utm
-        FROM items it JOIN service_centres c ON c.id = it.centre_id
+        FROM items it JOIN ${centres} c ON c.id = it.centre_id
       ) i ON i.key = p.key
       GROUP BY p.key, i.utm
     ),
@@ -112,10 +114,10 @@ export interface BufferIsochroneInput {
 }
 
 /** SELECT key, geom: the labelled fallback, a straight-line circle of the walking budget. */
-export function bufferIsochronesSql(inputs: readonly BufferIsochroneInput[]): SQL {
+export function bufferIsochronesSql(inputs: readonly BufferIsochroneInput[], centres: SQL = CENTRES_TABLE): SQL {
   return sql`
     SELECT i.key, ST_Multi(ST_Buffer(c.geom::geography, i.budget, 'quad_segs=8')::geometry)::geometry(MultiPolygon, 4326) AS geom
     FROM unnest(${intArray(inputs.map((i) => i.key))}::int[], ${intArray(inputs.map((i) => i.centreId))}::int[], ${floatArray(inputs.map((i) => i.budgetM))}::float8[])
       AS i(key, centre_id, budget)
-    JOIN service_centres c ON c.id = i.centre_id`;
+    JOIN ${centres} c ON c.id = i.centre_id`;
 }

@@ -3,14 +3,14 @@
  * row is valid while it was computed on the current network version and after
  * the centre's last change; anything else is recomputed and upserted.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { executeRows, type DbHandle } from '../../db/client';
 import { bufferIsochronesSql, networkIsochronesSql, type NetworkIsochroneInput } from './isochroneSql';
 import { currentNetworkVersion } from './networkVersion';
 import { walkGraphFor, reachWithin } from './nodeNetwork';
 import { pgRoutingReach } from './pgRoutingReach';
 import { FIXED_METRES, OverlayIncomplete, precisionMemory, withPrecisionFallback } from './precision';
-import { snapCentres, startNodes, type CentreSnap } from './snap';
+import { CENTRES_TABLE, snapCentres, startNodes, type CentreSnap } from './snap';
 import { intArray } from './sqlArrays';
 import { walkingBudgetM, type IsochroneMethod } from './walking';
 
@@ -22,9 +22,9 @@ export const defaultSearch = (db: DbHandle): NetworkSearch => (db.capabilities.p
 /** Centres per polygon statement: big enough to save round trips, small enough to parallelise. */
 const BATCH = 16;
 
-export async function reachFromSnap(db: DbHandle, snap: CentreSnap, maxDistance: number, search: NetworkSearch, networkVersion: number): Promise<Map<number, number>> {
+export async function reachFromSnap(db: DbHandle, snap: CentreSnap, maxDistance: number, search: NetworkSearch, networkVersion: number, centres: SQL = CENTRES_TABLE): Promise<Map<number, number>> {
   if (!snap.edge) return new Map();
-  if (search === 'pgrouting') return pgRoutingReach(db, snap.edge, snap.centreId, maxDistance);
+  if (search === 'pgrouting') return pgRoutingReach(db, snap.edge, snap.centreId, maxDistance, centres);
   return reachWithin(await walkGraphFor(db, networkVersion), startNodes(snap.edge), maxDistance);
 }
 

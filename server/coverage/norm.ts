@@ -1,5 +1,5 @@
 /**
- * The service-space norm: community-level centres (社区 and 小区 together) should
+ * The service-space norm: community-level 党群服务中心 (only that kind of 阵地) (社区 and 小区 together) should
  * offer at least 30 m² per 100 households of the community. Households are the
  * sum of the community's grids, the same figures the coverage analysis uses.
  */
@@ -25,8 +25,8 @@ export async function communityNorms(db: DbHandle, region?: string): Promise<Com
   const rows = await db.rows<{ code: string; name: string; parent_code: string; households: number; centres: number; provided_m2: number }>(sql`
     SELECT r.code, r.name, r.parent_code,
            coalesce((SELECT sum(g.households) FROM grids g WHERE g.community_code = r.code), 0) AS households,
-           (SELECT count(*) FROM service_centres c WHERE c.region_code = r.code AND c.level IN ('community', 'estate')) AS centres,
-           coalesce((SELECT sum(c.area_m2) FROM service_centres c WHERE c.region_code = r.code AND c.level IN ('community', 'estate')), 0) AS provided_m2
+           (SELECT count(*) FROM service_centres c WHERE c.region_code = r.code AND c.kind = 'party_centre' AND c.level IN ('community', 'estate')) AS centres,
+           coalesce((SELECT sum(c.area_m2) FROM service_centres c WHERE c.region_code = r.code AND c.kind = 'party_centre' AND c.level IN ('community', 'estate')), 0) AS provided_m2
     FROM regions r
     WHERE r.level = 'community' AND (${region ?? null}::text IS NULL OR r.code LIKE ${`${region ?? ''}%`})
     ORDER BY r.code`);

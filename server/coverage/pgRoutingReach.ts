@@ -4,21 +4,21 @@
  * already done to reach each, so one bounded search from it gives the walking
  * distance from the centre itself — the same set-up the Node search uses.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import type { CentreSnap } from './snap';
-import { startNodes } from './snap';
+import { CENTRES_TABLE, startNodes } from './snap';
 
 /** Metres per degree of latitude/longitude near the equator; the search window is generous anyway. */
 const M_PER_DEG = 110_574;
 
-export async function pgRoutingReach(db: DbHandle, edge: NonNullable<CentreSnap['edge']>, centreId: number, maxDistance: number): Promise<Map<number, number>> {
+export async function pgRoutingReach(db: DbHandle, edge: NonNullable<CentreSnap['edge']>, centreId: number, maxDistance: number, centres: SQL = CENTRES_TABLE): Promise<Map<number, number>> {
   const [a, b] = startNodes(edge) as [{ node: number; offset: number }, { node: number; offset: number }];
   // Any node within walking distance d lies within straight-line distance d of the centre
   // (cost ≥ geometric length), so a window of the budget plus a margin loses nothing.
   const halfWindowDeg = (maxDistance * 1.25 + 200) / M_PER_DEG;
   const rows = await db.rows<{ node: number; dist: number }>(sql`
-    WITH centre AS (SELECT geom FROM service_centres WHERE id = ${centreId}),
+    WITH centre AS (SELECT c.geom FROM ${centres} c WHERE c.id = ${centreId}),
     edges_sql AS (
       SELECT format(
         'SELECT id, source, target, cost FROM road_edges WHERE cost >= 0 AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)'

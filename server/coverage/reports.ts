@@ -6,6 +6,7 @@
  * Shares are 0..1 in the figures and percent (2 decimals) where compared with the target.
  */
 import { sql } from 'drizzle-orm';
+import type { FacilityKind } from '../../kernel/facilityKinds';
 import type { DbHandle } from '../../db/client';
 import { NotFoundError } from '../http/domainError';
 import { blindSpots, coverageSummary, type BlindSpotFeature, type CoverageFigures, type CoverageSummary, type SummaryLevel } from './coverage';
@@ -21,6 +22,7 @@ const percent = (share: number) => Math.round(share * 10000) / 100;
 
 interface Scope {
   region?: string;
+  kind?: FacilityKind;
   speedMPerMin: number;
 }
 

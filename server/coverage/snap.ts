@@ -3,7 +3,7 @@
  * nearest edge within SNAP_DISTANCE_M, where along it the centre projects, and
  * how far the walk to the road is. Centres with no road that close get none.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { intArray } from './sqlArrays';
 import { SNAP_DISTANCE_M } from './walking';
@@ -26,12 +26,15 @@ interface SnapRow {
   snap_m: number | null;
 }
 
-export async function snapCentres(db: DbHandle, centreIds: readonly number[]): Promise<CentreSnap[]> {
+/** The relation centres are read from: the table, or candidate points of a what-if (columns id, geom, updated_at). */
+export const CENTRES_TABLE: SQL = sql`service_centres`;
+
+export async function snapCentres(db: DbHandle, centreIds: readonly number[], centres: SQL = CENTRES_TABLE): Promise<CentreSnap[]> {
   if (centreIds.length === 0) return [];
   const rows = await db.rows<SnapRow>(sql`
     SELECT c.id AS centre_id, c.updated_at::text AS updated_at,
            s.id AS edge_id, s.source, s.target, s.cost, s.fraction, s.snap_m
-    FROM service_centres c
+    FROM ${centres} c
     LEFT JOIN LATERAL (
       -- a few candidates by the index's planar order, then the true distance in metres decides
       SELECT e.id, e.source, e.target, e.cost,

@@ -164,7 +164,7 @@ describeEachEngine('service centres API', (db) => {
     expect((await send(db(), 'DELETE', '/api/centres/999999')).status).toBe(404);
     const get = await requestJson<Record<string, any>>(db(), '/api/centres/999999');
     expect(get.status).toBe(404);
-    expect(get.body.detail).toBe('党群服务中心 999999 不存在');
+    expect(get.body.detail).toBe('阵地 999999 不存在');
     const badId = await requestJson<Record<string, any>>(db(), '/api/centres/abc');
     expect(badId.status).toBe(400);
     expect(badId.body.errors[0].field).toBe('id');

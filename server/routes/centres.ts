@@ -1,5 +1,5 @@
 /**
- * 党群服务中心 CRUD. 400: malformed input (field errors); 403: a region outside the
+ * 阵地 CRUD (every kind: ?kind=red_station …). 400: malformed input (field errors); 403: a region outside the
  * planner's jurisdiction; 422: well-formed but contradicting the data (unknown region,
  * wrong level, outside the city); 404: unknown id. The records, their checks and the
  * writes (one transaction each, with the audit row) are server/coverage/centres.ts;
@@ -9,13 +9,13 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
-import { centreLevel, createCentre, createCentreBody, deleteCentre, getCentre, listCentres, updateCentre, updateCentreBody } from '../coverage/centres';
+import { centreLevel, facilityKindParam, createCentre, createCentreBody, deleteCentre, getCentre, listCentres, updateCentre, updateCentreBody } from '../coverage/centres';
 import { jsonBody, regionCodeParam } from '../coverage/requestInput';
 import { integerString } from '../http/params';
 import { invalidInput } from '../http/problem';
 
 const idParam = z.object({ id: integerString('id', 1, 2_147_483_647) });
-const listQuery = z.object({ level: centreLevel.optional(), region: regionCodeParam.optional() });
+const listQuery = z.object({ kind: facilityKindParam.optional(), level: centreLevel.optional(), region: regionCodeParam.optional() });
 
 export const centresRoute = new Hono<AppEnv>()
   .get('/', zValidator('query', listQuery, invalidInput), async (c) => c.json({ type: 'FeatureCollection' as const, features: await listCentres(c.var.db, c.req.valid('query')) }, 200))

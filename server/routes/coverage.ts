@@ -4,7 +4,7 @@
  * and cached per centre, minutes, speed and network version.
  *   GET /isochrones?centreId=1,2&minutes=5,10,15&speed=66.7
  *   GET /isochrones/status                          the background job's progress (admins)
- *   GET /summary?level=street|community|grid&region=&target=80&speed=
+ *   GET /summary?level=street|community|grid&region=&target=80&speed=&kind=   (kind absent or all: every kind of 阵地)
  *   GET /below-target?target=80&region=&speed=      communities under the target share
  *   GET /blind-spots?region=&minArea=100&speed=     uncovered parts of grids
  *   GET /norm?region=&onlyShort=true                30 m² per 100 households per community
@@ -13,13 +13,19 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
-import { centreLevel } from '../coverage/centres';
+import { centreLevel, facilityKindParam } from '../coverage/centres';
 import { BLIND_SPOT_MIN_AREA_M2 } from '../coverage/coverage';
 import { isochroneCollection } from '../coverage/isochroneCollection';
 import { isochroneJobStatus } from '../coverage/isochroneJob';
 import { blindSpotCollection, communitiesBelowTarget, coverageReport, normReport } from '../coverage/reports';
 import { decimalString, integerList, regionCodeParam, speedParam } from '../coverage/requestInput';
 import { invalidInput } from '../http/problem';
+
+/** One kind of 阵地, or all kinds together (absent or 'all'). */
+const kindParam = z
+  .union([z.literal('all'), facilityKindParam])
+  .optional()
+  .transform((v) => (v === 'all' ? undefined : v));
 
 const targetParam = decimalString('target', 0, 100)
   .optional()
@@ -41,14 +47,16 @@ const summaryQuery = z.object({
   region: regionCodeParam.optional(),
   target: targetParam,
   speed: speedParam,
+  kind: kindParam,
 });
-const belowTargetQuery = z.object({ region: regionCodeParam.optional(), target: targetParam, speed: speedParam });
+const belowTargetQuery = z.object({ region: regionCodeParam.optional(), target: targetParam, speed: speedParam, kind: kindParam });
 const blindSpotQuery = z.object({
   region: regionCodeParam.optional(),
   minArea: decimalString('minArea', 0, 1_000_000)
     .optional()
     .transform((v) => v ?? BLIND_SPOT_MIN_AREA_M2),
   speed: speedParam,
+  kind: kindParam,
 });
 const normQuery = z.object({ region: regionCodeParam.optional(), onlyShort: z.enum(['true', 'false'], { error: 'onlyShort 应为 true 或 false' }).optional() });
 
@@ -59,16 +67,16 @@ export const coverageRoute = new Hono<AppEnv>()
     return c.json(await isochroneCollection(c.var.db, { centreIds: centreId, level, minutes, speedMPerMin: speed }), 200);
   })
   .get('/summary', zValidator('query', summaryQuery, invalidInput), async (c) => {
-    const { level, region, target, speed } = c.req.valid('query');
-    return c.json(await coverageReport(c.var.db, level, { region, speedMPerMin: speed, targetPercent: target }), 200);
+    const { level, region, target, speed, kind } = c.req.valid('query');
+    return c.json(await coverageReport(c.var.db, level, { region, kind, speedMPerMin: speed, targetPercent: target }), 200);
   })
   .get('/below-target', zValidator('query', belowTargetQuery, invalidInput), async (c) => {
-    const { region, target, speed } = c.req.valid('query');
-    return c.json(await communitiesBelowTarget(c.var.db, { region, speedMPerMin: speed, targetPercent: target }), 200);
+    const { region, target, speed, kind } = c.req.valid('query');
+    return c.json(await communitiesBelowTarget(c.var.db, { region, kind, speedMPerMin: speed, targetPercent: target }), 200);
   })
   .get('/blind-spots', zValidator('query', blindSpotQuery, invalidInput), async (c) => {
-    const { region, minArea, speed } = c.req.valid('query');
-    return c.json(await blindSpotCollection(c.var.db, { region, speedMPerMin: speed, minAreaM2: minArea }), 200);
+    const { region, minArea, speed, kind } = c.req.valid('query');
+    return c.json(await blindSpotCollection(c.var.db, { region, kind, speedMPerMin: speed, minAreaM2: minArea }), 200);
   })
   .get('/norm', zValidator('query', normQuery, invalidInput), async (c) => {
     const { region, onlyShort } = c.req.valid('query');

@@ -139,7 +139,7 @@ export async function gridFigures(db: DbHandle, code: string): Promise<GridFigur
 
 export async function centresByLevel(db: DbHandle, code: string): Promise<Record<CentreLevel, number>> {
   const rows = await db.rows<{ level: CentreLevel; n: number }>(sql`
-    SELECT c.level::text AS level, count(*)::int AS n FROM service_centres c WHERE ${centreScope(code)} GROUP BY c.level`);
+    SELECT c.level::text AS level, count(*)::int AS n FROM service_centres c WHERE c.kind = 'party_centre' AND ${centreScope(code)} GROUP BY c.level`);
   const counts = Object.fromEntries(CENTRE_LEVELS.map((l) => [l, 0])) as Record<CentreLevel, number>;
   for (const r of rows) counts[r.level] = Number(r.n);
   return counts;

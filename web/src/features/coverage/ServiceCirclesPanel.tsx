@@ -27,7 +27,7 @@ export function ServiceCirclesPanel({ onLayers, region }: { onLayers: (layers: L
 
   const centres = useQuery({
     queryKey: ['centres', 'all'],
-    queryFn: async () => (await call(api.api.centres.$get({ query: {} }))).features,
+    queryFn: async () => (await call(api.api.centres.$get({ query: { kind: 'party_centre' } }))).features,
     staleTime: 60_000,
   });
   const circles = useQuery({
