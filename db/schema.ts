@@ -959,6 +959,8 @@ export const foreignGrids = pgTable(
     areaM2: doublePrecision('area_m2').generatedAlwaysAs(sql`ST_Area(geom::geography)`),
   },
   (t) => [index('foreign_grids_network_idx').on(t.networkId), index('foreign_grids_geom_gist').using('gist', t.geom)],
+);
+
 // ─── Siting analysis (issue 19): what-if scenarios ─────────────────────────────
 
 /** A named what-if scenario of one user: candidate facilities that are not built (nothing here changes coverage). */
