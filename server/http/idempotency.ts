@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
-import { type Database, type DbHandle, executeRows } from '../../db/client';
+import { boundToTransaction, type DbHandle, executeRows } from '../../db/client';
 import type { AppEnv } from '../appEnv';
 import { DomainError } from './domainError';
 
@@ -29,13 +29,6 @@ const KEY_PATTERN = /^[A-Za-z0-9_-]{16,100}$/;
 /** How long a key is remembered; the purge runs at most once an hour per process. */
 export const IDEMPOTENCY_RETENTION_DAYS = 7;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
-
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-
-/** The handle a handler uses inside the claim's transaction: its writes join it. */
-function boundTo(db: DbHandle, tx: Tx): DbHandle {
-  return { ...db, db: tx as unknown as Database, rows: (query) => executeRows(tx, query) };
-}
 
 /**
  * What makes two requests "the same": method, path and body. Multipart bodies are
@@ -116,7 +109,7 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
           replay = stored;
           return;
         }
-        c.set('db', boundTo(db, tx));
+        c.set('db', boundToTransaction(db, tx));
         try {
           await next();
         } finally {
