@@ -15,7 +15,6 @@ import { describeEachEngine } from '../testing/databases';
 import { type LoopPeople, loopPeople } from '../testing/loopPeople';
 import { requestAs } from '../testing/requestAs';
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read answers field by field
 type Json = Record<string, any>;
 const call = async (db: DbHandle, u: SessionUser, path: string, body?: unknown, key?: string) => {
   const res = await requestAs(db, u, path, body === undefined ? undefined : { method: 'POST', headers: { 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) }, body: JSON.stringify(body) });
