@@ -114,6 +114,19 @@ describeEachEngine('field app: patrols, visits, my grids', (db) => {
     expect((await call(db(), p.users.dispatcher, '/api/patrols?community=12')).status).toBe(400);
   });
 
+  it('the big screen counts patrols today and active now, refreshed by the data_changes triggers', async () => {
+    const summary = async () => (await call(db(), p.users.leader, `/api/screen/summary?region=${community}`)).body.patrols;
+    const before = await summary();
+    expect(before.today).toBeGreaterThanOrEqual(1);
+    const started = await call(db(), p.users.gw2, '/api/patrols', {});
+    const during = await summary();
+    expect(during).toMatchObject({ today: before.today + 1, activeNow: before.activeNow + 1 });
+    await call(db(), p.users.gw2, `/api/patrols/${started.body.patrol.id}/stop`, {});
+    expect((await summary()).activeNow).toBe(before.activeNow);
+    expect(during.weekHours).toBeGreaterThanOrEqual(0);
+    expect(new Date(during.weekStart).getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
   it('visits: recorded idempotently by the grid worker of the grid, listed and counted per grid', async () => {
     const { gw1, gw2, gwNeighbour, dispatcher } = p.users;
     const key = randomUUID();
