@@ -65,7 +65,7 @@ export function PatrolsPanel({ onLayers, community }: { onLayers: (layers: Layer
 
   const data = tracks.data;
   return (
-    <section className="patrols-panel" data-testid="patrols-panel" aria-label="巡查轨迹">
+    <section className="patrols-panel" data-testid="patrols-panel" data-paths={layers.length > 0 ? (tracks.data?.features.filter((f) => f.geometry).length ?? 0) : 0} aria-label="巡查轨迹">
       <h3>网格员巡查轨迹</h3>
       <div className="patrols-controls">
         <label>
@@ -76,8 +76,8 @@ export function PatrolsPanel({ onLayers, community }: { onLayers: (layers: Layer
           </select>
         </label>
         <label>
-          社区编码
-          <input value={typed} placeholder={community ?? '12 位社区编码'} inputMode="numeric" maxLength={12} onChange={(e) => setTyped(e.target.value.trim())} />
+          社区
+          <input aria-label="社区编码" value={typed} placeholder={community ?? '12 位社区编码'} inputMode="numeric" maxLength={12} onChange={(e) => setTyped(e.target.value.trim())} />
         </label>
       </div>
       {code === null && <p className="patrols-hint">在地图上点击一个网格，显示其所在社区的巡查轨迹；或输入社区编码。</p>}
