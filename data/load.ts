@@ -26,7 +26,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
   await handle.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('dangjian.actor', 'sample-generator', true), set_config('dangjian.action', 'create', true), set_config('dangjian.note', '示例数据生成', true)`);
     await tx.execute(
-      sql`TRUNCATE incident_requests, incident_summons, incident_revisit_tokens, incident_transitions, incidents, incident_categories, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, foreign_grids, foreign_networks, sub_grid_versions, sub_grids, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
+      sql`TRUNCATE incident_requests, incident_summons, incident_revisit_tokens, incident_transitions, incidents, incident_categories, patrols, visits, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, foreign_grids, foreign_networks, sub_grid_versions, sub_grids, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
     );
     const inBatches = async <T>(step: string, rows: T[], size: number, write: (batch: T[]) => Promise<unknown>) => {
       for (let i = 0; i < rows.length; i += size) {

@@ -43,6 +43,9 @@ import { publicGridsRoute } from './routes/publicGrids';
 import { hotlineRoute } from './routes/hotline';
 import { incidentsRoute } from './routes/incidents';
 import { photosRoute } from './routes/photos';
+import { patrolsRoute } from './routes/patrols';
+import { visitsRoute } from './routes/visits';
+import { meRoute } from './routes/me';
 import { departmentsRoute } from './routes/departments';
 import { publicRevisitRoute } from './routes/publicRevisit';
 import { liveRoute } from './routes/live';
@@ -143,6 +146,9 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/history', historyRoute)
       .route('/api/screen', screenRoute)
       .route('/api/demonstrations', demonstrationsRoute)
+      .route('/api/patrols', patrolsRoute)
+      .route('/api/visits', visitsRoute)
+      .route('/api/me', meRoute)
       .route('/tiles', tilesRoute(options.tileCache === undefined ? sharedTileCache(db) : options.tileCache))
   );
 }

@@ -11,6 +11,7 @@ import { revokeUserSessions } from './sessions';
 import { ROLES, type Role } from '../../kernel/roles';
 import { SESSION_USER_COLUMNS, toSessionUser, type SessionUserRow } from './sessionUser';
 import { linkSampleAccounts } from '../../data/linkSampleAccounts';
+import { loadFieldSample } from '../../data/fieldSample';
 import { SAMPLE_ACCOUNTS, type SampleAccount } from '../../data/sampleAccounts';
 
 export interface NewUser {
@@ -245,4 +246,6 @@ export async function ensureSampleUsers(db: DbHandle): Promise<void> {
   }
   // Their cases in the sample (data/desk.ts) refer to them by username: now by id too.
   await linkSampleAccounts(db);
+  // Patrols and visits of the grid workers (data/fieldSample.ts), once.
+  await loadFieldSample(db);
 }

@@ -8,7 +8,9 @@
  *  - the data version (dataVersion.ts) is the one read before it was computed;
  *  - it is the same calendar month (China time) — the month's KPIs and the trend's window;
  *  - no incident's closed_at has been passed by the clock since (the trend counts
- *    incidents closed by now; imported data may carry closing times in the future).
+ *    incidents closed by now; imported data may carry closing times in the future);
+ *  - the patrol figures' validity (server/field/patrolFigures.ts): the same day (China
+ *    time), and at most a minute while anyone is on patrol (their hours grow with the clock).
  * Concurrent requests for the same region and version share one computation.
  * `startSummaryRefresher` recomputes the city's figures in the background after a
  * change, so the first wall display after an edit does not wait either.
@@ -17,6 +19,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { versionProbe, type VersionProbe } from './dataVersion';
 import { cstMonth } from './months';
+import { patrolFiguresValidUntil } from '../field/patrolFigures';
 import { computeScreenSummaryReport, type ScreenSummaryReport } from './summary';
 
 /** Regions kept (least recently used dropped first): a drill-down touches a handful. */
@@ -55,8 +58,8 @@ async function nextClosingAfter(db: DbHandle, now: Date): Promise<number> {
 
 async function compute(db: DbHandle, cache: SummaryCache, entry: Entry, region: string | undefined, now: Date): Promise<ScreenSummaryReport> {
   cache.computations++;
-  const [report, validUntil] = await Promise.all([computeScreenSummaryReport(db, region, now), nextClosingAfter(db, now)]);
-  entry.validUntil = validUntil;
+  const [report, validUntil, patrolsValidUntil] = await Promise.all([computeScreenSummaryReport(db, region, now), nextClosingAfter(db, now), patrolFiguresValidUntil(db, now)]);
+  entry.validUntil = Math.min(validUntil, patrolsValidUntil);
   return report;
 }
 

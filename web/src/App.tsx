@@ -20,6 +20,7 @@ const NO_REGIONS: RegionTreeNode[] = [];
 
 const MapView = lazy(async () => ({ default: (await import('./features/map/MapView')).MapView }));
 const ServiceCirclesPanel = lazy(async () => ({ default: (await import('./features/coverage/ServiceCirclesPanel')).ServiceCirclesPanel }));
+const PatrolsPanel = lazy(async () => ({ default: (await import('./features/patrols/PatrolsPanel')).PatrolsPanel }));
 const IncidentsPanel = lazy(async () => ({ default: (await import('./features/incidents/IncidentsPanel')).IncidentsPanel }));
 const ExportDialog = lazy(async () => ({ default: (await import('./features/export/ExportDialog')).ExportDialog }));
 
@@ -36,11 +37,15 @@ export function App() {
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [selectedCode, setSelectedCode] = useState<string | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
-  const [thematic, setThematic] = useState<ThematicLayerState>({ serviceCircles: false, incidents: false });
+  const [thematic, setThematic] = useState<ThematicLayerState>({ serviceCircles: false, incidents: false, patrols: false });
+  const [patrolLayers, setPatrolLayers] = useState<Layer[]>([]);
   const [incidentLayers, setIncidentLayers] = useState<Layer[]>([]);
   const [circleLayers, setCircleLayers] = useState<Layer[]>([]);
   const viewport = useViewport(map);
-  const overlayLayers = useMemo(() => [...(thematic.serviceCircles ? circleLayers : []), ...(thematic.incidents ? incidentLayers : [])], [thematic, incidentLayers, circleLayers]);
+  const overlayLayers = useMemo(
+    () => [...(thematic.serviceCircles ? circleLayers : []), ...(thematic.incidents ? incidentLayers : []), ...(thematic.patrols ? patrolLayers : [])],
+    [thematic, incidentLayers, circleLayers, patrolLayers],
+  );
   const selected = useGridDetail(selectedCode);
 
   const roots = tree.data ?? NO_REGIONS;
@@ -127,10 +132,11 @@ export function App() {
             mapLoading
           )}
           {map && <ThematicLayers state={thematic} onChange={setThematic} />}
-          {(thematic.incidents || thematic.serviceCircles) && viewport && (
+          {(thematic.incidents || thematic.serviceCircles || thematic.patrols) && viewport && (
             <div className="overlay-panel">
               <Suspense fallback={null}>
                 {thematic.serviceCircles && <ServiceCirclesPanel onLayers={setCircleLayers} />}
+                {thematic.patrols && <PatrolsPanel onLayers={setPatrolLayers} community={selectedCode ? selectedCode.slice(0, 12) : null} />}
                 {thematic.incidents && <IncidentsPanel zoom={viewport.zoom} bbox={viewport.bbox} onLayers={setIncidentLayers} />}
               </Suspense>
             </div>

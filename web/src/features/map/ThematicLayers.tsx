@@ -2,11 +2,13 @@
 export interface ThematicLayerState {
   serviceCircles: boolean;
   incidents: boolean;
+  patrols: boolean;
 }
 
 const LABELS: Record<keyof ThematicLayerState, string> = {
   serviceCircles: '党群服务中心与15分钟服务圈',
   incidents: '网格事件',
+  patrols: '网格员巡查轨迹',
 };
 
 export function ThematicLayers({ state, onChange }: { state: ThematicLayerState; onChange: (next: ThematicLayerState) => void }) {

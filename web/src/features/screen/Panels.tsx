@@ -100,10 +100,16 @@ export function IncidentsPanel({ s }: { s: ScreenSummary }) {
         <Kpi label="本月结案率" value={pct(s.incidents.closeRate)} digits={1} unit="%" tone="green" />
         <Kpi label="超期未结" value={s.incidents.overdueOpen} unit="件" tone="gold" />
       </div>
+      {/* 网格员巡查 (server/field/patrolFigures.ts); room taken from the trend chart below. */}
+      <div className="kpi-grid kpi-grid-3" data-testid="screen-patrols">
+        <Kpi label="今日巡查" value={s.patrols.today} unit="次" tone="green" />
+        <Kpi label="正在巡查" value={s.patrols.activeNow} unit="人" tone="red" />
+        <Kpi label="本周巡查时长" value={s.patrols.weekHours} digits={1} unit="小时" tone="gold" />
+      </div>
       <div className="chart-title">
         近12个月事件 <span className="sl-swatch" style={{ background: '#ff6b4a' }} /> 受理 <span className="sl-swatch dashed" /> 已结案
       </div>
-      <TrendChart trend={s.trend} height={230} />
+      <TrendChart trend={s.trend} height={170} />
     </Panel>
   );
 }
