@@ -6,6 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { pickGridAttributes } from '../db/gridRecord';
 import * as t from '../db/schema';
+import { loadPartySample } from './partySample';
 import type { SampleIncident, SampleTransition } from './incidents';
 import type { SampleDataset } from './sample';
 
@@ -159,6 +160,8 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     });
 
     await tx.execute(derivedRegionFigures());
+    await loadPartySample(tx);
+    onProgress('party organisations, estates, rosters', 1, 1);
     await tx.insert(t.meta).values([
       { key: 'dataset', value: { label: data.label, sample: true, options: data.options, generatedAt: new Date().toISOString() } },
       { key: 'network_version', value: 1 },
@@ -166,7 +169,9 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     onProgress('derived figures', 1, 1);
   });
   // Fresh statistics so the planner uses the spatial indexes straight away.
-  await handle.db.execute(sql`ANALYZE regions, grids, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`);
+  await handle.db.execute(
+    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
+  );
 }
 
 /** 签收 is due this long after 派遣 (server/incidents/loopDeadlines.ts SIGN_HOURS; data/ may not import server/). */

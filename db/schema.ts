@@ -715,6 +715,141 @@ export const dataChanges = pgTable('data_changes', {
   weight: bigint('weight', { mode: 'number' }).notNull().default(1),
 });
 
+// ─── 党建: party organisations, estates, grid rosters (branch party-orgs, issue 16) ───
+
+/**
+ * 党组织 as a tree: 党委/党工委/党总支/党支部/党小组 (kernel/partyOrgs.ts says which kind
+ * may sit under which — checked on every write). Each is attached to a region (street or
+ * community), a grid, an estate or a building (text until buildings have a table), and
+ * always carries the region it lies in (`region_code`: the street or community) for the
+ * jurisdiction rule and 组建率. The secretary's name and phone are personal data.
+ */
+export const partyOrgs = pgTable(
+  'party_orgs',
+  {
+    id: serial('id').primaryKey(),
+    /** Stable code for imports (parent references): e.g. 450902005001001-ZB. */
+    code: varchar('code', { length: 40 }).notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    parentId: integer('parent_id'),
+    attachKind: text('attach_kind').notNull(),
+    regionCode: varchar('region_code', { length: 12 }).notNull(),
+    gridId: integer('grid_id').references(() => grids.id, { onDelete: 'set null' }),
+    estateId: integer('estate_id'),
+    building: text('building'),
+    /** 联合党组织 (several estates, firms or buildings together). */
+    joint: boolean('joint').notNull().default(false),
+    secretary: text('secretary'),
+    secretaryPhone: text('secretary_phone'),
+    members: integer('members').notNull().default(0),
+    foundedOn: date('founded_on'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [
+    uniqueIndex('party_orgs_code_unique').on(t.code),
+    index('party_orgs_parent_idx').on(t.parentId),
+    index('party_orgs_region_idx').on(t.regionCode),
+    index('party_orgs_grid_idx').on(t.gridId),
+    index('party_orgs_estate_idx').on(t.estateId),
+    check('party_orgs_kind_known', sql`${t.kind} in ('党委', '党工委', '党总支', '党支部', '党小组')`),
+    check('party_orgs_attach_known', sql`${t.attachKind} in ('region', 'grid', 'estate', 'building')`),
+    check('party_orgs_members_nonneg', sql`${t.members} >= 0`),
+    check('party_orgs_not_own_parent', sql`${t.parentId} is distinct from ${t.id}`),
+  ],
+);
+
+/**
+ * 小区 as polygons inside communities: property company, 业委会, households, its party
+ * organisation (null: none; the organisation's `joint` says 单独/联合) and 红色物业.
+ * `service_space_m2` is the estate's 党群服务 space, checked against 30 m²/100 households
+ * with a 300 m² floor (kernel/estateNorm.ts).
+ */
+export const estates = pgTable(
+  'estates',
+  {
+    id: serial('id').primaryKey(),
+    code: varchar('code', { length: 40 }).notNull(),
+    name: text('name').notNull(),
+    communityCode: varchar('community_code', { length: 12 })
+      .notNull()
+      .references(() => regions.code),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+    households: integer('households').notNull().default(0),
+    propertyCompany: text('property_company'),
+    /** 业委会 set up. */
+    ownersCommittee: boolean('owners_committee').notNull().default(false),
+    partyOrgId: integer('party_org_id').references(() => partyOrgs.id, { onDelete: 'set null' }),
+    /** 红色物业: the property company is led by a party organisation. */
+    redProperty: boolean('red_property').notNull().default(false),
+    serviceSpaceM2: doublePrecision('service_space_m2'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [
+    uniqueIndex('estates_code_unique').on(t.code),
+    index('estates_community_idx').on(t.communityCode),
+    index('estates_geom_gist').using('gist', t.geom),
+    check('estates_households_nonneg', sql`${t.households} >= 0`),
+  ],
+);
+
+/**
+ * 网格队伍: the people of a grid — 网格长, 专职/兼职网格员, 网格指导员, 楼栋长 — with phone,
+ * a small photo (JPEG/PNG/WebP by magic bytes) and duties, optionally the grid_worker
+ * account they sign in with. `public_fields` lists what the grid's public page and the
+ * 民情联系卡 may show (kernel/rosterRoles.ts PUBLIC_FIELDS).
+ */
+export const gridRoster = pgTable(
+  'grid_roster',
+  {
+    id: serial('id').primaryKey(),
+    gridId: integer('grid_id')
+      .notNull()
+      .references(() => grids.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    duties: text('duties'),
+    building: text('building'),
+    partyMember: boolean('party_member').notNull().default(false),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    photoMime: text('photo_mime'),
+    photo: bytea('photo'),
+    publicFields: jsonb('public_fields').$type<string[]>().notNull().default(['name', 'duties']),
+    sort: integer('sort').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [
+    index('grid_roster_grid_idx').on(t.gridId, t.sort),
+    check('grid_roster_role_known', sql`${t.role} in ('grid_leader', 'full_time', 'part_time', 'instructor', 'building_leader')`),
+    check('grid_roster_photo_mime', sql`${t.photoMime} is null or ${t.photoMime} in ('image/jpeg', 'image/png', 'image/webp')`),
+  ],
+);
+
+/** 1+1带N: a party member and a grid worker (a roster entry) with the N households they look after. */
+export const rosterPairs = pgTable(
+  'roster_pairs',
+  {
+    id: serial('id').primaryKey(),
+    gridId: integer('grid_id')
+      .notNull()
+      .references(() => grids.id, { onDelete: 'cascade' }),
+    memberName: text('member_name').notNull(),
+    memberPhone: text('member_phone'),
+    workerId: integer('worker_id')
+      .notNull()
+      .references(() => gridRoster.id, { onDelete: 'cascade' }),
+    households: integer('households').notNull().default(0),
+    note: text('note'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [index('roster_pairs_grid_idx').on(t.gridId), check('roster_pairs_households_nonneg', sql`${t.households} >= 0`)],
+);
+
 // ───────────────────────────────────────────────────────────────────────────────────────
 // Party service (issue 16 points 4, 5, 7 — branch party-service): 双报到 units and members,
 // the communities' 三清单, 为民红绳/微心愿 with their claims, and the 五好 star ratings.

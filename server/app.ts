@@ -32,6 +32,7 @@ import { gridEditsRoute } from './routes/gridEdits';
 import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
 import { importsRoute } from './routes/imports';
+import { dataImportsRoute } from './routes/dataImports';
 import { hotlineRoute } from './routes/hotline';
 import { incidentsRoute } from './routes/incidents';
 import { photosRoute } from './routes/photos';
@@ -129,6 +130,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/hotline', hotlineRoute)
       .route('/api/exports', exportsRoute)
       .route('/api/exports/imports', importsRoute)
+      .route('/api/imports', dataImportsRoute)
       .route('/api/screen', screenRoute)
       .route('/api/demonstrations', demonstrationsRoute)
       .route('/api/dual-report', dualReportRoute)

@@ -30,6 +30,12 @@ export const POLICY: readonly Rule[] = [
   { methods: 'READ', pattern: /^\/api\/incidents\/events$/, access: 'signedIn' },
   { methods: 'WRITE', pattern: /^\/api\/exports\/imports(\/|$)/, access: EDITORS },
   { methods: 'READ', pattern: /^\/api\/exports(\/|$)/, access: ['analyst', 'admin'] },
+  // Table imports (rosters, estates, organisations, …): editors; each row is checked against the importer's jurisdiction.
+  { methods: 'WRITE', pattern: /^\/api\/imports(\/|$)/, access: EDITORS },
+  // A grid's public page (/g/<code>): what its roster marks 公开, for residents without an account.
+  { methods: 'READ', pattern: /^\/api\/public\/grids\/\d{15}(\/roster\/\d+\/photo)?$/, access: 'public' },
+  // Party organisations, estates and rosters: editors write inside their jurisdiction (checked in server/party).
+  { methods: 'WRITE', pattern: /^\/api\/party(\/|$)/, access: EDITORS },
   // The working calendar and the categories' deadlines bind every street: admins set them.
   { methods: 'WRITE', pattern: /^\/api\/calendar(\/|$)/, access: ['admin'] },
   { methods: 'WRITE', pattern: /^\/api\/incidents\/categories(\/|$)/, access: ['admin'] },

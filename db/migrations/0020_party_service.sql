@@ -149,7 +149,8 @@ CREATE INDEX "service_wish_events_wish_idx" ON "service_wish_events" USING btree
 CREATE INDEX "service_wishes_community_idx" ON "service_wishes" USING btree ("community_code","status");--> statement-breakpoint
 CREATE INDEX "star_objections_rating_idx" ON "star_objections" USING btree ("rating_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "star_ratings_org_year" ON "star_ratings" USING btree ("org_code","year");--> statement-breakpoint
-CREATE INDEX "star_ratings_year_idx" ON "star_ratings" USING btree ("year","status");--> statement-breakpoint
+CREATE INDEX "star_ratings_year_idx" ON "star_ratings" USING btree ("year","status");
+--> statement-breakpoint
 CREATE TRIGGER party_units_data_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON party_units FOR EACH STATEMENT EXECUTE FUNCTION data_changes_record();
 --> statement-breakpoint
 CREATE TRIGGER party_members_data_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON party_members FOR EACH STATEMENT EXECUTE FUNCTION data_changes_record();
