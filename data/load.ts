@@ -7,6 +7,7 @@ import type { DbHandle } from '../db/client';
 import { pickGridAttributes } from '../db/gridRecord';
 import * as t from '../db/schema';
 import { loadPartySample } from './partySample';
+import { loadServiceSample } from './serviceSample';
 import type { SampleIncident, SampleTransition } from './incidents';
 import type { SampleDataset } from './sample';
 
@@ -162,6 +163,8 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     await tx.execute(derivedRegionFigures());
     await loadPartySample(tx);
     onProgress('party organisations, estates, rosters', 1, 1);
+    await loadServiceSample(tx);
+    onProgress('双报到, 三清单, 微心愿, star ratings', 1, 1);
     await tx.insert(t.meta).values([
       { key: 'dataset', value: { label: data.label, sample: true, options: data.options, generatedAt: new Date().toISOString() } },
       { key: 'network_version', value: 1 },
@@ -170,7 +173,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
   });
   // Fresh statistics so the planner uses the spatial indexes straight away.
   await handle.db.execute(
-    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
+    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, party_units, party_members, community_list_items, service_wishes, star_ratings, grid_versions, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
   );
 }
 

@@ -22,7 +22,10 @@ async function orgName(db: DbHandle, code: string): Promise<string> {
   const [r] =
     code.length === 15
       ? await db.rows<{ name: string }>(sql`SELECT coalesce(party_org_name, name) AS name FROM grids WHERE code = ${code}`)
-      : await db.rows<{ name: string }>(sql`SELECT name || '党组织' AS name FROM regions WHERE code = ${code} AND level = 'community'`);
+      : // The community's 党总支 from party-orgs' tree, else the community's name.
+        await db.rows<{ name: string }>(
+          sql`SELECT coalesce((SELECT o.name FROM party_orgs o WHERE o.code = r.code || '-DZZ'), r.name || '党组织') AS name FROM regions r WHERE r.code = ${code} AND r.level = 'community'`,
+        );
   if (!r) throw new PartyServiceProblem(404, 'orgCode', `组织 ${code} 不存在（应为社区或网格编码）`);
   return r.name;
 }
