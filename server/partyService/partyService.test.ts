@@ -244,4 +244,17 @@ describeEachEngine('party service: 双报到, 三清单, 微心愿, 星级', (db
     const d = (await send(db(), leader, 'GET', `/api/stars/distribution?region=${COMMUNITY}&year=2026`)).body;
     expect(d).toMatchObject({ year: 2026, current: [0, 0, 0, 1, 0], previous: [0, 0, 0, 0, 0], change: [0, 0, 0, 1, 0], threeStarOrBetter: 1, threeStarOrBetterChange: 1 });
   });
+
+  it('puts the figures on the big screen and refreshes them after a write (data_changes)', async () => {
+    const screen = async () => (await send(db(), leader, 'GET', `/api/screen/summary?region=${COMMUNITY}`)).body.party;
+    const before = await screen();
+    const [w] = await db().rows<Record<string, number>>(sql`SELECT count(*)::int AS posted, count(*) FILTER (WHERE status <> 'open')::int AS claimed,
+      count(*) FILTER (WHERE status IN ('done', 'confirmed'))::int AS completed, count(*) FILTER (WHERE status = 'confirmed')::int AS confirmed FROM service_wishes WHERE community_code = ${COMMUNITY}`);
+    expect(before.wishes).toEqual({ posted: Number(w!.posted), claimed: Number(w!.claimed), completed: Number(w!.completed), confirmed: Number(w!.confirmed) });
+    expect(before.dualReport).toMatchObject({ units: 2, membersReported: 6, servicesDone: 2 });
+    expect(before.dualReport.reportRate).toBeCloseTo(7 / 15, 10);
+    expect(before.stars).toMatchObject({ year: 2026, current: [0, 0, 0, 1, 0] });
+    expect((await send(db(), communityPlanner, 'POST', '/api/wishes', { communityCode: COMMUNITY, kind: 'wish', title: '送书上门', category: '文体活动' })).status).toBe(201);
+    expect((await screen()).wishes.posted).toBe(before.wishes.posted + 1);
+  });
 });

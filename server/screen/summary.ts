@@ -24,6 +24,7 @@ import { currentNetworkVersion } from '../coverage/networkVersion';
 import { DEFAULT_SPEED_M_PER_MIN } from '../coverage/walking';
 import { NotFoundError } from '../http/domainError';
 import { regionKpis } from '../incidents/kpis';
+import { partyServiceScreen } from '../partyService/screenFigures';
 import { cstMonth, lastMonths } from './months';
 import { centreScope, childKey, gridScope, levelOf, type ScreenLevel } from './scope';
 
@@ -81,6 +82,8 @@ export interface ScreenSummary {
   incidents: { month: string; reported: number; closed: number; closeRate: number | null; overdueOpen: number };
   trend: TrendMonth[];
   children: ChildFigures[];
+  /** 双报到, 认领/完成, star distribution (server/partyService/screenFigures.ts). */
+  party: Awaited<ReturnType<typeof partyServiceScreen>>;
   generatedAt: string;
 }
 
@@ -222,13 +225,14 @@ export async function screenSummary(db: DbHandle, code: string, now = new Date()
   const region = path[path.length - 1]!;
   const month = cstMonth(now);
   // The embedded engine serialises queries anyway; on PostGIS these run in parallel.
-  const [grid, centres, coverage, kpis, trend, children] = await Promise.all([
+  const [grid, centres, coverage, kpis, trend, children, party] = await Promise.all([
     gridFigures(db, code),
     centresByLevel(db, code),
     coverageFigure(db, code),
     regionKpis(db, code, month.start, month.end),
     incidentTrend(db, code, now),
     childFigures(db, code),
+    partyServiceScreen(db, code, now),
   ]);
   return {
     region,
@@ -239,6 +243,7 @@ export async function screenSummary(db: DbHandle, code: string, now = new Date()
     incidents: { month: month.key, reported: kpis.count, closed: kpis.closed, closeRate: kpis.closeRate, overdueOpen: kpis.overdueOpen },
     trend,
     children,
+    party,
     generatedAt: now.toISOString(),
   };
 }
