@@ -30,5 +30,11 @@ export async function linkSampleAccounts(db: DbHandle): Promise<void> {
                              verifier_user_id = coalesce(i.verifier_user_id, s.verifier),
                              assignee_user_id = CASE WHEN i.department_id IS NULL AND i.dispatched_at IS NOT NULL THEN coalesce(i.assignee_user_id, s.assignee) ELSE i.assignee_user_id END
       FROM steps s WHERE s.incident_id = i.id`);
+    // 网格队伍: each sample grid worker account is the 专职网格员 of its first grid (name from the account).
+    await tx.execute(sql`
+      UPDATE grid_roster r SET user_id = u.id, name = regexp_replace(u.display_name, '^网格员|（示例）$', '', 'g')
+      FROM users u JOIN LATERAL (SELECT min(grid_id) AS grid_id FROM user_grids ug WHERE ug.user_id = u.id) first ON true
+      WHERE u.role = 'grid_worker' AND r.grid_id = first.grid_id AND r.role = 'full_time' AND r.user_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM grid_roster o WHERE o.user_id = u.id)`);
   });
 }

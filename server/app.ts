@@ -33,6 +33,8 @@ import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
 import { importsRoute } from './routes/imports';
 import { dataImportsRoute } from './routes/dataImports';
+import { partyRoute } from './routes/party';
+import { publicGridsRoute } from './routes/publicGrids';
 import { hotlineRoute } from './routes/hotline';
 import { incidentsRoute } from './routes/incidents';
 import { photosRoute } from './routes/photos';
@@ -131,6 +133,8 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/exports', exportsRoute)
       .route('/api/exports/imports', importsRoute)
       .route('/api/imports', dataImportsRoute)
+      .route('/api/party', partyRoute)
+      .route('/api/public/grids', publicGridsRoute)
       .route('/api/screen', screenRoute)
       .route('/api/demonstrations', demonstrationsRoute)
       .route('/api/dual-report', dualReportRoute)
