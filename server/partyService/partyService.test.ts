@@ -257,4 +257,17 @@ describeEachEngine('party service: 双报到, 三清单, 微心愿, 星级', (db
     expect((await send(db(), communityPlanner, 'POST', '/api/wishes', { communityCode: COMMUNITY, kind: 'wish', title: '送书上门', category: '文体活动' })).status).toBe(201);
     expect((await screen()).wishes.posted).toBe(before.wishes.posted + 1);
   });
+
+  it('turns an incident into a 微心愿 of its community once (转为微心愿)', async () => {
+    const [incident] = await db().rows<{ id: number }>(sql`SELECT id FROM incidents WHERE community_code = ${COMMUNITY} ORDER BY id LIMIT 1`);
+    const path = `/api/wishes/from-incident/${incident!.id}`;
+    expect((await send(db(), otherPlanner, 'POST', path, {})).status).toBe(403);
+    const made = await send(db(), communityPlanner, 'POST', path, { category: '环境整治' });
+    expect(made.status).toBe(201);
+    expect((await send(db(), communityPlanner, 'POST', path, {})).status).toBe(409);
+    const [w] = await db().rows<{ community_code: string; incident_id: number; status: string; category: string }>(
+      sql`SELECT community_code, incident_id, status, category FROM service_wishes WHERE id = ${made.body.id}`,
+    );
+    expect(w).toEqual({ community_code: COMMUNITY, incident_id: incident!.id, status: 'open', category: '环境整治' });
+  });
 });
