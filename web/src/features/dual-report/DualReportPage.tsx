@@ -70,7 +70,14 @@ export function DualReportPage() {
                 {data.children.map((c) => (
                   <tr key={c.code}>
                     <td>
-                      <button type="button" className="dr-link" onClick={() => (setDraft(c.code), setRegion(c.code))}>
+                      <button
+                        type="button"
+                        className="dr-link"
+                        onClick={() => {
+                          setDraft(c.code);
+                          setRegion(c.code);
+                        }}
+                      >
                         {c.name}
                       </button>
                     </td>
