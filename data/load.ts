@@ -10,6 +10,7 @@ import { SIGN_HOURS, signDeadlineFor } from '../kernel/caseClocks';
 import { DEFAULT_CALENDAR } from '../kernel/workCalendar';
 import { INCIDENT_CATEGORIES, type SampleIncident, type SampleTransition } from './incidents';
 import { loadPartySample } from './partySample';
+import { loadServiceSample } from './serviceSample';
 import type { SampleDataset } from './sample';
 
 /** 签收 of the sample's dispatched cases: the category's sign hours on the shipped 2026 calendar (what the server's loop gives a case dispatched now). */
@@ -172,6 +173,8 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     await tx.execute(derivedRegionFigures());
     await loadPartySample(tx);
     onProgress('party organisations, estates, rosters', 1, 1);
+    await loadServiceSample(tx);
+    onProgress('双报到, 三清单, 微心愿, star ratings', 1, 1);
     await tx.insert(t.meta).values([
       { key: 'dataset', value: { label: data.label, sample: true, options: data.options, generatedAt: new Date().toISOString() } },
       { key: 'network_version', value: 1 },
@@ -180,7 +183,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
   });
   // Fresh statistics so the planner uses the spatial indexes straight away.
   await handle.db.execute(
-    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, grid_versions, sub_grids, foreign_grids, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
+    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, party_units, party_members, community_list_items, service_wishes, star_ratings, grid_versions, sub_grids, foreign_grids, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
   );
 }
 

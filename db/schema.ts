@@ -1091,3 +1091,206 @@ export const userPhones = pgTable('user_phones', {
     .references(() => users.id, { onDelete: 'cascade' }),
   phone: text('phone').notNull(),
 });
+// ───────────────────────────────────────────────────────────────────────────────────────
+// Party service (issue 16 points 4, 5, 7 — branch party-service): 双报到 units and members,
+// the communities' 三清单, 为民红绳/微心愿 with their claims, and the 五好 star ratings.
+// ───────────────────────────────────────────────────────────────────────────────────────
+
+/** 双报到: a 机关企事业单位 registered (报到) at a community; `memberCount` = its in-service members who should report. */
+export const partyUnits = pgTable(
+  'party_units',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    /** 机关 / 企业 / 事业单位 / 社会组织 (kernel/partyService.ts UNIT_KINDS). */
+    kind: text('kind').notNull(),
+    communityCode: varchar('community_code', { length: 12 })
+      .notNull()
+      .references(() => regions.code, { onDelete: 'cascade' }),
+    /** Personal data (PERSONAL_DATA_POLICY): withheld or masked per reader. */
+    contactName: text('contact_name'),
+    contactPhone: text('contact_phone'),
+    memberCount: integer('member_count').notNull().default(0),
+    reportedOn: date('reported_on').notNull(),
+    /** Where the unit sits (for nearest-first matching); null: the community's label point. */
+    location: geometry('location', 'Point'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('party_units_community_idx').on(t.communityCode), check('party_units_member_count', sql`${t.memberCount} >= 0`)],
+);
+
+/** 在职党员 of a reporting unit, registered (报到) at their residential community on `reportedOn` (null: not yet). */
+export const partyMembers = pgTable(
+  'party_members',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => partyUnits.id, { onDelete: 'cascade' }),
+    phone: text('phone'),
+    communityCode: varchar('community_code', { length: 12 }).references(() => regions.code, { onDelete: 'cascade' }),
+    reportedOn: date('reported_on'),
+  },
+  (t) => [index('party_members_unit_idx').on(t.unitId), index('party_members_community_idx').on(t.communityCode), check('party_members_report_place', sql`(${t.reportedOn} IS NULL) = (${t.communityCode} IS NULL)`)],
+);
+
+/** 三清单 of a community: needs (需求清单) and resources (资源清单, offered by a unit or a member). */
+export const communityListItems = pgTable(
+  'community_list_items',
+  {
+    id: serial('id').primaryKey(),
+    communityCode: varchar('community_code', { length: 12 })
+      .notNull()
+      .references(() => regions.code, { onDelete: 'cascade' }),
+    /** need | resource */
+    list: text('list').notNull(),
+    title: text('title').notNull(),
+    category: text('category').notNull(),
+    description: text('description'),
+    unitId: integer('unit_id').references(() => partyUnits.id, { onDelete: 'set null' }),
+    memberId: integer('member_id').references(() => partyMembers.id, { onDelete: 'set null' }),
+    /** open | matched | closed */
+    status: text('status').notNull().default('open'),
+    location: geometry('location', 'Point'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('community_list_items_community_idx').on(t.communityCode, t.list),
+    check('community_list_items_list', sql`${t.list} in ('need', 'resource')`),
+    check('community_list_items_status', sql`${t.status} in ('open', 'matched', 'closed')`),
+  ],
+);
+
+/** 共建项目清单: a project of a community linking a need and a resource; 计划 → 进行中 → 完成. */
+export const coBuildProjects = pgTable(
+  'co_build_projects',
+  {
+    id: serial('id').primaryKey(),
+    communityCode: varchar('community_code', { length: 12 })
+      .notNull()
+      .references(() => regions.code, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    needId: integer('need_id').references(() => communityListItems.id, { onDelete: 'set null' }),
+    resourceId: integer('resource_id').references(() => communityListItems.id, { onDelete: 'set null' }),
+    unitId: integer('unit_id').references(() => partyUnits.id, { onDelete: 'set null' }),
+    /** planned | ongoing | done */
+    status: text('status').notNull().default('planned'),
+    finishedOn: date('finished_on'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('co_build_projects_community_idx').on(t.communityCode), check('co_build_projects_status', sql`${t.status} in ('planned', 'ongoing', 'done')`)],
+);
+
+/** 为民红绳 request or 微心愿 of a community; its states are kernel/wishFlow.ts, its history service_wish_events. */
+export const serviceWishes = pgTable(
+  'service_wishes',
+  {
+    id: serial('id').primaryKey(),
+    communityCode: varchar('community_code', { length: 12 })
+      .notNull()
+      .references(() => regions.code, { onDelete: 'cascade' }),
+    /** red_rope (为民红绳 request) | wish (微心愿) */
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    category: text('category').notNull(),
+    location: geometry('location', 'Point'),
+    /** The incident it was turned from (转为微心愿), if any. */
+    incidentId: bigint('incident_id', { mode: 'number' }).references(() => incidents.id, { onDelete: 'set null' }),
+    /** open | claimed | done | confirmed */
+    status: text('status').notNull().default('open'),
+    postedBy: text('posted_by').notNull(),
+    postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The claimant: a reporting unit or an in-service member; the account that claimed for them. */
+    claimantUnitId: integer('claimant_unit_id').references(() => partyUnits.id, { onDelete: 'set null' }),
+    claimantMemberId: integer('claimant_member_id').references(() => partyMembers.id, { onDelete: 'set null' }),
+    claimedByUserId: integer('claimed_by_user_id'),
+    claimedBy: text('claimed_by'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    doneNote: text('done_note'),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    confirmedBy: text('confirmed_by'),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('service_wishes_community_idx').on(t.communityCode, t.status),
+    check('service_wishes_kind', sql`${t.kind} in ('red_rope', 'wish')`),
+    check('service_wishes_status', sql`${t.status} in ('open', 'claimed', 'done', 'confirmed')`),
+  ],
+);
+
+export const serviceWishEvents = pgTable(
+  'service_wish_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    wishId: integer('wish_id')
+      .notNull()
+      .references(() => serviceWishes.id, { onDelete: 'cascade' }),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    actor: text('actor').notNull(),
+    actorUserId: integer('actor_user_id'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    note: text('note'),
+  },
+  (t) => [index('service_wish_events_wish_idx').on(t.wishId)],
+);
+
+/**
+ * 星级评定 of one organisation for one year on the 五好 indicators: self-assessment →
+ * street review → 公示 (publicUntil) → final (kernel/starRating.ts). Keyed by the
+ * organisation's region code (community 12 / grid 15 digits) until party-orgs' table is merged.
+ */
+export const starRatings = pgTable(
+  'star_ratings',
+  {
+    id: serial('id').primaryKey(),
+    year: integer('year').notNull(),
+    orgCode: varchar('org_code', { length: 15 }).notNull(),
+    orgName: text('org_name').notNull(),
+    /** self | review | public | final */
+    status: text('status').notNull().default('self'),
+    selfScores: jsonb('self_scores').$type<Record<string, number>>().notNull(),
+    reviewScores: jsonb('review_scores').$type<Record<string, number> | null>(),
+    stars: smallint('stars'),
+    selfBy: text('self_by').notNull(),
+    selfAt: timestamp('self_at', { withTimezone: true }).notNull().defaultNow(),
+    reviewedBy: text('reviewed_by'),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    publicFrom: timestamp('public_from', { withTimezone: true }),
+    publicUntil: timestamp('public_until', { withTimezone: true }),
+    finalBy: text('final_by'),
+    finalAt: timestamp('final_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('star_ratings_org_year').on(t.orgCode, t.year),
+    index('star_ratings_year_idx').on(t.year, t.status),
+    check('star_ratings_status', sql`${t.status} in ('self', 'review', 'public', 'final')`),
+    check('star_ratings_stars', sql`${t.stars} IS NULL OR ${t.stars} between 1 and 5`),
+  ],
+);
+
+/** 异议 raised during a rating's 公示; open ones block finalising until the reviewer decides. */
+export const starObjections = pgTable(
+  'star_objections',
+  {
+    id: serial('id').primaryKey(),
+    ratingId: integer('rating_id')
+      .notNull()
+      .references(() => starRatings.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    raisedBy: text('raised_by').notNull(),
+    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull().defaultNow(),
+    /** null (open) | upheld (back to review) | dismissed */
+    decision: text('decision'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [index('star_objections_rating_idx').on(t.ratingId)],
+);

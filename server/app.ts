@@ -52,6 +52,10 @@ import { liveRoute } from './routes/live';
 import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
 import { tilesRoute } from './routes/tiles';
+import { dualReportRoute } from './routes/dualReport';
+import { serviceListsRoute } from './routes/serviceLists';
+import { starsRoute } from './routes/stars';
+import { wishesRoute } from './routes/wishes';
 import { sharedTileCache, type TileCache } from './tiles/tileCache';
 
 /** Errors that mean "the database is not reachable right now", not "your request was wrong". */
@@ -149,6 +153,10 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/patrols', patrolsRoute)
       .route('/api/visits', visitsRoute)
       .route('/api/me', meRoute)
+      .route('/api/dual-report', dualReportRoute)
+      .route('/api/service-lists', serviceListsRoute)
+      .route('/api/wishes', wishesRoute)
+      .route('/api/stars', starsRoute)
       .route('/tiles', tilesRoute(options.tileCache === undefined ? sharedTileCache(db) : options.tileCache))
   );
 }

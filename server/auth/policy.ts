@@ -67,6 +67,14 @@ export const POLICY: readonly Rule[] = [
   { methods: 'WRITE', pattern: /^\/api\/(demonstrations|coverage|screen)(\/|$)/, access: ['admin'] },
   // Progress of the background walking-circle job (server/coverage/isochroneJob.ts), on the admin page.
   { methods: 'READ', pattern: /^\/api\/coverage\/isochrones\/status$/, access: ['admin'] },
+  // Party service (issue 16): 双报到 registers and the 三清单 by community staff — jurisdiction checked in server/partyService.
+  { methods: 'WRITE', pattern: /^\/api\/(dual-report|service-lists)(\/|$)/, access: ['planner', 'dispatcher', 'admin'] },
+  // 为民红绳/微心愿: anyone signed in may ask to move one; kernel/wishFlow.ts decides (claim: working roles; complete: the claimant; confirm: the community).
+  { methods: 'WRITE', pattern: /^\/api\/wishes\/\d+\/actions$/, access: 'signedIn' },
+  { methods: 'WRITE', pattern: /^\/api\/wishes(\/|$)/, access: ['planner', 'dispatcher', 'admin'] },
+  // 星级: objections by anyone signed in during 公示, review/final by the street (kernel/starRating.ts); self-assessment by planners.
+  { methods: 'WRITE', pattern: /^\/api\/stars\/\d+\/actions$/, access: 'signedIn' },
+  { methods: 'WRITE', pattern: /^\/api\/stars\/?$/, access: ['planner', 'admin'] },
   { methods: 'READ', pattern: /^\/(api|tiles)\//, access: 'signedIn' },
   // Anything written later without its own rule is for admins only.
   { methods: 'WRITE', pattern: /^\/(api|tiles)\//, access: ['admin'] },

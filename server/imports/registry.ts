@@ -6,8 +6,9 @@
 import { estateImport } from '../party/estateImport';
 import { orgImport } from '../party/orgImport';
 import { rosterImport } from '../party/rosterImport';
+import { memberImport, unitImport } from '../partyService/unitImport';
 import type { ImportEntity } from './importEntity';
 
-export const IMPORT_ENTITIES: readonly ImportEntity[] = [orgImport, estateImport, rosterImport];
+export const IMPORT_ENTITIES: readonly ImportEntity[] = [orgImport, estateImport, rosterImport, unitImport, memberImport];
 
 export const importEntity = (key: string): ImportEntity | undefined => IMPORT_ENTITIES.find((e) => e.key === key);

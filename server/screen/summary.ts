@@ -25,6 +25,7 @@ import { DEFAULT_SPEED_M_PER_MIN } from '../coverage/walking';
 import { NotFoundError } from '../http/domainError';
 import { regionKpis } from '../incidents/kpis';
 import { type PatrolFigures, patrolFigures } from '../field/patrolFigures';
+import { partyServiceScreen } from '../partyService/screenFigures';
 import { cstMonth, lastMonths } from './months';
 import { centreScope, childKey, gridScope, levelOf, type ScreenLevel } from './scope';
 
@@ -84,6 +85,8 @@ export interface ScreenSummary {
   children: ChildFigures[];
   /** 巡查 (server/field/patrolFigures.ts): today, active now, hours this week. */
   patrols: PatrolFigures;
+  /** 双报到, 认领/完成, star distribution (server/partyService/screenFigures.ts). */
+  party: Awaited<ReturnType<typeof partyServiceScreen>>;
   generatedAt: string;
 }
 
@@ -225,7 +228,7 @@ export async function screenSummary(db: DbHandle, code: string, now = new Date()
   const region = path[path.length - 1]!;
   const month = cstMonth(now);
   // The embedded engine serialises queries anyway; on PostGIS these run in parallel.
-  const [grid, centres, coverage, kpis, trend, children, patrols] = await Promise.all([
+  const [grid, centres, coverage, kpis, trend, children, patrols, party] = await Promise.all([
     gridFigures(db, code),
     centresByLevel(db, code),
     coverageFigure(db, code),
@@ -233,6 +236,7 @@ export async function screenSummary(db: DbHandle, code: string, now = new Date()
     incidentTrend(db, code, now),
     childFigures(db, code),
     patrolFigures(db, code, now),
+    partyServiceScreen(db, code, now),
   ]);
   return {
     region,
@@ -244,6 +248,7 @@ export async function screenSummary(db: DbHandle, code: string, now = new Date()
     trend,
     children,
     patrols,
+    party,
     generatedAt: now.toISOString(),
   };
 }

@@ -28,11 +28,14 @@ export function PartyPanel({ s }: { s: ScreenSummary }) {
         <Kpi label="网格党组织" value={g.gridsWithPartyOrg} unit="个" tone="red" />
         <Kpi label="组建率" value={pct(g.partyOrgRate)} digits={1} unit="%" tone="green" />
         <Kpi label="党员" value={g.partyMembers} unit="名" tone="red" />
-        <Kpi label="双报到党员" value={g.dualReportMembers} unit="名" tone="blue" />
-        <Kpi label="双报到率" value={g.partyMembers > 0 ? (g.dualReportMembers / g.partyMembers) * 100 : null} digits={1} unit="%" tone="blue" />
+        <Kpi label="双报到党员" value={s.party.dualReport.membersReported} unit="名" tone="blue" />
+        <Kpi label="报到率" value={pct(s.party.dualReport.reportRate)} digits={1} unit="%" tone="blue" />
       </div>
       <div className="screen-sub">
-        覆盖 {g.households.toLocaleString('zh-CN')} 户 · {g.population.toLocaleString('zh-CN')} 人
+        覆盖 {g.households.toLocaleString('zh-CN')} 户 · {g.population.toLocaleString('zh-CN')} 人 · 报到单位 {s.party.dualReport.units} 个
+      </div>
+      <div className="screen-sub" data-testid="screen-wishes">
+        红绳/微心愿 {s.party.wishes.posted} 个 · 已认领 {s.party.wishes.claimed} · 已完成 {s.party.wishes.completed}（确认 {s.party.wishes.confirmed}）
       </div>
       {s.children.length > 0 && (
         <>
@@ -125,6 +128,10 @@ export function StarsPanel({ s, onDrill }: { s: ScreenSummary; onDrill: (code: s
         <Kpi label="五星网格" value={s.grid.stars[5]!} unit="个" tone="gold" />
       </div>
       <BarChart bars={s.grid.stars.map((v, i) => ({ label: STAR_LABELS[i]!, value: v, colour: STAR_COLOURS[i]! }))} height={140} />
+      <div className="screen-sub" data-testid="screen-five-good">
+        {s.party.stars.year} 年五好评定：{s.party.stars.current.map((n, k) => `${k + 1}星 ${n}`).join(' · ')}；三星以上 {s.party.stars.threeStarOrBetter} 个（同比 {s.party.stars.threeStarOrBetterChange >= 0 ? '+' : ''}
+        {s.party.stars.threeStarOrBetterChange}）
+      </div>
       {top.length > 0 && (
         <ol className="child-list" aria-label="下级平均星级">
           {top.map((c) => (

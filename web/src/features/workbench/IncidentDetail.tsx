@@ -9,6 +9,7 @@ import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/queries';
 import { REQUEST_LABELS } from '../../../../kernel/loopActions';
 import { INCIDENT_SOURCES } from '../../../../kernel/stages';
+import { ToWishButton } from '../wishes/ToWishButton';
 import { ActionForm } from './ActionForm';
 import { Countdown } from './Countdown';
 import { photosQuery, usePhotoUpload } from '../photos/photoRequest';
@@ -185,6 +186,7 @@ export function IncidentDetail({ id, now, openAction, onOpenAction, onClose }: I
         )}
       </section>
       {d.allowedActions.some((a) => a.action === 'revisit') && <RevisitLink key={d.id} incidentId={d.id} />}
+      <ToWishButton key={`wish-${d.id}`} incidentId={d.id} communityCode={d.communityCode} />
       {notice && (
         <p className="wb-notice" role="status">
           {notice}
