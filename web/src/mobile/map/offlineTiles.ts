@@ -14,9 +14,13 @@ export function tilesFor([west, south, east, north]: [number, number, number, nu
   for (const z of zooms) {
     const a = tileForLonLat(z, west - marginDeg, north + marginDeg);
     const b = tileForLonLat(z, east + marginDeg, south - marginDeg);
-    for (let x = a.x; x <= b.x; x++) for (let y = a.y; y <= b.y; y++) out.push(`${z}/${x}/${y}`);
+    for (let x = a.x; x <= b.x; x++)
+      for (let y = a.y; y <= b.y; y++) {
+        if (out.length >= MAX_TILES) return out;
+        out.push(`${z}/${x}/${y}`);
+      }
   }
-  return out.slice(0, MAX_TILES);
+  return out;
 }
 
 /** Fetches every tile (4 at a time); reports progress; resolves to how many failed. */
