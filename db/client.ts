@@ -116,3 +116,8 @@ async function openPostgis(url: string, poolSize: number): Promise<DbHandle> {
     url,
   };
 }
+
+/** `db` with its queries (rows, db.transaction → savepoints) running inside the transaction `tx`. */
+export function boundToTransaction(db: DbHandle, tx: Parameters<Parameters<Database['transaction']>[0]>[0]): DbHandle {
+  return { ...db, db: tx as unknown as Database, rows: (query) => executeRows(tx, query) };
+}

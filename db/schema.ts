@@ -714,3 +714,118 @@ export const dataChanges = pgTable('data_changes', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   weight: bigint('weight', { mode: 'number' }).notNull().default(1),
 });
+
+// ─── 网格通 field app (issue 15): idempotent writes, patrols, visits, worker contacts ───
+
+/**
+ * Idempotency-Key records (server/http/idempotency.ts): per user and key, the request's
+ * fingerprint and the answer, written in the same transaction as the write itself, so a
+ * retry after a lost answer replays it instead of writing twice. Kept ≥ 7 days.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: integer('user_id').notNull(),
+    key: text('key').notNull(),
+    /** SHA-256 of method, path and body (multipart: of each field and file). */
+    fingerprint: text('fingerprint').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    status: smallint('status').notNull(),
+    contentType: text('content_type').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);
+
+/** 巡查: a grid worker's patrol, started and stopped by the server's clock. */
+export const patrols = pgTable(
+  'patrols',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The worker's grids at the start (15-digit codes). */
+    gridCodes: jsonb('grid_codes').$type<string[]>().notNull().default([]),
+    /** Community of the first grid: the desktop layer and the figures are read by community. */
+    communityCode: varchar('community_code', { length: 12 }).notNull(),
+    streetCode: varchar('street_code', { length: 9 }).notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** active | ended */
+    status: text('status').notNull().default('active'),
+    note: text('note'),
+  },
+  (t) => [
+    index('patrols_user_idx').on(t.userId, t.startedAt),
+    index('patrols_community_idx').on(t.communityCode, t.startedAt),
+    uniqueIndex('patrols_one_active_per_user').on(t.userId).where(sql`status = 'active'`),
+    check('patrols_status_known', sql`${t.status} in ('active', 'ended')`),
+  ],
+);
+
+/** GPS points of a patrol: `recordedAt` is the phone's clock (observation), `receivedAt` the server's. */
+export const patrolPoints = pgTable(
+  'patrol_points',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    patrolId: bigint('patrol_id', { mode: 'number' })
+      .notNull()
+      .references(() => patrols.id, { onDelete: 'cascade' }),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    accuracyM: doublePrecision('accuracy_m'),
+  },
+  (t) => [uniqueIndex('patrol_points_patrol_time').on(t.patrolId, t.recordedAt)],
+);
+
+/** 打卡: a check-in at a named place during a patrol. */
+export const patrolCheckins = pgTable(
+  'patrol_checkins',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    patrolId: bigint('patrol_id', { mode: 'number' })
+      .notNull()
+      .references(() => patrols.id, { onDelete: 'cascade' }),
+    placeName: text('place_name').notNull(),
+    note: text('note'),
+    lon: doublePrecision('lon'),
+    lat: doublePrecision('lat'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('patrol_checkins_patrol_idx').on(t.patrolId)],
+);
+
+/** 走访: a visit to a household or building; `visitedAt` from the phone, `createdAt` the server's. */
+export const visits = pgTable(
+  'visits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    gridCode: varchar('grid_code', { length: 15 }).notNull(),
+    communityCode: varchar('community_code', { length: 12 }).notNull(),
+    /** Household or building as the worker writes it (e.g. 3栋2单元401). */
+    target: text('target').notNull(),
+    note: text('note'),
+    lon: doublePrecision('lon'),
+    lat: doublePrecision('lat'),
+    visitedAt: timestamp('visited_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('visits_grid_idx').on(t.gridCode, t.visitedAt), index('visits_community_idx').on(t.communityCode, t.visitedAt)],
+);
+
+/** Work phone of an account (grid workers' contacts on 我的网格): personal data, served masked. */
+export const userPhones = pgTable('user_phones', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  phone: text('phone').notNull(),
+});

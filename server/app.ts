@@ -35,6 +35,9 @@ import { importsRoute } from './routes/imports';
 import { hotlineRoute } from './routes/hotline';
 import { incidentsRoute } from './routes/incidents';
 import { photosRoute } from './routes/photos';
+import { patrolsRoute } from './routes/patrols';
+import { visitsRoute } from './routes/visits';
+import { meRoute } from './routes/me';
 import { departmentsRoute } from './routes/departments';
 import { publicRevisitRoute } from './routes/publicRevisit';
 import { liveRoute } from './routes/live';
@@ -127,6 +130,9 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/exports/imports', importsRoute)
       .route('/api/screen', screenRoute)
       .route('/api/demonstrations', demonstrationsRoute)
+      .route('/api/patrols', patrolsRoute)
+      .route('/api/visits', visitsRoute)
+      .route('/api/me', meRoute)
       .route('/tiles', tilesRoute(options.tileCache === undefined ? sharedTileCache(db) : options.tileCache))
   );
 }

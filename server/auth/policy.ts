@@ -45,6 +45,12 @@ export const POLICY: readonly Rule[] = [
   // Reporting: grid workers and dispatchers (hotline/walk-in cases) beside the editors.
   { methods: 'WRITE', pattern: /^\/api\/incidents\/?$/, access: [...EDITORS, 'grid_worker', 'dispatcher'] },
   { methods: 'WRITE', pattern: /^\/api\/departments(\/|$)/, access: ['admin'] },
+  // 网格通 (issue 15): patrols and visits are written by grid workers only, each their own (checked in server/field/*).
+  { methods: 'WRITE', pattern: /^\/api\/(patrols|visits)(\/|$)/, access: ['grid_worker'] },
+  // A worker's own patrols and grids: grid workers (other roles have none).
+  { methods: 'READ', pattern: /^\/api\/(patrols\/mine|me\/grids(\/locate)?)$/, access: ['grid_worker'] },
+  // Tracks and visits of a community: readers by jurisdiction (server/field/fieldAccess.ts); department staff not at all.
+  { methods: 'READ', pattern: /^\/api\/(patrols|visits)(\/|$)/, access: ['leader', 'planner', 'analyst', 'admin', 'grid_worker', 'dispatcher'] },
   { methods: 'WRITE', pattern: /^\/api\/(grids|incidents)(\/|$)/, access: EDITORS },
   // Planners manage the centres of their own streets/communities (checked in the centres route).
   { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },

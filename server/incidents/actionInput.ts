@@ -51,6 +51,8 @@ const bodyOf = (action: LoopAction) =>
     {
       action: z.literal(action),
       expectedStage: stageEnum,
+      /** The last history row the client saw; see server/incidents/caseChanged.ts. */
+      expectedTransitionId: id('expectedTransitionId').optional(),
       ...Object.fromEntries(ACTION_TABLE[action].fields.map((f) => [f.name, f.required ? fieldSchema(f) : fieldSchema(f).optional()])),
       ...serverRecorded,
     },
@@ -71,6 +73,7 @@ export interface ActionBody {
   departmentIds?: number[];
   hours?: number;
   satisfaction?: number;
+  expectedTransitionId?: number;
 }
 
 export const bulkDispatchBody = z

@@ -19,6 +19,7 @@ import { extendedDeadline, resumeDeadline } from './deadlines';
 import { loadWorkCalendar, signDeadline, summonsDeadline } from './loopDeadlines';
 import { allowedNext } from './stateMachine';
 import { StageConflict } from './loopErrors';
+import { checkUnchanged } from './caseChanged';
 
 export interface ActionInput {
   action: LoopAction;
@@ -29,6 +30,8 @@ export interface ActionInput {
   departmentIds?: number[] | undefined;
   hours?: number | undefined;
   satisfaction?: number | undefined;
+  /** The last history row the client saw (offline queues): anything written since is a 409 (caseChanged.ts). */
+  expectedTransitionId?: number | undefined;
 }
 
 /** A refused action, with the field at fault (403 not yours, 422 rule broken). */
@@ -113,6 +116,7 @@ export async function actInTx(tx: Tx, id: number, input: ActionInput, user: Sess
   if (!c) throw new NotFoundError(`事件 ${id} 不存在`);
   const [readable] = await execRows<{ ok: boolean }>(tx, sql`SELECT ${readableBy(user)} AS ok FROM incidents i WHERE i.id = ${id}`);
   if (!readable?.ok) throw new ForbiddenError(`您无权处理事件 ${id}`, { errors: [{ field: 'id', reason: '事件不在您的网格、辖区或单位的范围内' }] });
+  if (input.expectedTransitionId !== undefined) await checkUnchanged(tx, id, c, input.expectedTransitionId, input.action, user);
   if (c.stage !== input.expectedStage) throw new StageConflict(c.stage, allowedNext(c.stage));
   const { action } = input;
   const refuse = (field: string, reason: string, status: 403 | 422 = 422): never => {

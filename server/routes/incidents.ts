@@ -19,6 +19,7 @@ import { ESCALATION_LEVELS, INCIDENT_STAGES, type EscalationLevel } from '../../
 import type { AppEnv } from '../appEnv';
 import { integerString, isoInstantParam } from '../http/params';
 import { invalidInput } from '../http/problem';
+import { idempotent } from '../http/idempotency';
 import { colourDomain, heatmap, hexbins, hexCellIncidents, timeSeries } from '../incidents/aggregation';
 import { decodeBatch } from '../incidents/batchEncoding';
 import { importBatch, importBatchStream } from '../incidents/batchImport';
@@ -103,7 +104,7 @@ const kpiQuery = z
 export const incidentsRoute = new Hono<AppEnv>()
   .get('/categories', async (c) => c.json({ categories: await incidentCategories(c.var.db) }, 200))
   /** One incident (JSON). Bad input → 422 with every failing field. */
-  .post('/', async (c) => c.json(await reportIncident(c.var.db, await c.req.text(), writerOf(c.var.user)), 201))
+  .post('/', idempotent(), async (c) => c.json(await reportIncident(c.var.db, await c.req.text(), writerOf(c.var.user)), 201))
   /** A CSV (UTF-8 or GBK) or GeoJSON batch; see the header comment for the NDJSON progress stream. */
   .post('/batch', async (c) => {
     const batch = decodeBatch(new Uint8Array(await c.req.arrayBuffer()));
@@ -147,7 +148,7 @@ export const incidentsRoute = new Hono<AppEnv>()
   .post('/bulk-dispatch', zValidator('json', bulkDispatchBody, invalidInput), async (c) => c.json(await bulkDispatch(c.var.db, c.req.valid('json'), writerOf(c.var.user)), 200))
   .get('/:id', zValidator('param', idParam, invalidInput), async (c) => c.json(await incidentDetail(c.var.db, c.req.valid('param').id, writerOf(c.var.user)), 200))
   /** One action of the loop (kernel/loopActions.ts); answers the updated detail and the new step's id. */
-  .post('/:id/actions', zValidator('param', idParam, invalidInput), zValidator('json', actionBody, invalidInput), async (c) => {
+  .post('/:id/actions', idempotent(), zValidator('param', idParam, invalidInput), zValidator('json', actionBody, invalidInput), async (c) => {
     const { id } = c.req.valid('param');
     const user = writerOf(c.var.user);
     const transitionId = await act(c.var.db, id, c.req.valid('json') as ActionBody, user);

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
 import { integerString } from '../http/params';
 import { invalidInput } from '../http/problem';
+import { idempotent } from '../http/idempotency';
 import { writerOf } from '../incidents/incidentWriter';
 import { listPhotos, type PhotoUpload, PhotosRefused, photoBytes, uploadPhotos } from '../photos/photos';
 
@@ -66,7 +67,7 @@ function imageResponse(ifNoneMatch: string | undefined, image: { mime: string; e
 }
 
 export const photosRoute = new Hono<AppEnv>()
-  .post('/incidents/:id/photos', zValidator('param', idParam, invalidInput), async (c) => {
+  .post('/incidents/:id/photos', idempotent(), zValidator('param', idParam, invalidInput), async (c) => {
     const { files, transitionId } = await readForm(c.req.raw);
     return c.json({ photos: await uploadPhotos(c.var.db, writerOf(c.var.user), c.req.valid('param').id, transitionId, files) }, 201);
   })
