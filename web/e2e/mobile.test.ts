@@ -4,7 +4,8 @@
  * API (photos shrunk to ≤ 1600 px in the browser); two reports made offline are sent once
  * back online — exactly two incidents even though the first upload's answer is cut after
  * the server did the work (the Idempotency-Key); and a grid worker sees only their grid's
- * tasks. People are created here; the sample data gives the grids.
+ * tasks; a patrol's track is stored with its points and check-in; a visit is logged.
+ * People are created here; the sample data gives the grids.
  */
 import { sql } from 'drizzle-orm';
 import { type Browser, type BrowserContext, type Page, request as playwrightRequest } from 'playwright-core';
@@ -13,13 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../server/auth/users';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
 import { LOAD_MS, launchBrowser, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
+import { PHONE } from './phone';
 
 const GRID_A = '450902005001001';
 const STREET = '450902005';
 const PASSWORD = 'mobile-test-password-2026';
 const CATEGORY = 'SR01';
-
-export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
 
 describe('网格通 on a phone in Chromium', { timeout: TEST_MS }, () => {
   let db: TestDatabase;
@@ -68,9 +68,16 @@ describe('网格通 on a phone in Chromium', { timeout: TEST_MS }, () => {
     await page.getByLabel(/^描述/).fill(description);
     if (photos.length > 0) {
       await page.getByTestId('photo-album').setInputFiles(photos);
-      await page.getByRole('list', { name: '已选照片' }).getByRole('listitem').nth(photos.length - 1).waitFor();
+      await page
+        .getByRole('list', { name: '已选照片' })
+        .getByRole('listitem')
+        .nth(photos.length - 1)
+        .waitFor();
     }
-    await page.getByTestId('report-place').getByText(/GPS：.*精度约 12 米/).waitFor();
+    await page
+      .getByTestId('report-place')
+      .getByText(/GPS：.*精度约 12 米/)
+      .waitFor();
     await page.getByRole('button', { name: '提交上报' }).tap();
     await page.getByTestId('report-done').waitFor();
   }
@@ -176,6 +183,43 @@ describe('网格通 on a phone in Chromium', { timeout: TEST_MS }, () => {
     await page.getByRole('button', { name: '提交签收' }).tap();
     await expect.poll(async () => (await db.handle.rows<{ stage: string }>(sql`SELECT stage FROM incidents WHERE id = ${mineId}`))[0]?.stage, { timeout: WAIT_MS }).toBe('handle');
     await page.screenshot({ path: screenshotPath('mobile-tasks.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('records a patrol with its track points and a check-in, and a visit', async () => {
+    const page = await phone('m-wang', placeA);
+    await page.getByRole('link', { name: /巡查/ }).tap();
+    await page.getByRole('button', { name: '开始巡查' }).tap();
+    await page
+      .getByTestId('patrol-notice')
+      .getByText(/已记录 1 个点/)
+      .waitFor();
+    // The worker walks on: the next fix is taken by the page's own 20 s timer.
+    await page.context().setGeolocation({ longitude: placeA[0] + 0.0004, latitude: placeA[1] + 0.0003, accuracy: 8 });
+    await page
+      .getByTestId('patrol-notice')
+      .getByText(/已记录 2 个点/)
+      .waitFor({ timeout: WAIT_MS });
+    await page.getByLabel('打卡地点').fill('小区东门');
+    await page.getByRole('button', { name: '打卡' }).tap();
+    await page.getByRole('button', { name: '结束巡查' }).tap();
+    await page.getByRole('button', { name: '开始巡查' }).waitFor();
+    const patrol = async () =>
+      (
+        await db.handle.rows<{ status: string; points: number; checkins: number }>(sql`
+          SELECT p.status, (SELECT count(*)::int FROM patrol_points WHERE patrol_id = p.id) AS points, (SELECT count(*)::int FROM patrol_checkins WHERE patrol_id = p.id) AS checkins
+          FROM patrols p WHERE p.user_id = ${workerA} ORDER BY p.id DESC LIMIT 1`)
+      )[0];
+    await expect.poll(async () => (await patrol())?.status, { timeout: WAIT_MS }).toBe('ended');
+    expect(await patrol()).toMatchObject({ points: 2, checkins: 1 });
+    const mine = (await (await page.request.get(`${server.url}/api/patrols/mine`)).json()) as { active: unknown };
+    expect(mine.active).toBeNull();
+
+    await page.getByRole('link', { name: /走访/ }).tap();
+    await page.getByLabel(/住户或楼栋/).fill('3栋2单元501');
+    await page.getByLabel(/走访情况/).fill('独居老人，身体良好');
+    await page.getByRole('button', { name: '记录走访' }).tap();
+    await expect.poll(async () => (await db.handle.rows<{ target: string }>(sql`SELECT target FROM visits WHERE grid_code = ${GRID_A} ORDER BY id DESC LIMIT 1`))[0]?.target, { timeout: WAIT_MS }).toBe('3栋2单元501');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -10,14 +10,29 @@ import { useMobileSession } from './session';
 import { useOutbox } from './outbox/sync';
 import { TABS, type TabId, tabFromPath } from './tabs';
 
-const PANES: Record<TabId, React.LazyExoticComponent<React.ComponentType>> = {
-  grid: lazy(() => import('./tabs/GridTab').then((m) => ({ default: m.GridTab }))),
-  report: lazy(() => import('./tabs/ReportTab').then((m) => ({ default: m.ReportTab }))),
-  tasks: lazy(() => import('./tabs/TasksTab').then((m) => ({ default: m.TasksTab }))),
-  patrol: lazy(() => import('./tabs/PatrolTab').then((m) => ({ default: m.PatrolTab }))),
-  visit: lazy(() => import('./tabs/VisitTab').then((m) => ({ default: m.VisitTab }))),
-  queue: lazy(() => import('./tabs/QueueTab').then((m) => ({ default: m.QueueTab }))),
+type Loader = () => Promise<{ default: React.ComponentType }>;
+const LOADERS: Record<TabId, Loader> = {
+  grid: () => import('./tabs/GridTab').then((m) => ({ default: m.GridTab })),
+  report: () => import('./tabs/ReportTab').then((m) => ({ default: m.ReportTab })),
+  tasks: () => import('./tabs/TasksTab').then((m) => ({ default: m.TasksTab })),
+  patrol: () => import('./tabs/PatrolTab').then((m) => ({ default: m.PatrolTab })),
+  visit: () => import('./tabs/VisitTab').then((m) => ({ default: m.VisitTab })),
+  queue: () => import('./tabs/QueueTab').then((m) => ({ default: m.QueueTab })),
 };
+const PANES = Object.fromEntries(Object.entries(LOADERS).map(([id, load]) => [id, lazy(load)])) as unknown as Record<TabId, React.LazyExoticComponent<React.ComponentType>>;
+
+/**
+ * Once the first tab is shown, the other tabs' code is fetched too (small chunks, not the
+ * map's): a worker who loses the network right after opening the app can still switch to
+ * 上报 or 队列 where no service worker keeps them (WeChat's WebView may have none).
+ */
+function preloadTabs() {
+  const run = () => {
+    for (const load of Object.values(LOADERS)) void load().catch(() => undefined);
+  };
+  if ('requestIdleCallback' in window) window.requestIdleCallback(run, { timeout: 3000 });
+  else setTimeout(run, 1500);
+}
 
 export function navigate(tab: TabId) {
   window.history.pushState(null, '', `/m/${tab}`);
@@ -44,6 +59,10 @@ export function MobileApp() {
   useEffect(() => {
     document.title = `${current.label} · 网格通`;
   }, [current]);
+  const signedIn = Boolean(me.data);
+  useEffect(() => {
+    if (signedIn) preloadTabs();
+  }, [signedIn]);
 
   if (me.isPending)
     return (

@@ -6,14 +6,14 @@
 import { useQuery } from '@tanstack/react-query';
 import type { GeoJSONSource, Map as MapLibre } from 'maplibre-gl';
 import { useEffect, useMemo, useRef } from 'react';
-import type { GridDetail } from '../../api/client';
 import { configQuery } from '../../api/queries';
 import { useMapShell, viewOfBounds } from '../../features/map/useMapShell';
 import type { Fix } from '../geo/useGeolocation';
+import type { MyGrid } from '../myGrids';
 import { boundsOf, circlePolygon } from './accuracyCircle';
 
 export interface GridMapProps {
-  grids: readonly GridDetail[];
+  grids: readonly MyGrid[];
   position: Fix | null;
   picked?: [number, number] | null;
   onPick?: (point: [number, number]) => void;

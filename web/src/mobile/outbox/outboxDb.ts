@@ -27,6 +27,8 @@ export interface ReportBody {
 export interface ActionBody {
   action: string;
   expectedStage: string;
+  /** The last history row the user saw: the server answers 409 when the case changed since. */
+  expectedTransitionId?: number;
   note?: string;
 }
 

@@ -47,8 +47,10 @@ async function sendPhotos(item: OutboxItem, incidentId: number, transitionId: nu
 /** Patrol writes name the server's patrol id, known once its start was sent. */
 async function patrolId(patrolKey: string): Promise<number> {
   const record = await outboxDb.patrols.get(patrolKey);
-  if (!record?.serverId) throw new ApiError({ title: '等待中', status: 0, detail: '巡查开始记录尚未发送' });
-  return record.serverId;
+  if (record?.serverId) return record.serverId;
+  const start = await outboxDb.items.filter((i) => i.kind === 'patrol' && i.op === 'start' && i.patrolKey === patrolKey).first();
+  if (start && (start.status === 'pending' || start.status === 'sending')) throw new ApiError({ title: '等待中', status: 0, detail: '巡查开始记录尚未发送' });
+  throw new ApiError({ title: '无法发送', status: 422, detail: '这次巡查的开始记录未被服务器接受，轨迹无法归属' });
 }
 
 export async function sendItem(item: OutboxItem): Promise<void> {

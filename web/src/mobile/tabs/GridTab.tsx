@@ -1,11 +1,11 @@
 /**
  * 我的网格: the map of my grids with my GPS position (lazy MapLibre chunk), and below it
- * each grid's households, party organisation and grid workers; 下载离线底图 keeps the
- * tiles of my grids for use without a network.
+ * each grid's households, party organisation, grid workers and the neighbouring grids'
+ * workers to call (phones masked by the server); 下载离线底图 keeps the tiles of my
+ * grids' bbox for use without a network.
  */
 import { lazy, Suspense, useState } from 'react';
 import { useGeolocation } from '../geo/useGeolocation';
-import { boundsOf } from '../map/accuracyCircle';
 import { downloadTiles } from '../map/offlineTiles';
 import { useMyGrids } from '../myGrids';
 import { useMobileSession } from '../session';
@@ -14,10 +14,9 @@ const GridMap = lazy(() => import('../map/GridMap').then((m) => ({ default: m.Gr
 
 export function GridTab() {
   const user = useMobileSession().data!;
-  const { grids, pending } = useMyGrids(user.gridCodes);
+  const { grids, bbox, pending, error } = useMyGrids(user.gridCodes.length > 0);
   const geo = useGeolocation();
   const [tiles, setTiles] = useState<string | null>(null);
-  const bbox = boundsOf(grids.map((g) => g.geometry as GeoJSON.Geometry));
 
   async function download() {
     if (!bbox) return;
@@ -37,6 +36,7 @@ export function GridTab() {
       </p>
       {user.gridCodes.length === 0 && <p className="m-muted">您的账号未绑定网格。</p>}
       {pending && <p className="m-status">正在加载网格…</p>}
+      {error && <p className="m-error">{error.message}</p>}
       {grids.map((g) => (
         <article key={g.code} className="m-card" data-testid={`grid-${g.code}`}>
           <strong>{g.name}</strong>
@@ -63,8 +63,21 @@ export function GridTab() {
             <dt>党员</dt>
             <dd>{g.partyOrg.members ?? '—'}</dd>
             <dt>网格员</dt>
-            <dd>{g.gridWorkers ?? '—'}</dd>
+            <dd>{g.workers.map((w) => (w.self ? `${w.name ?? '我'}（我）` : (w.name ?? '—'))).join('、') || '—'}</dd>
           </dl>
+          {g.neighbours.length > 0 && (
+            <>
+              <h3 className="m-subhead">相邻网格联系人</h3>
+              <ul className="m-contacts" data-testid={`neighbours-${g.code}`}>
+                {g.neighbours.map((n) => (
+                  <li key={n.code}>
+                    <span>{n.name}</span>
+                    <span className="m-muted">{n.workers.map((w) => `${w.name ?? '—'}${w.phone ? ` ${w.phone}` : ''}`).join('、') || '暂无网格员账号'}</span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </article>
       ))}
       <button type="button" className="m-button" onClick={() => void download()} disabled={!bbox || !navigator.onLine}>

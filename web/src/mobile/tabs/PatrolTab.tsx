@@ -1,6 +1,6 @@
 /**
  * 巡查: start a patrol, and while this page is open the GPS position is recorded every
- * 20 s (a visible notice says so; browsers stop it when the page is hidden), sent in
+ * 20 s when there is a new fix (a visible notice says so; browsers stop it when the page is hidden), sent in
  * batches through the outbox; 打卡 (check-in) at a place with a note; stop. The current
  * patrol survives a reload (localStorage) and works offline like every other write.
  */
@@ -9,31 +9,31 @@ import { useGeolocation } from '../geo/useGeolocation';
 import { enqueue, outboxDb } from '../outbox/outboxDb';
 import { newIdempotencyKey } from '../outbox/retry';
 import { syncNow } from '../outbox/sync';
-import { useMobileSession } from '../session';
 
 const CURRENT = 'wanggetong.patrol';
 export const POINT_EVERY_MS = 20_000;
 /** Points are sent in batches of this many (about every 100 s) and at stop. */
 const BATCH = 5;
 
+/** One track point as POST /api/patrols/:id/points takes it (recordedAt: the GPS fix's own time). */
 interface Point {
+  recordedAt: string;
   lon: number;
   lat: number;
-  accuracy: number;
-  at: string;
+  accuracyM: number;
 }
 
 const patrolItem = (patrolKey: string, op: 'start' | 'points' | 'checkin' | 'stop', title: string, body: Record<string, unknown>) =>
   enqueue({ kind: 'patrol', op, patrolKey, key: newIdempotencyKey(), title, body, photos: [] }).then(() => void syncNow());
 
 export function PatrolTab() {
-  const user = useMobileSession().data!;
   const [current, setCurrent] = useState<string | null>(() => localStorage.getItem(CURRENT));
   const geo = useGeolocation();
   const [recorded, setRecorded] = useState(0);
   const [note, setNote] = useState('');
   const buffer = useRef<Point[]>([]);
   const latestFix = useRef(geo.fix);
+  const lastTaken = useRef<number | null>(null);
   latestFix.current = geo.fix;
 
   const flush = async (key: string) => {
@@ -46,8 +46,10 @@ export function PatrolTab() {
     if (!current) return;
     const take = () => {
       const fix = latestFix.current;
-      if (!fix) return;
-      buffer.current.push({ lon: fix.lon, lat: fix.lat, accuracy: Math.round(fix.accuracy), at: new Date(fix.at).toISOString() });
+      // No new fix since the last point (no signal): nothing new to record.
+      if (!fix || fix.at === lastTaken.current) return;
+      lastTaken.current = fix.at;
+      buffer.current.push({ recordedAt: new Date(fix.at).toISOString(), lon: fix.lon, lat: fix.lat, accuracyM: Math.round(fix.accuracy) });
       setRecorded((n) => n + 1);
       if (buffer.current.length >= BATCH) void flush(current);
     };
@@ -65,7 +67,7 @@ export function PatrolTab() {
     localStorage.setItem(CURRENT, key);
     setCurrent(key);
     setRecorded(0);
-    await patrolItem(key, 'start', '开始巡查', user.gridCodes[0] ? { gridCode: user.gridCodes[0] } : {});
+    await patrolItem(key, 'start', '开始巡查', {});
   }
 
   async function stop() {
@@ -78,8 +80,8 @@ export function PatrolTab() {
   }
 
   async function checkin() {
-    if (!current || !geo.fix) return;
-    await patrolItem(current, 'checkin', `巡查打卡${note.trim() ? `：${note.trim()}` : ''}`, { lon: geo.fix.lon, lat: geo.fix.lat, ...(note.trim() ? { note: note.trim() } : {}) });
+    if (!current || !geo.fix || !note.trim()) return;
+    await patrolItem(current, 'checkin', `巡查打卡：${note.trim()}`, { placeName: note.trim(), lon: geo.fix.lon, lat: geo.fix.lat, accuracyM: Math.round(geo.fix.accuracy), recordedAt: new Date().toISOString() });
     setNote('');
   }
 
@@ -92,10 +94,10 @@ export function PatrolTab() {
             巡查进行中：本页面打开期间每 {POINT_EVERY_MS / 1000} 秒记录一次位置（已记录 {recorded} 个点）。请保持屏幕常亮，切到其他应用时记录会暂停。
           </p>
           <label className="m-field">
-            打卡说明
+            打卡地点
             <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} placeholder="例如：XX小区东门" />
           </label>
-          <button type="button" className="m-button" onClick={() => void checkin()} disabled={!geo.fix}>
+          <button type="button" className="m-button" onClick={() => void checkin()} disabled={!geo.fix || !note.trim()}>
             打卡
           </button>
           <button type="button" className="m-primary m-danger" onClick={() => void stop()}>

@@ -26,7 +26,7 @@ export const categoriesQuery = { queryKey: ['categories'], queryFn: async () => 
 export function ReportTab() {
   const user = useMobileSession().data!;
   const categories = useQuery(categoriesQuery);
-  const { grids } = useMyGrids(user.gridCodes);
+  const { grids } = useMyGrids(user.gridCodes.length > 0);
   const geo = useGeolocation();
   const [category, setCategory] = useState('');
   const [description, setDescription] = useState('');

@@ -2,7 +2,8 @@
  * 我的任务: what is dispatched to me (待签收, 待处置) and what I am to verify (待核实),
  * each tab with its count; every case with its deadline countdown. Opening one shows its
  * allowed actions (签收, 处置反馈, 核实通过/不通过, 退单) with a note and photos; the action
- * goes through the outbox with the stage it was taken on, so a case changed meanwhile
+ * goes through the outbox with the stage and the last history row it was taken on
+ * (expectedTransitionId), so a case changed meanwhile
  * (reassigned, already handled) comes back as a conflict in 队列, never silently applied.
  */
 import { useQuery } from '@tanstack/react-query';
@@ -103,12 +104,24 @@ function TaskDetail({ id }: { id: number }) {
         ))}
         {actions.length === 0 && <span className="m-muted">当前没有可执行的操作。</span>}
       </div>
-      {action && <ActionForm incidentId={id} expectedStage={detail.data.stage} action={action} onDone={() => setAction(null)} />}
+      {action && <ActionForm incidentId={id} expectedStage={detail.data.stage} expectedTransitionId={detail.data.timeline.at(-1)?.id} action={action} onDone={() => setAction(null)} />}
     </div>
   );
 }
 
-function ActionForm({ incidentId, expectedStage, action, onDone }: { incidentId: number; expectedStage: string; action: AllowedAction; onDone: () => void }) {
+function ActionForm({
+  incidentId,
+  expectedStage,
+  expectedTransitionId,
+  action,
+  onDone,
+}: {
+  incidentId: number;
+  expectedStage: string;
+  expectedTransitionId: number | undefined;
+  action: AllowedAction;
+  onDone: () => void;
+}) {
   const noteField = action.fields.find((f) => f.name === 'note');
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState<PreparedPhoto[]>([]);
@@ -123,7 +136,7 @@ function ActionForm({ incidentId, expectedStage, action, onDone }: { incidentId:
       key: newIdempotencyKey(),
       title: `${action.label}：事件 #${incidentId}`,
       incidentId,
-      body: { action: action.action, expectedStage, ...(note.trim() ? { note: note.trim() } : {}) },
+      body: { action: action.action, expectedStage, ...(expectedTransitionId ? { expectedTransitionId } : {}), ...(note.trim() ? { note: note.trim() } : {}) },
       photos: await Promise.all(photos.map((p) => photoOf(p.file))),
     });
     void syncNow();

@@ -23,7 +23,7 @@ export function VisitTab() {
       kind: 'visit',
       key: newIdempotencyKey(),
       title: `走访：${household.trim()}`,
-      body: { gridCode: grid, household: household.trim(), note: note.trim(), ...(geo.fix ? { lon: geo.fix.lon, lat: geo.fix.lat } : {}) },
+      body: { gridCode: grid, target: household.trim(), note: note.trim(), visitedAt: new Date().toISOString(), ...(geo.fix ? { lon: geo.fix.lon, lat: geo.fix.lat, accuracyM: Math.round(geo.fix.accuracy) } : {}) },
       photos: [],
     });
     void syncNow();
