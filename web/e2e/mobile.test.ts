@@ -128,6 +128,10 @@ describe('网格通 on a phone in Chromium', { timeout: TEST_MS }, () => {
 
   it('keeps two offline reports and sends each exactly once when back, even when the first answer is cut', async () => {
     const page = await phone('m-wang', placeA);
+    // The worker opened 上报 once online (its categories and my grids are kept), then walks into a dead zone.
+    await page.getByRole('link', { name: /上报/ }).tap();
+    await page.locator(`option[value="${CATEGORY}"]`).waitFor({ state: 'attached' });
+    await page.getByText('在我的网格内').waitFor();
     await page.context().setOffline(true);
     await page.getByTestId('offline-badge').waitFor();
     await fillReport(page, '离线上报一：路灯不亮', [await jpeg('#16a085', 800, 600)]);

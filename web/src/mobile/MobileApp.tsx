@@ -3,7 +3,10 @@
  * the bottom tab bar 我的网格 / 上报 / 我的任务 / 巡查 / 走访 / 队列. Each tab is its own
  * lazy chunk (the map's tab carries MapLibre); the 队列 tab shows a badge of unsent items.
  */
+import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { categoriesQuery } from './categories';
+import { myGridsQuery } from './myGrids';
 import { LoginScreen } from './LoginScreen';
 import { useOnline } from './useOnline';
 import { useMobileSession } from './session';
@@ -59,10 +62,16 @@ export function MobileApp() {
   useEffect(() => {
     document.title = `${current.label} · 网格通`;
   }, [current]);
+  const queryClient = useQueryClient();
   const signedIn = Boolean(me.data);
+  const hasGrids = (me.data?.gridCodes.length ?? 0) > 0;
   useEffect(() => {
-    if (signedIn) preloadTabs();
-  }, [signedIn]);
+    if (!signedIn) return;
+    preloadTabs();
+    // What 上报 needs offline: the categories and my grids (the inside-grid check).
+    void queryClient.prefetchQuery(categoriesQuery);
+    if (hasGrids) void queryClient.prefetchQuery(myGridsQuery);
+  }, [signedIn, hasGrids, queryClient]);
 
   if (me.isPending)
     return (

@@ -34,7 +34,7 @@ export interface ActionBody {
 
 interface ItemBase {
   id?: number;
-  /** Idempotency-Key of the item's first request; its photos use `${key}:photos`. */
+  /** Idempotency-Key of the item's first request; its photos use `${key}-photos` (the server takes [A-Za-z0-9_-]{16,100}). */
   key: string;
   /** What the 队列 page shows, e.g. 上报：市容环境·占道经营. */
   title: string;

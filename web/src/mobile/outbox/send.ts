@@ -41,7 +41,7 @@ const photosPath = (incidentId: number) => api.api.incidents[':id'].photos.$url(
 
 async function sendPhotos(item: OutboxItem, incidentId: number, transitionId: number | null) {
   if (item.photos.length === 0) return;
-  await send(photosPath(incidentId), `${item.key}:photos`, formOf(item.photos, transitionId), false);
+  await send(photosPath(incidentId), `${item.key}-photos`, formOf(item.photos, transitionId), false);
 }
 
 /** Patrol writes name the server's patrol id, known once its start was sent. */

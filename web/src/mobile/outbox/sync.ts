@@ -65,14 +65,23 @@ async function runOnce(): Promise<void> {
   if (Number.isFinite(nextAt)) schedule(nextAt);
 }
 
-/** Starts a run now (or joins the one going on); resolves when it ends. */
+/** Asked for while a run was going: that run read the outbox before, so another follows. */
+let again = false;
+
+/** Starts a run now (or, during one, another right after it); resolves when they end. */
 export function syncNow(): Promise<void> {
-  if (running) return running;
-  running = runOnce()
-    .catch((e) => console.error('队列同步出错', e))
-    .finally(() => {
-      running = null;
-    });
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    do {
+      again = false;
+      await runOnce().catch((e) => console.error('队列同步出错', e));
+    } while (again);
+  })().finally(() => {
+    running = null;
+  });
   return running;
 }
 

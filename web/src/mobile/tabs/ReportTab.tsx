@@ -7,7 +7,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useMemo, useState } from 'react';
-import { api, call } from '../../api/client';
+import { categoriesQuery } from '../categories';
 import type { PreparedPhoto } from '../../features/photos/preparePhoto';
 import { useGeolocation } from '../geo/useGeolocation';
 import { navigate } from '../MobileApp';
@@ -20,8 +20,6 @@ import { loadRecent, orderByRecent, rememberCategory } from '../parts/recentCate
 import { useMobileSession } from '../session';
 
 const MapPicker = lazy(() => import('../map/GridMap').then((m) => ({ default: m.GridMap })));
-
-export const categoriesQuery = { queryKey: ['categories'], queryFn: async () => (await call(api.api.incidents.categories.$get())).categories, staleTime: 24 * 3600_000 };
 
 export function ReportTab() {
   const user = useMobileSession().data!;
