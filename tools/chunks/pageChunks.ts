@@ -8,9 +8,14 @@
  * names its path and imports its component lazily; `/` is web/src/App.tsx, which
  * main.tsx imports lazily. Chunks a page imports lazily itself (dialogs, panels
  * opened later) are not initial.
+ *
+ * The build has a second entry, 网格通 (web/m.html → web/src/mobile, path `/m`): its row is the
+ * entry's static closure, with `gzipBytes` too (its budget is 300 KB gzip, tools/chunks test;
+ * MapLibre is a lazy chunk of its map tab, so it is outside).
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 
 export interface PageChunks {
@@ -18,6 +23,8 @@ export interface PageChunks {
   /** Bytes of JavaScript loaded before the page renders (raw, not gzipped). */
   initialBytes: number;
   chunks: { file: string; bytes: number }[];
+  /** Gzipped bytes of the same JavaScript (the /m entry only). */
+  gzipBytes?: number;
 }
 
 export const PAGE_CHUNKS_FILE = 'page-chunks.json';
@@ -53,7 +60,8 @@ function closure(start: ChunkLike, byFile: Map<string, ChunkLike>): Set<ChunkLik
 /** `sizeOf(file)`: the bytes of a written chunk (the bundle's code may still be rewritten by later plugins). */
 export function pageChunksOf(chunks: ChunkLike[], sizeOf: (file: string) => number): PageChunks[] {
   const byFile = new Map(chunks.map((c) => [c.fileName, c]));
-  const entry = chunks.find((c) => c.isEntry);
+  const isMobile = (c: ChunkLike) => c.facadeModuleId !== null && /\/web\/(m\.html|src\/mobile\/main\.tsx)$/.test(norm(c.facadeModuleId));
+  const entry = chunks.find((c) => c.isEntry && !isMobile(c));
   if (!entry) return [];
   const byModule = (suffix: string) => chunks.find((c) => c.facadeModuleId && norm(c.facadeModuleId).endsWith(suffix));
   // page.tsx modules live in the entry's graph (the navigation needs them): their path and lazy component module.
@@ -77,6 +85,15 @@ export function pageChunksOf(chunks: ChunkLike[], sizeOf: (file: string) => numb
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** The /m entry's initial JavaScript (its static closure), or null when the build has no such entry. */
+export function mobileChunksOf(chunks: ChunkLike[], sizeOf: (file: string) => number, gzipOf: (file: string) => number): PageChunks | null {
+  const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+  const entry = chunks.find((c) => c.isEntry && c.facadeModuleId !== null && /\/web\/(m\.html|src\/mobile\/main\.tsx)$/.test(norm(c.facadeModuleId)));
+  if (!entry) return null;
+  const list = [...closure(entry, byFile)].map((c) => ({ file: c.fileName, bytes: sizeOf(c.fileName) })).sort((a, b) => b.bytes - a.bytes);
+  return { path: '/m', initialBytes: list.reduce((a, c) => a + c.bytes, 0), gzipBytes: list.reduce((a, c) => a + gzipOf(c.file), 0), chunks: list };
+}
+
 export function pageChunksReport(): Plugin {
   return {
     name: 'page-chunks-report',
@@ -84,10 +101,15 @@ export function pageChunksReport(): Plugin {
     writeBundle(options, bundle) {
       const dir = options.dir ?? 'dist';
       const chunks = Object.values(bundle).filter((o) => o.type === 'chunk') as unknown as ChunkLike[];
-      const pages = pageChunksOf(chunks, (file) => statSync(join(dir, file)).size);
+      const sizeOf = (file: string) => statSync(join(dir, file)).size;
+      const mobile = mobileChunksOf(chunks, sizeOf, (file) => gzipSync(readFileSync(join(dir, file))).length);
+      const pages = [...pageChunksOf(chunks, sizeOf), ...(mobile ? [mobile] : [])];
       writeFileSync(join(dir, PAGE_CHUNKS_FILE), `${JSON.stringify(pages, null, 2)}\n`);
       const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`.padStart(10);
-      const lines = pages.map((p) => `  ${p.path.padEnd(10)} ${kb(p.initialBytes)}  (${p.chunks.length} chunks, largest ${p.chunks[0]?.file ?? '—'} ${kb(p.chunks[0]?.bytes ?? 0).trim()})`);
+      const lines = pages.map(
+        (p) =>
+          `  ${p.path.padEnd(10)} ${kb(p.initialBytes)}  ${p.gzipBytes ? `gzip ${kb(p.gzipBytes).trim()} ` : ''}(${p.chunks.length} chunks, largest ${p.chunks[0]?.file ?? '—'} ${kb(p.chunks[0]?.bytes ?? 0).trim()})`,
+      );
       this.info(`initial JavaScript per page (raw):\n${lines.join('\n')}`);
     },
   };
