@@ -7,6 +7,7 @@
 import { readingOrder, defaultRowTolerance } from '../kernel/numbering';
 import { formatGridCode } from '../kernel/gridCode';
 import { communityKind, loadCountyDivisions, shortCommunityName, streetKind, type CountyDivisions } from './divisions';
+import { generateBuildings, type SampleBuilding } from './buildings';
 import { cellCentre, createLattice, multiPolygonWkt, pointInCell, traceCells, type Lattice, type Position } from './lattice';
 import { apportion, assignToSeeds, bisect, chooseSeeds, noiseField, type CellFrame } from './partition';
 import { createRandom, type Random } from './random';
@@ -95,6 +96,8 @@ export interface SampleDataset {
   departments: SampleDepartment[];
   categoryDepartments: Record<string, string[]>;
   incidents: SampleIncident[];
+  /** 楼栋 under every grid (data/buildings.ts). */
+  buildings: SampleBuilding[];
 }
 
 interface CountyPlan {
@@ -405,6 +408,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
     departments: SAMPLE_DEPARTMENTS,
     categoryDepartments: SAMPLE_CATEGORY_DEPARTMENTS,
     incidents,
+    buildings: generateBuildings(options.seed, lattice, grids, gridCells),
   };
 }
 

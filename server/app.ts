@@ -28,6 +28,7 @@ import { configRoute } from './routes/config';
 import { coverageRoute } from './routes/coverage';
 import { demonstrationsRoute } from './routes/demonstrations';
 import { exportsRoute } from './routes/exports';
+import { buildingsRoute } from './routes/buildings';
 import { gridEditsRoute } from './routes/gridEdits';
 import { gridsRoute } from './routes/grids';
 import { healthRoute } from './routes/health';
@@ -112,6 +113,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/regions', regionsRoute)
       .route('/api/grids', gridsRoute)
       .route('/api/grids', gridEditsRoute)
+      .route('/api/buildings', buildingsRoute)
       .route('/api/centres', centresRoute)
       .route('/api/coverage', coverageRoute)
       .route('/api/incidents/categories', categoryDeadlinesRoute)

@@ -46,6 +46,8 @@ export const POLICY: readonly Rule[] = [
   { methods: 'WRITE', pattern: /^\/api\/incidents\/?$/, access: [...EDITORS, 'grid_worker', 'dispatcher'] },
   { methods: 'WRITE', pattern: /^\/api\/departments(\/|$)/, access: ['admin'] },
   { methods: 'WRITE', pattern: /^\/api\/(grids|incidents)(\/|$)/, access: EDITORS },
+  // 楼栋 imports, household bands and 均衡: planners (jurisdiction checked in server/buildings) and admins.
+  { methods: 'WRITE', pattern: /^\/api\/buildings(\/|$)/, access: EDITORS },
   // Planners manage the centres of their own streets/communities (checked in the centres route).
   { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },
   { methods: 'WRITE', pattern: /^\/api\/(demonstrations|coverage|screen)(\/|$)/, access: ['admin'] },
