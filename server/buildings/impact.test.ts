@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { describeEachEngine } from '../testing/databases';
-import { MINGSHAN_PLANNER, testPlanner } from '../testing/principals';
+import { type MINGSHAN_PLANNER, testPlanner } from '../testing/principals';
 import { requestAs } from '../testing/requestAs';
 import { grid, moveVertex, send, sharedVertexPair, type Pos } from '../testing/gridFixtures';
 
