@@ -11,7 +11,7 @@ import { describeStats, fmt, measure } from './lib/stats';
 import type { BenchSuite } from './lib/suite';
 
 type Pos = [number, number];
-interface EditCase {
+export interface EditCase {
   code: string;
   community: string;
   geometry: { type: 'MultiPolygon'; coordinates: Pos[][][] };
@@ -20,7 +20,7 @@ interface EditCase {
 }
 
 /** One grid per community (up to `count`) with a vertex shared with exactly one neighbour. */
-async function editCases(db: DbHandle, count: number): Promise<EditCase[]> {
+export async function editCases(db: DbHandle, count: number): Promise<EditCase[]> {
   const rows = await db.rows<{ code: string; community: string; geometry: string; lon: number; lat: number; tlon: number; tlat: number }>(sql`
     WITH picked AS (
       SELECT DISTINCT ON (community_code) id, code, community_code, geom FROM grids ORDER BY community_code, id LIMIT ${count}
@@ -42,7 +42,7 @@ async function editCases(db: DbHandle, count: number): Promise<EditCase[]> {
   }));
 }
 
-const moved = (c: EditCase, share: number) => {
+export const moved = (c: EditCase, share: number) => {
   const to: Pos = [c.from[0] + (c.toward[0] - c.from[0]) * share, c.from[1] + (c.toward[1] - c.from[1]) * share];
   return { type: 'MultiPolygon' as const, coordinates: c.geometry.coordinates.map((p) => p.map((ring) => ring.map((pt) => (pt[0] === c.from[0] && pt[1] === c.from[1] ? to : pt)))) };
 };

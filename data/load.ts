@@ -27,7 +27,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
   await handle.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('dangjian.actor', 'sample-generator', true), set_config('dangjian.action', 'create', true), set_config('dangjian.note', '示例数据生成', true)`);
     await tx.execute(
-      sql`TRUNCATE incident_requests, incident_summons, incident_revisit_tokens, incident_transitions, incidents, incident_categories, patrols, visits, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, foreign_grids, foreign_networks, sub_grid_versions, sub_grids, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
+      sql`TRUNCATE incident_requests, incident_summons, incident_revisit_tokens, incident_transitions, incidents, incident_categories, patrols, visits, isochrones, demo_belts, demo_circles, road_edges, road_nodes, service_centres, buildings, household_bands, foreign_grids, foreign_networks, sub_grid_versions, sub_grids, grid_versions, grids, regions, audit_log, meta RESTART IDENTITY CASCADE`,
     );
     const inBatches = async <T>(step: string, rows: T[], size: number, write: (batch: T[]) => Promise<unknown>) => {
       for (let i = 0; i < rows.length; i += size) {
@@ -170,6 +170,24 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
 
     await loadLevels(tx, data);
     onProgress('grid levels', 1, 1);
+    await inBatches('buildings', data.buildings ?? [], 1000, (batch) =>
+      tx.insert(t.buildings).values(
+        batch.map((b) => ({
+          code: b.code,
+          name: b.name,
+          address: b.address,
+          floors: b.floors,
+          households: b.households,
+          population: b.population,
+          communityCode: b.communityCode,
+          geom: point(b.position) as unknown as string,
+          footprint: b.footprintWkt === null ? null : (geomFromText(b.footprintWkt) as unknown as string),
+          updatedBy: 'sample-generator',
+        })),
+      ),
+    );
+    // Each building's grid: the base grid containing its point (kept current by grid writes afterwards).
+    await tx.execute(sql`UPDATE buildings b SET grid_id = g.id FROM grids g WHERE g.geom && b.geom AND ST_Intersects(g.geom, b.geom)`);
     await tx.execute(derivedRegionFigures());
     await loadPartySample(tx);
     onProgress('party organisations, estates, rosters', 1, 1);
@@ -183,7 +201,7 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
   });
   // Fresh statistics so the planner uses the spatial indexes straight away.
   await handle.db.execute(
-    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, party_units, party_members, community_list_items, service_wishes, star_ratings, grid_versions, sub_grids, foreign_grids, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
+    sql`ANALYZE regions, grids, party_orgs, estates, grid_roster, roster_pairs, party_units, party_members, community_list_items, service_wishes, star_ratings, buildings, grid_versions, sub_grids, foreign_grids, service_centres, road_nodes, road_edges, incidents, incident_transitions, departments, category_departments`,
   );
 }
 

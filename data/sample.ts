@@ -7,6 +7,7 @@
 import { readingOrder, defaultRowTolerance } from '../kernel/numbering';
 import { formatGridCode } from '../kernel/gridCode';
 import { communityKind, loadCountyDivisions, shortCommunityName, streetKind, type CountyDivisions } from './divisions';
+import { generateBuildings, type SampleBuilding } from './buildings';
 import { cellCentre, createLattice, multiPolygonWkt, pointInCell, traceCells, type Lattice, type Position } from './lattice';
 import { apportion, assignToSeeds, bisect, chooseSeeds, noiseField, type CellFrame } from './partition';
 import type { FacilityKind } from '../kernel/facilityKinds';
@@ -102,6 +103,8 @@ export interface SampleDataset {
   incidents: SampleIncident[];
   /** 微网格, 专属网格, the foreign 综治 network and the past boundary change (data/levels.ts). */
   levels: SampleLevels;
+  /** 楼栋 under every grid (data/buildings.ts). */
+  buildings: SampleBuilding[];
 }
 
 interface CountyPlan {
@@ -415,6 +418,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
     categoryDepartments: SAMPLE_CATEGORY_DEPARTMENTS,
     incidents,
     levels,
+    buildings: generateBuildings(options.seed, lattice, grids, gridCells),
   };
 }
 

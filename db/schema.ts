@@ -1294,3 +1294,54 @@ export const starObjections = pgTable(
   },
   (t) => [index('star_objections_rating_idx').on(t.ratingId)],
 );
+
+// ───────────── Buildings (楼栋) and household bands — issue 17 points 2 and 3 (branch grid-buildings) ─────────────
+
+/**
+ * 楼栋: the units households live in. The grid a building belongs to is the base grid
+ * containing its point, stored (grid_id) and kept current by every grid write in the same
+ * transaction (server/buildings/assignment.ts), so per-grid sums and the editor's dry-run
+ * impact read an index instead of a spatial join over all buildings.
+ */
+export const buildings = pgTable(
+  'buildings',
+  {
+    id: serial('id').primaryKey(),
+    /** 楼栋编码: unique within the dataset (e.g. the grid code + 3 digits, or the source system's code). */
+    code: varchar('code', { length: 32 }).notNull(),
+    name: text('name'),
+    address: text('address'),
+    floors: smallint('floors'),
+    households: integer('households').notNull().default(0),
+    population: integer('population').notNull().default(0),
+    communityCode: varchar('community_code', { length: 12 }),
+    geom: geometry('geom', 'Point').notNull(),
+    footprint: geometry('footprint', 'MultiPolygon'),
+    /** The base grid containing the point (null: outside every grid). */
+    gridId: integer('grid_id'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [
+    uniqueIndex('buildings_code_unique').on(t.code),
+    index('buildings_grid_idx').on(t.gridId),
+    index('buildings_community_idx').on(t.communityCode),
+    index('buildings_geom_gist').using('gist', t.geom),
+    check('buildings_counts', sql`${t.households} >= 0 and ${t.population} >= 0`),
+  ],
+);
+
+/** 网格户数目标区间 per community (default 300–500 from kernel/householdBand.ts when absent). */
+export const householdBands = pgTable(
+  'household_bands',
+  {
+    communityCode: varchar('community_code', { length: 12 })
+      .primaryKey()
+      .references(() => regions.code, { onDelete: 'cascade' }),
+    minHouseholds: integer('min_households').notNull(),
+    maxHouseholds: integer('max_households').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [check('household_bands_order', sql`${t.minHouseholds} >= 0 and ${t.maxHouseholds} >= ${t.minHouseholds}`)],
+);

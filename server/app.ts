@@ -29,6 +29,7 @@ import { coverageRoute } from './routes/coverage';
 import { sitingRoute } from './routes/siting';
 import { demonstrationsRoute } from './routes/demonstrations';
 import { exportsRoute } from './routes/exports';
+import { buildingsRoute } from './routes/buildings';
 import { gridEditsRoute } from './routes/gridEdits';
 import { gridsRoute } from './routes/grids';
 import { levelsRoute } from './routes/levels';
@@ -127,6 +128,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/regions', regionsRoute)
       .route('/api/grids', gridsRoute)
       .route('/api/grids', gridEditsRoute)
+      .route('/api/buildings', buildingsRoute)
       .route('/api/centres', centresRoute)
       .route('/api/coverage', coverageRoute)
       .route('/api/siting', sitingRoute)

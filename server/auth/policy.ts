@@ -60,6 +60,8 @@ export const POLICY: readonly Rule[] = [
   { methods: 'WRITE', pattern: /^\/api\/(grids|incidents)(\/|$)/, access: EDITORS },
   // 微网格/专属网格 saves (jurisdiction checked in server/grids/subGrids.ts) and removing a foreign network (多网融合).
   { methods: 'WRITE', pattern: /^\/api\/(levels|fusion)(\/|$)/, access: EDITORS },
+  // 楼栋 imports, household bands and 均衡: planners (jurisdiction checked in server/buildings) and admins.
+  { methods: 'WRITE', pattern: /^\/api\/buildings(\/|$)/, access: EDITORS },
   // Planners manage the centres of their own streets/communities (checked in the centres route).
   { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },
   // 选址分析: what-if (POST, writes nothing) and one's own scenarios, for those who decide where to build.

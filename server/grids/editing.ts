@@ -16,6 +16,7 @@ import type { PolygonGeometry } from './geometryInput';
 import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
 import type { GridRules, Violation } from './rules';
 import { invalidInput, topologyViolations } from './topology';
+import { editImpact, type EditImpact } from '../buildings/impact';
 
 /** 422: the save breaks topology rules; `violations` carry the offending geometries. */
 export class EditRejected extends DomainError {
@@ -52,6 +53,8 @@ export interface EditResult {
   created: string[];
   deleted: string[];
   dryRun: boolean;
+  /** Dry runs only: the buildings, households, incidents, coverage and worker load the edit moves (server/buildings/impact.ts). */
+  impact?: EditImpact;
 }
 
 /** The attributes an edit may change: the writable keys of the grid record. */
@@ -71,7 +74,7 @@ interface LockedGrid {
 }
 
 /** Runs `work` in a transaction holding the community's lock, with versioning context set. */
-async function inCommunityTransaction(
+export async function inCommunityTransaction(
   handle: DbHandle,
   communityCode: string,
   action: string,
@@ -102,6 +105,7 @@ async function inCommunityTransaction(
         ORDER BY v.id`,
       );
       const result: EditResult = { changes, created, deleted, dryRun: Boolean(options.dryRun) };
+      if (options.dryRun) result.impact = await editImpact(tx, mark, communityCode);
       if (options.dryRun) throw new RollbackForDryRun(result);
       return result;
     });

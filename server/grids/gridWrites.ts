@@ -10,6 +10,7 @@
 import { sql } from 'drizzle-orm';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import type { Bbox } from '../../kernel/bbox';
+import { applyGridMoves } from '../buildings/impact';
 import { currentStamp, measureTileContext, rebuildAreas, refreshAreaFigures, setTileContext, stampAreas } from '../tiles/generalise';
 
 /** Stale extents (WGS84) per level of detail; `all` means everything (data reloaded). */
@@ -56,6 +57,8 @@ export async function gridWriteTransaction<T>(handle: DbHandle, work: (tx: Execu
     // the planner start parallel workers, each paying PostGIS's first-use setup (~100 ms+), and JIT-compile.
     const [mark] = await executeRows<{ id: number }>(tx, sql`SELECT coalesce(max(id), 0)::bigint AS id, set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true) FROM grid_versions`);
     const value = await work(tx, Number(mark?.id ?? 0));
+    // Buildings and open incidents follow the grid containing their point (server/buildings/impact.ts).
+    await applyGridMoves(tx, Number(mark?.id ?? 0));
     change = await changesSince(tx, Number(mark?.id ?? 0), options);
     return value;
   });

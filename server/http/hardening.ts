@@ -20,18 +20,20 @@ const MB = 1024 * 1024;
  */
 const GRID_IMPORTS = '/api/exports/imports';
 const INCIDENT_BATCH = '/api/incidents/batch';
+/** 楼栋 imports: CSV, zipped Shapefile or GeoPackage, raw (server/buildings/importBuildings.ts). */
+const BUILDING_IMPORTS = '/api/buildings/imports';
 /** Incident photos (multipart, server/routes/photos.ts): 9 files of 10 MB and the form around them. */
 const INCIDENT_PHOTOS = /^\/api\/incidents\/\d+\/photos$/;
 export const PHOTOS_BODY_MAX_BYTES = PHOTOS_PER_STEP * PHOTO_MAX_BYTES + MB;
 /** Table imports (CSV/xlsx, server/routes/dataImports.ts) and roster photos (server/routes/party.ts). */
 const TABLE_IMPORTS = /^\/api\/imports\/[a-z-]+$/;
 const ROSTER_PHOTO = /^\/api\/party\/roster\/\d+\/photo$/;
-const isUpload = (path: string) => path.startsWith(GRID_IMPORTS) || path.startsWith(INCIDENT_BATCH) || INCIDENT_PHOTOS.test(path) || TABLE_IMPORTS.test(path) || ROSTER_PHOTO.test(path);
+const isUpload = (path: string) => path.startsWith(GRID_IMPORTS) || path.startsWith(INCIDENT_BATCH) || path.startsWith(BUILDING_IMPORTS) || INCIDENT_PHOTOS.test(path) || TABLE_IMPORTS.test(path) || ROSTER_PHOTO.test(path);
 
 /** Bulk uploads get room; everything else is small JSON. The grid import limit is the import route's own. */
 export function limitFor(path: string): number {
   if (path.startsWith(GRID_IMPORTS)) return IMPORT_MAX_BYTES;
-  if (path.startsWith(INCIDENT_BATCH)) return 30 * MB;
+  if (path.startsWith(INCIDENT_BATCH) || path.startsWith(BUILDING_IMPORTS)) return 30 * MB;
   if (INCIDENT_PHOTOS.test(path)) return PHOTOS_BODY_MAX_BYTES;
   if (TABLE_IMPORTS.test(path)) return 20 * MB;
   return 5 * MB;

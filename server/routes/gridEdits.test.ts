@@ -1,50 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
 import { describeEachEngine } from '../testing/databases';
 import { request } from '../testing/request';
 import { communityTopology, historyHoles } from '../testing/topologyChecks';
 import { decodeTile } from '../tiles/decodeMvt';
 import { tileForLonLat } from '../../kernel/webMercator';
 
-type Pos = [number, number];
-type Multi = { type: 'MultiPolygon'; coordinates: Pos[][][] };
-
-async function send(db: DbHandle, method: string, path: string, body?: unknown) {
-  const res = await request(db, path, { method, headers: { 'content-type': 'application/json', 'x-actor': encodeURIComponent('someone-else') }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-async function grid(db: DbHandle, code: string) {
-  const [row] = await db.rows<{ id: number; version: number; geometry: string; community_code: string; lon: number; lat: number }>(sql`
-    SELECT id, version, ST_AsGeoJSON(geom) AS geometry, community_code, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM grids WHERE code = ${code}`);
-  return { ...row!, geometry: JSON.parse(row!.geometry) as Multi };
-}
-
-/** Two grids of a community that share an inner vertex (not on the community boundary) used by just them. */
-async function sharedVertexPair(db: DbHandle, community: string) {
-  const rows = await db.rows<{ a: string; b: string; lon: number; lat: number }>(sql`
-    WITH pts AS (
-      SELECT g.code, (ST_DumpPoints(g.geom)).geom AS pt FROM grids g WHERE g.community_code = ${community}
-    ), shared AS (
-      SELECT ST_X(pt) AS lon, ST_Y(pt) AS lat, array_agg(DISTINCT code ORDER BY code) AS codes
-      FROM pts GROUP BY ST_X(pt), ST_Y(pt)
-    )
-    SELECT s.codes[1] AS a, s.codes[2] AS b, s.lon, s.lat FROM shared s, regions r, grids ga, grids gb
-    WHERE r.code = ${community} AND array_length(s.codes, 1) = 2 AND ga.code = s.codes[1] AND gb.code = s.codes[2]
-      AND ST_Relate(ga.geom, gb.geom, '****1****')
-      AND NOT ST_Intersects(ST_Boundary(r.geom), ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))
-    ORDER BY s.lon, s.lat LIMIT 1`);
-  return rows[0]!;
-}
-
-/** Moves one vertex (every occurrence) of a multipolygon. */
-function moveVertex(geometry: Multi, from: Pos, to: Pos): Multi {
-  return {
-    type: 'MultiPolygon',
-    coordinates: geometry.coordinates.map((p) => p.map((ring) => ring.map((c) => (c[0] === from[0] && c[1] === from[1] ? to : c)))),
-  };
-}
+import { grid, moveVertex, send, sharedVertexPair, type Multi, type Pos } from '../testing/gridFixtures';
 
 const COMMUNITY = '450902005001';
 

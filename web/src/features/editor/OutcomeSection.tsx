@@ -3,6 +3,7 @@
  * refused with numbered violations (click one to see it on the map), or a version
  * conflict with a way to reload.
  */
+import { ImpactPanel } from './ImpactPanel';
 import type { Outcome } from './useEditorSession';
 import { ruleName, violationNumber } from './violations';
 
@@ -18,6 +19,7 @@ export function OutcomeSection({ outcome, onFocus, onReload }: OutcomeSectionPro
       {outcome.kind !== 'failed' ? (
         <>
           <p>{outcome.text}</p>
+          {outcome.impact && <ImpactPanel impact={outcome.impact} />}
           {outcome.neighbours.length > 0 && <p className="muted">地图上青色虚线标出了本次{outcome.kind === 'checked' ? '将' : ''}变动的其他网格。</p>}
         </>
       ) : outcome.failure.kind === 'rejected' ? (

@@ -16,7 +16,7 @@ import type { Overlay } from './HistoryPanel';
 import type { EditorMode, WriteRequest } from './modes';
 import { refreshGridTiles } from './tileRefresh';
 
-export type Outcome = { kind: 'saved' | 'checked'; text: string; neighbours: string[] } | { kind: 'failed'; failure: EditFailure };
+export type Outcome = { kind: 'saved' | 'checked'; text: string; neighbours: string[]; impact?: EditResult['impact'] } | { kind: 'failed'; failure: EditFailure };
 
 const toBase = (g: GridDetail): BaseGrid => ({
   code: g.code,
@@ -98,7 +98,7 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
           .map((c) => c.code),
         ...r.created,
       ];
-      setOutcome({ kind: dryRun ? 'checked' : 'saved', text: describe?.(r) ?? describeResult(r, request.edited), neighbours });
+      setOutcome({ kind: dryRun ? 'checked' : 'saved', text: describe?.(r) ?? describeResult(r, request.edited), neighbours, impact: 'impact' in r ? r.impact : undefined });
       if (!dryRun) {
         setOverlay(null);
         await afterWrite(request.next ? request.next(r) : code);

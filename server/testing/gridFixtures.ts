@@ -1,0 +1,44 @@
+/** Why: grid-edit tests (editing, impact, rebalance) share the same fixtures: a pair of neighbouring grids and vertex moves. */
+import { sql } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client';
+import { request } from './request';
+
+export type Pos = [number, number];
+export type Multi = { type: 'MultiPolygon'; coordinates: Pos[][][] };
+
+export async function send(db: DbHandle, method: string, path: string, body?: unknown) {
+  const res = await request(db, path, { method, headers: { 'content-type': 'application/json', 'x-actor': encodeURIComponent('someone-else') }, body: body === undefined ? undefined : JSON.stringify(body) });
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field, like in the *.test.ts files
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+export async function grid(db: DbHandle, code: string) {
+  const [row] = await db.rows<{ id: number; version: number; geometry: string; community_code: string; lon: number; lat: number }>(sql`
+    SELECT id, version, ST_AsGeoJSON(geom) AS geometry, community_code, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM grids WHERE code = ${code}`);
+  return { ...row!, geometry: JSON.parse(row!.geometry) as Multi };
+}
+
+/** Two grids of a community that share an inner vertex (not on the community boundary) used by just them. */
+export async function sharedVertexPair(db: DbHandle, community: string) {
+  const rows = await db.rows<{ a: string; b: string; lon: number; lat: number }>(sql`
+    WITH pts AS (
+      SELECT g.code, (ST_DumpPoints(g.geom)).geom AS pt FROM grids g WHERE g.community_code = ${community}
+    ), shared AS (
+      SELECT ST_X(pt) AS lon, ST_Y(pt) AS lat, array_agg(DISTINCT code ORDER BY code) AS codes
+      FROM pts GROUP BY ST_X(pt), ST_Y(pt)
+    )
+    SELECT s.codes[1] AS a, s.codes[2] AS b, s.lon, s.lat FROM shared s, regions r, grids ga, grids gb
+    WHERE r.code = ${community} AND array_length(s.codes, 1) = 2 AND ga.code = s.codes[1] AND gb.code = s.codes[2]
+      AND ST_Relate(ga.geom, gb.geom, '****1****')
+      AND NOT ST_Intersects(ST_Boundary(r.geom), ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))
+    ORDER BY s.lon, s.lat LIMIT 1`);
+  return rows[0]!;
+}
+
+/** Moves one vertex (every occurrence) of a multipolygon. */
+export function moveVertex(geometry: Multi, from: Pos, to: Pos): Multi {
+  return {
+    type: 'MultiPolygon',
+    coordinates: geometry.coordinates.map((p) => p.map((ring) => ring.map((c) => (c[0] === from[0] && c[1] === from[1] ? to : c)))),
+  };
+}
