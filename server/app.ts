@@ -40,6 +40,8 @@ import { publicRevisitRoute } from './routes/publicRevisit';
 import { liveRoute } from './routes/live';
 import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
+import { figuresRoute } from './routes/figures';
+import { scorecardsRoute } from './routes/scorecards';
 import { tilesRoute } from './routes/tiles';
 import { sharedTileCache, type TileCache } from './tiles/tileCache';
 
@@ -127,6 +129,8 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/exports/imports', importsRoute)
       .route('/api/screen', screenRoute)
       .route('/api/demonstrations', demonstrationsRoute)
+      .route('/api/figures', figuresRoute)
+      .route('/api/scorecards', scorecardsRoute)
       .route('/tiles', tilesRoute(options.tileCache === undefined ? sharedTileCache(db) : options.tileCache))
   );
 }
