@@ -42,6 +42,7 @@ import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
 import { figuresRoute } from './routes/figures';
 import { scorecardsRoute } from './routes/scorecards';
+import { briefingsRoute } from './routes/briefings';
 import { tilesRoute } from './routes/tiles';
 import { sharedTileCache, type TileCache } from './tiles/tileCache';
 
@@ -131,6 +132,7 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/demonstrations', demonstrationsRoute)
       .route('/api/figures', figuresRoute)
       .route('/api/scorecards', scorecardsRoute)
+      .route('/api/briefings', briefingsRoute)
       .route('/tiles', tilesRoute(options.tileCache === undefined ? sharedTileCache(db) : options.tileCache))
   );
 }

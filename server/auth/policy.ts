@@ -49,6 +49,8 @@ export const POLICY: readonly Rule[] = [
   // Planners manage the centres of their own streets/communities (checked in the centres route).
   { methods: 'WRITE', pattern: /^\/api\/centres(\/|$)/, access: EDITORS },
   { methods: 'WRITE', pattern: /^\/api\/(demonstrations|coverage|screen)(\/|$)/, access: ['admin'] },
+  // 月报 generated on demand: leaders, analysts and admins (reading them is for every signed-in user).
+  { methods: 'WRITE', pattern: /^\/api\/briefings\/?$/, access: ['leader', 'analyst', 'admin'] },
   // Progress of the background walking-circle job (server/coverage/isochroneJob.ts), on the admin page.
   { methods: 'READ', pattern: /^\/api\/coverage\/isochrones\/status$/, access: ['admin'] },
   { methods: 'READ', pattern: /^\/(api|tiles)\//, access: 'signedIn' },
