@@ -1345,3 +1345,36 @@ export const householdBands = pgTable(
   },
   (t) => [check('household_bands_order', sql`${t.minHouseholds} >= 0 and ${t.maxHouseholds} >= ${t.minHouseholds}`)],
 );
+
+// ---- 月报 briefings (issue 19, branch figures) ----
+/**
+ * 月报: one monthly briefing PDF per region (street or district) and month. The unique
+ * (region_code, month) is the lock: whoever inserts the row generates it, so two server
+ * processes never double-generate (server/briefings/briefingJobs.ts).
+ */
+export const briefings = pgTable(
+  'briefings',
+  {
+    id: serial('id').primaryKey(),
+    regionCode: varchar('region_code', { length: 12 }).notNull(),
+    regionName: text('region_name').notNull(),
+    /** YYYY-MM, China time. */
+    month: varchar('month', { length: 7 }).notNull(),
+    /** generating | ready | failed */
+    status: text('status').notNull().default('generating'),
+    pdf: bytea('pdf'),
+    bytes: integer('bytes'),
+    error: text('error'),
+    /** 'schedule' or the username who asked for it. */
+    requestedBy: text('requested_by').notNull(),
+    /** The figures printed (KPIs, coverage per child region): next month's report compares with them. */
+    summary: jsonb('summary'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('briefings_region_month_unique').on(t.regionCode, t.month),
+    check('briefings_status_known', sql`${t.status} in ('generating', 'ready', 'failed')`),
+    check('briefings_month_format', sql`${t.month} ~ '^[0-9]{4}-[0-9]{2}$'`),
+  ],
+);

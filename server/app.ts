@@ -52,6 +52,9 @@ import { publicRevisitRoute } from './routes/publicRevisit';
 import { liveRoute } from './routes/live';
 import { regionsRoute } from './routes/regions';
 import { screenRoute } from './routes/screen';
+import { figuresRoute } from './routes/figures';
+import { scorecardsRoute } from './routes/scorecards';
+import { briefingsRoute } from './routes/briefings';
 import { tilesRoute } from './routes/tiles';
 import { dualReportRoute } from './routes/dualReport';
 import { serviceListsRoute } from './routes/serviceLists';
@@ -159,6 +162,9 @@ export function createApp(db: DbHandle, options: AppOptions = {}) {
       .route('/api/service-lists', serviceListsRoute)
       .route('/api/wishes', wishesRoute)
       .route('/api/stars', starsRoute)
+      .route('/api/figures', figuresRoute)
+      .route('/api/scorecards', scorecardsRoute)
+      .route('/api/briefings', briefingsRoute)
       .route('/tiles', tilesRoute(options.tileCache === undefined ? sharedTileCache(db) : options.tileCache))
   );
 }

@@ -13,6 +13,7 @@ import { startHotlineWebhooks } from './hotline/webhooks';
 import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD, SAMPLE_USERS } from './auth/users';
 import { startIsochroneJob } from './coverage/isochroneJob';
 import { startSummaryRefresher } from './screen/summaryCache';
+import { startBriefingScheduler } from './briefings/briefingScheduler';
 import { serveWeb } from './serveWeb';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -42,11 +43,14 @@ const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
 // After the server listens: the first requests need not wait for either.
 const circles = startIsochroneJob(db);
 const stopRefresher = startSummaryRefresher(db);
+// 月报: catch-up for missing past months now, then the 1st of each month (server/briefings/briefingScheduler.ts).
+const stopBriefings = startBriefingScheduler(db);
 
 const shutdown = async () => {
   server.close();
   await webhooks?.stop();
   stopRefresher();
+  stopBriefings();
   await circles.stop();
   await db.close();
   process.exit(0);

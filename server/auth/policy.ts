@@ -67,6 +67,8 @@ export const POLICY: readonly Rule[] = [
   // 选址分析: what-if (POST, writes nothing) and one's own scenarios, for those who decide where to build.
   { methods: 'ANY', pattern: /^\/api\/siting(\/|$)/, access: ['analyst', 'planner', 'leader', 'admin'] },
   { methods: 'WRITE', pattern: /^\/api\/(demonstrations|coverage|screen)(\/|$)/, access: ['admin'] },
+  // 月报 generated on demand: leaders, analysts and admins (reading them is for every signed-in user).
+  { methods: 'WRITE', pattern: /^\/api\/briefings\/?$/, access: ['leader', 'analyst', 'admin'] },
   // Progress of the background walking-circle job (server/coverage/isochroneJob.ts), on the admin page.
   { methods: 'READ', pattern: /^\/api\/coverage\/isochrones\/status$/, access: ['admin'] },
   // Party service (issue 16): 双报到 registers and the 三清单 by community staff — jurisdiction checked in server/partyService.

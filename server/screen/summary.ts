@@ -16,7 +16,7 @@
  *  - 趋势: incidents reported per calendar month over the last 12 months, and how
  *    many of them are closed by now.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { CENTRE_LEVELS, type CentreLevel } from '../coverage/centres';
 import { circleCounts } from '../coverage/isochroneJob';
@@ -90,6 +90,9 @@ export interface ScreenSummary {
   generatedAt: string;
 }
 
+/** A grid (alias g) with a party organisation: the one definition of 组建率's numerator. */
+export const HAS_PARTY_ORG = sql`coalesce(btrim(g.party_org_name), '') <> ''`;
+
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 /** The region and its ancestors, or null when the code is unknown. */
@@ -118,7 +121,7 @@ export async function regionPath(db: DbHandle, code: string): Promise<RegionRef[
 export async function gridFigures(db: DbHandle, code: string): Promise<GridFigures> {
   const [r] = await db.rows<Record<string, number | string | null>>(sql`
     SELECT count(*)::int AS grids,
-           count(*) FILTER (WHERE coalesce(btrim(g.party_org_name), '') <> '')::int AS with_org,
+           count(*) FILTER (WHERE ${HAS_PARTY_ORG})::int AS with_org,
            coalesce(sum(g.party_members), 0)::bigint AS members,
            coalesce(sum(g.dual_report_members), 0)::bigint AS dual,
            coalesce(sum(g.households), 0)::bigint AS households,
@@ -157,7 +160,8 @@ async function circlesComplete(db: DbHandle): Promise<boolean> {
   return total > 0 && ready === total;
 }
 
-export async function coverageFigure(db: DbHandle, code: string): Promise<CoverageFigure> {
+/** Whether a grid (alias g) is covered, by the method in force now (also the figure registry's filter, server/figures). */
+export async function coveredGridSql(db: DbHandle): Promise<{ method: CoverageFigure['method']; covered: SQL }> {
   const speed = (await circlesComplete(db)) ? DEFAULT_SPEED_M_PER_MIN : null;
   const point = sql`coalesce(g.label_point, ST_PointOnSurface(g.geom))`;
   const covered =
@@ -165,17 +169,22 @@ export async function coverageFigure(db: DbHandle, code: string): Promise<Covera
       ? // 1000 m ≈ 0.009° of latitude; the degree box (0.011° also covers longitude at 22°N) lets the index prefilter.
         sql`EXISTS (SELECT 1 FROM service_centres c WHERE c.geom && ST_Expand(${point}, 0.011) AND ST_DWithin(c.geom::geography, (${point})::geography, ${BUFFER_FALLBACK_M}))`
       : sql`EXISTS (SELECT 1 FROM isochrones iso WHERE iso.minutes = 15 AND iso.speed_m_per_min = ${speed}::float8 AND iso.geom && ${point} AND ST_Intersects(iso.geom, ${point}))`;
+  return { method: speed === null ? 'buffer' : 'isochrone', covered };
+}
+
+export async function coverageFigure(db: DbHandle, code: string): Promise<CoverageFigure> {
+  const { method, covered } = await coveredGridSql(db);
   const [r] = await db.rows<{ households: number; covered: number }>(sql`
     SELECT coalesce(sum(g.households), 0)::bigint AS households,
            coalesce(sum(g.households) FILTER (WHERE ${covered}), 0)::bigint AS covered
     FROM grids g WHERE ${gridScope(code)}`);
   const households = Number(r?.households ?? 0);
   const coveredHouseholds = Number(r?.covered ?? 0);
-  return { method: speed === null ? 'buffer' : 'isochrone', households, coveredHouseholds, share: ratio(coveredHouseholds, households) };
+  return { method, households, coveredHouseholds, share: ratio(coveredHouseholds, households) };
 }
 
 /** Incidents of a region (alias i) by the codes assigned at ingestion. */
-function incidentScope(code: string) {
+export function incidentScope(code: string) {
   const level = levelOf(code);
   if (level === 'grid') return sql`i.grid_code = ${code}`;
   if (level === 'community') return sql`i.community_code = ${code}`;

@@ -1,5 +1,6 @@
 /** A number that counts from its previous value to the new one (refreshes read as change, not as a blink). */
 import { useEffect, useRef, useState } from 'react';
+import { useFigureOpener } from '../figures/FigureContext';
 
 export function AnimatedNumber({ value, digits = 0, suffix = '', durationMs = 900 }: { value: number | null; digits?: number; suffix?: string; durationMs?: number }) {
   const [shown, setShown] = useState(value ?? 0);
@@ -30,8 +31,25 @@ export function AnimatedNumber({ value, digits = 0, suffix = '', durationMs = 90
 }
 
 /** A headline figure. `data-kpi` marks it for the video-wall seam check in the browser test. */
-export function Kpi({ label, value, digits, suffix, unit, tone }: { label: string; value: number | null; digits?: number; suffix?: string; unit?: string; tone?: 'gold' | 'red' | 'green' | 'blue' }) {
-  return (
+export function Kpi({
+  label,
+  value,
+  digits,
+  suffix,
+  unit,
+  tone,
+  figure,
+}: {
+  label: string;
+  value: number | null;
+  digits?: number;
+  suffix?: string;
+  unit?: string;
+  tone?: 'gold' | 'red' | 'green' | 'blue';
+  figure?: string;
+}) {
+  const opener = useFigureOpener();
+  const body = (
     <div className={`kpi kpi-${tone ?? 'gold'}`}>
       <div className="kpi-value" data-kpi={label}>
         <AnimatedNumber value={value} digits={digits} suffix={suffix} />
@@ -39,5 +57,12 @@ export function Kpi({ label, value, digits, suffix, unit, tone }: { label: strin
       </div>
       <div className="kpi-label">{label}</div>
     </div>
+  );
+  // A registered figure opens its drill-down (definition, filter, records, export).
+  if (!figure || !opener) return body;
+  return (
+    <button type="button" className="kpi-open" data-figure={figure} title={`查看“${label}”的口径与明细`} onClick={() => opener.open(figure)}>
+      {body}
+    </button>
   );
 }

@@ -4,6 +4,18 @@ import { Kpi } from './AnimatedNumber';
 import { BarChart, Ring, TrendChart } from './charts';
 import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle';
 import { STAR_COLOURS, STAR_LABELS } from './starColours';
+import { useFigureOpener } from '../figures/FigureContext';
+
+/** A figure that is not a Kpi tile, opening its drill-down when the page provides one. */
+function FigureLink({ figure, label, children }: { figure: string; label: string; children: React.ReactNode }) {
+  const opener = useFigureOpener();
+  if (!opener) return <>{children}</>;
+  return (
+    <button type="button" className="kpi-open" data-figure={figure} title={`查看“${label}”的口径与明细`} onClick={() => opener.open(figure)}>
+      {children}
+    </button>
+  );
+}
 
 const pct = (v: number | null) => (v === null ? null : v * 100);
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
@@ -24,10 +36,10 @@ export function PartyPanel({ s }: { s: ScreenSummary }) {
   return (
     <Panel title="网格党建" testId="panel-party">
       <div className="kpi-grid">
-        <Kpi label="网格数" value={g.grids} unit="个" />
-        <Kpi label="网格党组织" value={g.gridsWithPartyOrg} unit="个" tone="red" />
-        <Kpi label="组建率" value={pct(g.partyOrgRate)} digits={1} unit="%" tone="green" />
-        <Kpi label="党员" value={g.partyMembers} unit="名" tone="red" />
+        <Kpi label="网格数" value={g.grids} unit="个" figure="screen.grids" />
+        <Kpi label="网格党组织" value={g.gridsWithPartyOrg} unit="个" tone="red" figure="screen.gridsWithPartyOrg" />
+        <Kpi label="组建率" value={pct(g.partyOrgRate)} digits={1} unit="%" tone="green" figure="screen.partyOrgRate" />
+        <Kpi label="党员" value={g.partyMembers} unit="名" tone="red" figure="screen.partyMembers" />
         <Kpi label="双报到党员" value={s.party.dualReport.membersReported} unit="名" tone="blue" />
         <Kpi label="报到率" value={pct(s.party.dualReport.reportRate)} digits={1} unit="%" tone="blue" />
       </div>
@@ -69,18 +81,22 @@ export function CentresPanel({ s }: { s: ScreenSummary }) {
           <div key={l} className="centre-level">
             <span className="centre-dot" style={{ background: rgb(CENTRE_STYLE[l].colour) }} />
             <span className="centre-level-name">{CENTRE_LEVEL_LABELS[l]}</span>
-            <span className="centre-level-count" data-kpi={`${CENTRE_LEVEL_LABELS[l]}中心`}>
-              {s.centres[l].toLocaleString('zh-CN')}
-            </span>
+            <FigureLink figure={`screen.centres.${l}`} label={`${CENTRE_LEVEL_LABELS[l]}中心`}>
+              <span className="centre-level-count" data-kpi={`${CENTRE_LEVEL_LABELS[l]}中心`}>
+                {s.centres[l].toLocaleString('zh-CN')}
+              </span>
+            </FigureLink>
           </div>
         ))}
       </div>
       <div className="coverage-row">
         <div className="coverage-ring">
           <Ring share={s.coverage.share} colour="#4fd1a5" />
-          <div className="coverage-ring-value" data-kpi="覆盖率">
-            {s.coverage.share === null ? '—' : `${(s.coverage.share * 100).toFixed(1)}%`}
-          </div>
+          <FigureLink figure="screen.coverage" label="覆盖率">
+            <div className="coverage-ring-value" data-kpi="覆盖率">
+              {s.coverage.share === null ? '—' : `${(s.coverage.share * 100).toFixed(1)}%`}
+            </div>
+          </FigureLink>
         </div>
         <div className="coverage-text">
           <Kpi label="服务中心总数" value={total} unit="个" />
@@ -99,9 +115,9 @@ export function IncidentsPanel({ s }: { s: ScreenSummary }) {
   return (
     <Panel title="基层治理 · 事件处置" testId="panel-incidents">
       <div className="kpi-grid kpi-grid-3">
-        <Kpi label={`${Number(s.incidents.month.slice(5))}月事件`} value={s.incidents.reported} unit="件" tone="red" />
-        <Kpi label="本月结案率" value={pct(s.incidents.closeRate)} digits={1} unit="%" tone="green" />
-        <Kpi label="超期未结" value={s.incidents.overdueOpen} unit="件" tone="gold" />
+        <Kpi label={`${Number(s.incidents.month.slice(5))}月事件`} value={s.incidents.reported} unit="件" tone="red" figure="kpi.count" />
+        <Kpi label="本月结案率" value={pct(s.incidents.closeRate)} digits={1} unit="%" tone="green" figure="kpi.closeRate" />
+        <Kpi label="超期未结" value={s.incidents.overdueOpen} unit="件" tone="gold" figure="kpi.overdueOpen" />
       </div>
       {/* 网格员巡查 (server/field/patrolFigures.ts); room taken from the trend chart below. */}
       <div className="kpi-grid kpi-grid-3" data-testid="screen-patrols">
@@ -125,7 +141,7 @@ export function StarsPanel({ s, onDrill }: { s: ScreenSummary; onDrill: (code: s
       <div className="kpi-grid kpi-grid-3">
         <Kpi label="已评星网格" value={rated} unit="个" />
         <Kpi label="四星以上" value={s.grid.stars[4]! + s.grid.stars[5]!} unit="个" tone="red" />
-        <Kpi label="五星网格" value={s.grid.stars[5]!} unit="个" tone="gold" />
+        <Kpi label="五星网格" value={s.grid.stars[5]!} unit="个" tone="gold" figure="screen.stars.5" />
       </div>
       <BarChart bars={s.grid.stars.map((v, i) => ({ label: STAR_LABELS[i]!, value: v, colour: STAR_COLOURS[i]! }))} height={140} />
       <div className="screen-sub" data-testid="screen-five-good">

@@ -17,6 +17,8 @@ import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle'
 import type { CircleArea, LayerVisibility, ScreenLayerInput } from './screenLayers';
 import { coverageColourExpression, COVERAGE_STEPS, STAR_COLOURS, STAR_LABELS, starColourExpression } from './starColours';
 import { useTour } from './useTour';
+import { FigureContext } from '../figures/FigureContext';
+import { FigurePanel } from '../figures/FigurePanel';
 import './screen.css';
 
 const FALLBACK_RADIUS_KM = 1;
@@ -179,152 +181,160 @@ export function ScreenPage() {
     document.body.dataset.screenWaiting = waitingFor;
   }, [waitingFor]);
 
+  // Drill-down of a figure (server/figures): the screen's region, the current month (the API's default).
+  const [openFigure, setOpenFigure] = useState<string | null>(null);
+  const figureOpener = useMemo(() => ({ open: setOpenFigure }), []);
+  const closeFigure = useCallback(() => setOpenFigure(null), []);
+  const figureScope = useMemo(() => (s ? { scope: s.region.code } : null), [s]);
   const error = summary.error ?? tree.error;
   return (
-    <div className="screen-viewport" onPointerDown={onInteract}>
-      <div
-        className="screen-canvas"
-        data-testid="screen-canvas"
-        style={{ width: fit.width, height: fit.height, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})`, ['--side-width' as string]: `${sideWidth}px` }}
-      >
-        <header className="screen-header">
-          <nav className="screen-breadcrumb" aria-label="区域层级" data-testid="breadcrumb">
-            {(s?.path ?? []).map((p, i, all) => (
-              <span key={p.code}>
-                {i > 0 && <span className="crumb-sep">›</span>}
-                {i === all.length - 1 ? (
-                  <span className="crumb-current">{p.name}</span>
-                ) : (
-                  <button type="button" className="crumb" onClick={() => drill(i === 0 ? null : p.code)}>
-                    {p.name}
-                  </button>
-                )}
-              </span>
-            ))}
-          </nav>
-          <h1 className="screen-title">
-            <span>党建引领基层治理 · 党建版图</span>
-          </h1>
-          <div className="screen-header-right">
-            <span className="screen-clock">{clock.toLocaleString('zh-CN', { hour12: false })}</span>
-            <span className={`screen-live ${summary.isFetching ? 'fetching' : ''}`}>{summary.isError ? '数据刷新失败' : '每 30 秒自动刷新'}</span>
-            <button
-              type="button"
-              className={`screen-button ${tourOn ? 'on' : ''}`}
-              onClick={() => {
-                if (tourOn) {
-                  setTourOn(false);
-                } else {
-                  setTourOn(true);
-                  tour.resume();
-                }
-              }}
-              data-testid="tour-toggle"
-            >
-              {tourOn ? (tour.paused ? '巡游已暂停' : '巡游中') : '自动巡游'}
-            </button>
-            {can.administer(user) && (
-              <button type="button" className={`screen-button ${adminOpen ? 'on' : ''}`} onClick={() => setAdminOpen((o) => !o)} data-testid="admin-toggle">
-                管理
+    <FigureContext.Provider value={figureOpener}>
+      <div className="screen-viewport" onPointerDown={onInteract}>
+        <div
+          className="screen-canvas"
+          data-testid="screen-canvas"
+          style={{ width: fit.width, height: fit.height, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})`, ['--side-width' as string]: `${sideWidth}px` }}
+        >
+          <header className="screen-header">
+            <nav className="screen-breadcrumb" aria-label="区域层级" data-testid="breadcrumb">
+              {(s?.path ?? []).map((p, i, all) => (
+                <span key={p.code}>
+                  {i > 0 && <span className="crumb-sep">›</span>}
+                  {i === all.length - 1 ? (
+                    <span className="crumb-current">{p.name}</span>
+                  ) : (
+                    <button type="button" className="crumb" onClick={() => drill(i === 0 ? null : p.code)}>
+                      {p.name}
+                    </button>
+                  )}
+                </span>
+              ))}
+            </nav>
+            <h1 className="screen-title">
+              <span>党建引领基层治理 · 党建版图</span>
+            </h1>
+            <div className="screen-header-right">
+              <span className="screen-clock">{clock.toLocaleString('zh-CN', { hour12: false })}</span>
+              <span className={`screen-live ${summary.isFetching ? 'fetching' : ''}`}>{summary.isError ? '数据刷新失败' : '每 30 秒自动刷新'}</span>
+              <button
+                type="button"
+                className={`screen-button ${tourOn ? 'on' : ''}`}
+                onClick={() => {
+                  if (tourOn) {
+                    setTourOn(false);
+                  } else {
+                    setTourOn(true);
+                    tour.resume();
+                  }
+                }}
+                data-testid="tour-toggle"
+              >
+                {tourOn ? (tour.paused ? '巡游已暂停' : '巡游中') : '自动巡游'}
               </button>
-            )}
-          </div>
-        </header>
-
-        <aside className="screen-side screen-side-left">
-          <div className="screen-half screen-half-top">{s ? <PartyPanel s={s} /> : <PanelPlaceholder error={error} />}</div>
-          <div className="screen-half screen-half-bottom">{s ? <CentresPanel s={s} /> : <PanelPlaceholder error={error} />}</div>
-        </aside>
-
-        <section className="screen-map" data-testid="screen-map">
-          {cityBbox || tree.isError ? (
-            <Suspense fallback={<div className="screen-loading">正在加载地图…</div>}>
-              <ScreenMap
-                bbox={cityBbox}
-                gridColour={gridColour}
-                gridsVisible={visible.grids}
-                selectedCode={region === null ? null : (s?.region.code ?? region)}
-                memberCodes={memberCodes}
-                layerInput={layerInput}
-                pixelRatio={fit.scale}
-                onClick={onMapClick}
-                onInteract={onInteract}
-                onMapReady={setMap}
-                onIdle={() => setMapIdle(true)}
-              />
-            </Suspense>
-          ) : (
-            <div className="screen-loading">正在加载地图…</div>
-          )}
-          <div className="map-toggles" role="group" aria-label="图层">
-            {(
-              [
-                ['grids', '网格'],
-                ['centres', '服务中心'],
-                ['circles', '15分钟圈'],
-                ['demos', '示范带/圈'],
-                ['heatmap', '事件热力'],
-              ] as const
-            ).map(([key, label]) => (
-              <label key={key} className="map-toggle">
-                <input type="checkbox" checked={visible[key]} onChange={(e) => setVisible((v) => ({ ...v, [key]: e.target.checked }))} />
-                {label}
-              </label>
-            ))}
-            <label className="map-toggle">
-              着色
-              <select value={colourBy} onChange={(e) => setColourBy(e.target.value as 'stars' | 'coverage')}>
-                <option value="stars">星级</option>
-                <option value="coverage">覆盖率</option>
-              </select>
-            </label>
-          </div>
-          <Legend colourBy={colourBy} circlesFromNetwork={circlesFromNetwork} circleProgress={circleProgress} heatMax={heat.data?.max ?? null} />
-          <LiveTicker />
-          {tourOn && (
-            <div className="tour-caption" data-testid="tour-caption">
-              {focus ? (
-                <>
-                  <div className="tour-kind">{focus.kind === 'belt' ? '党建示范带' : '党建示范圈'}</div>
-                  <div className="tour-name">{focus.name}</div>
-                  <div className="tour-members">成员社区：{focus.members.map((m) => m.name).join('、') || '—'}</div>
-                </>
-              ) : (
-                <div className="tour-members">巡游已暂停（操作后 90 秒自动继续）</div>
+              {can.administer(user) && (
+                <button type="button" className={`screen-button ${adminOpen ? 'on' : ''}`} onClick={() => setAdminOpen((o) => !o)} data-testid="admin-toggle">
+                  管理
+                </button>
               )}
-              <div className="tour-controls">
-                间隔
-                <input type="number" min={3} max={120} value={tourInterval} onChange={(e) => setTourInterval(Math.max(3, Number(e.target.value) || 12))} aria-label="巡游间隔（秒）" />秒
-                {tour.paused && (
-                  <button type="button" className="screen-button" onClick={tour.resume}>
-                    继续
-                  </button>
-                )}
-              </div>
             </div>
-          )}
-          {adminOpen && (
-            <AdminPanel
-              demos={demos.data ?? { belts: [], circles: [] }}
-              draft={draft}
-              onDraft={setDraft}
-              draftGeometry={draftGeometry}
-              pickedGrid={pickedGrid}
-              onPickGrid={setPickedGrid}
-              onClose={() => {
-                setAdminOpen(false);
-                setDraft(null);
-              }}
-            />
-          )}
-        </section>
+          </header>
 
-        <aside className="screen-side screen-side-right">
-          <div className="screen-half screen-half-top">{s ? <IncidentsPanel s={s} /> : <PanelPlaceholder error={error} />}</div>
-          <div className="screen-half screen-half-bottom">{s ? <StarsPanel s={s} onDrill={drill} /> : <PanelPlaceholder error={error} />}</div>
-        </aside>
+          <aside className="screen-side screen-side-left">
+            <div className="screen-half screen-half-top">{s ? <PartyPanel s={s} /> : <PanelPlaceholder error={error} />}</div>
+            <div className="screen-half screen-half-bottom">{s ? <CentresPanel s={s} /> : <PanelPlaceholder error={error} />}</div>
+          </aside>
+
+          <section className="screen-map" data-testid="screen-map">
+            {cityBbox || tree.isError ? (
+              <Suspense fallback={<div className="screen-loading">正在加载地图…</div>}>
+                <ScreenMap
+                  bbox={cityBbox}
+                  gridColour={gridColour}
+                  gridsVisible={visible.grids}
+                  selectedCode={region === null ? null : (s?.region.code ?? region)}
+                  memberCodes={memberCodes}
+                  layerInput={layerInput}
+                  pixelRatio={fit.scale}
+                  onClick={onMapClick}
+                  onInteract={onInteract}
+                  onMapReady={setMap}
+                  onIdle={() => setMapIdle(true)}
+                />
+              </Suspense>
+            ) : (
+              <div className="screen-loading">正在加载地图…</div>
+            )}
+            <div className="map-toggles" role="group" aria-label="图层">
+              {(
+                [
+                  ['grids', '网格'],
+                  ['centres', '服务中心'],
+                  ['circles', '15分钟圈'],
+                  ['demos', '示范带/圈'],
+                  ['heatmap', '事件热力'],
+                ] as const
+              ).map(([key, label]) => (
+                <label key={key} className="map-toggle">
+                  <input type="checkbox" checked={visible[key]} onChange={(e) => setVisible((v) => ({ ...v, [key]: e.target.checked }))} />
+                  {label}
+                </label>
+              ))}
+              <label className="map-toggle">
+                着色
+                <select value={colourBy} onChange={(e) => setColourBy(e.target.value as 'stars' | 'coverage')}>
+                  <option value="stars">星级</option>
+                  <option value="coverage">覆盖率</option>
+                </select>
+              </label>
+            </div>
+            <Legend colourBy={colourBy} circlesFromNetwork={circlesFromNetwork} circleProgress={circleProgress} heatMax={heat.data?.max ?? null} />
+            <LiveTicker />
+            {tourOn && (
+              <div className="tour-caption" data-testid="tour-caption">
+                {focus ? (
+                  <>
+                    <div className="tour-kind">{focus.kind === 'belt' ? '党建示范带' : '党建示范圈'}</div>
+                    <div className="tour-name">{focus.name}</div>
+                    <div className="tour-members">成员社区：{focus.members.map((m) => m.name).join('、') || '—'}</div>
+                  </>
+                ) : (
+                  <div className="tour-members">巡游已暂停（操作后 90 秒自动继续）</div>
+                )}
+                <div className="tour-controls">
+                  间隔
+                  <input type="number" min={3} max={120} value={tourInterval} onChange={(e) => setTourInterval(Math.max(3, Number(e.target.value) || 12))} aria-label="巡游间隔（秒）" />秒
+                  {tour.paused && (
+                    <button type="button" className="screen-button" onClick={tour.resume}>
+                      继续
+                    </button>
+                  )}
+                </div>
+              </div>
+            )}
+            {adminOpen && (
+              <AdminPanel
+                demos={demos.data ?? { belts: [], circles: [] }}
+                draft={draft}
+                onDraft={setDraft}
+                draftGeometry={draftGeometry}
+                pickedGrid={pickedGrid}
+                onPickGrid={setPickedGrid}
+                onClose={() => {
+                  setAdminOpen(false);
+                  setDraft(null);
+                }}
+              />
+            )}
+          </section>
+
+          <aside className="screen-side screen-side-right">
+            <div className="screen-half screen-half-top">{s ? <IncidentsPanel s={s} /> : <PanelPlaceholder error={error} />}</div>
+            <div className="screen-half screen-half-bottom">{s ? <StarsPanel s={s} onDrill={drill} /> : <PanelPlaceholder error={error} />}</div>
+          </aside>
+        </div>
+        {openFigure && s && <FigurePanel id={openFigure} scope={figureScope ?? { scope: s.region.code }} onClose={closeFigure} />}
       </div>
-    </div>
+    </FigureContext.Provider>
   );
 }
 

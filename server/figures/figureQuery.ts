@@ -1,0 +1,235 @@
+/**
+ * Why: a figure's value, its record count, its paged records and its export must be the
+ * same numbers. All four are built here from the one filter of the figure
+ * (server/figures/registry.ts): value and count from `SELECT count/sum … WHERE <filter>`,
+ * records and export from `SELECT <columns> … WHERE <filter>` — nothing else differs.
+ *
+ * Reading the records needs the whole region: leaders, analysts and admins anywhere,
+ * planners and dispatchers inside their jurisdiction, grid workers in their own grids.
+ * Names are withheld and phones masked per server/auth/personalData.ts.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client';
+import { maskPhone } from '../../kernel/personalData';
+import type { SessionUser } from '../../kernel/roles';
+import { peopleReadableSql } from '../auth/personalData';
+import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError';
+import { regionPath } from '../screen/summary';
+import { type Figure, type FigureParams, findFigure } from './registry';
+
+export interface FigureColumn {
+  key: string;
+  label: string;
+}
+
+const COLUMNS: Record<Figure['entity'], FigureColumn[]> = {
+  grids: [
+    { key: 'code', label: '网格编码' },
+    { key: 'name', label: '网格名称' },
+    { key: 'community_code', label: '社区编码' },
+    { key: 'households', label: '户数' },
+    { key: 'population', label: '人口' },
+    { key: 'party_org_name', label: '党组织' },
+    { key: 'party_secretary', label: '党组织书记' },
+    { key: 'party_secretary_phone', label: '书记电话' },
+    { key: 'party_members', label: '党员数' },
+    { key: 'dual_report_members', label: '双报到党员' },
+    { key: 'star_rating', label: '星级' },
+  ],
+  centres: [
+    { key: 'id', label: '编号' },
+    { key: 'name', label: '名称' },
+    { key: 'level', label: '级别' },
+    { key: 'region_code', label: '所属区划' },
+    { key: 'address', label: '地址' },
+    { key: 'households_served', label: '服务户数' },
+  ],
+  incidents: [
+    { key: 'id', label: '事件编号' },
+    { key: 'category', label: '类别' },
+    { key: 'source', label: '来源' },
+    { key: 'stage', label: '阶段' },
+    { key: 'escalation', label: '处置层级' },
+    { key: 'grid_code', label: '网格编码' },
+    { key: 'reported_at', label: '上报时间' },
+    { key: 'deadline_at', label: '期限' },
+    { key: 'closed_at', label: '结案时间' },
+    { key: 'suspended', label: '缓办' },
+    { key: 'satisfaction', label: '满意度' },
+    { key: 'reporter', label: '上报人' },
+  ],
+};
+
+const FROM: Record<Figure['entity'], SQL> = { grids: sql`grids g`, centres: sql`service_centres c`, incidents: sql`incidents i` };
+const ORDER: Record<Figure['entity'], SQL> = { grids: sql`g.code`, centres: sql`c.id`, incidents: sql`i.id` };
+
+/** The columns of a reader: people's fields null unless the personal-data rule lets them read that record. */
+function selectList(entity: Figure['entity'], reader: SessionUser | null | undefined): SQL {
+  switch (entity) {
+    case 'grids': {
+      const may = peopleReadableSql(reader, sql`g.code`);
+      return sql`g.code, g.name, g.community_code, g.households, g.population, g.party_org_name,
+        CASE WHEN ${may} THEN g.party_secretary END AS party_secretary,
+        CASE WHEN ${may} THEN g.party_secretary_phone END AS party_secretary_phone,
+        g.party_members, g.dual_report_members, g.star_rating`;
+    }
+    case 'centres':
+      return sql`c.id, c.name, c.level::text AS level, c.region_code, c.address, c.households_served`;
+    case 'incidents': {
+      const may = peopleReadableSql(reader, sql`coalesce(i.grid_code, i.community_code, i.street_code, '')`);
+      return sql`i.id, (SELECT k.major || '/' || k.minor FROM incident_categories k WHERE k.code = i.category_code) AS category,
+        i.source, i.stage::text AS stage, i.escalation::text AS escalation, i.grid_code,
+        i.reported_at, i.deadline_at, i.closed_at, i.suspended, i.satisfaction,
+        CASE WHEN ${may} THEN i.reporter END AS reporter`;
+    }
+  }
+}
+
+export interface FigureFilter {
+  scope: string;
+  scopeName: string;
+  from: string | null;
+  to: string | null;
+  condition: string;
+  text: string;
+}
+
+export interface FigureValue {
+  id: string;
+  name: string;
+  kind: Figure['kind'];
+  definition: string;
+  shownOn: Figure['shownOn'];
+  filter: FigureFilter;
+  /** The figure: a count, a sum, or a ratio 0..1 (null without a denominator). */
+  value: number | null;
+  /** Records behind it (a ratio: the denominator's). */
+  records: number;
+  /** A ratio's parts (counts, or sums of the measure), else null. */
+  numerator: number | null;
+  denominator: number | null;
+  measure: string | null;
+  columns: FigureColumn[];
+}
+
+function figureOr404(id: string): Figure {
+  const figure = findFigure(id);
+  if (!figure) throw new NotFoundError(`指标 ${id} 不存在`, { errors: [{ field: 'id', reason: '不是已登记的指标' }] });
+  return figure;
+}
+
+/** The filter of the records: the denominator's for a ratio. */
+async function recordFilter(db: DbHandle, f: Figure, p: FigureParams): Promise<SQL> {
+  return f.kind === 'ratio' ? await f.denominator(db, p) : await f.where(db, p);
+}
+
+async function describeFilter(db: DbHandle, f: Figure, p: FigureParams): Promise<FigureFilter> {
+  const path = await regionPath(db, p.scope);
+  if (!path) throw new NotFoundError(`区域编码 ${p.scope} 不存在`, { errors: [{ field: 'scope', reason: '区划或网格不存在' }] });
+  const scopeName = path.map((r) => r.name).join(' / ');
+  const period = f.periodic ? `；统计期 ${p.from.toISOString()} 至 ${p.to.toISOString()}（不含）` : '；当前数据（不随统计期变化）';
+  return {
+    scope: p.scope,
+    scopeName,
+    from: f.periodic ? p.from.toISOString() : null,
+    to: f.periodic ? p.to.toISOString() : null,
+    condition: f.condition,
+    text: `区域：${scopeName}（${p.scope}）${period}；条件：${f.condition}`,
+  };
+}
+
+export async function figureValue(db: DbHandle, id: string, p: FigureParams): Promise<FigureValue> {
+  const f = figureOr404(id);
+  const filter = await describeFilter(db, f, p);
+  const measure = f.measure ? sql.raw(`${f.entity === 'grids' ? 'g' : f.entity === 'centres' ? 'c' : 'i'}.${f.measure.column}`) : null;
+  const amount = measure ? sql`coalesce(sum(${measure}), 0)::bigint` : sql`count(*)::bigint`;
+  const counted = f.kind === 'ratio' ? await f.numerator(db, p) : sql`true`;
+  const amountCounted = measure ? sql`coalesce(sum(${measure}) FILTER (WHERE ${counted}), 0)::bigint` : sql`count(*) FILTER (WHERE ${counted})::bigint`;
+  const [r] = await db.rows<{ records: number; amount: number; counted: number }>(
+    sql`SELECT count(*)::bigint AS records, ${amount} AS amount, ${amountCounted} AS counted FROM ${FROM[f.entity]} WHERE ${await recordFilter(db, f, p)}`,
+  );
+  const records = Number(r?.records ?? 0);
+  const total = Number(r?.amount ?? 0);
+  const num = Number(r?.counted ?? 0);
+  const ratio = f.kind === 'ratio';
+  return {
+    id: f.id,
+    name: f.name,
+    kind: f.kind,
+    definition: f.definition,
+    shownOn: f.shownOn,
+    filter,
+    value: ratio ? (total > 0 ? num / total : null) : f.kind === 'sum' ? total : records,
+    records,
+    numerator: ratio ? num : null,
+    denominator: ratio ? total : null,
+    measure: f.measure?.label ?? null,
+    columns: columnsOf(f),
+  };
+}
+
+function columnsOf(f: Figure): FigureColumn[] {
+  return f.kind === 'ratio' ? [...COLUMNS[f.entity], { key: 'counted', label: '计入分子' }] : COLUMNS[f.entity];
+}
+
+/** Reading the records needs the whole region (see the header). */
+export function assertMayReadRecords(reader: SessionUser, scope: string): void {
+  const ok =
+    reader.role === 'leader' ||
+    reader.role === 'analyst' ||
+    reader.role === 'admin' ||
+    ((reader.role === 'planner' || reader.role === 'dispatcher') && !!reader.jurisdictionCode && scope.startsWith(reader.jurisdictionCode)) ||
+    (reader.role === 'grid_worker' && reader.gridCodes.includes(scope));
+  if (!ok) {
+    throw new ForbiddenError(`您无权查看区域 ${scope} 的明细记录`, { errors: [{ field: 'scope', reason: '明细只对辖区（或本人网格）内的区域开放；请选择辖区内的区域' }] });
+  }
+}
+
+type Row = Record<string, unknown>;
+
+function present(rows: Row[]): Row[] {
+  return rows.map((r) => {
+    const out: Row = { ...r };
+    if (typeof out.party_secretary_phone === 'string') out.party_secretary_phone = maskPhone(out.party_secretary_phone);
+    for (const k of ['reported_at', 'deadline_at', 'closed_at']) if (out[k] !== null && out[k] !== undefined) out[k] = new Date(out[k] as string).toISOString();
+    for (const k of ['id', 'households', 'population', 'party_members', 'dual_report_members', 'star_rating', 'households_served', 'satisfaction']) {
+      if (out[k] !== null && out[k] !== undefined) out[k] = Number(out[k]);
+    }
+    return out;
+  });
+}
+
+async function selectRecords(db: DbHandle, f: Figure, p: FigureParams, reader: SessionUser, limit: number, offset: number): Promise<Row[]> {
+  const counted = f.kind === 'ratio' ? sql`, (${await f.numerator(db, p)}) AS counted` : sql``;
+  const rows = await db.rows<Row>(sql`SELECT ${selectList(f.entity, reader)}${counted} FROM ${FROM[f.entity]} WHERE ${await recordFilter(db, f, p)} ORDER BY ${ORDER[f.entity]} LIMIT ${limit} OFFSET ${offset}`);
+  return present(rows);
+}
+
+export const PAGE_SIZE_MAX = 200;
+/** An export is one file; beyond this the region or period should be narrowed. */
+export const EXPORT_MAX_ROWS = 200_000;
+
+export async function figureRecords(db: DbHandle, id: string, p: FigureParams, reader: SessionUser, page: number, pageSize: number) {
+  assertMayReadRecords(reader, p.scope);
+  const v = await figureValue(db, id, p);
+  const f = figureOr404(id);
+  const rows = await selectRecords(db, f, p, reader, pageSize, (page - 1) * pageSize);
+  return { figure: v, total: v.records, page, pageSize, pages: Math.max(1, Math.ceil(v.records / pageSize)), rows };
+}
+
+export class ExportTooLarge extends DomainError {
+  constructor(rows: number) {
+    super(422, '明细过多，无法导出', `该指标有 ${rows} 条明细，超过单次导出上限 ${EXPORT_MAX_ROWS} 条；请缩小区域或统计期`, {
+      errors: [{ field: 'scope', reason: `明细 ${rows} 条超过上限 ${EXPORT_MAX_ROWS}` }],
+    });
+  }
+}
+
+/** Every record behind the figure, for the export (the same rows the paged list shows). */
+export async function figureExportRows(db: DbHandle, id: string, p: FigureParams, reader: SessionUser) {
+  assertMayReadRecords(reader, p.scope);
+  const v = await figureValue(db, id, p);
+  if (v.records > EXPORT_MAX_ROWS) throw new ExportTooLarge(v.records);
+  const rows = await selectRecords(db, figureOr404(id), p, reader, EXPORT_MAX_ROWS, 0);
+  return { figure: v, columns: v.columns, rows };
+}

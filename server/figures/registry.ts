@@ -1,0 +1,366 @@
+/**
+ * Why: every figure on the big screen and the KPI dashboards must be openable — its
+ * definition, its filter, the records behind it and an export of exactly those
+ * records. Each figure here is ONE filter (a WHERE fragment over one table) and an
+ * optional measure; the value, the record count, the paged list and the export are
+ * all built from that same fragment (server/figures/figureQuery.ts), so they cannot
+ * drift. A ratio figure's records are its denominator's, each flagged with whether it
+ * counts in the numerator (the numerator's filter is the denominator's AND more).
+ *
+ * The definitions follow server/screen/summary.ts and server/incidents/kpis.ts
+ * (KPI_DEFINITIONS); figures.test.ts holds every figure's value against the screen
+ * summary and regionKpis on the sample data.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client';
+import { CENTRE_LEVELS, type CentreLevel } from '../coverage/centres';
+import { KPI_DEFINITIONS } from '../incidents/kpis';
+import { regionSql } from '../incidents/filters';
+import { centreScope, gridScope } from '../screen/scope';
+import { coveredGridSql, HAS_PARTY_ORG } from '../screen/summary';
+
+export type FigureEntity = 'grids' | 'centres' | 'incidents';
+
+export interface FigureParams {
+  /** Region code (6/9/12/15 digits). */
+  scope: string;
+  from: Date;
+  to: Date;
+  /** The server clock: what "by now" means. */
+  now: Date;
+}
+
+interface BaseFigure {
+  id: string;
+  name: string;
+  /** Where it is shown: 大屏 / 指标看板. */
+  shownOn: ('screen' | 'dashboard')[];
+  definition: string;
+  entity: FigureEntity;
+  /** Whether the figure depends on the period (incidents) or is a snapshot (grids, centres). */
+  periodic: boolean;
+  /** The condition beyond the region (and period), in words, for the panel. */
+  condition: string;
+  /** Summed column of the entity (alias g/c/i); absent: the figure counts records. */
+  measure?: { column: string; label: string };
+}
+
+export interface CountFigure extends BaseFigure {
+  kind: 'count' | 'sum';
+  where: (db: DbHandle, p: FigureParams) => Promise<SQL> | SQL;
+}
+
+export interface RatioFigure extends BaseFigure {
+  kind: 'ratio';
+  /** Records are the denominator's; `counted` says which are in the numerator. */
+  denominator: (db: DbHandle, p: FigureParams) => Promise<SQL> | SQL;
+  numerator: (db: DbHandle, p: FigureParams) => Promise<SQL> | SQL;
+}
+
+export type Figure = CountFigure | RatioFigure;
+
+const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+// ---- 网格 (alias g) ----
+const grids = (p: FigureParams) => gridScope(p.scope);
+const withOrg = (p: FigureParams) => sql`${gridScope(p.scope)} AND ${HAS_PARTY_ORG}`;
+
+// ---- 事件 (alias i): the predicates of server/incidents/kpis.ts regionKpis, one per set ----
+/**
+ * The incident sets of the KPIs for incidents matching `region` (alias i) over [from, to):
+ * shared by the figures here and the scorecards (server/scorecards), so both count alike.
+ */
+export function incidentSets(region: SQL, from: Date, to: Date) {
+  const reported = sql`${region} AND i.reported_at >= ${ts(from)} AND i.reported_at < ${ts(to)}`;
+  const due = sql`${region} AND ((i.deadline_at >= ${ts(from)} AND i.deadline_at < ${ts(to)}) OR (i.closed_at >= ${ts(from)} AND i.closed_at < ${ts(to)}))`;
+  const base = sql`${due} AND NOT i.suspended`;
+  const closed = sql`${base} AND i.closed_at IS NOT NULL AND i.closed_at < ${ts(to)}`;
+  const revisited = sql`${region} AND i.satisfaction IS NOT NULL AND EXISTS (
+    SELECT 1 FROM incident_transitions t
+    WHERE t.incident_id = i.id AND (t.action = 'revisit' OR (t.action = 'stage' AND t.to_stage = 'evaluate'))
+      AND t.at >= ${ts(from)} AND t.at < ${ts(to)})`;
+  return {
+    reported,
+    due,
+    base,
+    closed,
+    closedOnTime: sql`${closed} AND i.closed_at <= i.deadline_at`,
+    solvedInGrid: sql`${closed} AND i.escalation = 'grid'`,
+    overdueOpen: sql`${base} AND NOT (i.closed_at IS NOT NULL AND i.closed_at < ${ts(to)}) AND i.deadline_at < ${ts(to)}`,
+    revisited,
+    satisfied: sql`${revisited} AND i.satisfaction >= 4`,
+  };
+}
+const sets = (p: FigureParams) => incidentSets(regionSql(p.scope), p.from, p.to);
+const reported = (p: FigureParams) => sets(p).reported;
+const due = (p: FigureParams) => sets(p).due;
+const base = (p: FigureParams) => sets(p).base;
+const closed = (p: FigureParams) => sets(p).closed;
+const revisited = (p: FigureParams) => sets(p).revisited;
+
+const CENTRE_LABELS: Record<CentreLevel, string> = { city: '市级', district: '县区级', street: '街道级', community: '社区级', estate: '小区（小区党群服务站）' };
+const GRID_SUMS = [
+  { id: 'screen.partyMembers', name: '党员数', column: 'party_members', definition: '区域内各网格登记的党员人数之和（党员登记在所在网格）' },
+  { id: 'screen.dualReportMembers', name: '双报到党员', column: 'dual_report_members', definition: '区域内各网格登记的“双报到”党员人数之和' },
+  { id: 'screen.households', name: '户数', column: 'households', definition: '区域内各网格的户数之和' },
+  { id: 'screen.population', name: '人口', column: 'population', definition: '区域内各网格的人口之和' },
+] as const;
+
+const both: Figure['shownOn'] = ['screen', 'dashboard'];
+
+export const FIGURES: readonly Figure[] = [
+  {
+    id: 'screen.grids',
+    name: '网格数',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'grids',
+    periodic: false,
+    definition: '区域内的网格数',
+    condition: '网格属于该区域',
+    where: (_db, p) => grids(p),
+  },
+  {
+    id: 'screen.gridsWithPartyOrg',
+    name: '已建党组织网格',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'grids',
+    periodic: false,
+    definition: '填写了党组织名称的网格数',
+    condition: '党组织名称不为空',
+    where: (_db, p) => withOrg(p),
+  },
+  {
+    id: 'screen.partyOrgRate',
+    name: '网格党组织组建率',
+    shownOn: ['screen'],
+    kind: 'ratio',
+    entity: 'grids',
+    periodic: false,
+    definition: '网格党组织组建率 = 已建党组织的网格数 ÷ 网格数',
+    condition: '分母：区域内全部网格；分子：其中党组织名称不为空者',
+    denominator: (_db, p) => grids(p),
+    numerator: (_db, p) => withOrg(p),
+  },
+  ...GRID_SUMS.map(
+    (s): Figure => ({
+      id: s.id,
+      name: s.name,
+      shownOn: ['screen'],
+      kind: 'sum',
+      entity: 'grids',
+      periodic: false,
+      definition: s.definition,
+      condition: '网格属于该区域',
+      measure: { column: s.column, label: s.name },
+      where: (_db, p) => grids(p),
+    }),
+  ),
+  ...[0, 1, 2, 3, 4, 5].map(
+    (star): Figure => ({
+      id: `screen.stars.${star}`,
+      name: star === 0 ? '未评星网格' : `${star}星网格`,
+      shownOn: ['screen'],
+      kind: 'count',
+      entity: 'grids',
+      periodic: false,
+      definition: star === 0 ? '星级为 0（未评星）的网格数' : `星级为 ${star} 的网格数`,
+      condition: `星级 = ${star}`,
+      where: (_db, p) => sql`${grids(p)} AND g.star_rating = ${star}`,
+    }),
+  ),
+  ...CENTRE_LEVELS.map(
+    (level): Figure => ({
+      id: `screen.centres.${level}`,
+      name: `${CENTRE_LABELS[level]}党群服务中心`,
+      shownOn: ['screen'],
+      kind: 'count',
+      entity: 'centres',
+      periodic: false,
+      definition: `归属该区域的${CENTRE_LABELS[level]}党群服务中心（站）数；网格则为位于网格内的中心`,
+      condition: `级别 = ${level}`,
+      where: (_db, p) => sql`${centreScope(p.scope)} AND c.level = ${level}`,
+    }),
+  ),
+  {
+    id: 'screen.coverage',
+    name: '15分钟服务圈覆盖率',
+    shownOn: ['screen'],
+    kind: 'ratio',
+    entity: 'grids',
+    periodic: false,
+    definition: '覆盖率 = 标注点位于 15 分钟步行圈内的网格户数 ÷ 区域总户数；步行圈尚未全部算好时，以距中心直线 1000 米为近似（页面注明“直线近似”）',
+    condition: '分母：区域内全部网格（按户数求和）；分子：标注点在 15 分钟圈（或直线 1000 米）内的网格',
+    measure: { column: 'households', label: '户数' },
+    denominator: (_db, p) => grids(p),
+    numerator: async (db, p) => sql`${grids(p)} AND ${(await coveredGridSql(db)).covered}`,
+  },
+  {
+    id: 'kpi.count',
+    name: '受理量（本月事件）',
+    shownOn: both,
+    kind: 'count',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.count,
+    condition: '上报时间在统计期内',
+    where: (_db, p) => reported(p),
+  },
+  {
+    id: 'kpi.due',
+    name: '应结案',
+    shownOn: ['dashboard'],
+    kind: 'count',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.due,
+    condition: '期限在统计期内，或结案时间在统计期内',
+    where: (_db, p) => due(p),
+  },
+  {
+    id: 'kpi.suspended',
+    name: '缓办',
+    shownOn: ['dashboard'],
+    kind: 'count',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.suspended,
+    condition: '应结案且缓办',
+    where: (_db, p) => sql`${due(p)} AND i.suspended`,
+  },
+  {
+    id: 'kpi.closed',
+    name: '结案',
+    shownOn: both,
+    kind: 'count',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.closed,
+    condition: '应结案、非缓办，且统计期结束前已结案',
+    where: (_db, p) => closed(p),
+  },
+  {
+    id: 'kpi.closedOnTime',
+    name: '按期结案',
+    shownOn: ['dashboard'],
+    kind: 'count',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.closedOnTime,
+    condition: '结案且结案时间不晚于期限',
+    where: (_db, p) => sets(p).closedOnTime,
+  },
+  {
+    id: 'kpi.overdueOpen',
+    name: '超期未结',
+    shownOn: both,
+    kind: 'count',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.overdueOpen,
+    condition: '应结案、非缓办，统计期末仍未结案且期限已过',
+    where: (_db, p) => sets(p).overdueOpen,
+  },
+  {
+    id: 'kpi.closeRate',
+    name: '结案率',
+    shownOn: both,
+    kind: 'ratio',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.closeRate,
+    condition: '分母：应结案 − 缓办；分子：其中统计期结束前已结案者',
+    denominator: (_db, p) => base(p),
+    numerator: (_db, p) => closed(p),
+  },
+  {
+    id: 'kpi.onTimeRate',
+    name: '按期结案率',
+    shownOn: ['dashboard'],
+    kind: 'ratio',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.onTimeRate,
+    condition: '分母：应结案 − 缓办；分子：其中按期结案者',
+    denominator: (_db, p) => base(p),
+    numerator: (_db, p) => sets(p).closedOnTime,
+  },
+  {
+    id: 'kpi.reworkRate',
+    name: '返工率',
+    shownOn: ['dashboard'],
+    kind: 'ratio',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.reworkRate,
+    condition: '分母：应结案 − 缓办；分子：其中返工过者',
+    denominator: (_db, p) => base(p),
+    numerator: (_db, p) => sql`${base(p)} AND i.rework_count > 0`,
+  },
+  {
+    id: 'kpi.extensionRate',
+    name: '延期率',
+    shownOn: ['dashboard'],
+    kind: 'ratio',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.extensionRate,
+    condition: '分母：应结案 − 缓办；分子：其中延期过者',
+    denominator: (_db, p) => base(p),
+    numerator: (_db, p) => sql`${base(p)} AND i.extended`,
+  },
+  {
+    id: 'kpi.solvedInGridShare',
+    name: '网格内解决率（小事不出网格）',
+    shownOn: ['dashboard'],
+    kind: 'ratio',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.solvedInGridShare,
+    condition: '分母：结案；分子：其中处置层级为网格者',
+    denominator: (_db, p) => closed(p),
+    numerator: (_db, p) => sets(p).solvedInGrid,
+  },
+  {
+    id: 'kpi.solvedInCommunityShare',
+    name: '社区内解决率（大事不出社区）',
+    shownOn: ['dashboard'],
+    kind: 'ratio',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.solvedInCommunityShare,
+    condition: '分母：结案；分子：其中处置层级为网格或社区者',
+    denominator: (_db, p) => closed(p),
+    numerator: (_db, p) => sql`${closed(p)} AND i.escalation IN ('grid', 'community')`,
+  },
+  {
+    id: 'kpi.satisfactionRate',
+    name: '满意率',
+    shownOn: ['dashboard'],
+    kind: 'ratio',
+    entity: 'incidents',
+    periodic: true,
+    definition: KPI_DEFINITIONS.satisfactionRate,
+    condition: '分母：统计期内回访（或评价）且记录了满意度的事件；分子：其中满意度 ≥ 4 者',
+    denominator: (_db, p) => revisited(p),
+    numerator: (_db, p) => sets(p).satisfied,
+  },
+  {
+    id: 'screen.trendClosed',
+    name: '趋势：当月上报且已结案',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'incidents',
+    periodic: true,
+    definition: '趋势图中每月的“已结案”：该月上报、截至现在已结案的事件数',
+    condition: '上报时间在统计期内，且截至现在已结案',
+    where: (_db, p) => sql`${reported(p)} AND i.closed_at IS NOT NULL AND i.closed_at <= ${ts(p.now)}`,
+  },
+];
+
+const byId = new Map(FIGURES.map((f) => [f.id, f]));
+
+export function findFigure(id: string): Figure | undefined {
+  return byId.get(id);
+}

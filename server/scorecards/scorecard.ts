@@ -1,0 +1,195 @@
+/**
+ * Why: did a 示范带/示范圈 (or any chosen set of communities) change anything? A
+ * scorecard compares its KPIs before and after the designation date over two windows
+ * of equal length, against the rest of the city over the same windows — a
+ * difference-in-differences: (after − before)₍组₎ − (after − before)₍其余₎. Counts travel
+ * with every rate, because a before/after comparison on a few dozen cases says little.
+ *
+ * The incident sets are the figure registry's (incidentSets, server/figures/registry.ts),
+ * so a scorecard counts exactly as the KPI dashboards do. Measures without a history yet
+ * (stars, 双报到 — other modules add their tables) are SCORECARD_EXTENSIONS: each returns
+ * null until it can answer for a window, shown as 暂无数据.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client';
+import { incidentSets } from '../figures/registry';
+import { DomainError } from '../http/domainError';
+import { coveredGridSql } from '../screen/summary';
+
+export interface Window {
+  from: string;
+  to: string;
+}
+
+/** A rate with its parts; value null when the denominator is 0. */
+export interface Part {
+  numerator: number;
+  denominator: number;
+  value: number | null;
+}
+
+export interface MeasureRow {
+  id: string;
+  name: string;
+  definition: string;
+  /** null: this measure has no data for the windows (暂无数据). */
+  group: { before: Part; after: Part } | null;
+  rest: { before: Part; after: Part } | null;
+  /** (after − before) of the group minus that of the rest; null when any side is null. */
+  did: number | null;
+  note?: string;
+}
+
+export interface Scorecard {
+  communities: { code: string; name: string }[];
+  restCommunities: number;
+  designatedOn: string;
+  windowDays: number;
+  before: Window;
+  after: Window;
+  /** The after-window was cut at today: both windows are this long. */
+  truncated: boolean;
+  measures: MeasureRow[];
+  caveats: string[];
+}
+
+/** A measure computed over a set of communities (SQL over alias i or g) in a window. */
+export interface ScorecardExtension {
+  id: string;
+  name: string;
+  definition: string;
+  /** null: no data (e.g. its table does not exist yet). */
+  compute(db: DbHandle, communityCodes: readonly string[], window: { from: Date; to: Date }): Promise<Part | null>;
+}
+
+/**
+ * Where stars (星级评定 history) and 双报到 (check-in records) plug in once their tables
+ * exist: the grid table holds only today's values, which cannot be split before/after.
+ */
+export const SCORECARD_EXTENSIONS: ScorecardExtension[] = [
+  { id: 'stars', name: '星级（平均星级）', definition: '评定期内网格星级的平均值；需要星级评定的历史记录', compute: async () => null },
+  { id: 'dualReport', name: '双报到', definition: '窗口内到社区报到、参加活动的在职党员人次；需要双报到记录', compute: async () => null },
+];
+
+export const SCORECARD_CAVEATS = [
+  '选择偏差：示范带/圈往往选在基础较好或问题较突出的社区，与全市其余社区本就不同；差中差只扣除两组共同的变化，不能扣除只属于示范社区的其他变化。',
+  '季节性：前后两个窗口处在不同季节（如汛期、节假日），事件量和类别会自然变化；对照组在同一时段，可部分抵消。',
+  '小样本：事件少时一两件即可使比率大幅变动，请看每个比率旁的分子/分母件数；件数少于 30 时结论不可靠。',
+  '覆盖率没有历史快照，只显示当前值，不做前后比较。',
+  '相关不等于因果：指标变化可能来自同期的其他工作或数据录入习惯的改变。',
+];
+
+const DAY = 86_400_000;
+const part = (numerator: number, denominator: number): Part => ({ numerator, denominator, value: denominator > 0 ? numerator / denominator : null });
+
+export class ScorecardRejected extends DomainError {
+  constructor(field: string, reason: string) {
+    super(422, '无法生成示范评估', `${field}：${reason}`, { errors: [{ field, reason }] });
+  }
+}
+
+/** The two windows: after = [date, date + days) cut at now, before = the same length ending at the date. */
+export function scorecardWindows(designatedOn: Date, days: number, now: Date) {
+  const end = Math.min(designatedOn.getTime() + days * DAY, now.getTime());
+  if (end <= designatedOn.getTime()) throw new ScorecardRejected('date', '认定日期应早于今天，才有“认定后”的数据');
+  const length = end - designatedOn.getTime();
+  return {
+    before: { from: new Date(designatedOn.getTime() - length), to: designatedOn },
+    after: { from: designatedOn, to: new Date(end) },
+    truncated: end < designatedOn.getTime() + days * DAY,
+  };
+}
+
+const INCIDENT_MEASURES = [
+  { id: 'closeRate', name: '结案率', definition: '结案 ÷ (应结案 − 缓办)', num: 'closed', den: 'base' },
+  { id: 'onTimeRate', name: '按期结案率', definition: '按期结案（结案时间不晚于按工作日计算的期限）÷ (应结案 − 缓办)', num: 'closedOnTime', den: 'base' },
+  { id: 'solvedInGridShare', name: '网格内解决率（小事不出网格）', definition: '结案中在网格层级办结的件数 ÷ 结案件数', num: 'solvedInGrid', den: 'closed' },
+  { id: 'satisfactionRate', name: '满意率', definition: '窗口内回访且满意度 ≥ 4 的件数 ÷ 回访记录了满意度的件数', num: 'satisfied', den: 'revisited' },
+] as const;
+
+type SetName = keyof ReturnType<typeof incidentSets>;
+
+async function incidentParts(db: DbHandle, region: SQL, w: { from: Date; to: Date }) {
+  const s = incidentSets(region, w.from, w.to);
+  const names: SetName[] = ['reported', 'base', 'closed', 'closedOnTime', 'solvedInGrid', 'revisited', 'satisfied'];
+  // One scan of the candidate rows; each set is a FILTER over them.
+  const [r] = await db.rows<Record<string, number>>(
+    sql`SELECT ${sql.join(
+      names.map((n) => sql`count(*) FILTER (WHERE ${s[n]})::int AS ${sql.identifier(n)}`),
+      sql`, `,
+    )} FROM incidents i WHERE ${region}`,
+  );
+  return Object.fromEntries(names.map((n) => [n, Number(r?.[n] ?? 0)])) as Record<SetName, number>;
+}
+
+function diff(g: { before: Part; after: Part } | null, r: { before: Part; after: Part } | null): number | null {
+  if (!g || !r || g.before.value === null || g.after.value === null || r.before.value === null || r.after.value === null) return null;
+  return g.after.value - g.before.value - (r.after.value - r.before.value);
+}
+
+export async function scorecard(db: DbHandle, communityCodes: string[], designatedOn: Date, days: number, now: Date): Promise<Scorecard> {
+  const codes = [...new Set(communityCodes)].sort();
+  if (codes.length === 0) throw new ScorecardRejected('communities', '请至少选择一个社区');
+  const known = await db.rows<{ code: string; name: string }>(sql`SELECT code, name FROM regions WHERE level = 'community' AND code IN ${codes} ORDER BY code`);
+  const unknown = codes.filter((c) => !known.some((k) => k.code === c));
+  if (unknown.length) throw new ScorecardRejected('communities', `不是已知的社区代码：${unknown.join('、')}`);
+  const city = codes[0]!.slice(0, 4);
+  const [rest] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM regions WHERE level = 'community' AND code LIKE ${`${city}%`} AND code NOT IN ${codes}`);
+  const w = scorecardWindows(designatedOn, days, now);
+  const inGroup = sql`i.community_code IN ${codes}`;
+  const inRest = sql`i.community_code LIKE ${`${city}%`} AND i.community_code NOT IN ${codes}`;
+  const [gb, ga, rb, ra] = [await incidentParts(db, inGroup, w.before), await incidentParts(db, inGroup, w.after), await incidentParts(db, inRest, w.before), await incidentParts(db, inRest, w.after)];
+
+  const measures: MeasureRow[] = [
+    {
+      id: 'count',
+      name: '受理量（件）',
+      definition: '窗口内上报的事件数（件数，不是比率；差中差按件数差计算）',
+      group: { before: part(gb.reported, 1), after: part(ga.reported, 1) },
+      rest: { before: part(rb.reported, 1), after: part(ra.reported, 1) },
+      did: ga.reported - gb.reported - (ra.reported - rb.reported),
+    },
+    ...INCIDENT_MEASURES.map((m): MeasureRow => {
+      const group = { before: part(gb[m.num], gb[m.den]), after: part(ga[m.num], ga[m.den]) };
+      const restParts = { before: part(rb[m.num], rb[m.den]), after: part(ra[m.num], ra[m.den]) };
+      return { id: m.id, name: m.name, definition: m.definition, group, rest: restParts, did: diff(group, restParts) };
+    }),
+  ];
+
+  // 覆盖率: today's only (no history of centres or circles).
+  const { covered, method } = await coveredGridSql(db);
+  const coverage = async (where: SQL) => {
+    const [r] = await db.rows<{ hh: number; cov: number }>(sql`SELECT coalesce(sum(g.households), 0)::bigint AS hh, coalesce(sum(g.households) FILTER (WHERE ${covered}), 0)::bigint AS cov FROM grids g WHERE ${where}`);
+    return part(Number(r?.cov ?? 0), Number(r?.hh ?? 0));
+  };
+  const gc = await coverage(sql`g.community_code IN ${codes}`);
+  const rc = await coverage(sql`g.district_code LIKE ${`${city}%`} AND g.community_code NOT IN ${codes}`);
+  measures.push({
+    id: 'coverage',
+    name: '15分钟服务圈覆盖率（当前）',
+    definition: `覆盖户数 ÷ 总户数（${method === 'isochrone' ? '步行圈' : '直线 1000 米近似'}）`,
+    group: { before: gc, after: gc },
+    rest: { before: rc, after: rc },
+    did: null,
+    note: '无历史快照：前后两栏均为当前值，不计算差中差',
+  });
+
+  const window = (x: { from: Date; to: Date }) => ({ from: x.from.toISOString(), to: x.to.toISOString() });
+  for (const ext of SCORECARD_EXTENSIONS) {
+    const parts = [await ext.compute(db, codes, w.before), await ext.compute(db, codes, w.after)];
+    const group = parts[0] && parts[1] ? { before: parts[0], after: parts[1] } : null;
+    measures.push({ id: ext.id, name: ext.name, definition: ext.definition, group, rest: null, did: null, note: group ? undefined : '暂无数据' });
+  }
+
+  return {
+    communities: known,
+    restCommunities: Number(rest?.n ?? 0),
+    designatedOn: designatedOn.toISOString(),
+    windowDays: Math.round((w.after.to.getTime() - w.after.from.getTime()) / DAY),
+    before: window(w.before),
+    after: window(w.after),
+    truncated: w.truncated,
+    measures,
+    caveats: SCORECARD_CAVEATS,
+  };
+}

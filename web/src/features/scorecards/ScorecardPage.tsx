@@ -1,0 +1,178 @@
+/**
+ * Why: leaders ask whether a 示范带/示范圈 changed anything. The page shows its KPIs in
+ * equal windows before and after the designation date, beside the rest of the city
+ * (差中差), with the counts behind every rate and the caveats of such a comparison.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { type Answer, api, call } from '../../api/client';
+import './scorecards.css';
+
+type Card = Answer<typeof api.api.scorecards.$get>;
+type Part = { numerator: number; denominator: number; value: number | null };
+
+const pct = (p: Part, isCount: boolean) => (isCount ? String(p.numerator) : p.value === null ? '—' : `${(p.value * 100).toFixed(1)}%`);
+const parts = (p: Part, isCount: boolean) => (isCount ? '' : `${p.numerator}/${p.denominator}`);
+const day = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+
+function didText(v: number | null, isCount: boolean) {
+  if (v === null) return '—';
+  const sign = v > 0 ? '+' : '';
+  return isCount ? `${sign}${v} 件` : `${sign}${(v * 100).toFixed(1)} 个百分点`;
+}
+
+/** The difference-in-differences figure: each side's change as a bar, the gap between them is the DiD. */
+function DidBars({ m }: { m: Card['measures'][number] }) {
+  if (!m.group || !m.rest || m.did === null || m.id === 'count') return null;
+  const g = (m.group.after.value ?? 0) - (m.group.before.value ?? 0);
+  const r = (m.rest.after.value ?? 0) - (m.rest.before.value ?? 0);
+  const scale = 60 / Math.max(0.05, Math.abs(g), Math.abs(r));
+  const bar = (v: number, cls: string, label: string) => (
+    <div className="did-row">
+      <span className="did-label">{label}</span>
+      <span className="did-track">
+        <span className={`did-bar ${cls}`} style={{ width: `${Math.abs(v) * scale}px`, marginLeft: v < 0 ? `${70 - Math.abs(v) * scale}px` : '70px' }} />
+      </span>
+      <span>{`${v > 0 ? '+' : ''}${(v * 100).toFixed(1)}`}</span>
+    </div>
+  );
+  return (
+    <div className="did-bars" role="img" aria-label={`${m.name} 变化：示范 ${(g * 100).toFixed(1)}，其余 ${(r * 100).toFixed(1)} 个百分点`}>
+      {bar(g, 'did-group', '示范')}
+      {bar(r, 'did-rest', '其余')}
+    </div>
+  );
+}
+
+export function ScorecardPage() {
+  const demos = useQuery({ queryKey: ['scorecards', 'demos'], queryFn: () => call(api.api.demonstrations.$get()) });
+  const [demo, setDemo] = useState('');
+  const [communities, setCommunities] = useState('');
+  const [date, setDate] = useState('');
+  const [days, setDays] = useState('90');
+  const [asked, setAsked] = useState<{ date: string; days: string; demo?: string; communities?: string } | null>(null);
+  const card = useQuery({
+    queryKey: ['scorecard', asked],
+    enabled: asked !== null,
+    queryFn: () => call(api.api.scorecards.$get({ query: asked! })),
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const q: { date: string; days: string; demo?: string; communities?: string } = { date, days };
+    if (demo) q.demo = demo;
+    else q.communities = communities.replace(/[，\s]+/g, ',');
+    setAsked(q);
+  };
+
+  const c = card.data;
+  return (
+    <main className="scorecard-page">
+      <header className="scorecard-header">
+        <h1>示范评估</h1>
+        <a href="/">返回地图</a>
+      </header>
+      <form className="scorecard-form" onSubmit={submit}>
+        <label>
+          示范带/示范圈
+          <select value={demo} onChange={(e) => setDemo(e.target.value)} data-testid="scorecard-demo">
+            <option value="">（自选社区）</option>
+            {demos.data?.belts.map((b) => (
+              <option key={`b${b.id}`} value={`belt:${b.id}`}>
+                示范带 · {b.name}
+              </option>
+            ))}
+            {demos.data?.circles.map((b) => (
+              <option key={`c${b.id}`} value={`circle:${b.id}`}>
+                示范圈 · {b.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {!demo && (
+          <label>
+            社区代码（12 位，逗号分隔）
+            <input value={communities} onChange={(e) => setCommunities(e.target.value)} placeholder="450902005001,450902005002" required />
+          </label>
+        )}
+        <label>
+          认定日期
+          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required data-testid="scorecard-date" />
+        </label>
+        <label>
+          窗口（天）
+          <input type="number" min={7} max={730} value={days} onChange={(e) => setDays(e.target.value)} />
+        </label>
+        <button type="submit" disabled={card.isFetching}>
+          {card.isFetching ? '正在计算…' : '评估'}
+        </button>
+      </form>
+      {card.error && (
+        <p role="alert" className="scorecard-error">
+          {(card.error as Error).message}
+        </p>
+      )}
+      {c && (
+        <section data-testid="scorecard">
+          <p>
+            {c.demo ? `${c.demo.kind === 'belt' ? '示范带' : '示范圈'}「${c.demo.name}」：` : ''}示范社区 {c.communities.length} 个（{c.communities.map((x) => x.name).join('、')}）；对照：全市其余 {c.restCommunities}{' '}
+            个社区。 认定前 {day(c.before.from)} 至 {day(c.before.to)}，认定后 {day(c.after.from)} 至 {day(c.after.to)}（各 {c.windowDays} 天{c.truncated ? '，认定后窗口截至今天' : ''}）。
+          </p>
+          <table className="scorecard-table">
+            <thead>
+              <tr>
+                <th rowSpan={2}>指标</th>
+                <th colSpan={2}>示范社区</th>
+                <th colSpan={2}>全市其余</th>
+                <th rowSpan={2}>差中差</th>
+                <th rowSpan={2}>变化对比</th>
+              </tr>
+              <tr>
+                <th>认定前</th>
+                <th>认定后</th>
+                <th>认定前</th>
+                <th>认定后</th>
+              </tr>
+            </thead>
+            <tbody>
+              {c.measures.map((m) => {
+                const isCount = m.id === 'count';
+                const cell = (p: Part | undefined) =>
+                  p ? (
+                    <td>
+                      {pct(p, isCount)}
+                      <small>{parts(p, isCount)}</small>
+                    </td>
+                  ) : (
+                    <td className="muted">暂无数据</td>
+                  );
+                return (
+                  <tr key={m.id} title={m.definition}>
+                    <th scope="row">
+                      {m.name}
+                      {m.note && <small>{m.note}</small>}
+                    </th>
+                    {cell(m.group?.before)}
+                    {cell(m.group?.after)}
+                    {cell(m.rest?.before)}
+                    {cell(m.rest?.after)}
+                    <td>{didText(m.did, isCount)}</td>
+                    <td>
+                      <DidBars m={m} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <h2>解读须知</h2>
+          <ul className="scorecard-caveats">
+            {c.caveats.map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </main>
+  );
+}
