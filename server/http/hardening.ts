@@ -28,7 +28,8 @@ export const PHOTOS_BODY_MAX_BYTES = PHOTOS_PER_STEP * PHOTO_MAX_BYTES + MB;
 /** Table imports (CSV/xlsx, server/routes/dataImports.ts) and roster photos (server/routes/party.ts). */
 const TABLE_IMPORTS = /^\/api\/imports\/[a-z-]+$/;
 const ROSTER_PHOTO = /^\/api\/party\/roster\/\d+\/photo$/;
-const isUpload = (path: string) => path.startsWith(GRID_IMPORTS) || path.startsWith(INCIDENT_BATCH) || path.startsWith(BUILDING_IMPORTS) || INCIDENT_PHOTOS.test(path) || TABLE_IMPORTS.test(path) || ROSTER_PHOTO.test(path);
+const isUpload = (path: string) =>
+  path.startsWith(GRID_IMPORTS) || path.startsWith(INCIDENT_BATCH) || path.startsWith(BUILDING_IMPORTS) || INCIDENT_PHOTOS.test(path) || TABLE_IMPORTS.test(path) || ROSTER_PHOTO.test(path);
 
 /** Bulk uploads get room; everything else is small JSON. The grid import limit is the import route's own. */
 export function limitFor(path: string): number {
