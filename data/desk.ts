@@ -8,9 +8,7 @@
  */
 import type { IncidentSource, IncidentStage } from '../kernel/stages';
 import { departmentByCode } from './departments';
-import { deadlineFor } from '../kernel/caseClocks';
-import { DEFAULT_CALENDAR } from '../kernel/workCalendar';
-import { INCIDENT_CATEGORIES, type LoopAction, type SampleIncident, type SampleTransition } from './incidents';
+import { INCIDENT_CATEGORIES, sampleWallHours, type LoopAction, type SampleIncident, type SampleTransition } from './incidents';
 import type { Position } from './lattice';
 import { DESK_GRIDS, sampleAccount } from './sampleAccounts';
 
@@ -298,8 +296,9 @@ export function generateDesk(now: Date, gridIndex: (code: string) => number, poi
       stage,
       escalation: 'grid',
       reportedAt,
-      // The desk's cases are today's work: their deadlines on the working clock, as the server gives a new report.
-      deadlineAt: deadlineFor(reportedAt, { amount: category.deadlineAmount, unit: category.deadlineUnit }, DEFAULT_CALENDAR),
+      // Wall hours, not the working clock: the desk's stories (one case overdue and urged, one nearly
+      // late) must hold on whatever weekday or holiday the sample is loaded.
+      deadlineAt: new Date(reportedAt.getTime() + sampleWallHours(category) * HOUR),
       closedAt: closed ? closed.at : null,
       reworkCount: transitions.filter((t) => t.action === 'rework').length,
       extended: false,

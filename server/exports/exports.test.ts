@@ -54,7 +54,7 @@ describeEachEngine('exports API', (db, engine) => {
   it('lists layers with their Shapefile field mapping, formats and CRSs', async () => {
     const { status, body } = await requestJson<any>(db(), '/api/exports/layers');
     expect(status).toBe(200);
-    expect(body.layers.map((l: { name: string }) => l.name)).toEqual(['grids', 'centres', 'isochrones', 'belts', 'circles', 'incidents', 'kpi_communities', 'coverage_gaps', 'estates']);
+    expect(body.layers.map((l: { name: string }) => l.name)).toEqual(['grids', 'centres', 'isochrones', 'belts', 'circles', 'incidents', 'kpi_communities', 'coverage_gaps', 'estates', 'sub_grids', 'foreign_grids']);
     const grids = body.layers[0];
     expect(grids.fields).toContainEqual({ name: 'community_code', shapefileName: 'comm_code', title: '社区编码', type: 'text' });
     expect(body.formats.map((f: { id: string }) => f.id)).toEqual(['geojson', 'shp', 'gpkg', 'kml', 'csv', 'fgb']);

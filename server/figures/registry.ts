@@ -179,8 +179,9 @@ export const FIGURES: readonly Figure[] = [
       entity: 'centres',
       periodic: false,
       definition: `归属该区域的${CENTRE_LABELS[level]}党群服务中心（站）数；网格则为位于网格内的中心`,
-      condition: `级别 = ${level}`,
-      where: (_db, p) => sql`${centreScope(p.scope)} AND c.level = ${level}`,
+      condition: `类型 = 党群服务中心，级别 = ${level}`,
+      // Only 党群服务中心: the other kinds of 阵地 (红色驿站, 小哥驿站, …) are not counted by level on the screen.
+      where: (_db, p) => sql`${centreScope(p.scope)} AND c.kind = 'party_centre' AND c.level = ${level}`,
     }),
   ),
   {

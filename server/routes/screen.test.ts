@@ -30,7 +30,7 @@ describeEachEngine('screen summary', (db) => {
     expect(body.grid.households).toBe(t!.hh);
     expect(body.grid.stars.reduce((a, b) => a + b, 0)).toBe(t!.n);
     // Every centre belongs to the city, so the level counts add up to the table.
-    const levels = await db().rows<{ level: string; n: number }>(sql`SELECT level::text AS level, count(*)::int AS n FROM service_centres GROUP BY 1`);
+    const levels = await db().rows<{ level: string; n: number }>(sql`SELECT level::text AS level, count(*)::int AS n FROM service_centres WHERE kind = 'party_centre' GROUP BY 1`);
     for (const l of levels) expect(body.centres[l.level as keyof ScreenSummary['centres']]).toBe(l.n);
     expect(body.children.length).toBeGreaterThan(0);
     expect(body.children.reduce((a, c) => a + c.grids, 0)).toBe(t!.n);
@@ -48,7 +48,7 @@ describeEachEngine('screen summary', (db) => {
     expect(s.grid.partyMembers).toBe(g!.members);
     const communities = await db().rows<{ code: string; n: number }>(sql`SELECT community_code AS code, count(*)::int AS n FROM grids WHERE street_code = ${street!.code} GROUP BY 1 ORDER BY 1`);
     expect(s.children.map((c) => [c.code, c.grids])).toEqual(communities.map((c) => [c.code, c.n]));
-    const [centres] = await db().rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM service_centres WHERE level = 'estate' AND region_code LIKE ${`${street!.code}%`}`);
+    const [centres] = await db().rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM service_centres WHERE kind = 'party_centre' AND level = 'estate' AND region_code LIKE ${`${street!.code}%`}`);
     expect(s.centres.estate).toBe(centres!.n);
     expect(s.centres.city).toBe(0);
 
