@@ -122,8 +122,8 @@ describe('leaders’ big screen in Chromium', { timeout: TEST_MS }, () => {
       }
       // The map fills most of the middle third (or more on 32:9).
       expect(facts.mapCanvas!.right - facts.mapCanvas!.left).toBeGreaterThan(size.width * 0.4);
-      // 6 party + 5 centre levels + coverage + centre total + 3 incident + 3 star figures.
-      expect(facts.kpis.length).toBe(19);
+      // 6 party + 5 centre levels + coverage + centre total + 3 incident + 3 patrol + 3 star figures.
+      expect(facts.kpis.length).toBe(22);
       const onSeam = facts.kpis.filter((k) => crosses(k, size.width / 2, size.height / 2));
       expect(onSeam).toEqual([]);
       // Panel figures are the database's.
