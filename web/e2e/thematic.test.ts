@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
@@ -27,7 +28,9 @@ describe('thematic layers on the map page in Chromium', { timeout: TEST_MS }, ()
     await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
     await page.getByLabel('党群服务中心与15分钟服务圈').check();
     const panel = page.getByTestId('service-circles');
-    await expect.poll(() => panel.textContent(), { timeout: LOAD_MS }).toMatch(/111 个服务圈/);
+    // The layer draws the walking circles of every kind of 阵地 at the chosen level (one per facility).
+    const [facilities] = await db.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM service_centres WHERE level = 'community'`);
+    await expect.poll(() => panel.textContent(), { timeout: LOAD_MS }).toMatch(new RegExp(`${facilities!.n} 个服务圈`));
     expect(await panel.textContent()).toMatch(/覆盖户数 [\d,]+ \/ [\d,]+/);
     await page.screenshot({ path: screenshotPath('service-circles.png') });
   });
