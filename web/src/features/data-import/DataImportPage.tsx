@@ -13,7 +13,9 @@ import '../party-orgs/party.css';
 type Report = Answer<(typeof api.api.imports)[':entity']['$post']>;
 
 async function send(entity: string, file: File, dryRun: boolean): Promise<{ report: Report | null; problem: ApiProblem | null }> {
-  const res = await fetch(`/api/imports/${encodeURIComponent(entity)}?dryRun=${dryRun}`, { method: 'POST', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
+  // A raw file body (hc sends JSON or forms), at the typed client's own URL of the route.
+  const url = api.api.imports[':entity'].$url({ param: { entity }, query: { dryRun: String(dryRun) } });
+  const res = await fetch(url.pathname + url.search, { method: 'POST', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
   const body = await res.json();
   if (res.ok) return { report: body as Report, problem: null };
   const problem = body as ApiProblem;

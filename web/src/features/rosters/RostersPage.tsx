@@ -72,7 +72,8 @@ export function RostersPage() {
 
   async function upload(id: number, file: File) {
     setUploadError(null);
-    const res = await fetch(`/api/party/roster/${id}/photo`, { method: 'PUT', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
+    // A raw file body (hc sends JSON or forms), at the typed client's own URL of the route.
+    const res = await fetch(api.api.party.roster[':id'].photo.$url({ param: { id: String(id) } }).pathname, { method: 'PUT', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
     if (!res.ok) setUploadError(((await res.json()) as { detail?: string }).detail ?? '上传失败');
     await client.invalidateQueries({ queryKey: ['grid-people', code] });
     await client.invalidateQueries({ queryKey: ['public-grid', code] });
