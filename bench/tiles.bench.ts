@@ -9,14 +9,14 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { createApp } from '../server/app';
-import { TEST_ADMIN } from '../server/testing/principals';
 import { ensureAreas } from '../server/grids/gridWrites';
 import { TILE_SETS } from '../server/tiles/layers';
 import { followingCache } from '../server/tiles/tileCache';
 import { tileContextOf } from '../server/tiles/generalise';
 import { postgisTileQuery } from '../server/tiles/renderTile';
 import { tileForLonLat } from '../kernel/webMercator';
-import { httpClient } from './lib/httpClient';
+import { benchSessionHeaders } from './lib/benchSession';
+import { httpLoad } from './lib/httpLoad';
 import { describeStats, fmt, measure } from './lib/stats';
 import type { BenchSuite } from './lib/suite';
 
@@ -29,20 +29,22 @@ export interface TileBenchResult {
   cachedRatio: number;
 }
 
+/** The app as production runs it (sessions checked per request), on a port; tiles fetched from another thread. */
 async function serveApp(db: DbHandle, tileCache: ReturnType<typeof followingCache> | null, concurrency: number) {
-  const app = createApp(db, { anonymousUser: TEST_ADMIN, tileCache });
+  const app = createApp(db, { tileCache });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((done) => server.once('listening', () => done()));
-  const client = httpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, concurrency);
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const headers = await benchSessionHeaders(db);
   return {
-    get: async (t: { z: number; x: number; y: number }) => {
-      const res = await client.get(`/tiles/grids/${t.z}/${t.x}/${t.y}.mvt`);
-      if (res.status !== 200) throw new Error(`tile ${t.z}/${t.x}/${t.y}: ${res.status}`);
-    },
-    close: () => {
-      client.close();
-      server.close();
-    },
+    load: (tiles: readonly { z: number; x: number; y: number }[]) =>
+      httpLoad(
+        base,
+        tiles.map((t) => `/tiles/grids/${t.z}/${t.x}/${t.y}.mvt`),
+        concurrency,
+        { headers },
+      ),
+    close: () => server.close(),
   };
 }
 
@@ -105,22 +107,22 @@ export async function runTileBench(db: DbHandle, concurrency = 8, rounds = 3): P
 
   // Warm both paths once so neither pays for cold caches.
   await measure(tiles, concurrency, (t) => db.rows(postgisTileQuery(layers, t.z, t.x, t.y, tileContextOf(db))));
-  await measure(tiles, concurrency, uncached.get);
+  await uncached.load(tiles);
   let bytes = 0;
   const direct = await measure(work, concurrency, async (t) => {
     const [row] = await db.rows<{ mvt: Uint8Array }>(postgisTileQuery(layers, t.z, t.x, t.y, tileContextOf(db)));
     bytes += row?.mvt.byteLength ?? 0;
   });
-  const viaServer = await measure(work, concurrency, uncached.get);
+  const viaServer = await uncached.load(work);
   uncached.close();
 
   const cache = followingCache(db, { maxBytes: 256 * 1024 * 1024 });
   const cachedApp = await serveApp(db, cache, concurrency);
-  await measure(tiles, concurrency, cachedApp.get);
-  const cached = await measure(work, concurrency, cachedApp.get);
+  await cachedApp.load(tiles);
+  const cached = await cachedApp.load(work);
   cachedApp.close();
 
-  console.log(`  tiles: ${tiles.length} distinct (z13–z15) × ${rounds} rounds, concurrency ${concurrency} (keep-alive node:http client), avg ${fmt(bytes / work.length / 1024)} KiB`);
+  console.log(`  tiles: ${tiles.length} distinct (z13–z15) × ${rounds} rounds, concurrency ${concurrency} (signed-in session; keep-alive node:http client in its own thread), avg ${fmt(bytes / work.length / 1024)} KiB`);
   console.log(`  direct ST_AsMVT SQL     : ${describeStats(direct)}`);
   console.log(`  server /tiles, uncached : ${describeStats(viaServer)}`);
   console.log(`  server /tiles, cached   : ${describeStats(cached)}  (${cache.size} tiles, ${fmt(cache.sizeBytes / 1024 / 1024)} MiB held)`);

@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import type { SessionUser } from '../../kernel/roles';
+import { sessionsChanged } from './sessionGeneration';
 import { SESSION_USER_COLUMNS, toSessionUser, type SessionUserRow } from './sessionUser';
 
 export const SESSION_COOKIE = 'dj_session';
@@ -53,6 +54,7 @@ export async function readSession(db: DbHandle, token: string): Promise<SessionU
 export async function revokeSession(db: DbHandle, token: string): Promise<void> {
   if (!TOKEN_PATTERN.test(token)) return;
   await db.rows(sql`UPDATE sessions SET revoked_at = now() WHERE id = ${tokenHash(token)} AND revoked_at IS NULL`);
+  sessionsChanged();
 }
 
 /** Sign-out everywhere (an admin's 强制下线, a password reset): how many live sessions ended. */
@@ -62,5 +64,6 @@ export async function revokeUserSessions(db: Executor, userId: number): Promise<
     sql`
     UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
   );
+  sessionsChanged();
   return rows.length;
 }

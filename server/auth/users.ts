@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
 import { DomainError, NotFoundError } from '../http/domainError';
 import { hashPassword, passwordProblem } from './passwords';
+import { sessionsChanged } from './sessionGeneration';
 import { revokeUserSessions } from './sessions';
 import { ROLES, type Role } from '../../kernel/roles';
 import { SESSION_USER_COLUMNS, toSessionUser, type SessionUserRow } from './sessionUser';
@@ -191,7 +192,7 @@ export async function updateUser(db: DbHandle, id: number, change: UserChange): 
   }
   const hash = change.password !== undefined ? await hashPassword(change.password) : null;
   const bound = bindings(next);
-  return db.db.transaction(async (tx) => {
+  const result = await db.db.transaction(async (tx) => {
     await executeRows(
       tx,
       sql`
@@ -203,6 +204,9 @@ export async function updateUser(db: DbHandle, id: number, change: UserChange): 
     await setUserGrids(tx, id, bound.gridCodes);
     return { id, revokedSessions: hash === null ? 0 : await revokeUserSessions(tx, id) };
   });
+  // After the commit: a tile request's memo read during the transaction saw the old role and bindings.
+  sessionsChanged();
+  return result;
 }
 
 /** Deleting an account ends its sessions with it (ON DELETE CASCADE). */
@@ -210,6 +214,7 @@ export async function deleteUser(db: DbHandle, id: number, actorId: number | und
   if (actorId === id) throw new DomainError(409, '不能删除自己', '请由其他管理员删除此账号');
   const rows = await db.rows(sql`DELETE FROM users WHERE id = ${id} RETURNING id`);
   if (rows.length === 0) throw new NotFoundError(`用户 ${id} 不存在`);
+  sessionsChanged();
   return { id };
 }
 

@@ -1,0 +1,23 @@
+/**
+ * Why: HTTP benches measured their own client too — the keep-alive client ran in the server's
+ * process and event loop, and at cached-tile speed it cost as much CPU as the server. This runs
+ * the requests from a worker thread (bench/lib/httpLoadWorker.ts) and returns the same
+ * statistics as measure(): throughput over the whole run, latency percentiles per request.
+ */
+import { Worker } from 'node:worker_threads';
+import { percentile, type RunStats } from './stats';
+
+export async function httpLoad(base: string, paths: string[], concurrency: number, options: { headers?: Record<string, string>; status?: number } = {}): Promise<RunStats> {
+  const worker = new Worker(new URL('./httpLoadWorker.mjs', import.meta.url), {
+    workerData: { base, paths, concurrency, headers: options.headers ?? {}, status: options.status ?? 200 },
+  });
+  const result = await new Promise<{ latencies?: number[]; ms?: number; error?: string }>((done, fail) => {
+    worker.once('message', done);
+    worker.once('error', fail);
+  });
+  await worker.terminate();
+  if (result.error || !result.latencies || result.ms === undefined) throw new Error(`HTTP load failed: ${result.error ?? 'no result'}`);
+  const latencies = result.latencies.sort((a, b) => a - b);
+  const seconds = result.ms / 1000;
+  return { count: paths.length, seconds, perSecond: paths.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+}

@@ -1,0 +1,47 @@
+/**
+ * Why: the load generator of bench/lib/httpLoad.ts, in its own thread so that parsing the
+ * answers does not share the event loop of the server it measures (a server's real clients
+ * are browsers elsewhere). Keep-alive node:http, `concurrency` requests in flight; posts back
+ * the latency of every request and any failure. Plain JavaScript: a worker's entry file is
+ * loaded by Node itself, without the TypeScript loader the bench runs under.
+ */
+import { Agent, request } from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** @type {{ base: string, paths: string[], concurrency: number, headers: Record<string, string>, status: number }} */
+const job = workerData;
+const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
+
+/** @param {string} path @returns {Promise<number>} */
+const get = (path) =>
+  new Promise((done, fail) => {
+    const req = request(`${job.base}${path}`, { agent, headers: job.headers }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => done(res.statusCode ?? 0));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end();
+  });
+
+async function run() {
+  /** @type {number[]} */
+  const latencies = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (next < job.paths.length) {
+        const path = job.paths[next++];
+        const t0 = performance.now();
+        const status = await get(path);
+        if (status !== job.status) throw new Error(`${path}: ${status}`);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  parentPort?.postMessage({ latencies, ms: performance.now() - started });
+  agent.destroy();
+}
+
+run().catch((err) => parentPort?.postMessage({ error: String(err) }));
