@@ -23,7 +23,7 @@ export function FinalStarsPanel({ onColour }: { onColour: (colour: ColourSpecifi
   const counts = [1, 2, 3, 4, 5].map((s) => list.filter((r) => r.stars === s).length);
   const years = list.map((r) => r.year);
   return (
-    <section className="final-stars" aria-label="网格按最新认定星级着色" data-testid="final-stars">
+    <section className="final-stars" aria-label="最新认定星级图例" data-testid="final-stars">
       <h3>最新认定星级（五好）</h3>
       {ratings.isError ? (
         <p className="error-message">星级加载失败：{errorMessage(ratings.error)}</p>
