@@ -1,4 +1,4 @@
-/** /api/stars — 星级评定 on the 五好 (issue 16 point 7): self-assessment, review, 公示, objections, final; history and distribution. */
+/** /api/stars — 星级评定 on the 五好 (issue 16 point 7): self-assessment, review, 公示, objections, final; history, distribution and the map's latest final ratings. */
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import type { AppEnv } from '../appEnv';
 import { integerString } from '../http/params';
 import { noteText } from '../http/text';
 import { invalidInput } from '../http/problem';
+import { latestFinalStars } from '../partyService/starMap';
 import { actOnRating, listRatings, ratingHistory, selfAssess, starDistribution } from '../partyService/starRatings';
 import { idParam, positiveId, regionCode, strict } from './partyInputs';
 
@@ -33,10 +34,12 @@ const actionBody = strict({
   decision: z.enum(['upheld', 'dismissed'], { message: '处理结果只能取 upheld（成立）或 dismissed（不成立）' }).optional(),
 });
 const listQuery = z.object({ region: regionCode, year: integerString('year', 2000, 2100) });
+const mapQuery = z.object({ region: regionCode.optional() });
 
 export const starsRoute = new Hono<AppEnv>()
   .get('/', zValidator('query', listQuery, invalidInput), async (c) => c.json(await listRatings(c.var.db, c.req.valid('query').region, c.req.valid('query').year), 200))
   .get('/distribution', zValidator('query', listQuery, invalidInput), async (c) => c.json(await starDistribution(c.var.db, c.req.valid('query').region, c.req.valid('query').year), 200))
+  .get('/latest-final', zValidator('query', mapQuery, invalidInput), async (c) => c.json(await latestFinalStars(c.var.db, c.req.valid('query').region ?? null), 200))
   .get('/history/:orgCode', zValidator('param', z.object({ orgCode }), invalidInput), async (c) => c.json(await ratingHistory(c.var.db, c.req.valid('param').orgCode), 200))
   .post('/', zValidator('json', selfBody, invalidInput), async (c) => {
     const b = c.req.valid('json');

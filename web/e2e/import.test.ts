@@ -2,7 +2,9 @@
  * Grid import in Chromium, as a planner would do it from the editor: a file with an
  * overlap is checked, its errors listed and the commit refused; an unreadable file
  * gets a clear reason; a clean file (a community's grids renamed) passes the check,
- * is imported, and the grids carry the new names as new versions.
+ * is imported, and the grids carry the new names as new versions; households, population, party
+ * organisation and grid workers mapped from the file's own fields: a bad row is listed with its
+ * field and reason, the corrected file is stored.
  */
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -98,5 +100,46 @@ describe('grid import dialog in Chromium', { timeout: TEST_MS }, () => {
     expect(after.map((r) => [r.code, r.name, Number(r.version)])).toEqual(grids.map((g) => [g.code, `${g.name}（导入）`, g.version + 1]));
     // The tiles were refreshed for the new state.
     expect(Number(await page.evaluate(() => document.body.dataset.gridTilesVersion ?? '0'))).toBeGreaterThan(0);
+  });
+
+  it('maps households, population, party organisation and grid workers: bad rows listed, then stored', async () => {
+    const dialog = await openDialog();
+    const [a, b] = [grids[0]!, grids[1]!];
+    const file = (hs: unknown, rk: unknown) =>
+      Buffer.from(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: [
+            { type: 'Feature', properties: { WGBM: a.code, HS: hs, RK: 800, DZZ: '五里桥第一网格党支部', WGY: '张三、李四' }, geometry: a.geometry },
+            { type: 'Feature', properties: { WGBM: b.code, HS: 120, RK: rk, DZZ: '五里桥第二网格党支部', WGY: '王五' }, geometry: b.geometry },
+          ],
+        }),
+      );
+    await dialog.locator('input[type=file]').setInputFiles({ name: 'attrs.geojson', mimeType: 'application/geo+json', buffer: file(-5, '很多') });
+    await dialog.getByLabel('编码字段').fill('WGBM');
+    await dialog.getByLabel('户数字段').fill('HS');
+    await dialog.getByLabel('人口字段').fill('RK');
+    await dialog.getByLabel('党组织字段').fill('DZZ');
+    await dialog.getByLabel('网格员字段').fill('WGY');
+    await dialog.getByTestId('import-check').click();
+    const summary = dialog.getByTestId('import-summary');
+    await expect.poll(() => summary.textContent(), { timeout: WAIT_MS }).toMatch(/^有 2 个错误/);
+    const issues = await dialog.getByTestId('import-issues').textContent();
+    expect(issues).toContain(`第 1 个要素 ${a.code}：户数（字段 HS）：不能为负数，实际为“-5”`);
+    expect(issues).toContain(`第 2 个要素 ${b.code}：人口（字段 RK）：应为数字，实际为“很多”`);
+    expect(await dialog.getByTestId('import-commit').isDisabled()).toBe(true);
+
+    await dialog.locator('input[type=file]').setInputFiles({ name: 'attrs.geojson', mimeType: 'application/geo+json', buffer: file(340, '560') });
+    await dialog.getByTestId('import-check').click();
+    await expect.poll(() => summary.textContent(), { timeout: WAIT_MS }).toMatch(/^检查通过/);
+    await dialog.getByTestId('import-commit').click();
+    await expect.poll(() => summary.textContent(), { timeout: WAIT_MS }).toMatch(/^已导入/);
+    const stored = await db.handle.rows<{ code: string; households: number; population: number; party_org_name: string; grid_workers: string[] | string }>(
+      sql`SELECT code, households, population, party_org_name, grid_workers FROM grids WHERE code IN (${a.code}, ${b.code}) ORDER BY code`,
+    );
+    expect(stored.map((r) => [r.code, r.households, r.population, r.party_org_name, typeof r.grid_workers === 'string' ? JSON.parse(r.grid_workers) : r.grid_workers])).toEqual([
+      [a.code, 340, 800, '五里桥第一网格党支部', ['张三', '李四']],
+      [b.code, 120, 560, '五里桥第二网格党支部', ['王五']],
+    ]);
   });
 });

@@ -10,7 +10,8 @@ import type * as maplibregl from 'maplibre-gl';
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { errorMessage, gridQuery, useConfig, useGridDetail, useRegionTree, type RegionTreeNode } from './api/queries';
 import { GridPanel } from './features/grid-panel/GridPanel';
-import { ThematicLayers, type ThematicLayerState } from './features/map/ThematicLayers';
+import { NO_THEMATIC_LAYERS, ThematicLayers, type ThematicLayerState } from './features/map/ThematicLayers';
+import type { ColourSpecification } from './features/map/styleTypes';
 import { useViewport } from './features/map/useViewport';
 import { Header } from './features/header/Header';
 import { streetColourExpression, streetColours } from './features/map/streetColours';
@@ -22,6 +23,8 @@ const MapView = lazy(async () => ({ default: (await import('./features/map/MapVi
 const ServiceCirclesPanel = lazy(async () => ({ default: (await import('./features/coverage/ServiceCirclesPanel')).ServiceCirclesPanel }));
 const PatrolsPanel = lazy(async () => ({ default: (await import('./features/patrols/PatrolsPanel')).PatrolsPanel }));
 const IncidentsPanel = lazy(async () => ({ default: (await import('./features/incidents/IncidentsPanel')).IncidentsPanel }));
+const EstatesMapPanel = lazy(async () => ({ default: (await import('./features/estates/EstatesMapPanel')).EstatesMapPanel }));
+const FinalStarsPanel = lazy(async () => ({ default: (await import('./features/star-map/FinalStarsPanel')).FinalStarsPanel }));
 const ExportDialog = lazy(async () => ({ default: (await import('./features/export/ExportDialog')).ExportDialog }));
 
 const mapLoading = (
@@ -37,21 +40,24 @@ export function App() {
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [selectedCode, setSelectedCode] = useState<string | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
-  const [thematic, setThematic] = useState<ThematicLayerState>({ serviceCircles: false, incidents: false, patrols: false });
+  const [thematic, setThematic] = useState<ThematicLayerState>(NO_THEMATIC_LAYERS);
   const [patrolLayers, setPatrolLayers] = useState<Layer[]>([]);
   const [incidentLayers, setIncidentLayers] = useState<Layer[]>([]);
   const [circleLayers, setCircleLayers] = useState<Layer[]>([]);
+  const [estateLayers, setEstateLayers] = useState<Layer[]>([]);
+  const [starColour, setStarColour] = useState<ColourSpecification | null>(null);
   const viewport = useViewport(map);
   const overlayLayers = useMemo(
-    () => [...(thematic.serviceCircles ? circleLayers : []), ...(thematic.incidents ? incidentLayers : []), ...(thematic.patrols ? patrolLayers : [])],
-    [thematic, incidentLayers, circleLayers, patrolLayers],
+    () => [...(thematic.estates ? estateLayers : []), ...(thematic.serviceCircles ? circleLayers : []), ...(thematic.incidents ? incidentLayers : []), ...(thematic.patrols ? patrolLayers : [])],
+    [thematic, incidentLayers, circleLayers, patrolLayers, estateLayers],
   );
   const selected = useGridDetail(selectedCode);
 
   const roots = tree.data ?? NO_REGIONS;
   const streets = useMemo(() => streetColours(roots), [roots]);
   const streetColourByCode = useMemo(() => new Map(streets.map((s) => [s.code, s.colour])), [streets]);
-  const gridColour = useMemo(() => streetColourExpression(streets), [streets]);
+  const streetColour = useMemo(() => streetColourExpression(streets), [streets]);
+  const gridColour = thematic.finalStars && starColour ? starColour : streetColour;
 
   /**
    * Width the grid panel covers on the right of the map (--panel-width in app.css plus
@@ -132,9 +138,11 @@ export function App() {
             mapLoading
           )}
           {map && <ThematicLayers state={thematic} onChange={setThematic} />}
-          {(thematic.incidents || thematic.serviceCircles || thematic.patrols) && viewport && (
+          {(thematic.incidents || thematic.serviceCircles || thematic.patrols || thematic.estates || thematic.finalStars) && viewport && (
             <div className="overlay-panel">
               <Suspense fallback={null}>
+                {thematic.finalStars && <FinalStarsPanel onColour={setStarColour} />}
+                {thematic.estates && <EstatesMapPanel zoom={viewport.zoom} bbox={viewport.bbox} onLayers={setEstateLayers} />}
                 {thematic.serviceCircles && <ServiceCirclesPanel onLayers={setCircleLayers} />}
                 {thematic.patrols && <PatrolsPanel onLayers={setPatrolLayers} community={selectedCode ? selectedCode.slice(0, 12) : null} />}
                 {thematic.incidents && <IncidentsPanel zoom={viewport.zoom} bbox={viewport.bbox} onLayers={setIncidentLayers} />}

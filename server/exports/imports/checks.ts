@@ -19,9 +19,11 @@ export const AREA_TOLERANCE_M2 = 1;
 /** The candidates as one JSON array, from their serialised elements (built in the import worker). */
 export const candidatesJson = (candidates: PreparedCandidate[]) => `[${candidates.map((c) => c.json).join(',')}]`;
 
-/** The candidates as rows (feature, code, name, geom) inside a WITH clause. */
+/** The candidates as rows (feature, code, name, attributes — null where the file gives none —, geom) inside a WITH clause. */
 export const inputRows = (json: string) => sql`
   SELECT (e->>'i')::int AS feature, e->>'code' AS code, e->>'name' AS name,
+         (e->'a'->>'households')::int AS households, (e->'a'->>'population')::int AS population,
+         e->'a'->>'partyOrgName' AS party_org_name, e->'a'->'gridWorkers' AS grid_workers,
          ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(e->>'g'), 4326)) AS geom
   FROM jsonb_array_elements(${json}::jsonb) e`;
 

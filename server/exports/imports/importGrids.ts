@@ -48,8 +48,9 @@ async function checkAndWrite(db: DbHandle, upload: UploadStream, options: Import
   if (file.features === 0) throw new ImportError(422, '文件中没有要素', '文件中没有任何要素，没有可导入的网格');
   const { candidates, issues: fileIssues, missingField } = file;
   if (missingField) {
-    const reason = `文件中没有字段 ${missingField}，请用 mapping 参数指定网格编码字段，如 mapping=code:WGBM,name:WGMC`;
-    throw new ImportError(422, '缺少网格编码字段', reason, [{ field: 'mapping', reason }]);
+    const isCode = missingField === (options.mapping.code ?? 'code');
+    const reason = isCode ? `文件中没有字段 ${missingField}，请用 mapping 参数指定网格编码字段，如 mapping=code:WGBM,name:WGMC` : `文件中没有字段 ${missingField}（字段对应中指定的属性字段），请检查字段名`;
+    throw new ImportError(422, isCode ? '缺少网格编码字段' : '缺少属性字段', reason, [{ field: 'mapping', reason }]);
   }
   if (options.user) {
     const outside = [...new Set(candidates.map((c) => c.code.slice(0, 12)))].filter((community) => /^\d{12}$/.test(community) && !withinJurisdiction(options.user!, community));

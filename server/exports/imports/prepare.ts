@@ -4,12 +4,15 @@
  * coordinate range — the tell-tale of a wrong CRS —, code format, duplicates).
  */
 import { transformGeometry } from '../crs/projections';
+import { ATTRIBUTE_FALLBACKS, type AttributeSource, type GridImportAttributes, IMPORTED_ATTRIBUTES, type ImportedAttribute, importAttributes } from './gridAttributes';
 import type { ParsedFile } from './readers';
 import type { ImportIssue } from './report';
 
 export interface AttributeMapping {
   code: string | null;
   name: string | null;
+  /** Source fields of the further attributes (./gridAttributes.ts); absent: recognised by their usual names. */
+  attributes?: Partial<Record<ImportedAttribute, string>>;
 }
 
 export interface Candidate {
@@ -17,13 +20,15 @@ export interface Candidate {
   feature: number;
   code: string;
   name: string | null;
+  /** Only the attributes the file gives; the others keep their stored values. */
+  attributes: GridImportAttributes;
   geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon;
 }
 
 /**
  * A candidate as it leaves the import worker: its geometry already serialised,
  * as one element of the JSON the database checks and writes read
- * ({"i","code","name","g"}), so the main thread never walks or re-serialises
+ * ({"i","code","name","a","g"}), so the main thread never walks or re-serialises
  * the coordinates.
  */
 export interface PreparedCandidate {
@@ -37,13 +42,15 @@ export const prepared = (c: Candidate): PreparedCandidate => ({
   feature: c.feature,
   code: c.code,
   name: c.name,
-  json: JSON.stringify({ i: c.feature, code: c.code, name: c.name, g: c.geometry }),
+  json: JSON.stringify({ i: c.feature, code: c.code, name: c.name, a: c.attributes, g: c.geometry }),
 });
 
 const CODE_CANDIDATES = ['code', 'grid_code', 'gridcode', 'wgbm', '网格编码', '编码'];
 const NAME_CANDIDATES = ['name', 'grid_name', 'gridname', 'wgmc', '网格名称', '名称'];
 
-/** "code:WGBM,name:WGMC" or {"code":"WGBM","name":"WGMC"}; field names match case-insensitively. */
+const MAPPING_KEYS: readonly string[] = ['code', 'name', ...IMPORTED_ATTRIBUTES];
+
+/** "code:WGBM,name:WGMC,households:HS" or {"code":"WGBM","name":"WGMC","gridWorkers":"WGY"}; field names match case-insensitively. */
 export function parseMapping(text: string | undefined): AttributeMapping | string {
   if (!text) return { code: null, name: null };
   let pairs: Record<string, unknown>;
@@ -56,9 +63,10 @@ export function parseMapping(text: string | undefined): AttributeMapping | strin
   } else {
     pairs = Object.fromEntries(text.split(',').map((p) => p.split(':').map((s) => s.trim()) as [string, string]));
   }
-  for (const key of Object.keys(pairs)) if (key !== 'code' && key !== 'name') return `mapping 只能指定 code 和 name，不认识 ${key}`;
+  for (const key of Object.keys(pairs)) if (!MAPPING_KEYS.includes(key)) return `mapping 只能指定 ${MAPPING_KEYS.join('、')}，不认识 ${key}`;
   for (const v of Object.values(pairs)) if (typeof v !== 'string' || !v) return 'mapping 的字段名应为非空字符串';
-  return { code: (pairs.code as string | undefined) ?? null, name: (pairs.name as string | undefined) ?? null };
+  const attributes = Object.fromEntries(IMPORTED_ATTRIBUTES.filter((k) => typeof pairs[k] === 'string').map((k) => [k, pairs[k] as string]));
+  return { code: (pairs.code as string | undefined) ?? null, name: (pairs.name as string | undefined) ?? null, ...(Object.keys(attributes).length > 0 ? { attributes } : {}) };
 }
 
 function pick(properties: Record<string, unknown>, wanted: string | null, fallbacks: string[]): { key: string | null; value: unknown } {
@@ -96,6 +104,8 @@ function inLonLatRange(g: GeoJSON.Geometry): boolean {
 
 export function prepareCandidates(file: ParsedFile, mapping: AttributeMapping): { candidates: Candidate[]; issues: ImportIssue[]; missingField: string | null } {
   const issues: ImportIssue[] = [];
+  /** Fields the mapping names that some feature lacks. */
+  const missingAttributes = new Set<string>();
   const candidates: Candidate[] = [];
   const seen = new Map<string, number>();
   let missingField: string | null = null;
@@ -139,7 +149,22 @@ export function prepareCandidates(file: ParsedFile, mapping: AttributeMapping): 
       return;
     }
     const nameValue = name.value === null || name.value === undefined || name.value === '' ? null : String(name.value);
-    candidates.push({ feature, code: codeText, name: nameValue, geometry: geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon });
+    const sources: AttributeSource[] = [];
+    for (const key of IMPORTED_ATTRIBUTES) {
+      const wanted = mapping.attributes?.[key] ?? null;
+      const found = pick(f.properties, wanted, ATTRIBUTE_FALLBACKS[key]);
+      if (found.key !== null) sources.push({ key, field: found.key, value: found.value });
+      else if (wanted) missingAttributes.add(wanted);
+    }
+    const attrs = importAttributes(sources, feature, codeText);
+    issues.push(...attrs.issues);
+    candidates.push({ feature, code: codeText, name: nameValue, attributes: attrs.attributes, geometry: geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon });
   });
+  // A field named in the mapping that no feature has is a typo, not an empty column.
+  if (missingField === null && missingAttributes.size > 0 && file.features.length > 0) {
+    const keys = new Set(file.features.flatMap((f) => Object.keys(f.properties).map((k) => k.toLowerCase())));
+    const absent = [...missingAttributes].find((m) => !keys.has(m.toLowerCase()));
+    if (absent) missingField = absent;
+  }
   return { candidates, issues, missingField };
 }

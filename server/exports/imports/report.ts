@@ -6,6 +6,7 @@ export type IssueKind =
   | 'geometry_type'
   | 'invalid_geometry'
   | 'coordinates_out_of_range'
+  | 'bad_attribute'
   | 'unknown_community'
   | 'outside_community'
   | 'overlap_import'
@@ -25,6 +26,9 @@ export interface ImportIssue {
   /** For overlaps: the other grid's code; for gaps: the area in m². */
   other?: string;
   areaM2?: number;
+  /** For bad attributes: the grid attribute (households, population, partyOrgName, gridWorkers) and the file's field it came from. */
+  field?: string;
+  sourceField?: string;
 }
 
 export interface ImportReport {

@@ -1,12 +1,13 @@
 /**
  * 导入网格 dialog (editor page): pick a GeoJSON / Shapefile zip / GeoPackage,
- * optionally name the source fields for code and name, run the server's dry run,
+ * optionally name the source fields for code, name, households, population, party
+ * organisation and grid workers, run the server's dry run,
  * read the report (errors block, gaps warn; each issue can be located on the map),
  * then commit exactly that file — all or nothing, every grid versioned.
  */
 import { useRef, useState } from 'react';
 import { ISSUE_LABELS, issueText, reportSummary, sortedIssues } from './importIssues';
-import { uploadImport, type ImportOutcome } from './importRequest';
+import { MAPPED_ATTRIBUTES, type MappedAttribute, uploadImport, type ImportOutcome } from './importRequest';
 import '../export/exportDialog.css';
 import './importDialog.css';
 
@@ -24,10 +25,12 @@ export function ImportDialog({ onClose, onImported, onLocate }: ImportDialogProp
   const [file, setFile] = useState<File | null>(null);
   const [codeField, setCodeField] = useState('');
   const [nameField, setNameField] = useState('');
+  const [attributeFields, setAttributeFields] = useState<Partial<Record<MappedAttribute, string>>>({});
   const [busy, setBusy] = useState<{ label: string; fraction: number } | null>(null);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
   /** The dry run that may be committed: same file and mapping, no errors. */
-  const [checked, setChecked] = useState<{ file: File; codeField: string; nameField: string } | null>(null);
+  const [checked, setChecked] = useState<{ file: File; mapping: string } | null>(null);
+  const mappingKey = JSON.stringify([codeField, nameField, MAPPED_ATTRIBUTES.map((a) => attributeFields[a.key] ?? '')]);
   const abort = useRef<AbortController | null>(null);
 
   const run = async (dryRun: boolean) => {
@@ -35,15 +38,15 @@ export function ImportDialog({ onClose, onImported, onLocate }: ImportDialogProp
     const controller = new AbortController();
     abort.current = controller;
     setBusy({ label: dryRun ? '正在上传并检查' : '正在导入', fraction: 0 });
-    const result = await uploadImport(file, { dryRun, codeField, nameField }, (fraction) => setBusy((b) => (b ? { ...b, fraction } : b)), controller.signal);
+    const result = await uploadImport(file, { dryRun, codeField, nameField, attributeFields }, (fraction) => setBusy((b) => (b ? { ...b, fraction } : b)), controller.signal);
     setBusy(null);
     setOutcome(result);
     const ok = result.kind === 'report' && result.report.errors === 0;
-    setChecked(dryRun && ok ? { file, codeField, nameField } : null);
+    setChecked(dryRun && ok ? { file, mapping: mappingKey } : null);
     if (!dryRun && ok && result.report.committed) onImported();
   };
 
-  const canCommit = !!checked && checked.file === file && checked.codeField === codeField && checked.nameField === nameField && !busy;
+  const canCommit = !!checked && checked.file === file && checked.mapping === mappingKey && !busy;
   const report = outcome?.kind === 'report' ? outcome.report : null;
 
   return (
@@ -64,7 +67,7 @@ export function ImportDialog({ onClose, onImported, onLocate }: ImportDialogProp
         />
       </label>
       <fieldset>
-        <legend>字段对应（留空则自动识别 code / 网格编码 / WGBM 等）</legend>
+        <legend>字段对应（留空则自动识别 code / 网格编码 / WGBM、户数、人口、党组织、网格员等）</legend>
         <label>
           编码字段
           <input value={codeField} onChange={(e) => setCodeField(e.target.value)} placeholder="如 WGBM" disabled={!!busy} />
@@ -73,6 +76,12 @@ export function ImportDialog({ onClose, onImported, onLocate }: ImportDialogProp
           名称字段
           <input value={nameField} onChange={(e) => setNameField(e.target.value)} placeholder="如 WGMC" disabled={!!busy} />
         </label>
+        {MAPPED_ATTRIBUTES.map((a) => (
+          <label key={a.key}>
+            {a.label}
+            <input value={attributeFields[a.key] ?? ''} onChange={(e) => setAttributeFields((f) => ({ ...f, [a.key]: e.target.value }))} placeholder={a.placeholder} disabled={!!busy} />
+          </label>
+        ))}
       </fieldset>
 
       {busy && (

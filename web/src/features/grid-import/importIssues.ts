@@ -8,6 +8,7 @@ export const ISSUE_LABELS: Record<IssueKind, string> = {
   geometry_type: '几何类型不是面',
   invalid_geometry: '几何无效',
   coordinates_out_of_range: '坐标超出范围（坐标系可能不对）',
+  bad_attribute: '属性值无效',
   unknown_community: '社区不存在',
   outside_community: '超出所属社区',
   overlap_import: '与文件内网格重叠',

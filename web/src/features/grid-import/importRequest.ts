@@ -14,20 +14,32 @@ export type IssueKind = ImportIssue['kind'];
 /** Problem details of a refused import; a 422 carries the report as an extension member. */
 export type ImportProblem = Partial<ApiProblem> & { report?: ImportReport };
 
+/** What the mapping may name besides code and name (server/exports/imports/gridAttributes.ts), with the labels of the form. */
+export const MAPPED_ATTRIBUTES = [
+  { key: 'households', label: '户数字段', placeholder: '如 HS' },
+  { key: 'population', label: '人口字段', placeholder: '如 RK' },
+  { key: 'partyOrgName', label: '党组织字段', placeholder: '如 DZZ' },
+  { key: 'gridWorkers', label: '网格员字段', placeholder: '如 WGY（多人用顿号分隔）' },
+] as const;
+export type MappedAttribute = (typeof MAPPED_ATTRIBUTES)[number]['key'];
+
 export interface ImportOptions {
   dryRun: boolean;
   /** Source field names for the grid code and name; empty = recognised automatically. */
   codeField?: string;
   nameField?: string;
+  /** Source field names of the further attributes; empty = recognised automatically. */
+  attributeFields?: Partial<Record<MappedAttribute, string>>;
 }
 
 export type ImportOutcome = { kind: 'report'; report: ImportReport } | { kind: 'failed'; status: number; message: string; fields: { field: string; reason: string }[] };
 
-export function importUrl({ dryRun, codeField, nameField }: ImportOptions): string {
+export function importUrl({ dryRun, codeField, nameField, attributeFields = {} }: ImportOptions): string {
   const params = new URLSearchParams({ dryRun: String(dryRun) });
   const mapping: Record<string, string> = {};
   if (codeField?.trim()) mapping.code = codeField.trim();
   if (nameField?.trim()) mapping.name = nameField.trim();
+  for (const { key } of MAPPED_ATTRIBUTES) if (attributeFields[key]?.trim()) mapping[key] = attributeFields[key].trim();
   if (Object.keys(mapping).length > 0) params.set('mapping', JSON.stringify(mapping));
   const url = api.api.exports.imports.$url();
   url.search = params.toString();
