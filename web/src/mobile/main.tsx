@@ -23,7 +23,8 @@ const root = document.getElementById('root');
 if (!root) throw new Error('m.html 缺少 #root 元素');
 onSent(() => void queryClient.invalidateQueries());
 startSync();
-registerServiceWorker();
+// Once the service worker controls the page, what was loaded before it is loaded again through it (and cached).
+registerServiceWorker(() => void queryClient.refetchQueries());
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>

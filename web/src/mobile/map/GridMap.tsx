@@ -1,7 +1,8 @@
 /**
  * 网格通's map (lazy chunk with MapLibre, through the one map shell and style): my grids'
  * boundaries, my GPS position with its accuracy ring, and — when `onPick` is given — a tap
- * picks the report's place (a marker). Opens on my grids' bounds.
+ * picks the report's place (a marker). Opens on my grids' bounds. Its tiles go through the
+ * service worker (controlledWorker.ts), so they are cached for use offline.
  */
 import { useQuery } from '@tanstack/react-query';
 import type { GeoJSONSource, Map as MapLibre } from 'maplibre-gl';
@@ -11,6 +12,7 @@ import { useMapShell, viewOfBounds } from '../../features/map/useMapShell';
 import type { Fix } from '../geo/useGeolocation';
 import type { MyGrid } from '../myGrids';
 import { boundsOf, circlePolygon } from './accuracyCircle';
+import { startMapWorkerInPageScope } from './controlledWorker';
 
 export interface GridMapProps {
   grids: readonly MyGrid[];
@@ -18,6 +20,9 @@ export interface GridMapProps {
   picked?: [number, number] | null;
   onPick?: (point: [number, number]) => void;
 }
+
+// Tile requests through the service worker's cache (controlledWorker.ts).
+startMapWorkerInPageScope();
 
 const NO_LAYERS: never[] = [];
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };

@@ -11,7 +11,12 @@ import { outboxDb, type OutboxItem, type StoredPhoto } from './outboxDb';
 type Reported = Answer<typeof api.api.incidents.$post>;
 type Acted = Answer<(typeof api.api.incidents)[':id']['actions']['$post']>;
 
-const problemText = (p: Partial<ApiProblem>) => (p.errors?.length ? p.errors.map((e) => `${e.field}：${e.reason}`).join('；') : (p.detail ?? p.title ?? ''));
+/**
+ * What the 队列 shows for a refusal: the fields' reasons of a validation error; for a 409
+ * the server's sentence of what changed (该案件已改派给 …), not its technical field
+ * (expectedTransitionId: the latest history row).
+ */
+const problemText = (p: Partial<ApiProblem>, status: number) => (status !== 409 && p.errors?.length ? p.errors.map((e) => `${e.field}：${e.reason}`).join('；') : (p.detail ?? p.title ?? ''));
 
 /** One request; JSON answer or ApiError (status 0 = no answer). */
 export async function send<T>(path: string, key: string, body: BodyInit, json: boolean): Promise<T> {
@@ -24,7 +29,7 @@ export async function send<T>(path: string, key: string, body: BodyInit, json: b
   const answer = (await res.json().catch(() => null)) as (T & Partial<ApiProblem>) | null;
   if (!res.ok) {
     const p: Partial<ApiProblem> = answer ?? {};
-    throw new ApiError({ ...p, title: p.title ?? `请求失败（${res.status}）`, status: res.status, detail: problemText(p) });
+    throw new ApiError({ ...p, title: p.title ?? `请求失败（${res.status}）`, status: res.status, detail: problemText(p, res.status) });
   }
   if (answer === null) throw new ApiError({ title: '网络错误', status: 0, detail: '服务器的回答不完整，将重发' });
   return answer;

@@ -2,11 +2,11 @@
  * 我的网格: the map of my grids with my GPS position (lazy MapLibre chunk), and below it
  * each grid's households, party organisation, grid workers and the neighbouring grids'
  * workers to call (phones masked by the server); 下载离线底图 keeps the tiles of my
- * grids' bbox for use without a network.
+ * grids' union bbox (zooms 12–16) for use without a network, with progress, count and size.
  */
 import { lazy, Suspense, useState } from 'react';
 import { useGeolocation } from '../geo/useGeolocation';
-import { downloadTiles } from '../map/offlineTiles';
+import { downloadTiles, formatBytes, offlinePlan, type Progress } from '../map/offlineTiles';
 import { useMyGrids } from '../myGrids';
 import { useMobileSession } from '../session';
 
@@ -16,12 +16,19 @@ export function GridTab() {
   const user = useMobileSession().data!;
   const { grids, bbox, pending, error } = useMyGrids(user.gridCodes.length > 0);
   const geo = useGeolocation();
+  const [progress, setProgress] = useState<Progress | null>(null);
   const [tiles, setTiles] = useState<string | null>(null);
+  const downloading = progress !== null && progress.done < progress.total;
 
   async function download() {
     if (!bbox) return;
-    const failed = await downloadTiles(bbox, (done, total) => setTiles(`正在下载离线底图 ${done}/${total}…`));
-    setTiles(failed === 0 ? '离线底图已下载，可在无网络时查看。' : `离线底图下载完成，${failed} 个瓦片失败（可重试）。`);
+    const plan = offlinePlan(bbox);
+    setTiles(null);
+    const end = await downloadTiles(plan, setProgress);
+    const zooms = plan.zooms.length > 0 ? `缩放 ${plan.zooms[0]}–${plan.zooms.at(-1)} 级` : '';
+    const left = plan.dropped.length > 0 ? `；范围较大，缩放 ${plan.dropped.join('、')} 级未下载` : '';
+    const got = `${end.done - end.failed} 个瓦片，${formatBytes(end.bytes)}`;
+    setTiles(end.failed === 0 ? `离线底图已下载：${got}（${zooms}${left}），可在无网络时查看。` : `离线底图下载完成：${got}，${end.failed} 个瓦片失败（可重试）${left}。`);
   }
 
   return (
@@ -80,11 +87,16 @@ export function GridTab() {
           )}
         </article>
       ))}
-      <button type="button" className="m-button" onClick={() => void download()} disabled={!bbox || !navigator.onLine}>
+      <button type="button" className="m-button" onClick={() => void download()} disabled={!bbox || !navigator.onLine || downloading}>
         下载离线底图
       </button>
+      {downloading && (
+        <p className="m-muted" role="status" data-testid="tiles-progress">
+          <progress max={progress.total} value={progress.done} aria-label="离线底图下载进度" /> 正在下载离线底图 {progress.done}/{progress.total}（{formatBytes(progress.bytes)}）…
+        </p>
+      )}
       {tiles && (
-        <p className="m-muted" role="status">
+        <p className="m-muted" role="status" data-testid="tiles-done">
           {tiles}
         </p>
       )}
