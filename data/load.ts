@@ -90,17 +90,19 @@ export async function loadDataset(handle: DbHandle, data: SampleDataset, onProgr
     for (const belt of data.belts) {
       const route = `MULTILINESTRING((${belt.route.map(([x, y]) => `${x} ${y}`).join(',')}))`;
       await tx.execute(sql`
-        INSERT INTO demo_belts (name, description, route, corridor, member_community_codes)
+        INSERT INTO demo_belts (name, description, route, corridor, member_community_codes, designated_on)
         SELECT ${belt.name}, ${belt.description}, r.g, c.g,
-               (SELECT coalesce(jsonb_agg(code ORDER BY code), '[]'::jsonb) FROM regions WHERE level = 'community' AND ST_Intersects(geom, c.g))
+               (SELECT coalesce(jsonb_agg(code ORDER BY code), '[]'::jsonb) FROM regions WHERE level = 'community' AND ST_Intersects(geom, c.g)),
+               ${belt.designatedOn}::date
         FROM (SELECT ST_GeomFromText(${route}, 4326) AS g) r,
         LATERAL (SELECT ST_Multi(ST_Buffer(r.g::geography, ${belt.corridorM})::geometry) AS g) c`);
     }
     for (const circle of data.circles) {
       await tx.execute(sql`
-        INSERT INTO demo_circles (name, description, geom, member_community_codes)
+        INSERT INTO demo_circles (name, description, geom, member_community_codes, designated_on)
         SELECT ${circle.name}, ${circle.description}, c.g,
-               (SELECT coalesce(jsonb_agg(code ORDER BY code), '[]'::jsonb) FROM regions WHERE level = 'community' AND ST_Intersects(geom, c.g))
+               (SELECT coalesce(jsonb_agg(code ORDER BY code), '[]'::jsonb) FROM regions WHERE level = 'community' AND ST_Intersects(geom, c.g)),
+               ${circle.designatedOn}::date
         FROM (SELECT ST_Multi(ST_Buffer(${point(circle.centre)}::geography, ${circle.radiusM})::geometry) AS g) c`);
     }
     onProgress('demonstration belts and circles', 1, 1);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readingOrder } from '../kernel/numbering';
-import { DEFAULT_SAMPLE, generateSample } from './sample';
+import { DEFAULT_SAMPLE, designationDate, generateSample } from './sample';
 
 const sample = generateSample();
 const fingerprint = (d: ReturnType<typeof generateSample>) =>
@@ -59,6 +59,24 @@ describe('generateSample', () => {
     expect(spanDays).toBeLessThanOrEqual(366);
     expect(sample.roads.edges.length).toBeGreaterThan(1000);
     expect(sample.belts[0]!.route.length).toBeGreaterThan(10);
+  });
+
+  it('dates every 示范带/示范圈 6–12 months back, with 90 days of incidents on either side', () => {
+    const times = sample.incidents.map((i) => i.reportedAt.getTime());
+    const [first, last] = [Math.min(...times), Math.max(...times)];
+    const demos = [...sample.belts, ...sample.circles];
+    expect(demos.length).toBe(4);
+    for (const d of demos) {
+      expect(d.designatedOn, d.name).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      const at = Date.parse(`${d.designatedOn}T00:00:00+08:00`);
+      const monthsBack = (last - at) / (30.44 * 86_400_000);
+      expect(monthsBack, d.name).toBeGreaterThan(5.5);
+      expect(monthsBack, d.name).toBeLessThan(12);
+      expect(at - first, d.name).toBeGreaterThan(90 * 86_400_000);
+      expect(last - at, d.name).toBeGreaterThan(90 * 86_400_000);
+    }
+    expect(designationDate(new Date('2026-08-31T12:00:00+08:00'), 6)).toBe('2026-02-28');
+    expect(designationDate(new Date('2026-11-20T23:30:00+08:00'), 8)).toBe('2026-03-20');
   });
 
   it('scales to more counties of 玉林市 while staying under 999 grids per community', () => {

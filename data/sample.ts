@@ -34,6 +34,23 @@ export interface SampleOptions {
   now?: Date;
 }
 
+/**
+ * 认定日期 of the sample's 示范带/示范圈, in months before the sample's `now`: inside its year of
+ * incidents with at least 90 days on either side, so every scorecard has before and after data.
+ * The migration 0027_demo_designation backfills databases loaded before with the same offsets.
+ */
+export const SAMPLE_DESIGNATION_MONTHS: Record<string, number> = { 玉北党建示范带: 8, 名山街道党建示范圈: 9, 玉城街道党建示范圈: 7, 茂林镇党建示范圈: 6 };
+
+/** The China date (YYYY-MM-DD) `months` calendar months before `now`. */
+export function designationDate(now: Date, months: number): string {
+  const china = new Date(now.getTime() + 8 * 3600_000);
+  const y = china.getUTCFullYear();
+  const m = china.getUTCMonth() - months;
+  // Clamp the day to the target month's length (e.g. 31 Aug − 6 months → 28/29 Feb).
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(china.getUTCDate(), last))).toISOString().slice(0, 10);
+}
+
 export const DEFAULT_SAMPLE: SampleOptions = { grids: 1200, incidents: 6000, seed: 450902 };
 
 /** Real location of 玉林市玉州区. */
@@ -94,8 +111,9 @@ export interface SampleDataset {
   grids: SampleGrid[];
   centres: SampleCentre[];
   roads: RoadNetwork;
-  belts: { name: string; description: string; route: Position[]; corridorM: number }[];
-  circles: { name: string; description: string; centre: Position; radiusM: number }[];
+  /** `designatedOn`: 认定日期 (China date YYYY-MM-DD), months before `now` (SAMPLE_DESIGNATION_MONTHS). */
+  belts: { name: string; description: string; route: Position[]; corridorM: number; designatedOn: string }[];
+  circles: { name: string; description: string; centre: Position; radiusM: number; designatedOn: string }[];
   categories: IncidentCategory[];
   /** 责任单位 and the default departments of each category (by department code). */
   departments: SampleDepartment[];
@@ -371,6 +389,8 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
     origin: yuzhou.anchor,
   });
 
+  // The demo accounts' open cases (data/desk.ts) are part of the count, placed after the rest.
+  const now = options.now ?? PINNED_SAMPLE_NOW;
   const byName = (name: string) => centres.find((c) => c.name === name)?.position;
   const circles = [
     { name: '名山街道党建示范圈', street: '名山街道' },
@@ -378,11 +398,8 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
     { name: '茂林镇党建示范圈', street: '茂林镇' },
   ].flatMap((c) => {
     const centre = byName(`${c.street}党群服务中心`);
-    return centre ? [{ name: c.name, description: `以${c.street}党群服务中心为圆心的15分钟党建服务圈`, centre, radiusM: 1000 }] : [];
+    return centre ? [{ name: c.name, description: `以${c.street}党群服务中心为圆心的15分钟党建服务圈`, centre, radiusM: 1000, designatedOn: designationDate(now, SAMPLE_DESIGNATION_MONTHS[c.name] ?? 6) }] : [];
   });
-
-  // The demo accounts' open cases (data/desk.ts) are part of the count, placed after the rest.
-  const now = options.now ?? PINNED_SAMPLE_NOW;
   const gridIndexByCode = new Map(grids.map((g, i) => [g.code, i]));
   const pointInGrid = (gi: number) => pointInCell(lattice, random.pick(gridCells[gi] as number[]), random);
   const withDesk = options.incidents >= 10 * DESK_CASES.length && Object.values(DESK_GRIDS).every((code) => gridIndexByCode.has(code));
@@ -410,6 +427,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
         description: '沿城市北向主干道的基层党建引领基层治理示范带',
         route: roads.beltRoute,
         corridorM: 500,
+        designatedOn: designationDate(now, SAMPLE_DESIGNATION_MONTHS['玉北党建示范带']!),
       },
     ],
     circles,

@@ -196,6 +196,8 @@ export const demoBelts = pgTable(
     route: geometry('route', 'MultiLineString').notNull(),
     corridor: geometry('corridor', 'MultiPolygon').notNull(),
     memberCommunityCodes: jsonb('member_community_codes').$type<string[]>().notNull().default([]),
+    /** 认定日期 (China date); null for rows made before it was recorded. */
+    designatedOn: date('designated_on', { mode: 'string' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('demo_belts_corridor_gist').using('gist', t.corridor)],
@@ -210,6 +212,8 @@ export const demoCircles = pgTable(
     description: text('description'),
     geom: geometry('geom', 'MultiPolygon').notNull(),
     memberCommunityCodes: jsonb('member_community_codes').$type<string[]>().notNull().default([]),
+    /** 认定日期 (China date); null for rows made before it was recorded. */
+    designatedOn: date('designated_on', { mode: 'string' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('demo_circles_geom_gist').using('gist', t.geom)],

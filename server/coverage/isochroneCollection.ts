@@ -1,10 +1,12 @@
 /**
  * GET /api/coverage/isochrones: the walking circles of some centres — named by id
- * (404 listing the unknown ones), all centres of one level, or every centre —
- * computed where missing or stale, then read from the cache as one FeatureCollection.
+ * (404 listing the unknown ones), all centres of one level and/or one kind of 阵地
+ * (kernel/facilityKinds.ts), or every centre — computed where missing or stale, then
+ * read from the cache as one FeatureCollection.
  */
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
+import type { FacilityKind } from '../../kernel/facilityKinds';
 import { NotFoundError } from '../http/domainError';
 import type { CentreLevel } from './centres';
 import { ensureIsochrones, readIsochrones, type IsochroneFeature } from './isochrones';
@@ -13,6 +15,8 @@ import { intArray } from './sqlArrays';
 export interface IsochroneSelection {
   centreIds?: number[];
   level?: CentreLevel;
+  /** One kind of 阵地 (党群服务中心, 红色驿站, …); absent: every kind. */
+  kind?: FacilityKind;
   minutes: number[];
   speedMPerMin: number;
 }
@@ -26,17 +30,21 @@ export interface IsochroneCollection {
   features: IsochroneFeature[];
 }
 
-/** The centre ids a selection names; null = every centre. */
+/** The centre ids a selection names (ids, narrowed by level and kind when given); null = every centre. */
 async function selectedCentres(db: DbHandle, selection: IsochroneSelection): Promise<number[] | null> {
+  const level = selection.level ?? null;
+  const kind = selection.kind ?? null;
+  const matches = sql`(${level}::text IS NULL OR level::text = ${level}) AND (${kind}::text IS NULL OR kind::text = ${kind})`;
   if (selection.centreIds) {
     const ids = selection.centreIds;
-    const found = await db.rows<{ id: number }>(sql`SELECT id FROM service_centres WHERE id = ANY(${intArray(ids)}::int[])`);
+    const found = await db.rows<{ id: number; matches: boolean }>(sql`SELECT id, ${matches} AS matches FROM service_centres WHERE id = ANY(${intArray(ids)}::int[])`);
     const known = new Set(found.map((f) => Number(f.id)));
     const missing = ids.filter((id) => !known.has(id));
     if (missing.length > 0) throw new NotFoundError(`党群服务中心 ${missing.join('、')} 不存在`);
-    return ids;
+    const kept = new Set(found.filter((f) => f.matches).map((f) => Number(f.id)));
+    return ids.filter((id) => kept.has(id));
   }
-  if (selection.level) return (await db.rows<{ id: number }>(sql`SELECT id FROM service_centres WHERE level = ${selection.level} ORDER BY id`)).map((r) => Number(r.id));
+  if (level || kind) return (await db.rows<{ id: number }>(sql`SELECT id FROM service_centres WHERE ${matches} ORDER BY id`)).map((r) => Number(r.id));
   return null;
 }
 

@@ -156,6 +156,8 @@ export interface IsochroneFeature {
   properties: {
     centreId: number;
     centreName: string;
+    /** The kind of 阵地 (kernel/facilityKinds.ts). */
+    kind: string;
     level: string;
     minutes: number;
     speedMPerMin: number;
@@ -171,6 +173,7 @@ export async function readIsochrones(db: DbHandle, request: IsochroneRequest): P
   const rows = await db.rows<{
     centre_id: number;
     name: string;
+    kind: string;
     level: string;
     minutes: number;
     speed: number;
@@ -180,7 +183,7 @@ export async function readIsochrones(db: DbHandle, request: IsochroneRequest): P
     computed_at: Date | string;
     geometry: string;
   }>(sql`
-    SELECT i.centre_id, c.name, c.level, i.minutes, i.speed_m_per_min AS speed, i.method, i.network_version,
+    SELECT i.centre_id, c.name, c.kind::text AS kind, c.level, i.minutes, i.speed_m_per_min AS speed, i.method, i.network_version,
            ST_Area(i.geom::geography) AS area_m2, i.computed_at, ST_AsGeoJSON(i.geom, 7) AS geometry
     FROM isochrones i JOIN service_centres c ON c.id = i.centre_id
     WHERE i.minutes = ANY(${intArray(request.minutes)}::int[]) AND i.speed_m_per_min = ${request.speedMPerMin}::float8
@@ -192,6 +195,7 @@ export async function readIsochrones(db: DbHandle, request: IsochroneRequest): P
     properties: {
       centreId: Number(r.centre_id),
       centreName: r.name,
+      kind: r.kind,
       level: r.level,
       minutes: Number(r.minutes),
       speedMPerMin: Number(r.speed),

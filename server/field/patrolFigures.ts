@@ -30,7 +30,8 @@ export function chinaDayAndWeek(now: Date): { dayStart: Date; weekStart: Date } 
   return { dayStart: new Date(dayStart - CST_MS), weekStart: new Date(dayStart - weekday * DAY_MS - CST_MS) };
 }
 
-function patrolScope(code: string) {
+/** A patrol (alias p) inside a region (city … grid): the one scope of the patrol figures and their drill-down. */
+export function patrolScope(code: string) {
   switch (levelOf(code)) {
     case 'grid':
       return sql`p.grid_codes ? ${code}`;

@@ -15,7 +15,7 @@ import type { SessionUser } from '../../kernel/roles';
 import { peopleReadableSql } from '../auth/personalData';
 import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError';
 import { regionPath } from '../screen/summary';
-import { type Figure, type FigureParams, findFigure } from './registry';
+import { type Figure, type FigureMeasure, type FigureParams, findFigure } from './registry';
 
 export interface FigureColumn {
   key: string;
@@ -58,10 +58,60 @@ const COLUMNS: Record<Figure['entity'], FigureColumn[]> = {
     { key: 'satisfaction', label: '满意度' },
     { key: 'reporter', label: '上报人' },
   ],
+  // People (the grid worker, the member) are left out: the records are the events, units and counts.
+  patrols: [
+    { key: 'id', label: '巡查编号' },
+    { key: 'grid_codes', label: '网格编码' },
+    { key: 'community_code', label: '社区编码' },
+    { key: 'started_at', label: '开始时间' },
+    { key: 'ended_at', label: '结束时间' },
+    { key: 'status', label: '状态' },
+  ],
+  wishes: [
+    { key: 'id', label: '编号' },
+    { key: 'kind', label: '类型' },
+    { key: 'title', label: '标题' },
+    { key: 'category', label: '类别' },
+    { key: 'community_code', label: '社区编码' },
+    { key: 'status', label: '状态' },
+    { key: 'posted_at', label: '发布时间' },
+  ],
+  partyUnits: [
+    { key: 'id', label: '编号' },
+    { key: 'name', label: '单位名称' },
+    { key: 'kind', label: '单位类型' },
+    { key: 'community_code', label: '报到社区' },
+    { key: 'member_count', label: '应报到党员' },
+    { key: 'reported_on', label: '报到日期' },
+  ],
+  partyMembers: [
+    { key: 'id', label: '党员编号' },
+    { key: 'unit_name', label: '所在单位' },
+    { key: 'community_code', label: '报到社区' },
+    { key: 'reported_on', label: '报到日期' },
+  ],
 };
 
-const FROM: Record<Figure['entity'], SQL> = { grids: sql`grids g`, centres: sql`service_centres c`, incidents: sql`incidents i` };
-const ORDER: Record<Figure['entity'], SQL> = { grids: sql`g.code`, centres: sql`c.id`, incidents: sql`i.id` };
+const FROM: Record<Figure['entity'], SQL> = {
+  grids: sql`grids g`,
+  centres: sql`service_centres c`,
+  incidents: sql`incidents i`,
+  patrols: sql`patrols p`,
+  wishes: sql`service_wishes w`,
+  partyUnits: sql`party_units u`,
+  partyMembers: sql`party_members m`,
+};
+const ALIAS: Record<Figure['entity'], string> = { grids: 'g', centres: 'c', incidents: 'i', patrols: 'p', wishes: 'w', partyUnits: 'u', partyMembers: 'm' };
+const ORDER: Record<Figure['entity'], SQL> = { grids: sql`g.code`, centres: sql`c.id`, incidents: sql`i.id`, patrols: sql`p.id`, wishes: sql`w.id`, partyUnits: sql`u.id`, partyMembers: sql`m.id` };
+
+/** A measure's SQL: its expression, or the entity's column. */
+function measureSql(f: Figure, m: FigureMeasure, p: FigureParams): SQL {
+  return m.expression ? sql`(${m.expression(p)})` : sql.raw(`${ALIAS[f.entity]}.${m.column}`);
+}
+/** Measures computed by expression, selected beside the entity's columns. */
+function extraMeasures(f: Figure): FigureMeasure[] {
+  return [f.measure, f.kind === 'ratio' ? f.numeratorMeasure : undefined].filter((m): m is FigureMeasure => !!m?.expression);
+}
 
 /** The columns of a reader: people's fields null unless the personal-data rule lets them read that record. */
 function selectList(entity: Figure['entity'], reader: SessionUser | null | undefined): SQL {
@@ -82,6 +132,14 @@ function selectList(entity: Figure['entity'], reader: SessionUser | null | undef
         i.reported_at, i.deadline_at, i.closed_at, i.suspended, i.satisfaction,
         CASE WHEN ${may} THEN i.reporter END AS reporter`;
     }
+    case 'patrols':
+      return sql`p.id, p.grid_codes, p.community_code, p.started_at, p.ended_at, p.status`;
+    case 'wishes':
+      return sql`w.id, w.kind, w.title, w.category, w.community_code, w.status, w.posted_at`;
+    case 'partyUnits':
+      return sql`u.id, u.name, u.kind, u.community_code, u.member_count, u.reported_on::text AS reported_on`;
+    case 'partyMembers':
+      return sql`m.id, (SELECT pu.name FROM party_units pu WHERE pu.id = m.unit_id) AS unit_name, m.community_code, m.reported_on::text AS reported_on`;
   }
 }
 
@@ -141,10 +199,13 @@ async function describeFilter(db: DbHandle, f: Figure, p: FigureParams): Promise
 export async function figureValue(db: DbHandle, id: string, p: FigureParams): Promise<FigureValue> {
   const f = figureOr404(id);
   const filter = await describeFilter(db, f, p);
-  const measure = f.measure ? sql.raw(`${f.entity === 'grids' ? 'g' : f.entity === 'centres' ? 'c' : 'i'}.${f.measure.column}`) : null;
-  const amount = measure ? sql`coalesce(sum(${measure}), 0)::bigint` : sql`count(*)::bigint`;
+  const measure = f.measure ? measureSql(f, f.measure, p) : null;
+  // Sums of expressions (hours) stay fractional; sums of columns are whole numbers.
+  const cast = f.measure?.expression ? sql`::float8` : sql`::bigint`;
+  const amount = measure ? sql`coalesce(sum(${measure}), 0)${cast}` : sql`count(*)::bigint`;
   const counted = f.kind === 'ratio' ? await f.numerator(db, p) : sql`true`;
-  const amountCounted = measure ? sql`coalesce(sum(${measure}) FILTER (WHERE ${counted}), 0)::bigint` : sql`count(*) FILTER (WHERE ${counted})::bigint`;
+  const numeratorMeasure = f.kind === 'ratio' && f.numeratorMeasure ? measureSql(f, f.numeratorMeasure, p) : measure;
+  const amountCounted = numeratorMeasure ? sql`coalesce(sum(${numeratorMeasure}) FILTER (WHERE ${counted}), 0)::float8` : sql`count(*) FILTER (WHERE ${counted})::bigint`;
   const [r] = await db.rows<{ records: number; amount: number; counted: number }>(
     sql`SELECT count(*)::bigint AS records, ${amount} AS amount, ${amountCounted} AS counted FROM ${FROM[f.entity]} WHERE ${await recordFilter(db, f, p)}`,
   );
@@ -169,7 +230,8 @@ export async function figureValue(db: DbHandle, id: string, p: FigureParams): Pr
 }
 
 function columnsOf(f: Figure): FigureColumn[] {
-  return f.kind === 'ratio' ? [...COLUMNS[f.entity], { key: 'counted', label: '计入分子' }] : COLUMNS[f.entity];
+  const columns = [...COLUMNS[f.entity], ...extraMeasures(f).map((m) => ({ key: m.column, label: m.label }))];
+  return f.kind === 'ratio' ? [...columns, { key: 'counted', label: '计入分子' }] : columns;
 }
 
 /** Reading the records needs the whole region (see the header). */
@@ -191,8 +253,9 @@ function present(rows: Row[]): Row[] {
   return rows.map((r) => {
     const out: Row = { ...r };
     if (typeof out.party_secretary_phone === 'string') out.party_secretary_phone = maskPhone(out.party_secretary_phone);
-    for (const k of ['reported_at', 'deadline_at', 'closed_at']) if (out[k] !== null && out[k] !== undefined) out[k] = new Date(out[k] as string).toISOString();
-    for (const k of ['id', 'households', 'population', 'party_members', 'dual_report_members', 'star_rating', 'households_served', 'satisfaction']) {
+    if (Array.isArray(out.grid_codes)) out.grid_codes = out.grid_codes.join(' ');
+    for (const k of ['reported_at', 'deadline_at', 'closed_at', 'started_at', 'ended_at', 'posted_at']) if (out[k] !== null && out[k] !== undefined) out[k] = new Date(out[k] as string).toISOString();
+    for (const k of ['id', 'households', 'population', 'party_members', 'dual_report_members', 'star_rating', 'households_served', 'satisfaction', 'member_count', 'members_reported', 'hours']) {
       if (out[k] !== null && out[k] !== undefined) out[k] = Number(out[k]);
     }
     return out;
@@ -201,7 +264,10 @@ function present(rows: Row[]): Row[] {
 
 async function selectRecords(db: DbHandle, f: Figure, p: FigureParams, reader: SessionUser, limit: number, offset: number): Promise<Row[]> {
   const counted = f.kind === 'ratio' ? sql`, (${await f.numerator(db, p)}) AS counted` : sql``;
-  const rows = await db.rows<Row>(sql`SELECT ${selectList(f.entity, reader)}${counted} FROM ${FROM[f.entity]} WHERE ${await recordFilter(db, f, p)} ORDER BY ${ORDER[f.entity]} LIMIT ${limit} OFFSET ${offset}`);
+  const extra = extraMeasures(f).map((m) => sql`, ${measureSql(f, m, p)} AS ${sql.identifier(m.column)}`);
+  const rows = await db.rows<Row>(
+    sql`SELECT ${selectList(f.entity, reader)}${sql.join(extra, sql``)}${counted} FROM ${FROM[f.entity]} WHERE ${await recordFilter(db, f, p)} ORDER BY ${ORDER[f.entity]} LIMIT ${limit} OFFSET ${offset}`,
+  );
   return present(rows);
 }
 

@@ -16,10 +16,19 @@ import type { DbHandle } from '../../db/client';
 import { CENTRE_LEVELS, type CentreLevel } from '../coverage/centres';
 import { KPI_DEFINITIONS } from '../incidents/kpis';
 import { regionSql } from '../incidents/filters';
-import { centreScope, gridScope } from '../screen/scope';
+import { patrolScope, chinaDayAndWeek } from '../field/patrolFigures';
+import { inRegion } from '../partyService/regionScope';
+import { centreScope, gridScope, levelOf } from '../screen/scope';
 import { coveredGridSql, HAS_PARTY_ORG } from '../screen/summary';
 
-export type FigureEntity = 'grids' | 'centres' | 'incidents';
+export type FigureEntity = 'grids' | 'centres' | 'incidents' | 'patrols' | 'wishes' | 'partyUnits' | 'partyMembers';
+
+/** A summed quantity: a column of the entity, or an expression over its row (alias of the entity) selected as `column`. */
+export interface FigureMeasure {
+  column: string;
+  label: string;
+  expression?: (p: FigureParams) => SQL;
+}
 
 export interface FigureParams {
   /** Region code (6/9/12/15 digits). */
@@ -41,8 +50,8 @@ interface BaseFigure {
   periodic: boolean;
   /** The condition beyond the region (and period), in words, for the panel. */
   condition: string;
-  /** Summed column of the entity (alias g/c/i); absent: the figure counts records. */
-  measure?: { column: string; label: string };
+  /** Summed column of the entity (alias g/c/i/p/w/u/m); absent: the figure counts records. */
+  measure?: FigureMeasure;
 }
 
 export interface CountFigure extends BaseFigure {
@@ -55,6 +64,8 @@ export interface RatioFigure extends BaseFigure {
   /** Records are the denominator's; `counted` says which are in the numerator. */
   denominator: (db: DbHandle, p: FigureParams) => Promise<SQL> | SQL;
   numerator: (db: DbHandle, p: FigureParams) => Promise<SQL> | SQL;
+  /** The numerator sums this instead of `measure` (e.g. 报到率: reported members ÷ the units' member counts). */
+  numeratorMeasure?: FigureMeasure;
 }
 
 export type Figure = CountFigure | RatioFigure;
@@ -107,6 +118,19 @@ const GRID_SUMS = [
 ] as const;
 
 const both: Figure['shownOn'] = ['screen', 'dashboard'];
+
+// ---- 巡查 (alias p), 微心愿 (w), 双报到单位 (u) and 党员 (m): as server/field/patrolFigures.ts and server/partyService/screenFigures.ts ----
+/** The party-service tables belong to communities: a grid's figures are its community's. */
+const community = (p: FigureParams) => (levelOf(p.scope) === 'grid' ? p.scope.slice(0, 12) : p.scope);
+const wishes = (p: FigureParams) => inRegion(sql`w.community_code`, community(p));
+const units = (p: FigureParams) => inRegion(sql`u.community_code`, community(p));
+const patrolsUntilNow = (p: FigureParams) => sql`${patrolScope(p.scope)} AND p.started_at <= ${ts(p.now)}`;
+const WISH_FIGURES = [
+  { id: 'screen.wishes.posted', name: '红绳/微心愿', definition: '区域内社区发布的为民红绳/微心愿数（全部状态）', condition: '全部状态', status: sql`true` },
+  { id: 'screen.wishes.claimed', name: '已认领心愿', definition: '已被认领的心愿数（已认领、已完成、已确认）', condition: '状态不是待认领', status: sql`w.status <> 'open'` },
+  { id: 'screen.wishes.completed', name: '已完成心愿', definition: '已完成的心愿数（已完成、已确认）', condition: '状态为已完成或已确认', status: sql`w.status IN ('done', 'confirmed')` },
+  { id: 'screen.wishes.confirmed', name: '已确认心愿', definition: '社区已确认完成的心愿数', condition: '状态为已确认', status: sql`w.status = 'confirmed'` },
+] as const;
 
 export const FIGURES: readonly Figure[] = [
   {
@@ -184,6 +208,126 @@ export const FIGURES: readonly Figure[] = [
       where: (_db, p) => sql`${centreScope(p.scope)} AND c.kind = 'party_centre' AND c.level = ${level}`,
     }),
   ),
+  {
+    id: 'screen.centres.total',
+    name: '服务中心总数',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'centres',
+    periodic: false,
+    definition: '归属该区域的各级党群服务中心（站）数之和（市、县区、街道、社区、小区五级）；网格则为位于网格内的中心',
+    condition: '类型 = 党群服务中心（各级）',
+    where: (_db, p) => sql`${centreScope(p.scope)} AND c.kind = 'party_centre'`,
+  },
+  {
+    id: 'screen.stars.rated',
+    name: '已评星网格',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'grids',
+    periodic: false,
+    definition: '星级为 1 至 5 星的网格数（不含未评星）',
+    condition: '星级 ≥ 1',
+    where: (_db, p) => sql`${grids(p)} AND g.star_rating >= 1`,
+  },
+  {
+    id: 'screen.stars.fourPlus',
+    name: '四星以上网格',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'grids',
+    periodic: false,
+    definition: '星级为 4 星或 5 星的网格数',
+    condition: '星级 ≥ 4',
+    where: (_db, p) => sql`${grids(p)} AND g.star_rating >= 4`,
+  },
+  {
+    id: 'screen.dualReport.units',
+    name: '报到单位',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'partyUnits',
+    periodic: false,
+    definition: '到区域内社区“双报到”的单位数（网格为其所在社区）',
+    condition: '报到社区属于该区域',
+    where: (_db, p) => units(p),
+  },
+  {
+    id: 'screen.dualReport.membersReported',
+    name: '双报到党员',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'partyMembers',
+    periodic: false,
+    definition: '已到区域内社区报到的在职党员人数（有报到日期；网格为其所在社区）',
+    condition: '报到社区属于该区域，且已登记报到日期',
+    where: (_db, p) => sql`${inRegion(sql`m.community_code`, community(p))} AND m.reported_on IS NOT NULL`,
+  },
+  {
+    id: 'screen.dualReport.reportRate',
+    name: '报到率',
+    shownOn: ['screen'],
+    kind: 'ratio',
+    entity: 'partyUnits',
+    periodic: false,
+    definition: '报到率 = 在本区域社区报到的单位中，已到社区报到的在职党员人数 ÷ 这些单位应报到的在职党员人数（单位登记的党员数）',
+    condition: '明细：报到社区属于该区域的单位；分母：各单位登记的党员数之和；分子：各单位已报到（有报到日期）的党员数之和',
+    measure: { column: 'member_count', label: '应报到党员' },
+    numeratorMeasure: { column: 'members_reported', label: '已报到党员', expression: () => sql`(SELECT count(*) FROM party_members pm WHERE pm.unit_id = u.id AND pm.reported_on IS NOT NULL)` },
+    denominator: (_db, p) => units(p),
+    numerator: (_db, p) => units(p),
+  },
+  ...WISH_FIGURES.map(
+    (w): Figure => ({
+      id: w.id,
+      name: w.name,
+      shownOn: ['screen'],
+      kind: 'count',
+      entity: 'wishes',
+      periodic: false,
+      definition: `${w.definition}（网格为其所在社区）`,
+      condition: `社区属于该区域；${w.condition}`,
+      where: (_db, p) => sql`${wishes(p)} AND ${w.status}`,
+    }),
+  ),
+  {
+    id: 'screen.patrols.today',
+    name: '今日巡查',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'patrols',
+    periodic: false,
+    definition: '今天（中国时间 0 点起）开始的网格员巡查次数',
+    condition: '巡查范围属于该区域，开始时间在今天 0 点至现在',
+    where: (_db, p) => sql`${patrolsUntilNow(p)} AND p.started_at >= ${ts(chinaDayAndWeek(p.now).dayStart)}`,
+  },
+  {
+    id: 'screen.patrols.activeNow',
+    name: '正在巡查',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'patrols',
+    periodic: false,
+    definition: '此刻正在进行（未结束）的巡查数，即正在巡查的网格员人数',
+    condition: '巡查范围属于该区域，状态为进行中',
+    where: (_db, p) => sql`${patrolsUntilNow(p)} AND p.status = 'active'`,
+  },
+  {
+    id: 'screen.patrols.weekHours',
+    name: '本周巡查时长',
+    shownOn: ['screen'],
+    kind: 'sum',
+    entity: 'patrols',
+    periodic: false,
+    definition: '本周（周一 0 点起，中国时间）开始的巡查的时长之和（小时）；进行中的巡查计到现在；大屏显示保留 1 位小数',
+    condition: '巡查范围属于该区域，开始时间在本周一 0 点至现在',
+    measure: {
+      column: 'hours',
+      label: '时长（小时）',
+      expression: (p) => sql`greatest(extract(epoch FROM (least(coalesce(p.ended_at, ${ts(p.now)}), ${ts(p.now)}) - p.started_at)), 0)::float8 / 3600`,
+    },
+    where: (_db, p) => sql`${patrolsUntilNow(p)} AND p.started_at >= ${ts(chinaDayAndWeek(p.now).weekStart)}`,
+  },
   {
     id: 'screen.coverage',
     name: '15分钟服务圈覆盖率',

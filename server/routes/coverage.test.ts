@@ -107,6 +107,7 @@ describeEachEngine('coverage API on a hand-made lattice', (db) => {
     ['/api/coverage/isochrones?speed=fast', 400, 'speed'],
     ['/api/coverage/isochrones?centreId=abc', 400, 'centreId'],
     ['/api/coverage/isochrones?level=village', 400, 'level'],
+    ['/api/coverage/isochrones?kind=library', 400, 'kind'],
     ['/api/coverage/isochrones?centreId=999999', 404, null],
     ['/api/coverage/summary?level=city', 400, 'level'],
     ['/api/coverage/summary?target=120', 400, 'target'],
@@ -122,6 +123,32 @@ describeEachEngine('coverage API on a hand-made lattice', (db) => {
     expect(res.body.title).toMatch(/[\u4e00-\u9fff]/);
     if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(await db().rows(sql`SELECT count(*)::int AS n FROM isochrones`)).toEqual(before);
+  });
+
+  it('filters the isochrone collection by the kind of 阵地, alone or with the level and ids', async () => {
+    const [station] = await db().rows<{ x: number; y: number }>(sql`SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM service_centres ORDER BY id LIMIT 1`);
+    const created = await post(db(), '/api/centres', { name: '测试红色驿站', kind: 'red_station', level: 'community', regionCode: COMMUNITY, areaM2: 40, position: [Number(station!.x), Number(station!.y)] });
+    expect(created.status).toBe(201);
+    const redId = Number(created.body.id ?? created.body.properties?.id);
+    try {
+      const byKind = async (query: string) => {
+        const res = await requestJson<{ features: { properties: { centreId: number; kind: string; minutes: number } }[] }>(db(), `/api/coverage/isochrones?minutes=15&${query}`);
+        expect(res.status, query).toBe(200);
+        return res.body.features.map((f) => [f.properties.centreId, f.properties.kind] as const);
+      };
+      const ids = await db().rows<{ id: number; kind: string }>(sql`SELECT id, kind::text AS kind FROM service_centres ORDER BY id`);
+      const partyIds = ids.filter((r) => r.kind === 'party_centre').map((r) => Number(r.id));
+      expect(partyIds).toHaveLength(2);
+      expect(await byKind('kind=red_station')).toEqual([[redId, 'red_station']]);
+      expect(await byKind('kind=party_centre')).toEqual(partyIds.map((id) => [id, 'party_centre']));
+      expect((await byKind('kind=all')).map(([id]) => id)).toEqual([...partyIds, redId].sort((a, b) => a - b));
+      expect(await byKind('kind=rider_station')).toEqual([]);
+      // With the level: the 小区 station only; with ids: narrowed to the kind.
+      expect(await byKind('kind=party_centre&level=estate')).toEqual([[partyIds[1], 'party_centre']]);
+      expect(await byKind(`kind=red_station&centreId=${partyIds[0]},${redId}`)).toEqual([[redId, 'red_station']]);
+    } finally {
+      expect((await request(db(), `/api/centres/${redId}`, { method: 'DELETE' })).status).toBe(204);
+    }
   });
 });
 

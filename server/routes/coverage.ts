@@ -2,7 +2,7 @@
  * 15-minute service circles and coverage. Geometries are GeoJSON; isochrones are
  * computed on demand (pgRouting on PostGIS, a Node search on the embedded engine)
  * and cached per centre, minutes, speed and network version.
- *   GET /isochrones?centreId=1,2&minutes=5,10,15&speed=66.7
+ *   GET /isochrones?centreId=1,2&level=&kind=&minutes=5,10,15&speed=66.7   (kind: one kind of 阵地, absent or all: every kind)
  *   GET /isochrones/status                          the background job's progress (admins)
  *   GET /summary?level=street|community|grid&region=&target=80&speed=&kind=   (kind absent or all: every kind of 阵地)
  *   GET /below-target?target=80&region=&speed=      communities under the target share
@@ -34,6 +34,7 @@ const targetParam = decimalString('target', 0, 100)
 const isochroneQuery = z.object({
   centreId: integerList('centreId', 1, 2_147_483_647, 500).optional(),
   level: centreLevel.optional(),
+  kind: kindParam,
   minutes: integerList('minutes', 1, 60, 6)
     .optional()
     .transform((v) => v ?? [5, 10, 15]),
@@ -63,8 +64,8 @@ const normQuery = z.object({ region: regionCodeParam.optional(), onlyShort: z.en
 export const coverageRoute = new Hono<AppEnv>()
   .get('/isochrones/status', async (c) => c.json(await isochroneJobStatus(c.var.db), 200))
   .get('/isochrones', zValidator('query', isochroneQuery, invalidInput), async (c) => {
-    const { centreId, level, minutes, speed } = c.req.valid('query');
-    return c.json(await isochroneCollection(c.var.db, { centreIds: centreId, level, minutes, speedMPerMin: speed }), 200);
+    const { centreId, level, kind, minutes, speed } = c.req.valid('query');
+    return c.json(await isochroneCollection(c.var.db, { centreIds: centreId, level, kind, minutes, speedMPerMin: speed }), 200);
   })
   .get('/summary', zValidator('query', summaryQuery, invalidInput), async (c) => {
     const { level, region, target, speed, kind } = c.req.valid('query');

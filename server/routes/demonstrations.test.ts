@@ -32,6 +32,8 @@ describeEachEngine('demonstration belts and circles', (db) => {
     expect(body.circles).toHaveLength(counts!.circles);
     const belt = body.belts![0]!;
     expect(belt.route.type).toBe('MultiLineString');
+    // The sample dates every belt and circle (data/sample.ts), months before its incidents end.
+    expect([...body.belts!, ...body.circles!].every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.designatedOn ?? ''))).toBe(true);
     expect(belt.area.type).toBe('MultiPolygon');
     const [stored] = await db().rows<{ codes: string[] }>(sql`SELECT member_community_codes AS codes FROM demo_belts WHERE id = ${belt.id}`);
     expect(belt.members.map((m) => m.code)).toEqual([...stored!.codes].sort());
@@ -91,6 +93,48 @@ describeEachEngine('demonstration belts and circles', (db) => {
     expect(chosen.body.members).toEqual([{ code: centre!.code, name: expect.any(String) }]);
     const [stored] = await db().rows<{ codes: string[] }>(sql`SELECT member_community_codes AS codes FROM demo_circles WHERE id = ${created.body.id}`);
     expect(stored!.codes).toEqual([centre!.code]);
+  });
+
+  it('records the 认定日期: given on create, changed and cleared on update, never in the future', async () => {
+    const chinaDay = (offsetDays: number) => new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const created = await call('POST', '/api/demonstrations/circles', { name: '认定日期示范圈', centre: [110.15, 22.64], radiusM: 500, designatedOn: '2026-03-01' });
+    expect(created.status).toBe(201);
+    expect(created.body.designatedOn).toBe('2026-03-01');
+    const [stored] = await db().rows<{ d: string }>(sql`SELECT designated_on::text AS d FROM demo_circles WHERE id = ${created.body.id}`);
+    expect(stored!.d).toBe('2026-03-01');
+    const listed = await call('GET', '/api/demonstrations');
+    expect(listed.body.circles!.find((c) => c.id === created.body.id)!.designatedOn).toBe('2026-03-01');
+    // Today (China) is allowed; tomorrow is refused with the field and a Chinese reason, and nothing changes.
+    const today = await call('PUT', `/api/demonstrations/circles/${created.body.id}`, { designatedOn: chinaDay(0) });
+    expect(today.status).toBe(200);
+    expect(today.body.designatedOn).toBe(chinaDay(0));
+    const future = await call('PUT', `/api/demonstrations/circles/${created.body.id}`, { designatedOn: chinaDay(2) });
+    expect(future.status).toBe(400);
+    expect(future.type).toContain('application/problem+json');
+    expect(future.body.errors?.[0]?.field).toBe('designatedOn');
+    expect(future.body.errors?.[0]?.reason).toContain('不能晚于今天');
+    const cleared = await call('PUT', `/api/demonstrations/circles/${created.body.id}`, { designatedOn: null });
+    expect(cleared.body.designatedOn).toBeNull();
+    const [belt] = await db().rows<{ id: number }>(sql`SELECT id FROM demo_belts ORDER BY id LIMIT 1`);
+    const beltFuture = await call('POST', '/api/demonstrations/belts', {
+      name: '未来示范带',
+      route: {
+        type: 'LineString',
+        coordinates: [
+          [110.15, 22.64],
+          [110.16, 22.65],
+        ],
+      },
+      designatedOn: '2099-01-01',
+    });
+    expect(beltFuture.status).toBe(400);
+    expect(beltFuture.body.errors?.map((e) => e.field)).toEqual(['designatedOn']);
+    const impossible = await call('PUT', `/api/demonstrations/belts/${belt!.id}`, { designatedOn: '2026-02-30' });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.errors?.[0]).toEqual({ field: 'designatedOn', reason: expect.stringContaining('2 月只有 28 天') });
+    const [count] = await db().rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM demo_belts WHERE name = '未来示范带'`);
+    expect(count!.n).toBe(0);
+    await call('DELETE', `/api/demonstrations/circles/${created.body.id}`);
   });
 
   it('refuses bad input with Chinese problem details and writes nothing', async () => {

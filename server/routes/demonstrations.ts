@@ -5,6 +5,8 @@
  *  POST   /belts | /circles      create (201)
  *  PUT    /belts/:id | /circles/:id   update the given fields
  *  DELETE /belts/:id | /circles/:id
+ * `designatedOn` is the 认定日期 (China date YYYY-MM-DD, not after today; null = unknown):
+ * the scorecards (server/routes/scorecards.ts) compare before and after it.
  * The records and their writes are server/screen/demonstrations.ts. Writes are for
  * admins (server/auth/policy.ts); the audit row names the signed-in user.
  */
@@ -13,7 +15,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
 import { polygonGeometry } from '../grids/geometryInput';
-import { integerString } from '../http/params';
+import { impossibleDate, integerString } from '../http/params';
 import { invalidInput } from '../http/problem';
 import { nameText, noteText } from '../http/text';
 import { createDemonstration, deleteDemonstration, getDemonstration, listDemonstrations, updateDemonstration, type DemoInput, type DemoKind } from '../screen/demonstrations';
@@ -31,6 +33,18 @@ const routeGeometry = z.discriminatedUnion(
 );
 const name = nameText('名称', 100);
 const description = noteText('简介', 2000).nullable();
+/** Today in China (the server clock), YYYY-MM-DD. */
+const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const designatedOn = z
+  .string({ message: '认定日期应为 YYYY-MM-DD' })
+  .superRefine((v, ctx) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    const impossible = m ? impossibleDate(Number(m[1]), Number(m[2]), Number(m[3])) : '认定日期应为 YYYY-MM-DD，如 2026-03-01';
+    if (impossible) ctx.addIssue({ code: 'custom', message: impossible });
+    else if (v > chinaToday()) ctx.addIssue({ code: 'custom', message: `认定日期不能晚于今天（${chinaToday()}）` });
+    else if (v < '1949-10-01') ctx.addIssue({ code: 'custom', message: '认定日期过早' });
+  })
+  .nullable();
 const members = z.array(z.string().regex(/^\d{12}$/, '社区代码应为 12 位数字')).max(500, '成员社区最多 500 个');
 
 const beltFields = {
@@ -39,6 +53,7 @@ const beltFields = {
   corridor: polygonGeometry.optional(),
   corridorM: z.number().min(10, '走廊宽度至少 10 米').max(5000, '走廊宽度最多 5000 米').optional(),
   memberCommunityCodes: members.optional(),
+  designatedOn: designatedOn.optional(),
 };
 const circleFields = {
   description: description.optional(),
@@ -46,6 +61,7 @@ const circleFields = {
   centre: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)], { message: 'centre 应为 [经度, 纬度]' }).optional(),
   radiusM: z.number().min(50, '半径至少 50 米').max(20_000, '半径最多 20000 米').optional(),
   memberCommunityCodes: members.optional(),
+  designatedOn: designatedOn.optional(),
 };
 
 const beltCreate = z
@@ -80,8 +96,17 @@ const beltInput = (b: BeltBody): DemoInput => ({
   area: b.corridor as DemoInput['area'],
   corridorM: b.corridorM,
   memberCommunityCodes: b.memberCommunityCodes,
+  designatedOn: b.designatedOn,
 });
-const circleInput = (b: CircleBody): DemoInput => ({ name: b.name, description: b.description, area: b.area as DemoInput['area'], centre: b.centre, radiusM: b.radiusM, memberCommunityCodes: b.memberCommunityCodes });
+const circleInput = (b: CircleBody): DemoInput => ({
+  name: b.name,
+  description: b.description,
+  area: b.area as DemoInput['area'],
+  centre: b.centre,
+  radiusM: b.radiusM,
+  memberCommunityCodes: b.memberCommunityCodes,
+  designatedOn: b.designatedOn,
+});
 
 /** The signed-in admin (the access policy admits nobody else to writes). */
 function actorOf(c: Context<AppEnv>): string {

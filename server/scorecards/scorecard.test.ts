@@ -117,5 +117,40 @@ describeEachEngine('示范评估 scorecards', (db) => {
     const future = await requestJson<{ errors: { field: string }[] }>(db(), `/api/scorecards?communities=${group}&date=2099-01-01`);
     expect(future.status).toBe(422);
     expect(future.body.errors[0]!.field).toBe('date');
+    const noDate = await requestJson<{ errors: { field: string; reason: string }[] }>(db(), `/api/scorecards?communities=${group}`);
+    expect(noDate.status).toBe(422);
+    expect(noDate.body.errors[0]).toEqual({ field: 'date', reason: expect.stringContaining('请填写认定日期') });
+  });
+
+  it('defaults to the 示范圈’s own 认定日期, a typed date overrides it, and none at all is a clear problem', async () => {
+    type Card = { demo: { name: string; designatedOn: string | null }; dateSource: string; designatedOn: string; measures: MeasureRow[]; communities: { code: string }[] };
+    const [sample] = await db().rows<{ id: number; d: string }>(sql`SELECT id, designated_on::text AS d FROM demo_circles WHERE designated_on IS NOT NULL ORDER BY id LIMIT 1`);
+    expect(sample, 'the sample dates its circles').toBeDefined();
+    const stored = await requestJson<Card>(db(), `/api/scorecards?demo=circle:${sample!.id}&days=60`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.dateSource).toBe('designation');
+    expect(stored.body.demo.designatedOn).toBe(sample!.d);
+    expect(stored.body.designatedOn).toBe(new Date(`${sample!.d}T00:00:00+08:00`).toISOString());
+    // Before/after data on the sample around its date.
+    const count = m(stored.body.measures, 'count');
+    expect(count.group!.before.numerator).toBeGreaterThan(0);
+    expect(count.group!.after.numerator).toBeGreaterThan(0);
+    // The same as asking with that date explicitly.
+    const typed = await requestJson<Card>(db(), `/api/scorecards?demo=circle:${sample!.id}&days=60&date=${sample!.d}`);
+    expect(typed.body.dateSource).toBe('query');
+    expect(typed.body.measures).toEqual(stored.body.measures);
+    const other = await requestJson<Card>(db(), `/api/scorecards?demo=circle:${sample!.id}&days=60&date=2026-01-05`);
+    expect(other.body.designatedOn).toBe('2026-01-04T16:00:00.000Z');
+
+    // A circle without a date: 422 on field date, naming it, in Chinese.
+    await db().db.execute(
+      sql`INSERT INTO demo_circles (name, geom, member_community_codes) SELECT '未登记日期示范圈', ST_Multi(ST_Buffer(label_point::geography, 300)::geometry), ${JSON.stringify([group])}::jsonb FROM regions WHERE code = ${group}`,
+    );
+    const [undated] = await db().rows<{ id: number }>(sql`SELECT id FROM demo_circles WHERE name = '未登记日期示范圈'`);
+    const refused = await requestJson<{ errors: { field: string; reason: string }[] }>(db(), `/api/scorecards?demo=circle:${undated!.id}`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0]!.field).toBe('date');
+    expect(refused.body.errors[0]!.reason).toContain('未登记日期示范圈 尚未登记认定日期');
+    expect((await requestJson(db(), `/api/scorecards?demo=circle:${undated!.id}&date=2026-06-01`)).status).toBe(200);
   });
 });

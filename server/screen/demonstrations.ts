@@ -2,7 +2,8 @@
  * 示范带 (belts: a route and the corridor along it) and 示范圈 (circles: an area),
  * each with its member communities. Geometry arrives as GeoJSON; a belt's corridor
  * is the route buffered by `corridorM` when not drawn, and members are the
- * communities the area intersects when not listed. Every write runs in one
+ * communities the area intersects when not listed; `designatedOn` is the 认定日期
+ * (a China date, null when unknown). Every write runs in one
  * transaction with its audit-log row. Refusals throw: NotFoundError (404),
  * DemoRejected (422).
  */
@@ -25,6 +26,8 @@ export interface DemoBelt {
   route: GeoJSON.MultiLineString;
   area: GeoJSON.MultiPolygon;
   members: Member[];
+  /** 认定日期 YYYY-MM-DD (China date); null when not recorded. */
+  designatedOn: string | null;
   updatedAt: string;
 }
 
@@ -35,6 +38,8 @@ export interface DemoCircle {
   description: string | null;
   area: GeoJSON.MultiPolygon;
   members: Member[];
+  /** 认定日期 YYYY-MM-DD (China date); null when not recorded. */
+  designatedOn: string | null;
   updatedAt: string;
 }
 
@@ -52,6 +57,7 @@ interface DemoRow {
   route?: string;
   area: string;
   members: Member[] | null;
+  designated_on: string | null;
   updated_at: Date | string;
 }
 
@@ -61,7 +67,7 @@ const AREA = { belt: sql`d.corridor`, circle: sql`d.geom` } as const;
 function selectSql(kind: DemoKind, where: SQL): SQL {
   return sql`
     SELECT d.id, d.name, d.description, ${kind === 'belt' ? sql`ST_AsGeoJSON(d.route, 7) AS route,` : sql``}
-           ST_AsGeoJSON(${AREA[kind]}, 7) AS area, d.updated_at,
+           ST_AsGeoJSON(${AREA[kind]}, 7) AS area, d.designated_on::text AS designated_on, d.updated_at,
            (SELECT jsonb_agg(jsonb_build_object('code', m.code, 'name', coalesce(r.name, m.code)) ORDER BY m.code)
               FROM jsonb_array_elements_text(d.member_community_codes) AS m(code) LEFT JOIN regions r ON r.code = m.code) AS members
     FROM ${TABLE[kind]} d WHERE ${where} ORDER BY d.id`;
@@ -74,6 +80,7 @@ function toDemo(kind: DemoKind, r: DemoRow): Demonstration {
     description: r.description,
     area: JSON.parse(r.area) as GeoJSON.MultiPolygon,
     members: r.members ?? [],
+    designatedOn: r.designated_on,
     updatedAt: new Date(r.updated_at).toISOString(),
   };
   return kind === 'belt' ? { kind, ...base, route: JSON.parse(r.route as string) as GeoJSON.MultiLineString } : { kind, ...base };
@@ -110,6 +117,8 @@ export interface DemoInput {
   /** belt corridor half-width when the corridor is computed from the route */
   corridorM?: number;
   memberCommunityCodes?: string[];
+  /** 认定日期 YYYY-MM-DD (validated by the route: a real date, not after today); null clears it. */
+  designatedOn?: string | null;
 }
 
 export class DemoRejected extends DomainError {
@@ -177,21 +186,21 @@ export async function createDemonstration<K extends DemoKind>(db: DbHandle, kind
         ? await executeRows<{ id: number }>(
             tx,
             sql`
-            INSERT INTO demo_belts (name, description, route, corridor, member_community_codes)
-            SELECT ${input.name}, ${input.description ?? null}, x.route, x.area, ${given ?? membersByIntersection(sql`x.area`)}
+            INSERT INTO demo_belts (name, description, route, corridor, member_community_codes, designated_on)
+            SELECT ${input.name}, ${input.description ?? null}, x.route, x.area, ${given ?? membersByIntersection(sql`x.area`)}, ${input.designatedOn ?? null}::date
             FROM (SELECT ${geometry.route} AS route, ${geometry.area} AS area) x
             RETURNING id`,
           )
         : await executeRows<{ id: number }>(
             tx,
             sql`
-            INSERT INTO demo_circles (name, description, geom, member_community_codes)
-            SELECT ${input.name}, ${input.description ?? null}, x.area, ${given ?? membersByIntersection(sql`x.area`)}
+            INSERT INTO demo_circles (name, description, geom, member_community_codes, designated_on)
+            SELECT ${input.name}, ${input.description ?? null}, x.area, ${given ?? membersByIntersection(sql`x.area`)}, ${input.designatedOn ?? null}::date
             FROM (SELECT ${geometry.area} AS area) x
             RETURNING id`,
           );
     const id = Number(row!.id);
-    await audit(tx, actor, 'create', kind, id, { name: input.name });
+    await audit(tx, actor, 'create', kind, id, { name: input.name, designatedOn: input.designatedOn ?? null });
     return (await findDemonstration(tx, kind, id))!;
   });
 }
@@ -210,6 +219,7 @@ export async function updateDemonstration<K extends DemoKind>(db: DbHandle, kind
     const sets: SQL[] = [sql`updated_at = now()`];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
     if (input.description !== undefined) sets.push(sql`description = ${input.description}`);
+    if (input.designatedOn !== undefined) sets.push(sql`designated_on = ${input.designatedOn}::date`);
     const areaColumn = kind === 'belt' ? sql`corridor` : sql`geom`;
     if (geometry.route) sets.push(sql`route = ${geometry.route}`);
     // A belt whose route changed but whose corridor was not given gets a new corridor from the new route.

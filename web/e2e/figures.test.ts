@@ -45,4 +45,46 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
     expect(errors).toEqual([]);
   });
+
+  it('every figure on the screen opens: each tile, figure number and chart bar has a registered data-figure', async () => {
+    const page = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/screen?isochrones=0&heatmap=0`);
+    for (const id of ['panel-party', 'panel-centres', 'panel-incidents', 'panel-stars']) await page.getByTestId(id).locator('.kpi').first().waitFor({ timeout: LOAD_MS });
+    // A figure is a .kpi tile, a [data-kpi] number or a [data-figure-value] number in text or a chart: each must sit in a [data-figure] opener.
+    const found = await page.evaluate(() => {
+      const figures = [...document.querySelectorAll('.screen-canvas .kpi, .screen-canvas [data-kpi], .screen-canvas [data-figure-value]')];
+      const label = (el: Element) => el.getAttribute('data-kpi') ?? el.getAttribute('data-figure-value') ?? el.textContent?.trim() ?? '';
+      return {
+        total: figures.length,
+        unclickable: figures.filter((el) => !el.closest('[data-figure]')).map(label),
+        ids: [...new Set([...document.querySelectorAll('.screen-canvas [data-figure]')].map((el) => el.getAttribute('data-figure')!))],
+      };
+    });
+    expect(found.unclickable).toEqual([]);
+    // 6 + 3 + 3 + 3 tiles, 5 centre levels + coverage, 7 numbers in text, 6 star bars.
+    expect(found.total).toBeGreaterThanOrEqual(30);
+    const registry = (await (await page.request.get(`${server.url}/api/figures`)).json()) as { figures: { id: string }[] };
+    const registered = new Set(registry.figures.map((f) => f.id));
+    expect(found.ids.filter((id) => !registered.has(id))).toEqual([]);
+    expect(found.ids.length).toBeGreaterThanOrEqual(25);
+
+    // A figure opened from a line of text: its records are exactly the number shown.
+    const wishes = page.locator('[data-figure="screen.wishes.posted"]');
+    const shown = Number((await wishes.textContent())!.replace(/[,\s]/g, ''));
+    await wishes.click();
+    const panel = page.getByTestId('figure-panel');
+    await panel.waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('figure-total').waitFor({ timeout: WAIT_MS });
+    await page.waitForFunction(() => document.querySelector('[data-testid="figure-panel"]')?.textContent?.includes('红绳/微心愿'), undefined, { timeout: WAIT_MS });
+    expect(Number(await page.getByTestId('figure-total').textContent())).toBe(shown);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+    // A chart bar opens by keyboard too.
+    await page.locator('[data-figure="screen.stars.5"][role="button"]').focus();
+    await page.keyboard.press('Enter');
+    await panel.waitFor({ timeout: WAIT_MS });
+    await page.waitForFunction(() => document.querySelector('[data-testid="figure-panel"]')?.textContent?.includes('星级 = 5'), undefined, { timeout: WAIT_MS });
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+  });
 });

@@ -50,16 +50,28 @@ export function ScorecardPage() {
   const [communities, setCommunities] = useState('');
   const [date, setDate] = useState('');
   const [days, setDays] = useState('90');
-  const [asked, setAsked] = useState<{ date: string; days: string; demo?: string; communities?: string } | null>(null);
+  const [asked, setAsked] = useState<{ date?: string; days: string; demo?: string; communities?: string } | null>(null);
   const card = useQuery({
     queryKey: ['scorecard', asked],
     enabled: asked !== null,
     queryFn: () => call(api.api.scorecards.$get({ query: asked! })),
   });
 
+  const all = [...(demos.data?.belts ?? []), ...(demos.data?.circles ?? [])];
+  const chosen = all.find((d) => `${d.kind}:${d.id}` === demo);
+  // Choosing a 示范带/示范圈 preselects its own 认定日期 (the user may still change it).
+  const choose = (value: string) => {
+    setDemo(value);
+    const d = all.find((x) => `${x.kind}:${x.id}` === value);
+    if (d?.designatedOn) setDate(d.designatedOn);
+  };
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const q: { date: string; days: string; demo?: string; communities?: string } = { date, days };
+    const q: { date?: string; days: string; demo?: string; communities?: string } = { days };
+    // The demonstration's own date is the server's default; send a date only when it differs.
+    if (date && !(chosen && date === chosen.designatedOn)) q.date = date;
     if (demo) q.demo = demo;
     else q.communities = communities.replace(/[，\s]+/g, ',');
     setAsked(q);
@@ -75,7 +87,7 @@ export function ScorecardPage() {
       <form className="scorecard-form" onSubmit={submit}>
         <label>
           示范带/示范圈
-          <select value={demo} onChange={(e) => setDemo(e.target.value)} data-testid="scorecard-demo">
+          <select value={demo} onChange={(e) => choose(e.target.value)} data-testid="scorecard-demo">
             <option value="">（自选社区）</option>
             {demos.data?.belts.map((b) => (
               <option key={`b${b.id}`} value={`belt:${b.id}`}>
@@ -97,7 +109,12 @@ export function ScorecardPage() {
         )}
         <label>
           认定日期
-          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required data-testid="scorecard-date" />
+          <input type="date" value={date} max={today} onChange={(e) => setDate(e.target.value)} required={!chosen?.designatedOn} data-testid="scorecard-date" />
+          {chosen && (
+            <small className="scorecard-date-hint" data-testid="scorecard-date-hint">
+              {chosen.designatedOn ? (date === chosen.designatedOn ? '已按登记的认定日期填写' : `登记的认定日期为 ${chosen.designatedOn}`) : '该示范带/圈尚未登记认定日期，请填写'}
+            </small>
+          )}
         </label>
         <label>
           窗口（天）
@@ -115,8 +132,9 @@ export function ScorecardPage() {
       {c && (
         <section data-testid="scorecard">
           <p>
-            {c.demo ? `${c.demo.kind === 'belt' ? '示范带' : '示范圈'}「${c.demo.name}」：` : ''}示范社区 {c.communities.length} 个（{c.communities.map((x) => x.name).join('、')}）；对照：全市其余 {c.restCommunities}{' '}
-            个社区。 认定前 {day(c.before.from)} 至 {day(c.before.to)}，认定后 {day(c.after.from)} 至 {day(c.after.to)}（各 {c.windowDays} 天{c.truncated ? '，认定后窗口截至今天' : ''}）。
+            {c.demo ? `${c.demo.kind === 'belt' ? '示范带' : '示范圈'}「${c.demo.name}」（认定日期 ${day(c.designatedOn)}${c.dateSource === 'designation' ? '，取自登记' : '，手动指定'}）：` : ''}示范社区{' '}
+            {c.communities.length} 个（{c.communities.map((x) => x.name).join('、')}）；对照：全市其余 {c.restCommunities} 个社区。 认定前 {day(c.before.from)} 至 {day(c.before.to)}，认定后 {day(c.after.from)} 至{' '}
+            {day(c.after.to)}（各 {c.windowDays} 天{c.truncated ? '，认定后窗口截至今天' : ''}）。
           </p>
           <table className="scorecard-table">
             <thead>

@@ -1,5 +1,5 @@
 /**
- * 管理: edit 示范带/示范圈 (name, description, geometry drawn by clicking the map,
+ * 管理: edit 示范带/示范圈 (name, description, 认定日期, geometry drawn by clicking the map,
  * member communities — computed by intersection when left blank) and the star
  * rating of a grid (picked on the map). The server checks the signed-in user's role.
  */
@@ -34,9 +34,12 @@ interface FormState {
   name: string;
   description: string;
   members: string;
+  /** 认定日期 YYYY-MM-DD, '' = not recorded. */
+  designatedOn: string;
 }
 
-const EMPTY: FormState = { id: null, kind: 'circle', name: '', description: '', members: '' };
+const EMPTY: FormState = { id: null, kind: 'circle', name: '', description: '', members: '', designatedOn: '' };
+const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onClose }: Props) {
   const queryClient = useQueryClient();
@@ -67,7 +70,10 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
     run(async () => {
       const name = form.name.trim();
       if (!name) throw new Error('请填写名称');
-      const common = { name, description: form.description.trim() || null, ...(members.length ? { memberCommunityCodes: members } : {}) };
+      if (form.designatedOn && form.designatedOn > chinaToday()) throw new Error('认定日期不能晚于今天');
+      // An edit sends the date as it stands (empty clears it); a new one only when given.
+      const date = form.designatedOn ? { designatedOn: form.designatedOn } : form.id === null ? {} : { designatedOn: null };
+      const common = { name, description: form.description.trim() || null, ...date, ...(members.length ? { memberCommunityCodes: members } : {}) };
       const drawn = draft?.points.length ? draft : null;
       if (!drawn && form.id === null) throw new Error('请先在地图上绘制范围');
       let saved: DemoBelt | DemoCircle;
@@ -94,7 +100,7 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
     });
 
   const edit = (d: DemoBelt | DemoCircle) => {
-    setForm({ id: d.id, kind: d.kind, name: d.name, description: d.description ?? '', members: d.members.map((m) => m.code).join(', ') });
+    setForm({ id: d.id, kind: d.kind, name: d.name, description: d.description ?? '', members: d.members.map((m) => m.code).join(', '), designatedOn: d.designatedOn ?? '' });
     onDraft(null);
   };
 
@@ -114,7 +120,7 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
         {[...demos.belts, ...demos.circles].map((d) => (
           <li key={`${d.kind}-${d.id}`}>
             <span>
-              {d.kind === 'belt' ? '带' : '圈'} · {d.name}（{d.members.length} 社区）
+              {d.kind === 'belt' ? '带' : '圈'} · {d.name}（{d.members.length} 社区，{d.designatedOn ? `${d.designatedOn} 认定` : '未登记认定日期'}）
             </span>
             <button type="button" onClick={() => edit(d)}>
               编辑
@@ -133,6 +139,10 @@ export function AdminPanel({ demos, draft, onDraft, pickedGrid, onPickGrid, onCl
           </select>
           <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="名称" />
         </div>
+        <label className="admin-row">
+          认定日期
+          <input type="date" value={form.designatedOn} max={chinaToday()} onChange={(e) => setForm({ ...form, designatedOn: e.target.value })} data-testid="admin-designated-on" />
+        </label>
         <textarea value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} placeholder="简介" rows={2} />
         <input value={form.members} onChange={(e) => setForm({ ...form, members: e.target.value })} placeholder="成员社区代码（留空则按范围自动计算）" />
         <div className="admin-row">

@@ -17,6 +17,17 @@ function FigureLink({ figure, label, children }: { figure: string; label: string
   );
 }
 
+/** A number inside a line of text: `data-figure-value` marks it for the browser test (every figure number opens). */
+function InlineFigure({ figure, label, value }: { figure: string; label: string; value: number }) {
+  return (
+    <FigureLink figure={figure} label={label}>
+      <span className="figure-inline" data-figure-value={label}>
+        {value.toLocaleString('zh-CN')}
+      </span>
+    </FigureLink>
+  );
+}
+
 const pct = (v: number | null) => (v === null ? null : v * 100);
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 
@@ -40,14 +51,17 @@ export function PartyPanel({ s }: { s: ScreenSummary }) {
         <Kpi label="网格党组织" value={g.gridsWithPartyOrg} unit="个" tone="red" figure="screen.gridsWithPartyOrg" />
         <Kpi label="组建率" value={pct(g.partyOrgRate)} digits={1} unit="%" tone="green" figure="screen.partyOrgRate" />
         <Kpi label="党员" value={g.partyMembers} unit="名" tone="red" figure="screen.partyMembers" />
-        <Kpi label="双报到党员" value={s.party.dualReport.membersReported} unit="名" tone="blue" />
-        <Kpi label="报到率" value={pct(s.party.dualReport.reportRate)} digits={1} unit="%" tone="blue" />
+        <Kpi label="双报到党员" value={s.party.dualReport.membersReported} unit="名" tone="blue" figure="screen.dualReport.membersReported" />
+        <Kpi label="报到率" value={pct(s.party.dualReport.reportRate)} digits={1} unit="%" tone="blue" figure="screen.dualReport.reportRate" />
       </div>
       <div className="screen-sub">
-        覆盖 {g.households.toLocaleString('zh-CN')} 户 · {g.population.toLocaleString('zh-CN')} 人 · 报到单位 {s.party.dualReport.units} 个
+        覆盖 <InlineFigure figure="screen.households" label="户数" value={g.households} /> 户 · <InlineFigure figure="screen.population" label="人口" value={g.population} /> 人 · 报到单位{' '}
+        <InlineFigure figure="screen.dualReport.units" label="报到单位" value={s.party.dualReport.units} /> 个
       </div>
       <div className="screen-sub" data-testid="screen-wishes">
-        红绳/微心愿 {s.party.wishes.posted} 个 · 已认领 {s.party.wishes.claimed} · 已完成 {s.party.wishes.completed}（确认 {s.party.wishes.confirmed}）
+        红绳/微心愿 <InlineFigure figure="screen.wishes.posted" label="红绳/微心愿" value={s.party.wishes.posted} /> 个 · 已认领{' '}
+        <InlineFigure figure="screen.wishes.claimed" label="已认领" value={s.party.wishes.claimed} /> · 已完成 <InlineFigure figure="screen.wishes.completed" label="已完成" value={s.party.wishes.completed} />
+        （确认 <InlineFigure figure="screen.wishes.confirmed" label="已确认" value={s.party.wishes.confirmed} />）
       </div>
       {s.children.length > 0 && (
         <>
@@ -99,7 +113,7 @@ export function CentresPanel({ s }: { s: ScreenSummary }) {
           </FigureLink>
         </div>
         <div className="coverage-text">
-          <Kpi label="服务中心总数" value={total} unit="个" />
+          <Kpi label="服务中心总数" value={total} unit="个" figure="screen.centres.total" />
           <p className="screen-note">
             15分钟服务圈户数覆盖率
             <br />
@@ -121,9 +135,9 @@ export function IncidentsPanel({ s }: { s: ScreenSummary }) {
       </div>
       {/* 网格员巡查 (server/field/patrolFigures.ts); room taken from the trend chart below. */}
       <div className="kpi-grid kpi-grid-3" data-testid="screen-patrols">
-        <Kpi label="今日巡查" value={s.patrols.today} unit="次" tone="green" />
-        <Kpi label="正在巡查" value={s.patrols.activeNow} unit="人" tone="red" />
-        <Kpi label="本周巡查时长" value={s.patrols.weekHours} digits={1} unit="小时" tone="gold" />
+        <Kpi label="今日巡查" value={s.patrols.today} unit="次" tone="green" figure="screen.patrols.today" />
+        <Kpi label="正在巡查" value={s.patrols.activeNow} unit="人" tone="red" figure="screen.patrols.activeNow" />
+        <Kpi label="本周巡查时长" value={s.patrols.weekHours} digits={1} unit="小时" tone="gold" figure="screen.patrols.weekHours" />
       </div>
       <div className="chart-title">
         近12个月事件 <span className="sl-swatch" style={{ background: '#ff6b4a' }} /> 受理 <span className="sl-swatch dashed" /> 已结案
@@ -134,16 +148,17 @@ export function IncidentsPanel({ s }: { s: ScreenSummary }) {
 }
 
 export function StarsPanel({ s, onDrill }: { s: ScreenSummary; onDrill: (code: string) => void }) {
+  const opener = useFigureOpener();
   const rated = s.grid.stars.slice(1).reduce((a, b) => a + b, 0);
   const top = [...s.children].sort((a, b) => (b.averageStars ?? 0) - (a.averageStars ?? 0)).slice(0, 5);
   return (
     <Panel title="星级评定" testId="panel-stars">
       <div className="kpi-grid kpi-grid-3">
-        <Kpi label="已评星网格" value={rated} unit="个" />
-        <Kpi label="四星以上" value={s.grid.stars[4]! + s.grid.stars[5]!} unit="个" tone="red" />
+        <Kpi label="已评星网格" value={rated} unit="个" figure="screen.stars.rated" />
+        <Kpi label="四星以上" value={s.grid.stars[4]! + s.grid.stars[5]!} unit="个" tone="red" figure="screen.stars.fourPlus" />
         <Kpi label="五星网格" value={s.grid.stars[5]!} unit="个" tone="gold" figure="screen.stars.5" />
       </div>
-      <BarChart bars={s.grid.stars.map((v, i) => ({ label: STAR_LABELS[i]!, value: v, colour: STAR_COLOURS[i]! }))} height={140} />
+      <BarChart bars={s.grid.stars.map((v, i) => ({ label: STAR_LABELS[i]!, value: v, colour: STAR_COLOURS[i]!, figure: `screen.stars.${i}` }))} height={140} onOpen={opener?.open} />
       <div className="screen-sub" data-testid="screen-five-good">
         {s.party.stars.year} 年五好评定：{s.party.stars.current.map((n, k) => `${k + 1}星 ${n}`).join(' · ')}；三星以上 {s.party.stars.threeStarOrBetter} 个（同比 {s.party.stars.threeStarOrBetterChange >= 0 ? '+' : ''}
         {s.party.stars.threeStarOrBetterChange}）

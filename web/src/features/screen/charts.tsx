@@ -44,8 +44,23 @@ export function TrendChart({ trend, width = 400, height = 170 }: { trend: TrendM
   );
 }
 
-/** `caption`: the chart's accessible name (its one use today is the star distribution). */
-export function BarChart({ bars, caption = '网格星级分布', height = 150, width = 400 }: { bars: { label: string; value: number; colour: string }[]; caption?: string; height?: number; width?: number }) {
+/**
+ * `caption`: the chart's accessible name (its one use today is the star distribution).
+ * A bar with a `figure` (server/figures/registry.ts) opens its drill-down through `onOpen` (click, Enter or Space).
+ */
+export function BarChart({
+  bars,
+  caption = '网格星级分布',
+  height = 150,
+  width = 400,
+  onOpen,
+}: {
+  bars: { label: string; value: number; colour: string; figure?: string }[];
+  caption?: string;
+  height?: number;
+  width?: number;
+  onOpen?: (figure: string) => void;
+}) {
   const pad = { l: 6, r: 6, t: 20, b: 22 };
   const max = Math.max(1, ...bars.map((b) => b.value));
   const slot = (width - pad.l - pad.r) / Math.max(1, bars.length);
@@ -56,15 +71,36 @@ export function BarChart({ bars, caption = '网格星级分布', height = 150, w
       {bars.map((b, i) => {
         const bh = (b.value / max) * h;
         const x = pad.l + i * slot + slot * 0.2;
-        return (
-          <g key={b.label}>
+        const body = (
+          <>
             <rect x={x} y={pad.t + h - bh} width={slot * 0.6} height={bh} fill={b.colour} rx="2" />
-            <text x={x + slot * 0.3} y={pad.t + h - bh - 5} textAnchor="middle" className="bar-value">
+            <text x={x + slot * 0.3} y={pad.t + h - bh - 5} textAnchor="middle" className="bar-value" data-figure-value={b.figure ? b.label : undefined}>
               {b.value.toLocaleString('zh-CN')}
             </text>
             <text x={x + slot * 0.3} y={height - 6} textAnchor="middle" className="axis">
               {b.label}
             </text>
+          </>
+        );
+        if (!b.figure || !onOpen) return <g key={b.label}>{body}</g>;
+        const figure = b.figure;
+        return (
+          <g
+            key={b.label}
+            data-figure={figure}
+            role="button"
+            tabIndex={0}
+            aria-label={`${b.label} ${b.value}：查看口径与明细`}
+            className="bar-open"
+            onClick={() => onOpen(figure)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                onOpen(figure);
+              }
+            }}
+          >
+            {body}
           </g>
         );
       })}
