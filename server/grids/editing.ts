@@ -79,7 +79,7 @@ export async function inCommunityTransaction(
   communityCode: string,
   action: string,
   options: EditOptions,
-  work: (tx: Executor) => Promise<{ touched: number[]; created?: string[]; deleted?: string[] }>,
+  work: (tx: Executor, mark: number) => Promise<{ touched: number[]; created?: string[]; deleted?: string[] }>,
 ): Promise<EditResult> {
   if (!withinJurisdiction(options.user, communityCode)) {
     throw new EditForbidden(`您的辖区（${options.user.jurisdictionCode ?? '无'}）不包括社区 ${communityCode}`);
@@ -93,7 +93,7 @@ export async function inCommunityTransaction(
             FROM regions WHERE code = ${communityCode} AND level = 'community' FOR UPDATE`,
       );
       if (locked.length === 0) throw new EditNotFound(`社区 ${communityCode} 不存在`);
-      const { touched, created = [], deleted = [] } = await work(tx);
+      const { touched, created = [], deleted = [] } = await work(tx, mark);
       const violations = await topologyViolations(tx, communityCode, touched, options.rules);
       if (violations.length > 0) throw new EditRejected(violations);
       const changes = await executeRows<{ code: string; version: number; action: string }>(
@@ -144,8 +144,13 @@ async function rejectInvalidInput(tx: Executor, geometry: PolygonGeometry) {
 /**
  * Neighbours give up what the changed grids now cover; area the changed grids gave up
  * goes to the neighbour sharing the longest border with it. Returns the ids adjusted.
+ * What was given up is found locally — the changed grids' geometry before this transaction
+ * (their first version since `mark`) minus their geometry now, minus the few grids that
+ * overlap it — not by unioning the whole community: that union was the slow tail of saves.
+ * Gaps elsewhere in the community are not this edit's to fill; the gap rule (topology.ts)
+ * still checks the whole community afterwards.
  */
-async function adjustNeighbours(tx: Executor, communityCode: string, changedIds: number[]): Promise<number[]> {
+async function adjustNeighbours(tx: Executor, communityCode: string, changedIds: number[], mark: number): Promise<number[]> {
   const ids = sql.join(
     changedIds.map((id) => sql`${id}`),
     sql`, `,
@@ -160,23 +165,27 @@ async function adjustNeighbours(tx: Executor, communityCode: string, changedIds:
       AND NOT ST_CoveredBy(s.geom, c.geom)
     RETURNING s.id`,
   );
-  // What the changed grids gave up shows as community area not summed by its grids (see communityGaps).
-  const [sums] = await executeRows<{ uncovered: number }>(
-    tx,
-    sql`
-    SELECT (SELECT ST_Area(geom::geography) FROM regions WHERE code = ${communityCode})
-         - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}) AS uncovered`,
-  );
-  if (Number(sums?.uncovered ?? 0) <= 0.01) return shrunk.map((r) => r.id);
+  // Each step is guarded so no ST_Difference is empty: the WASM engine answers no rows at all then (see communityGaps).
   const grown = await executeRows<{ id: number }>(
     tx,
     sql`
-    WITH covered AS (SELECT ST_Union(geom) AS geom FROM grids WHERE community_code = ${communityCode}),
-    -- Only when something is uncovered: see communityGaps on empty differences in the WASM engine.
-    uncovered AS MATERIALIZED (SELECT r.geom AS community, c.geom AS grids FROM regions r, covered c WHERE r.code = ${communityCode} AND NOT ST_Covers(c.geom, r.geom)),
+    WITH first AS (
+      SELECT DISTINCT ON (grid_id) before_geom AS geom FROM grid_versions
+      WHERE id > ${mark} AND grid_id IN (${ids}) AND before_geom IS NOT NULL ORDER BY grid_id, id),
+    before AS (SELECT ST_Union(geom) AS geom FROM first),
+    now AS (SELECT ST_Union(geom) AS geom FROM grids WHERE id IN (${ids})),
+    gave_up AS MATERIALIZED (
+      SELECT CASE WHEN n.geom IS NULL THEN b.geom ELSE ST_Difference(b.geom, n.geom) END AS geom
+      FROM before b, now n WHERE b.geom IS NOT NULL AND (n.geom IS NULL OR NOT ST_CoveredBy(b.geom, n.geom))),
+    others AS MATERIALIZED (
+      SELECT u.geom AS gave_up, (SELECT ST_Union(s.geom) FROM grids s WHERE s.community_code = ${communityCode} AND s.id NOT IN (${ids}) AND s.geom && u.geom) AS covered
+      FROM gave_up u),
+    uncovered AS MATERIALIZED (
+      SELECT CASE WHEN o.covered IS NULL THEN o.gave_up ELSE ST_Difference(o.gave_up, o.covered) END AS geom
+      FROM others o WHERE o.covered IS NULL OR NOT ST_CoveredBy(o.gave_up, o.covered)),
     gaps AS (
       SELECT row_number() OVER () AS gap_id, d.geom
-      FROM uncovered u, LATERAL ST_Dump(ST_CollectionExtract(ST_Difference(u.community, u.grids), 3)) d),
+      FROM uncovered u, LATERAL ST_Dump(ST_CollectionExtract(u.geom, 3)) d WHERE ST_Area(d.geom) > 0),
     scored AS (
       SELECT DISTINCT ON (gaps.gap_id) gaps.gap_id, gaps.geom, s.id,
              ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(gaps.geom), s.geom), 2)) AS shared
@@ -198,7 +207,7 @@ export async function updateGrid(
   options: EditOptions,
 ): Promise<EditResult> {
   const community = await communityOf(handle, code);
-  return inCommunityTransaction(handle, community, 'update', options, async (tx) => {
+  return inCommunityTransaction(handle, community, 'update', options, async (tx, mark) => {
     const grid = await lockGrid(tx, code, change.version);
     const sets = gridAttributeAssignments(change.attributes ?? {});
     if (change.geometry) {
@@ -206,14 +215,14 @@ export async function updateGrid(
       sets.push(sql`geom = ${multiFromGeoJson(change.geometry)}`);
     }
     if (sets.length > 0) await tx.execute(sql`UPDATE grids SET ${sql.join(sets, sql`, `)} WHERE id = ${grid.id}`);
-    const adjusted = change.geometry && change.adjustNeighbours !== false ? await adjustNeighbours(tx, community, [grid.id]) : [];
+    const adjusted = change.geometry && change.adjustNeighbours !== false ? await adjustNeighbours(tx, community, [grid.id], mark) : [];
     return { touched: [grid.id, ...adjusted] };
   });
 }
 
 /** Draw a new grid inside a community; neighbours give up the area it takes. */
 export async function createGrid(handle: DbHandle, input: { communityCode: string; geometry: PolygonGeometry; attributes?: GridAttributes }, options: EditOptions): Promise<EditResult> {
-  return inCommunityTransaction(handle, input.communityCode, 'create', options, async (tx) => {
+  return inCommunityTransaction(handle, input.communityCode, 'create', options, async (tx, mark) => {
     await rejectInvalidInput(tx, input.geometry);
     const [code] = (await nextFreeCodes(tx, input.communityCode, 1)) as [string];
     const seq = Number(code.slice(12));
@@ -231,7 +240,7 @@ export async function createGrid(handle: DbHandle, input: { communityCode: strin
     const id = row!.id;
     const sets = gridAttributeAssignments({ ...input.attributes, name: undefined });
     if (sets.length > 0) await tx.execute(sql`UPDATE grids SET ${sql.join(sets, sql`, `)} WHERE id = ${id}`);
-    const adjusted = await adjustNeighbours(tx, input.communityCode, [id]);
+    const adjusted = await adjustNeighbours(tx, input.communityCode, [id], mark);
     return { touched: [id, ...adjusted], created: [code] };
   });
 }
@@ -379,7 +388,7 @@ export async function mergeGrids(handle: DbHandle, grids: { code: string; versio
 /** Restore a grid's geometry and attributes from an earlier version, as a new version. */
 export async function revertGrid(handle: DbHandle, code: string, change: { toVersion: number; version: number }, options: EditOptions): Promise<EditResult> {
   const community = await communityOf(handle, code);
-  return inCommunityTransaction(handle, community, 'revert', { ...options, note: options.note ?? `回退到版本 ${change.toVersion}` }, async (tx) => {
+  return inCommunityTransaction(handle, community, 'revert', { ...options, note: options.note ?? `回退到版本 ${change.toVersion}` }, async (tx, mark) => {
     const grid = await lockGrid(tx, code, change.version);
     const [target] = await executeRows<{ geometry: string | null; attrs: Record<string, unknown> | null }>(
       tx,
@@ -391,7 +400,7 @@ export async function revertGrid(handle: DbHandle, code: string, change: { toVer
     const sets = gridAttributeAssignments(pickGridAttributes((target.attrs ?? {}) as GridAttributes));
     sets.push(sql`geom = (SELECT after_geom FROM grid_versions WHERE grid_id = ${grid.id} AND version = ${change.toVersion})`);
     await tx.execute(sql`UPDATE grids SET ${sql.join(sets, sql`, `)} WHERE id = ${grid.id}`);
-    const adjusted = await adjustNeighbours(tx, community, [grid.id]);
+    const adjusted = await adjustNeighbours(tx, community, [grid.id], mark);
     return { touched: [grid.id, ...adjusted] };
   });
 }

@@ -82,6 +82,25 @@ describeEachEngine('grid editing with topology rules', (db) => {
     expect(topo.overlapM2).toBeLessThan(0.01);
   });
 
+  it('fills only what the edit gave up: a gap already elsewhere in the community is reported, no other grid silently grows into it', async () => {
+    const [far] = await db().rows<{ code: string; geom: string }>(sql`
+      SELECT code, ST_AsEWKT(geom) AS geom FROM grids WHERE community_code = ${COMMUNITY} AND code NOT IN (${pair.a}, ${pair.b})
+      ORDER BY ST_Distance(label_point, ST_SetSRID(ST_MakePoint(${pair.lon}, ${pair.lat}), 4326)) DESC LIMIT 1`);
+    // An old gap (e.g. from an import): the far grid loses a ~10 m rim behind the editor's back.
+    await db().rows(sql`UPDATE grids SET geom = ST_Multi(ST_Buffer(geom, -0.0001)) WHERE code = ${far!.code}`);
+    try {
+      const a = await grid(db(), pair.a);
+      const toward: Pos = [pair.lon + (a.lon - pair.lon) * 0.3, pair.lat + (a.lat - pair.lat) * 0.3];
+      const before = await db().rows<{ code: string; version: number }>(sql`SELECT code, version FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`);
+      const res = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, geometry: moveVertex(a.geometry, [pair.lon, pair.lat], toward) });
+      expect(res.status).toBe(422);
+      expect(res.body.violations.map((v: { rule: string }) => v.rule)).toContain('gap');
+      expect(await db().rows(sql`SELECT code, version FROM grids WHERE community_code = ${COMMUNITY} ORDER BY code`)).toEqual(before);
+    } finally {
+      await db().rows(sql`UPDATE grids SET geom = ST_GeomFromEWKT(${far!.geom}) WHERE code = ${far!.code}`);
+    }
+  });
+
   it('rejects a grid reaching outside its community', async () => {
     const a = await grid(db(), pair.a);
     const shifted: Multi = { type: 'MultiPolygon', coordinates: a.geometry.coordinates.map((p) => p.map((r) => r.map(([x, y]) => [x + 0.05, y] as Pos))) };
