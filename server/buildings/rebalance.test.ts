@@ -50,6 +50,12 @@ describeEachEngine('均衡 rebalance', (db) => {
     const outAfter = s.grids.filter((g: { status: string }) => g.status !== 'in').length;
     expect(outBefore).toBeGreaterThan(0);
     expect(s.moves.length).toBeGreaterThan(0);
+    // Each move says where its building stands (the editor's map preview), inside the grid it leaves.
+    for (const m of s.moves as { from: string; position: [number, number] | null }[]) {
+      expect(m.position).not.toBeNull();
+      const [inside] = await db().rows<{ ok: boolean }>(sql`SELECT ST_Intersects(geom, ST_SetSRID(ST_MakePoint(${m.position![0]}, ${m.position![1]}), 4326)) AS ok FROM grids WHERE code = ${m.from}`);
+      expect(inside?.ok).toBe(true);
+    }
     expect(outAfter).toBeLessThan(outBefore);
     // Households are conserved.
     const sum = (k: 'before' | 'after') => s.grids.reduce((t: number, g: Record<string, number>) => t + g[k]!, 0);

@@ -179,6 +179,15 @@ export async function suggestRebalance(handle: DbHandle, communityCode: string) 
     after.set(m.to, (after.get(m.to) as number) + h);
   }
   const geometries = await rebalancedGeometries(handle.db, communityCode, plan);
+  // Where each moving building stands, for the preview on the map.
+  const points =
+    plan.length === 0
+      ? []
+      : await executeRows<{ id: number; lon: number; lat: number }>(
+          handle.db,
+          sql`SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM buildings WHERE id = ANY(${`{${plan.map((m) => m.buildingId).join(',')}}`}::int[])`,
+        );
+  const at = new Map(points.map((p) => [Number(p.id), [Number(p.lon), Number(p.lat)] as [number, number]]));
   return {
     communityCode,
     band: { min: band.min, max: band.max, configured: band.configured },
@@ -187,6 +196,7 @@ export async function suggestRebalance(handle: DbHandle, communityCode: string) 
       households: pieceById.get(m.buildingId)?.households as number,
       from: byId.get(m.from)?.code as string,
       to: byId.get(m.to)?.code as string,
+      position: at.get(m.buildingId) ?? null,
     })),
     grids: grids.map((g) => ({
       code: g.code,
