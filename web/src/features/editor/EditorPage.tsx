@@ -194,7 +194,18 @@ export function EditorPage() {
           {session.grid.isError && <p className="error-message">{errorMessage(session.grid.error)}</p>}
           {base && <GridSummary base={base} state={state} mode={mode} dirty={session.dirty} />}
           {outcome && <OutcomeSection outcome={outcome} onFocus={focusGeometry} onReload={() => void session.reloadAfterConflict()} />}
-          {base && <EditorTabs base={base} busy={!!busy} onShow={session.setOverlay} onRevert={session.revert} onRenumber={session.renumber} onRebalancePreview={setRebalancePreview} onRebalance={session.rebalance} />}
+          {base && (
+            <EditorTabs
+              base={base}
+              busy={!!busy}
+              onShow={session.setOverlay}
+              onRevert={session.revert}
+              onRenumber={session.renumber}
+              onRebalancePreview={setRebalancePreview}
+              onRebalance={session.rebalance}
+              onFocus={focusGeometry}
+            />
+          )}
         </aside>
       </main>
     </div>

@@ -14,10 +14,11 @@ export interface EditorTabsProps {
   onRevert: (toVersion: number) => void;
   onRenumber: (plan: RenumberPlanEntry[]) => Promise<boolean>;
   onRebalancePreview: (features: GeoJSON.FeatureCollection | null) => void;
+  onFocus: (geometry: GeoJSON.Geometry) => void;
   onRebalance: (community: string, body: { moves: RebalanceMoveInput[]; versions: { code: string; version: number }[] }, dryRun: boolean, label?: string) => Promise<EditResult | null>;
 }
 
-export function EditorTabs({ base, busy, onShow, onRevert, onRenumber, onRebalancePreview, onRebalance }: EditorTabsProps) {
+export function EditorTabs({ base, busy, onShow, onRevert, onRenumber, onRebalancePreview, onRebalance, onFocus }: EditorTabsProps) {
   const [tab, setTab] = useState<'history' | 'renumber' | 'rebalance'>('history');
   return (
     <section className="editor-section">
@@ -35,7 +36,7 @@ export function EditorTabs({ base, busy, onShow, onRevert, onRenumber, onRebalan
       {tab === 'history' ? (
         <HistoryPanel code={base.code} currentVersion={base.version} busy={busy} onShow={onShow} onRevert={onRevert} />
       ) : tab === 'rebalance' ? (
-        <RebalancePanel key={base.communityCode} communityCode={base.communityCode} communityName={base.communityName} busy={busy} onPreview={onRebalancePreview} onApply={onRebalance} />
+        <RebalancePanel key={base.communityCode} communityCode={base.communityCode} communityName={base.communityName} busy={busy} onPreview={onRebalancePreview} onApply={onRebalance} onFocus={onFocus} />
       ) : (
         <RenumberPanel key={base.communityCode} communityCode={base.communityCode} communityName={base.communityName} busy={busy} onApply={onRenumber} />
       )}

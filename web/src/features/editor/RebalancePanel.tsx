@@ -25,6 +25,8 @@ export interface RebalancePanelProps {
   /** The map preview (null: none). */
   onPreview: (features: GeoJSON.FeatureCollection | null) => void;
   onApply: (community: string, body: Body, dryRun: boolean, label?: string) => Promise<EditResult | null>;
+  /** Frames a new suggestion on the map. */
+  onFocus: (geometry: GeoJSON.Geometry) => void;
 }
 
 const selectionKey = (chosen: ReadonlySet<string>) => [...chosen].sort().join(',');
@@ -36,7 +38,7 @@ function versionsAfter(result: EditResult): { code: string; version: number }[] 
   return [...newest].map(([code, version]) => ({ code, version }));
 }
 
-export function RebalancePanel({ communityCode, communityName, busy, onPreview, onApply }: RebalancePanelProps) {
+export function RebalancePanel({ communityCode, communityName, busy, onPreview, onApply, onFocus }: RebalancePanelProps) {
   const queryClient = useQueryClient();
   const [suggestion, setSuggestion] = useState<RebalanceSuggestion | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -53,6 +55,8 @@ export function RebalancePanel({ communityCode, communityName, busy, onPreview, 
       const s = await rebalanceSuggestion(communityCode);
       setSuggestion(s);
       setChosen(new Set(s.moves.map((m) => m.building)));
+      const points = s.moves.flatMap((m) => (m.position ? [{ type: 'Point' as const, coordinates: m.position }] : []));
+      if (points.length > 0) onFocus({ type: 'GeometryCollection', geometries: [...points, ...s.geometries.map((g) => g.geometry)] });
     } catch (e) {
       setError(errorMessage(e));
     } finally {
