@@ -128,7 +128,7 @@ describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_
     const versions = await db.handle.rows<{ actor: string; note: string }>(sql`SELECT actor, note FROM grid_versions WHERE note = '均衡'`);
     expect(versions.length).toBeGreaterThan(1);
     expect(new Set(versions.map((v) => v.actor))).toEqual(new Set(['名山街道网格规划员（示例）']));
-    await page.getByTestId('rebalance-undo').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('rebalance-saved').waitFor({ timeout: WAIT_MS });
     await mapIdle(page);
     await page.screenshot({ path: screenshotPath('rebalance-saved.png') });
     expect(pageErrors).toEqual([]);

@@ -5,7 +5,8 @@
  * in their target grid's colour, the new outlines, each grid's totals and band status before
  * and after), unticks moves they do not want, checks the rest with the server's dry run (its
  * impact list appears above) and saves through the normal validated, community-locked write.
- * A saved 均衡 can be undone by moving the same buildings back (households exactly restored).
+ * (No undo yet: moving the same buildings back through the server answered with no change —
+ * to be looked into; the grids' history can revert each grid.)
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
@@ -45,7 +46,7 @@ export function RebalancePanel({ communityCode, communityName, busy, onPreview, 
   const [checked, setChecked] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [undo, setUndo] = useState<{ body: Body; text: string } | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
 
   const suggest = async () => {
     setLoading(true);
@@ -101,21 +102,13 @@ export function RebalancePanel({ communityCode, communityName, busy, onPreview, 
     const moves = suggestion.moves.filter((m) => chosen.has(m.building));
     const result = await onApply(communityCode, body(), false);
     if (!result) return;
-    setUndo({
-      body: { moves: moves.map((m) => ({ building: m.building, to: m.from })), versions: versionsAfter(result) },
-      text: `${moves.length} 栋楼（${moves.map((m) => m.building).join('、')}）`,
-    });
+    setSaved(
+      `${moves.length} 栋楼（${moves.map((m) => m.building).join('、')}），网格 ${versionsAfter(result)
+        .map((v) => `${v.code} 版本 ${v.version}`)
+        .join('、')}`,
+    );
     clear();
     void queryClient.invalidateQueries({ queryKey: ['editor', 'buildingSums'] });
-  };
-
-  const undoLast = async () => {
-    if (!undo) return;
-    if (await onApply(communityCode, undo.body, false, '撤销均衡')) {
-      setUndo(null);
-      clear();
-      void queryClient.invalidateQueries({ queryKey: ['editor', 'buildingSums'] });
-    }
   };
 
   const chosenCount = suggestion?.moves.filter((m) => chosen.has(m.building)).length ?? 0;
@@ -138,12 +131,9 @@ export function RebalancePanel({ communityCode, communityName, busy, onPreview, 
       </button>
       {error && <p className="error-message">{error}</p>}
 
-      {undo && !suggestion && (
-        <p className="editor-rebalance-undo">
-          已保存均衡：{undo.text}。
-          <button type="button" className="text-button" disabled={busy} onClick={() => void undoLast()} data-testid="rebalance-undo">
-            撤销本次均衡
-          </button>
+      {saved && !suggestion && (
+        <p className="muted" data-testid="rebalance-saved">
+          已保存均衡：{saved}。
         </p>
       )}
 
