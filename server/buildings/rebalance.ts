@@ -1,11 +1,15 @@
 /**
  * Why: 均衡 — bring a community's grids into the household band by moving whole buildings to
  * a neighbouring grid. New boundaries must keep the community free of gaps and overlaps, so
- * each building owns a "piece" of its grid: its Voronoi cell (of all the community's building
- * points) clipped to the grid it is in. The pieces of a grid partition it exactly (Voronoi cells
- * partition the plane), so moving a piece is a difference from one grid and a union into the
+ * each building owns a "piece" of its grid: its Voronoi cell among the buildings of the same
+ * grid, clipped to that grid (a grid's only building owns all of it). The pieces of a grid
+ * partition it exactly (Voronoi cells partition the plane), and pieces of two grids meet along
+ * their common boundary, so moving a piece is a difference from one grid and a union into the
  * other with the same geometry — no new vertices elsewhere, nothing left uncovered, and a
  * building's piece never contains another building's point, so exactly the chosen buildings move.
+ * (Cells of all the community's buildings at once left much of each boundary in no piece — a
+ * cell crossing into the neighbour grid — so few pieces touched across grids and 均衡 rarely
+ * found a move.)
  *
  * Greedy (deterministic): while some grid is out of band, take the grid furthest out; an
  * over-band grid gives the building piece that touches an under-band (else the smallest
@@ -33,10 +37,14 @@ interface Piece {
 const piecesCte = (communityCode: string) => sql`
   pts AS (SELECT b.id, b.code, b.households, b.grid_id, b.geom FROM buildings b JOIN grids g ON g.id = b.grid_id WHERE g.community_code = ${communityCode}),
   env AS (SELECT ST_Expand(geom::box2d::geometry, 0.01) AS box FROM regions WHERE code = ${communityCode}),
-  cells AS (SELECT (ST_Dump(ST_VoronoiPolygons(ST_Collect(pts.geom), 0, (SELECT box FROM env)))).geom AS cell FROM pts HAVING count(*) > 0),
+  cells AS (SELECT grid_id, (ST_Dump(ST_VoronoiPolygons(ST_Collect(geom), 0, (SELECT box FROM env)))).geom AS cell FROM pts GROUP BY grid_id HAVING count(*) > 1),
   pieces AS MATERIALIZED (
     SELECT p.id, p.code, p.households, p.grid_id, ST_CollectionExtract(ST_Intersection(c.cell, g.geom), 3) AS geom
-    FROM pts p JOIN cells c ON ST_Intersects(c.cell, p.geom) JOIN grids g ON g.id = p.grid_id)`;
+    FROM pts p JOIN cells c ON c.grid_id = p.grid_id AND ST_Intersects(c.cell, p.geom) JOIN grids g ON g.id = p.grid_id
+    UNION ALL
+    -- A grid's only building owns the whole grid.
+    SELECT p.id, p.code, p.households, p.grid_id, g.geom FROM pts p JOIN grids g ON g.id = p.grid_id
+    WHERE (SELECT count(*) FROM pts q WHERE q.grid_id = p.grid_id) = 1)`;
 
 async function loadPieces(tx: Executor, communityCode: string) {
   const pieces = await executeRows<{ id: number; code: string; households: number; grid_id: number }>(
@@ -179,6 +187,15 @@ export async function suggestRebalance(handle: DbHandle, communityCode: string) 
     after.set(m.to, (after.get(m.to) as number) + h);
   }
   const geometries = await rebalancedGeometries(handle.db, communityCode, plan);
+  // Where each moving building stands, for the preview on the map.
+  const points =
+    plan.length === 0
+      ? []
+      : await executeRows<{ id: number; lon: number; lat: number }>(
+          handle.db,
+          sql`SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM buildings WHERE id = ANY(${`{${plan.map((m) => m.buildingId).join(',')}}`}::int[])`,
+        );
+  const at = new Map(points.map((p) => [Number(p.id), [Number(p.lon), Number(p.lat)] as [number, number]]));
   return {
     communityCode,
     band: { min: band.min, max: band.max, configured: band.configured },
@@ -187,6 +204,7 @@ export async function suggestRebalance(handle: DbHandle, communityCode: string) 
       households: pieceById.get(m.buildingId)?.households as number,
       from: byId.get(m.from)?.code as string,
       to: byId.get(m.to)?.code as string,
+      position: at.get(m.buildingId) ?? null,
     })),
     grids: grids.map((g) => ({
       code: g.code,

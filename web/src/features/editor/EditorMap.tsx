@@ -36,13 +36,15 @@ export interface EditorMapProps {
   community: GeoJSON.Geometry | null;
   violations: Violation[];
   overlay: GeoJSON.FeatureCollection;
+  /** 均衡 preview: moving buildings coloured by target grid, the grids' new outlines. */
+  rebalance: GeoJSON.FeatureCollection;
   changedCodes: string[];
   onPickGrid: (code: string) => void;
   onMapReady: (map: maplibregl.Map | null) => void;
 }
 
 export function EditorMap(props: EditorMapProps) {
-  const { config, gridColour, state, modes, community, violations, overlay, changedCodes } = props;
+  const { config, gridColour, state, modes, community, violations, overlay, rebalance, changedCodes } = props;
   // Map handlers are bound once; they read the latest props through this ref.
   const latest = useLatest(props);
 
@@ -171,6 +173,10 @@ export function EditorMap(props: EditorMapProps) {
   useEffect(() => {
     if (map) setData(map, SRC.overlay, overlay);
   }, [map, overlay]);
+
+  useEffect(() => {
+    if (map) setData(map, SRC.rebalance, rebalance);
+  }, [map, rebalance]);
 
   useEffect(() => {
     if (!map) return;

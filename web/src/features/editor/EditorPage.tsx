@@ -1,7 +1,7 @@
 /**
  * 网格编辑: planners reshape grids (drag/insert/delete vertices with snapping),
- * draw, split, merge and renumber, check with the server's rules (校验) before
- * saving, see which neighbours a save adjusted, and browse or revert history.
+ * draw, split, merge and renumber, set the community's household band and
+ * rebalance it (均衡), check with the server's rules (校验) before saving, see which neighbours a save adjusted, and browse or revert history.
  * The page lays out the shared header, tool bar, map and panel; the modes
  * (modes/*.mode.ts) handle the pointer, useEditorSession the writes.
  */
@@ -52,6 +52,7 @@ export function EditorPage() {
   const [adjustNeighbours, setAdjustNeighbours] = useState(true);
   const [snapping, setSnapping] = useState(true);
   const [importOpen, setImportOpen] = useState(false);
+  const [rebalancePreview, setRebalancePreview] = useState<GeoJSON.FeatureCollection | null>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const session = useEditorSession({ state, dispatch, mapRef });
 
@@ -150,6 +151,7 @@ export function EditorPage() {
               community={community.data?.geometry ?? null}
               violations={violations}
               overlay={overlay?.features ?? EMPTY_FC}
+              rebalance={rebalancePreview ?? EMPTY_FC}
               changedCodes={changedCodes}
               onPickGrid={session.pickGrid}
               onMapReady={(m) => (mapRef.current = m)}
@@ -192,7 +194,18 @@ export function EditorPage() {
           {session.grid.isError && <p className="error-message">{errorMessage(session.grid.error)}</p>}
           {base && <GridSummary base={base} state={state} mode={mode} dirty={session.dirty} />}
           {outcome && <OutcomeSection outcome={outcome} onFocus={focusGeometry} onReload={() => void session.reloadAfterConflict()} />}
-          {base && <EditorTabs base={base} busy={!!busy} onShow={session.setOverlay} onRevert={session.revert} onRenumber={session.renumber} />}
+          {base && (
+            <EditorTabs
+              base={base}
+              busy={!!busy}
+              onShow={session.setOverlay}
+              onRevert={session.revert}
+              onRenumber={session.renumber}
+              onRebalancePreview={setRebalancePreview}
+              onRebalance={session.rebalance}
+              onFocus={focusGeometry}
+            />
+          )}
         </aside>
       </main>
     </div>

@@ -1,8 +1,10 @@
-/** The open grid's history (show, compare, revert) and its community's renumbering, as two tabs. */
+/** The open grid's history (show, compare, revert), its community's renumbering, and its household band with 均衡, as tabs. */
 import { useState } from 'react';
-import type { RenumberPlanEntry } from './editorQueries';
+import type { EditResult } from './editOutcome';
+import type { RebalanceMoveInput, RenumberPlanEntry } from './editorQueries';
 import type { BaseGrid } from './editorState';
 import { HistoryPanel, type Overlay } from './HistoryPanel';
+import { RebalancePanel } from './RebalancePanel';
 import { RenumberPanel } from './RenumberPanel';
 
 export interface EditorTabsProps {
@@ -11,10 +13,13 @@ export interface EditorTabsProps {
   onShow: (overlay: Overlay | null) => void;
   onRevert: (toVersion: number) => void;
   onRenumber: (plan: RenumberPlanEntry[]) => Promise<boolean>;
+  onRebalancePreview: (features: GeoJSON.FeatureCollection | null) => void;
+  onFocus: (geometry: GeoJSON.Geometry) => void;
+  onRebalance: (community: string, body: { moves: RebalanceMoveInput[]; versions: { code: string; version: number }[] }, dryRun: boolean, label?: string) => Promise<EditResult | null>;
 }
 
-export function EditorTabs({ base, busy, onShow, onRevert, onRenumber }: EditorTabsProps) {
-  const [tab, setTab] = useState<'history' | 'renumber'>('history');
+export function EditorTabs({ base, busy, onShow, onRevert, onRenumber, onRebalancePreview, onRebalance, onFocus }: EditorTabsProps) {
+  const [tab, setTab] = useState<'history' | 'renumber' | 'rebalance'>('history');
   return (
     <section className="editor-section">
       <div className="editor-tabs" role="tablist">
@@ -24,9 +29,14 @@ export function EditorTabs({ base, busy, onShow, onRevert, onRenumber }: EditorT
         <button type="button" role="tab" aria-selected={tab === 'renumber'} onClick={() => setTab('renumber')}>
           社区重新编号
         </button>
+        <button type="button" role="tab" aria-selected={tab === 'rebalance'} onClick={() => setTab('rebalance')} data-testid="tab-rebalance">
+          户数均衡
+        </button>
       </div>
       {tab === 'history' ? (
         <HistoryPanel code={base.code} currentVersion={base.version} busy={busy} onShow={onShow} onRevert={onRevert} />
+      ) : tab === 'rebalance' ? (
+        <RebalancePanel key={base.communityCode} communityCode={base.communityCode} communityName={base.communityName} busy={busy} onPreview={onRebalancePreview} onApply={onRebalance} onFocus={onFocus} />
       ) : (
         <RenumberPanel key={base.communityCode} communityCode={base.communityCode} communityName={base.communityName} busy={busy} onApply={onRenumber} />
       )}

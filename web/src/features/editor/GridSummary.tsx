@@ -1,4 +1,7 @@
-/** The open grid: name, code, community, version, area and vertex count, and how the active mode is used. */
+/** The open grid: name, code, community, version, area, vertex count, households of its buildings against the community's band, and how the active mode is used. */
+import { useQuery } from '@tanstack/react-query';
+import { BAND_STATUS_LABELS, bandStatus } from '../../../../kernel/householdBand';
+import { bandQuery, gridBuildingsSummaryQuery } from './editorQueries';
 import { MODE_NAMES, type BaseGrid, type EditorState } from './editorState';
 import { formatArea } from './format';
 import { vertices } from './geometryOps';
@@ -13,6 +16,9 @@ export interface GridSummaryProps {
 
 export function GridSummary({ base, state, mode, dirty }: GridSummaryProps) {
   const draft = state.history.present.geometry;
+  const sums = useQuery(gridBuildingsSummaryQuery(base.code));
+  const band = useQuery(bandQuery(base.communityCode));
+  const status = sums.data && band.data ? bandStatus(sums.data.households, band.data) : null;
   return (
     <section className="editor-section" data-testid="editor-grid">
       <h2>
@@ -30,6 +36,10 @@ export function GridSummary({ base, state, mode, dirty }: GridSummaryProps) {
         <dd>{formatArea(base.areaM2)}</dd>
         <dt>顶点</dt>
         <dd>{draft ? vertices(draft).length : 0}</dd>
+        <dt>楼栋户数</dt>
+        <dd data-testid="editor-grid-households" data-status={status ?? ''} className={status ? `band-${status}` : undefined}>
+          {sums.data && band.data && status ? `${sums.data.households} 户（${sums.data.buildings} 栋；目标 ${band.data.min}–${band.data.max} 户，${BAND_STATUS_LABELS[status]}）` : '…'}
+        </dd>
       </dl>
       {dirty && <p className="editor-dirty">有未保存的修改（Enter 保存，Esc 放弃）</p>}
       <p className="muted editor-hint">

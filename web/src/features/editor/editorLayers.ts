@@ -1,7 +1,7 @@
 /**
  * The editor's own sources and layers on top of the shared map style: the draft
  * shape with its vertex handles, sketches, snap marker, violations in red, version
- * overlays, and highlights of neighbours a save changed (on the grid tile source).
+ * overlays, the 均衡 preview, and highlights of neighbours a save changed (on the grid tile source).
  */
 import type * as maplibregl from 'maplibre-gl';
 import { GRID_SOURCE, GRID_SOURCE_LAYER } from '../map/mapStyle';
@@ -16,6 +16,7 @@ export const SRC = {
   snap: 'editor-snap',
   violations: 'editor-violations',
   overlay: 'editor-overlay',
+  rebalance: 'editor-rebalance',
 } as const;
 
 export const EDITOR_LAYER = {
@@ -24,6 +25,8 @@ export const EDITOR_LAYER = {
   communityLine: 'editor-community-line',
   overlayFill: 'editor-overlay-fill',
   overlayLine: 'editor-overlay-line',
+  rebalanceLine: 'editor-rebalance-line',
+  rebalancePoints: 'editor-rebalance-points',
   shapeFill: 'editor-shape-fill',
   shapeLine: 'editor-shape-line',
   sketchFill: 'editor-sketch-fill',
@@ -59,6 +62,7 @@ export function addEditorLayers(map: maplibregl.Map) {
     { id: EDITOR_LAYER.communityLine, type: 'line', source: SRC.community, paint: { 'line-color': '#ffffff', 'line-width': 2, 'line-opacity': 0.7, 'line-dasharray': [4, 2] } },
     { id: EDITOR_LAYER.overlayFill, type: 'fill', source: SRC.overlay, paint: { 'fill-color': overlayColour, 'fill-opacity': 0.18 } },
     { id: EDITOR_LAYER.overlayLine, type: 'line', source: SRC.overlay, paint: { 'line-color': overlayColour, 'line-width': 3, 'line-dasharray': [3, 1.5] } },
+    { id: EDITOR_LAYER.rebalanceLine, type: 'line', source: SRC.rebalance, filter: isType('Polygon', 'MultiPolygon'), paint: { 'line-color': ['get', 'colour'], 'line-width': 3, 'line-dasharray': [2, 1] } },
     { id: EDITOR_LAYER.shapeFill, type: 'fill', source: SRC.shape, paint: { 'fill-color': DRAFT, 'fill-opacity': 0.28 } },
     { id: EDITOR_LAYER.shapeLine, type: 'line', source: SRC.shape, layout: { 'line-join': 'round' }, paint: { 'line-color': DRAFT, 'line-width': 2.5 } },
     { id: EDITOR_LAYER.sketchFill, type: 'fill', source: SRC.sketch, filter: isType('Polygon'), paint: { 'fill-color': '#6cb4ff', 'fill-opacity': 0.25 } },
@@ -84,6 +88,13 @@ export function addEditorLayers(map: maplibregl.Map) {
         'circle-stroke-color': DRAFT,
         'circle-stroke-width': 2,
       },
+    },
+    {
+      id: EDITOR_LAYER.rebalancePoints,
+      type: 'circle',
+      source: SRC.rebalance,
+      filter: isType('Point'),
+      paint: { 'circle-radius': 7, 'circle-color': ['get', 'colour'], 'circle-stroke-color': '#0b1322', 'circle-stroke-width': 2 },
     },
     { id: EDITOR_LAYER.snap, type: 'circle', source: SRC.snap, paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#00e5ff', 'circle-stroke-width': 2.5 } },
   ];

@@ -21,6 +21,8 @@ export const editorKeys = {
   history: (code: string) => ['editor', 'history', code] as const,
   version: (code: string, version: number) => ['editor', 'version', code, version] as const,
   renumber: (community: string) => ['editor', 'renumber', community] as const,
+  band: (community: string) => ['editor', 'band', community] as const,
+  buildingSums: (grid: string) => ['editor', 'buildingSums', grid] as const,
 };
 
 // ---- reads ----
@@ -67,3 +69,21 @@ export const mergeGridsTogether = (grids: { code: string; version: number }[], d
 export const revertGridTo = (code: string, body: { toVersion: number; version: number }) => call(api.api.grids[':code'].revert.$post({ param: { code }, query: {}, json: body }));
 
 export const applyRenumber = (community: string, expected: { oldCode: string; newCode: string }[]) => call(api.api.grids.renumber[':community'].$post({ param: { community }, query: {}, json: { expected } }));
+
+// ---- household band and 均衡 (server/buildings) ----
+
+type Buildings = typeof api.api.buildings;
+export type RebalanceSuggestion = InferResponseType<Buildings['rebalance'][':community']['$get'], 200>;
+export type RebalanceMoveInput = { building: string; to: string };
+
+export const bandQuery = (community: string) => queryOptions({ queryKey: editorKeys.band(community), queryFn: () => call(api.api.buildings.bands[':community'].$get({ param: { community } })), staleTime: 0 });
+
+export const gridBuildingsSummaryQuery = (grid: string) => queryOptions({ queryKey: editorKeys.buildingSums(grid), queryFn: () => call(api.api.buildings.summary.$get({ query: { grid } })), staleTime: 0 });
+
+export const rebalanceSuggestion = (community: string) => call(api.api.buildings.rebalance[':community'].$get({ param: { community } }));
+
+/** `band` null: back to the default band. */
+export const saveBand = (community: string, band: { min: number; max: number } | null) => call(api.api.buildings.bands[':community'].$put({ param: { community }, json: band }));
+
+export const applyRebalanceMoves = (community: string, body: { moves: RebalanceMoveInput[]; versions: { code: string; version: number }[] }, dryRun: boolean) =>
+  call(api.api.buildings.rebalance[':community'].$post({ param: { community }, query: dryRunQuery(dryRun), json: body }));

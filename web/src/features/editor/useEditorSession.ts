@@ -10,7 +10,7 @@ import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useState, type Dispatch, type RefObject } from 'react';
 import type { GridDetail } from '../../api/client';
 import { describeResult, failureOf, neighbourChanges, type EditFailure, type EditResult } from './editOutcome';
-import { applyRenumber, editGridQuery, revertGridTo, type RenumberPlanEntry } from './editorQueries';
+import { applyRebalanceMoves, applyRenumber, editGridQuery, revertGridTo, type RebalanceMoveInput, type RenumberPlanEntry } from './editorQueries';
 import { isDirty, type BaseGrid, type EditorAction, type EditorState } from './editorState';
 import type { Overlay } from './HistoryPanel';
 import type { EditorMode, WriteRequest } from './modes';
@@ -84,8 +84,8 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
     void queryClient.invalidateQueries({ queryKey: ['grids'] });
   };
 
-  const perform = async (label: string, request: WriteRequest, dryRun: boolean, describe?: (r: EditResult) => string): Promise<boolean> => {
-    if (busy) return false;
+  const perform = async (label: string, request: WriteRequest, dryRun: boolean, describe?: (r: EditResult) => string): Promise<EditResult | null> => {
+    if (busy) return null;
     setBusy(label);
     setNotice(null);
     setOutcome(null);
@@ -103,7 +103,7 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
         setOverlay(null);
         await afterWrite(request.next ? request.next(r) : code);
       }
-      return true;
+      return r;
     } catch (e) {
       const failure = failureOf(e);
       setOutcome({ kind: 'failed', failure });
@@ -114,7 +114,7 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
           features: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: failure.current.geometry, properties: { role: 'current' } }] },
         });
       }
-      return false;
+      return null;
     } finally {
       setBusy(null);
     }
@@ -142,6 +142,14 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
       { edited: [], run: () => applyRenumber(base.communityCode, expected), next: () => mine },
       false,
       (r) => `已重新编号：${base.communityName} ${plan.filter((p) => p.changed).length} 个网格编码已变更（${r.changes.length} 个网格写入新版本）`,
+    ).then((r) => r !== null);
+  };
+
+  /** 均衡: check (dryRun, with the impact) or save the chosen building moves through the community transaction. */
+  const rebalance = (community: string, body: { moves: RebalanceMoveInput[]; versions: { code: string; version: number }[] }, dryRun: boolean, label = '均衡') => {
+    const grids = (r: EditResult) => [...new Set(r.changes.map((c) => c.code))];
+    return perform(dryRun ? `正在校验${label}…` : `正在保存${label}…`, { edited: [], run: (d) => applyRebalanceMoves(community, body, d) }, dryRun, (r) =>
+      r.dryRun ? `${label}校验通过（未保存）：移动 ${body.moves.length} 栋楼，将调整网格 ${grids(r).join('、') || '无'}` : `${label}已保存：移动 ${body.moves.length} 栋楼，网格 ${grids(r).join('、') || '无'} 写入新版本`,
     );
   };
 
@@ -164,7 +172,7 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
     setNotice(null);
   };
 
-  return { code, grid, dirty, selectGrid, pickGrid, afterWrite, busy, outcome, overlay, setOverlay, notice, setNotice, write, revert, renumber, reloadAfterConflict, dismiss };
+  return { code, grid, dirty, selectGrid, pickGrid, afterWrite, busy, outcome, overlay, setOverlay, notice, setNotice, write, revert, renumber, rebalance, reloadAfterConflict, dismiss };
 }
 
 export type EditorSession = ReturnType<typeof useEditorSession>;

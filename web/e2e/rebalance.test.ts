@@ -1,0 +1,136 @@
+/**
+ * 户数均衡 in Chromium, one planner's flow: mingshan signs in, opens 五里桥社区's first grid in the
+ * editor, sets the community's household band to 330–370 (the sample's grids hold 315–389, so
+ * several fall outside: the grid summary says so), asks for the 均衡 suggestion (the moving
+ * buildings drawn on the map), unticks one move, accepts the rest with the dry run (the impact
+ * list appears), saves, and the stored buildings' households per grid match the preview's new
+ * totals; the unticked building stayed where it was.
+ */
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureSampleUsers, SAMPLE_PASSWORD } from '../../server/auth/users';
+import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
+import { LOAD_MS, launchBrowser, mapIdle, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
+
+const COMMUNITY = '450902005001';
+const GRID = '450902005001001';
+
+describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_MS }, () => {
+  let db: TestDatabase;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const storedHouseholds = async () =>
+    Object.fromEntries(
+      (
+        await db.handle.rows<{ code: string; h: number }>(sql`
+          SELECT g.code, coalesce(sum(b.households), 0)::int AS h FROM grids g LEFT JOIN buildings b ON b.grid_id = g.id
+          WHERE g.community_code = ${COMMUNITY} GROUP BY g.code`)
+      ).map((r) => [r.code, Number(r.h)]),
+    );
+
+  beforeAll(async () => {
+    db = await openEmbeddedCopy();
+    await ensureSampleUsers(db.handle);
+    // No stand-in user: the planner signs in, and the server checks their jurisdiction.
+    server = await startServer(db.handle, { anonymousUser: null });
+    browser = await launchBrowser();
+    page = await openPage(browser, { viewport: { width: 1600, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.dispose();
+  });
+
+  it('a planner sets the band, previews 均衡, unticks a move, checks the impact and saves', async () => {
+    const before = await storedHouseholds();
+    expect(Object.keys(before).length).toBeGreaterThan(2);
+
+    await page.goto(`${server.url}/login?next=/editor`);
+    await page.getByLabel('用户名').fill('mingshan');
+    await page.getByLabel('密码').fill(SAMPLE_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${server.url}/editor`);
+    await page.goto(`${server.url}/editor?grid=${GRID}`);
+    await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
+    await expect.poll(() => page.textContent('[data-testid="editor-grid-code"]'), { timeout: WAIT_MS }).toBe(GRID);
+    // Default band 300–500: the grid is inside it.
+    await expect.poll(() => page.getAttribute('[data-testid="editor-grid-households"]', 'data-status'), { timeout: WAIT_MS }).toBe('in');
+
+    // The band, from the editor.
+    await page.getByTestId('tab-rebalance').click();
+    await page.getByLabel('户数下限').fill('330');
+    await page.getByLabel('户数上限').fill('370');
+    await page.getByTestId('band-save').click();
+    await expect.poll(() => page.textContent('[data-testid="band-message"]'), { timeout: WAIT_MS }).toBe('已保存：330–370 户');
+    const [band] = await db.handle.rows<{ min_households: number; max_households: number; updated_by: string }>(
+      sql`SELECT min_households, max_households, updated_by FROM household_bands WHERE community_code = ${COMMUNITY}`,
+    );
+    expect(band).toEqual({ min_households: 330, max_households: 370, updated_by: '名山街道网格规划员（示例）' });
+    const expectedStatus = before[GRID]! > 370 ? 'above' : before[GRID]! < 330 ? 'below' : 'in';
+    await expect.poll(() => page.getAttribute('[data-testid="editor-grid-households"]', 'data-status'), { timeout: WAIT_MS }).toBe(expectedStatus);
+
+    // The suggestion: a list, highlighted grids, and the moving buildings on the map.
+    await page.getByTestId('rebalance-suggest').click();
+    await page.getByTestId('rebalance-moves').waitFor({ timeout: WAIT_MS });
+    const moves = await page.locator('[data-testid="rebalance-move"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-building') as string));
+    expect(moves.length).toBeGreaterThan(1);
+    const outBefore = Object.values(before).filter((h) => h < 330 || h > 370).length;
+    expect(outBefore).toBeGreaterThan(1);
+    expect(await page.textContent('[data-testid="rebalance-summary"]')).toContain(`现有 ${outBefore} 个网格在区间外`);
+    await mapIdle(page);
+    const onMap = () =>
+      page.evaluate(() =>
+        [
+          ...new Set(
+            window
+              .__dangjian!.map.querySourceFeatures('editor-rebalance')
+              .filter((f) => f.properties.kind === 'building')
+              .map((f) => f.properties.code as string),
+          ),
+        ].sort(),
+      );
+    await expect.poll(onMap, { timeout: WAIT_MS }).toEqual([...moves].sort());
+
+    // Untick the last move (the earlier ones are a state the suggestion passed through, so they stay valid).
+    const dropped = moves[moves.length - 1]!;
+    await page.getByLabel(`选用楼栋 ${dropped} 的移动`).uncheck();
+    await expect.poll(() => page.locator('[data-testid="rebalance-move"].unchosen').count(), { timeout: WAIT_MS }).toBe(1);
+    const preview = Object.fromEntries(
+      await page.locator('[data-testid="rebalance-grid"]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-code') as string, Number(r.getAttribute('data-after'))])),
+    ) as Record<string, number>;
+    expect(Object.values(preview).reduce((s, h) => s + h, 0)).toBe(Object.values(before).reduce((s, h) => s + h, 0));
+    expect(preview).not.toEqual(before);
+    const [droppedFrom] = await db.handle.rows<{ code: string }>(sql`SELECT g.code FROM buildings b JOIN grids g ON g.id = b.grid_id WHERE b.code = ${dropped}`);
+
+    // Accept: the dry run's impact list, nothing written yet.
+    await page.getByTestId('rebalance-check').click();
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain('均衡校验通过（未保存）');
+    await expect.poll(() => page.textContent('[data-testid="impact-moved"]'), { timeout: WAIT_MS }).toContain(`移动楼栋 ${moves.length - 1} 栋`);
+    const impactGrids = await page.locator('[data-testid="impact-grid"]').count();
+    expect(impactGrids).toBeGreaterThan(1);
+    expect(await storedHouseholds()).toEqual(before);
+    await page.screenshot({ path: screenshotPath('rebalance-preview.png') });
+
+    // Save.
+    await page.getByTestId('rebalance-save').click();
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain('均衡已保存');
+    expect(await storedHouseholds()).toEqual(preview);
+    const [droppedNow] = await db.handle.rows<{ code: string }>(sql`SELECT g.code FROM buildings b JOIN grids g ON g.id = b.grid_id WHERE b.code = ${dropped}`);
+    expect(droppedNow?.code).toBe(droppedFrom?.code);
+    // The saved versions are the 均衡's, by the planner.
+    const versions = await db.handle.rows<{ actor: string; note: string }>(sql`SELECT actor, note FROM grid_versions WHERE note = '均衡'`);
+    expect(versions.length).toBeGreaterThan(1);
+    expect(new Set(versions.map((v) => v.actor))).toEqual(new Set(['名山街道网格规划员（示例）']));
+    await page.getByTestId('rebalance-saved').waitFor({ timeout: WAIT_MS });
+    await mapIdle(page);
+    await page.screenshot({ path: screenshotPath('rebalance-saved.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});
