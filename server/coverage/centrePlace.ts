@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { mayEditCentre, type CentreEditor } from './centreJurisdiction';
+import { CENTRE_LEVELS, REGION_LEVEL_FOR, type CentreLevel } from './centres';
 
 export interface PlaceRegion {
   code: string;
@@ -18,6 +19,8 @@ export interface CentrePlace {
   district: PlaceRegion | null;
   street: PlaceRegion | null;
   community: PlaceRegion | null;
+  /** The region a 阵地 of each level placed here belongs to (a 小区 one: its community). */
+  regionFor: Record<CentreLevel, PlaceRegion | null>;
   /** The editor may create a 阵地 in the point's community (or street, outside every community). */
   editable: boolean;
 }
@@ -34,5 +37,6 @@ export async function centrePlace(db: DbHandle, position: [number, number], edit
   };
   const place = { position, city: at('city'), district: at('district'), street: at('street'), community: at('community') };
   const deepest = place.community ?? place.street;
-  return { ...place, editable: deepest !== null && mayEditCentre(editor, deepest.code) };
+  const regionFor = Object.fromEntries(CENTRE_LEVELS.map((l) => [l, place[REGION_LEVEL_FOR[l]]])) as Record<CentreLevel, PlaceRegion | null>;
+  return { ...place, regionFor, editable: deepest !== null && mayEditCentre(editor, deepest.code) };
 }

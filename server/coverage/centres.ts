@@ -27,7 +27,7 @@ export type CentreLevel = (typeof CENTRE_LEVELS)[number];
 export const CENTRE_LEVEL_NAMES: Record<CentreLevel, string> = { city: '市', district: '县区', street: '街道', community: '社区', estate: '小区' };
 
 /** The region level a centre of each level belongs to (a 小区 station sits in its community). */
-const REGION_LEVEL_FOR: Record<CentreLevel, 'city' | 'district' | 'street' | 'community'> = {
+export const REGION_LEVEL_FOR: Record<CentreLevel, 'city' | 'district' | 'street' | 'community'> = {
   city: 'city',
   district: 'district',
   street: 'street',

@@ -92,6 +92,8 @@ describeEachEngine('阵地 list for the management page', (db) => {
     expect(mine.district.code).toBe('450902');
     expect(mine.city.code).toBe('450900');
     expect(mine.editable).toBe(true);
+    expect(mine.regionFor.estate.code).toBe(COMMUNITY);
+    expect(mine.regionFor.street.code).toBe('450902005');
     expect((await place(testPlanner('450902003'))).editable).toBe(false);
     const outside = await requestJson<Record<string, any>>(db(), '/api/centres/place?lon=0&lat=0');
     expect(outside.body).toMatchObject({ city: null, community: null, editable: false });
