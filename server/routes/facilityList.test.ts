@@ -6,6 +6,9 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
+import { missingIsochrones } from '../coverage/isochrones';
+import { currentNetworkVersion } from '../coverage/networkVersion';
+import { DEFAULT_SPEED_M_PER_MIN } from '../coverage/walking';
 import { describeEachEngine } from '../testing/databases';
 import { MINGSHAN_PLANNER, testPlanner } from '../testing/principals';
 import { request, requestJson } from '../testing/request';
@@ -81,6 +84,10 @@ describeEachEngine('阵地 list for the management page', (db) => {
     const [lon, lat] = await labelPoint(db(), COMMUNITY);
     await request(db(), `/api/centres/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ position: [lon + 0.0005, lat] }) });
     expect((await listed()).circles.ready).toBe(0);
+    // The background job takes the facility saved last first, not after every other missing circle.
+    await db().rows(sql`DELETE FROM isochrones`);
+    const next = await missingIsochrones(db(), { centreIds: null, minutes: [5, 10, 15], speedMPerMin: DEFAULT_SPEED_M_PER_MIN }, await currentNetworkVersion(db()), 1);
+    expect([...next.keys()]).toEqual([id]);
   });
 
   it('names the regions at a point and whether the viewer may build there', async () => {

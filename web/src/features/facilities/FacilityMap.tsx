@@ -116,12 +116,13 @@ export function FacilityMap(props: FacilityMapProps) {
         canvas.style.cursor = draggable(f) ? 'move' : f ? 'pointer' : latest.current.canPlace ? 'crosshair' : '';
       };
       const onDown = (e: maplibregl.MapMouseEvent) => {
+        // A drag ends without a click (MapLibre clicks only when the mouse stayed put): forget it at the next press.
+        dragged = false;
         const target = draggable(hit(e.point));
         if (!target) return;
         // Hold the map still: this gesture moves the facility.
         e.preventDefault();
         dragging = target;
-        dragged = false;
         canvas.style.cursor = 'grabbing';
       };
       const onUp = () => {
