@@ -9,13 +9,17 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { FACILITY_KIND_INFO, FACILITY_KINDS, levelProblem, type FacilityKind } from '../../kernel/facilityKinds';
+import { facilityNorm } from '../../kernel/facilityNorm';
 import { executeRows, type Database, type DbHandle } from '../../db/client';
 import { DomainError, NotFoundError } from '../http/domainError';
 import type { FieldError } from '../http/problem';
 import { nameText, noteText } from '../http/text';
-import { assertWithinJurisdiction, editorName, type CentreEditor } from './centreJurisdiction';
-import { wakeIsochroneJob } from './isochroneJob';
+import { assertWithinJurisdiction, editorName, mayEditCentre, type CentreEditor } from './centreJurisdiction';
+import { isochroneJobStatus, READY_MINUTES, wakeIsochroneJob } from './isochroneJob';
 import { forgetIsochronesSql } from './isochrones';
+import { networkVersionSql } from './networkVersion';
+import { intArray } from './sqlArrays';
+import { DEFAULT_SPEED_M_PER_MIN } from './walking';
 
 export const CENTRE_LEVELS = ['city', 'district', 'street', 'community', 'estate'] as const;
 export type CentreLevel = (typeof CENTRE_LEVELS)[number];
@@ -23,7 +27,7 @@ export type CentreLevel = (typeof CENTRE_LEVELS)[number];
 export const CENTRE_LEVEL_NAMES: Record<CentreLevel, string> = { city: '市', district: '县区', street: '街道', community: '社区', estate: '小区' };
 
 /** The region level a centre of each level belongs to (a 小区 station sits in its community). */
-const REGION_LEVEL_FOR: Record<CentreLevel, 'city' | 'district' | 'street' | 'community'> = {
+export const REGION_LEVEL_FOR: Record<CentreLevel, 'city' | 'district' | 'street' | 'community'> = {
   city: 'city',
   district: 'district',
   street: 'street',
@@ -130,11 +134,16 @@ export interface CentreRow {
   lon: number;
   lat: number;
   updated_at: Date | string;
+  circles_ready: number;
 }
 
+/** `circles_ready`: how many of the circles the background job keeps ready (5/10/15 minutes) are cached and current. */
 const selectCentres = sql`
   SELECT c.id, c.name, c.kind, c.level, c.region_code, r.name AS region_name, c.area_m2, c.households_served,
-         c.opening_hours, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.updated_at
+         c.opening_hours, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.updated_at,
+         (SELECT count(DISTINCT i.minutes) FROM isochrones i
+           WHERE i.centre_id = c.id AND i.minutes = ANY(${intArray(READY_MINUTES)}::int[]) AND i.speed_m_per_min = ${DEFAULT_SPEED_M_PER_MIN}::float8
+             AND i.network_version = ${networkVersionSql} AND i.computed_at >= c.updated_at)::int AS circles_ready
   FROM service_centres c LEFT JOIN regions r ON r.code = c.region_code`;
 
 export function centreFeature(r: CentreRow) {
@@ -156,18 +165,42 @@ export function centreFeature(r: CentreRow) {
       openingHours: r.opening_hours,
       address: r.address,
       updatedAt: new Date(r.updated_at).toISOString(),
+      /** 30 m² per 100 households served, ≥ 300 m² for an estate (community/estate 党群服务中心 only). */
+      norm: facilityNorm(r.kind, r.level, Number(r.households_served), Number(r.area_m2)),
+      /** The walking circles the background job keeps ready (isochroneJob.ts): current ones of `total`. */
+      circles: { ready: Number(r.circles_ready ?? 0), total: READY_MINUTES.length },
     },
   };
 }
 export type CentreFeature = ReturnType<typeof centreFeature>;
 
-export async function listCentres(db: DbHandle, filter: { level?: CentreLevel; region?: string; kind?: FacilityKind }): Promise<CentreFeature[]> {
+export interface CentreFilter {
+  level?: CentreLevel;
+  region?: string;
+  kind?: FacilityKind;
+  /** Part of the name (case-insensitive). */
+  q?: string;
+}
+
+export async function listCentres(db: DbHandle, filter: CentreFilter): Promise<CentreFeature[]> {
+  const q = filter.q?.trim() || null;
   const rows = await db.rows<CentreRow>(sql`${selectCentres}
     WHERE (${filter.kind ?? null}::text IS NULL OR c.kind::text = ${filter.kind ?? null})
       AND (${filter.level ?? null}::text IS NULL OR c.level::text = ${filter.level ?? null})
       AND (${filter.region ?? null}::text IS NULL OR c.region_code LIKE ${`${filter.region ?? ''}%`})
+      AND (${q}::text IS NULL OR strpos(lower(c.name), lower(${q}::text)) > 0)
     ORDER BY c.id`);
   return rows.map(centreFeature);
+}
+
+/**
+ * The list of the 阵地管理 page: the filtered facilities, each saying whether the viewer may change
+ * it (their jurisdiction), and the state of the background job computing the walking circles.
+ */
+export async function facilityList(db: DbHandle, filter: CentreFilter, viewer: CentreEditor) {
+  const features = (await listCentres(db, filter)).map((f) => ({ ...f, properties: { ...f.properties, editable: mayEditCentre(viewer, f.properties.regionCode) } }));
+  const job = await isochroneJobStatus(db);
+  return { type: 'FeatureCollection' as const, features, circleJob: { state: job.state, ready: job.ready, total: job.total } };
 }
 
 async function findCentre(db: DbHandle | Database, id: number): Promise<CentreFeature | null> {

@@ -36,7 +36,7 @@ export interface IsochroneRequest {
   search?: NetworkSearch;
 }
 
-/** Centres of the request with the minutes whose cached circle is missing or stale, by centre id; at most `limit` centres. */
+/** Centres of the request with the minutes whose cached circle is missing or stale, the centre changed last first (then by id); at most `limit` centres. */
 export async function missingIsochrones(db: DbHandle, request: IsochroneRequest, version: number, limit: number | null = null): Promise<Map<number, number[]>> {
   const missing = await db.rows<{ centre_id: number; minutes: number[] }>(sql`
     SELECT c.id AS centre_id, array_agg(m.minutes ORDER BY m.minutes) AS minutes
@@ -46,8 +46,9 @@ export async function missingIsochrones(db: DbHandle, request: IsochroneRequest,
       ON i.centre_id = c.id AND i.minutes = m.minutes AND i.speed_m_per_min = ${request.speedMPerMin}::float8
      AND i.network_version = ${version} AND i.computed_at >= c.updated_at
     WHERE i.centre_id IS NULL AND (${request.centreIds === null} OR c.id = ANY(${intArray(request.centreIds ?? [])}::int[]))
-    GROUP BY c.id
-    ORDER BY c.id
+    GROUP BY c.id, c.updated_at
+    -- The centre changed last first: the one a planner just saved is computed next, not after the whole city.
+    ORDER BY c.updated_at DESC, c.id
     LIMIT ${limit}`);
   return new Map(missing.map((m) => [Number(m.centre_id), m.minutes.map(Number)]));
 }
