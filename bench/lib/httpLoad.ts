@@ -6,7 +6,7 @@
  * `warmup` paths are fetched first by the same thread and not counted.
  */
 import { Worker } from 'node:worker_threads';
-import { percentile, type RunStats } from './stats';
+import { statsOf, type RunStats } from './stats';
 
 export async function httpLoad(base: string, paths: string[], concurrency: number, options: { headers?: Record<string, string>; status?: number; warmup?: string[] } = {}): Promise<RunStats> {
   const worker = new Worker(new URL('./httpLoadWorker.mjs', import.meta.url), {
@@ -18,7 +18,5 @@ export async function httpLoad(base: string, paths: string[], concurrency: numbe
   });
   await worker.terminate();
   if (result.error || !result.latencies || result.ms === undefined) throw new Error(`HTTP load failed: ${result.error ?? 'no result'}`);
-  const latencies = result.latencies.sort((a, b) => a - b);
-  const seconds = result.ms / 1000;
-  return { count: paths.length, seconds, perSecond: paths.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+  return statsOf(result.latencies, result.ms / 1000);
 }

@@ -29,9 +29,13 @@ export async function measure<T>(items: T[], concurrency: number, task: (item: T
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { count: items.length, seconds, perSecond: items.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+  return statsOf(latencies, (performance.now() - started) / 1000);
+}
+
+/** Throughput and percentiles of one run: each request's latency (ms) and the run's wall time. */
+export function statsOf(latencies: number[], seconds: number): RunStats {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { count: sorted.length, seconds, perSecond: sorted.length / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
