@@ -14,6 +14,7 @@ import { integerString } from '../http/params';
 import { invalidInput } from '../http/problem';
 import { TILE_SETS, type TileSetName } from '../tiles/layers';
 import { renderTile } from '../tiles/renderTile';
+import { defaultRenderSlots, renderSlots, type RenderSlots } from '../tiles/renderSlots';
 import { etagOf, type CachedTile, type TileCache } from '../tiles/tileCache';
 import { MAX_TILE_ZOOM } from '../../kernel/webMercator';
 
@@ -44,7 +45,7 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
-export const tilesRoute = (cache: TileCache | null) =>
+export const tilesRoute = (cache: TileCache | null, slots: RenderSlots = renderSlots(defaultRenderSlots())) =>
   new Hono<AppEnv>().get('/:set/:z/:x/:y', zValidator('param', tileParams, invalidInput), async (c) => {
     const { set, z: zoom, x, y } = c.req.valid('param');
     // Generalised areas are built once per database, when missing or stale (no-op afterwards).
@@ -53,7 +54,7 @@ export const tilesRoute = (cache: TileCache | null) =>
     const hit = tile !== undefined;
     if (!tile) {
       const stamp = cache?.stamp ?? 0;
-      const body = await renderTile(c.var.db, TILE_SETS[set], zoom, x, y);
+      const body = await slots.run(() => renderTile(c.var.db, TILE_SETS[set], zoom, x, y));
       tile = { body, etag: etagOf(body) };
       cache?.put(set, zoom, x, y, tile, stamp);
     }
