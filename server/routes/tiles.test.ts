@@ -6,6 +6,7 @@ import { request, requestJson } from '../testing/request';
 import { decodeTile } from '../tiles/decodeMvt';
 import { signedArea } from '../tiles/encodeMvt';
 import { tileForLonLat, TILE_BUFFER, TILE_EXTENT } from '../../kernel/webMercator';
+import { quickTileAddress, tileParams } from './tiles';
 
 /** Tile over 玉州区's urban core (the sample's centre). */
 const CORE = { lon: 110.155, lat: 22.64 };
@@ -169,5 +170,30 @@ bothEngines('vector tiles agree across engines', () => {
     const summary = (t: typeof a) => [...(t.grids ?? []), ...(t.grid_areas ?? [])].map((f) => ({ id: f.id, ...f.properties })).sort((p, q) => Number(p.id) - Number(q.id));
     expect(summary(a).length).toBeGreaterThan(0);
     expect(summary(a)).toEqual(summary(b));
+  });
+});
+
+describe('tile addresses read by hand', () => {
+  it('accept exactly what the schema accepts, with the same values', () => {
+    const cases: Record<string, string>[] = [
+      { set: 'grids', z: '14', x: '13205', y: '7133.mvt' },
+      { set: 'grids', z: '0', x: '0', y: '0.mvt' },
+      { set: 'base', z: '6', x: '63', y: '63.mvt' },
+      { set: 'foreign', z: '22', x: '4194303', y: '1.mvt' },
+      { set: 'grids', z: '2', x: '4', y: '0.mvt' },
+      { set: 'grids', z: '2', x: '0', y: '4.mvt' },
+      { set: 'grids', z: '99', x: '0', y: '0.mvt' },
+      { set: 'grids', z: '23', x: '0', y: '0.mvt' },
+      { set: 'grids', z: '-1', x: '0', y: '0.mvt' },
+      { set: 'grids', z: '3', x: '1', y: '2.png' },
+      { set: 'nowhere', z: '3', x: '1', y: '2.mvt' },
+      { set: 'constructor', z: '3', x: '1', y: '2.mvt' },
+      { set: 'grids', z: '3', x: '1e1', y: '2.mvt' },
+    ];
+    for (const params of cases) {
+      const schema = tileParams.safeParse(params);
+      expect({ params, quick: quickTileAddress(params) }).toEqual({ params, quick: schema.success ? schema.data : null });
+    }
+    expect(cases.filter((p) => quickTileAddress(p) !== null)).toHaveLength(4);
   });
 });

@@ -5,7 +5,6 @@
  * Rendered tiles come from the tile cache when held (server/tiles/tileCache.ts);
  * every answer carries an ETag, and If-None-Match answers 304 without a body.
  */
-import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../appEnv';
@@ -20,7 +19,7 @@ import { MAX_TILE_ZOOM } from '../../kernel/webMercator';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 
-const tileParams = z
+export const tileParams = z
   .object({
     set: z.enum(Object.keys(TILE_SETS) as [TileSetName, ...TileSetName[]], { message: `图层应为 ${Object.keys(TILE_SETS).join(' 或 ')}` }),
     z: integerString('z', 0, MAX_TILE_ZOOM),
@@ -45,9 +44,32 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
+type TileAddress = z.output<typeof tileParams>;
+
+/**
+ * The well-formed address of every map request, read by hand: the schema's parse costs about as
+ * much as a tile's whole HTTP path should (~0.05 ms of a ~0.4 ms budget). Anything else is null
+ * and goes to the schema, whose messages the client gets.
+ */
+export function quickTileAddress(p: Record<string, string>): TileAddress | null {
+  const set = p.set as TileSetName;
+  if (!Object.hasOwn(TILE_SETS, set) || !/^\d{1,2}$/.test(p.z ?? '') || !/^\d{1,9}$/.test(p.x ?? '') || !/^\d{1,9}\.mvt$/.test(p.y ?? '')) return null;
+  const zoom = Number(p.z);
+  const n = 2 ** zoom;
+  const x = Number(p.x);
+  const y = Number((p.y as string).slice(0, -4));
+  return zoom <= MAX_TILE_ZOOM && x < n && y < n ? { set, z: zoom, x, y } : null;
+}
+
 export const tilesRoute = (cache: TileCache | null, slots: RenderSlots = renderSlots(defaultRenderSlots())) =>
-  new Hono<AppEnv>().get('/:set/:z/:x/:y', zValidator('param', tileParams, invalidInput), async (c) => {
-    const { set, z: zoom, x, y } = c.req.valid('param');
+  new Hono<AppEnv>().get('/:set/:z/:x/:y', async (c) => {
+    const params = c.req.param();
+    const address = quickTileAddress(params);
+    if (!address) {
+      const parsed = tileParams.safeParse(params);
+      if (!parsed.success) return invalidInput(parsed, c) as Response;
+    }
+    const { set, z: zoom, x, y } = address ?? tileParams.parse(params);
     // Generalised areas are built once per database, when missing or stale (no-op afterwards).
     await ensureAreas(c.var.db);
     let tile: CachedTile | undefined = cache?.get(set, zoom, x, y);
@@ -59,7 +81,8 @@ export const tilesRoute = (cache: TileCache | null, slots: RenderSlots = renderS
       cache?.put(set, zoom, x, y, tile, stamp);
     }
     // Edits must show at once: browsers revalidate on every use, which the ETag makes a cheap 304.
-    const headers = { 'Content-Type': MVT_CONTENT_TYPE, 'Cache-Control': 'private, no-cache', ETag: tile.etag, 'X-Tile-Cache': hit ? 'hit' : 'miss' };
+    // nosniff is the one security header data needs; the document policies are left out for tiles (server/http/hardening.ts).
+    const headers = { 'Content-Type': MVT_CONTENT_TYPE, 'Cache-Control': 'private, no-cache', ETag: tile.etag, 'X-Tile-Cache': hit ? 'hit' : 'miss', 'X-Content-Type-Options': 'nosniff' };
     if (etagMatches(c.req.header('if-none-match'), tile.etag)) return c.body(null, 304, headers);
     return c.body(tile.body as Uint8Array<ArrayBuffer>, 200, headers);
   });
