@@ -74,6 +74,16 @@ const changed = (mark: number) => sql`
 
 const containing = (point: ReturnType<typeof sql>) => sql`(SELECT g.id FROM grids g WHERE g.geom && ${point} AND ST_Intersects(g.geom, ${point}) ORDER BY g.id LIMIT 1)`;
 
+/** Buildings in the changed extent, with their stored grid and the grid containing their point now. */
+const buildingCandidates = sql`
+  SELECT b.id, b.code, b.name, b.households, b.population, b.grid_id AS old_id, b.geom, ${containing(sql`b.geom`)} AS new_id
+  FROM buildings b, ext WHERE b.geom && ext.box`;
+
+/** Open incidents in the changed extent, likewise; incidentMovesTo (candidate `c`, containing grid `g`) picks those whose grid changes. */
+const incidentCandidates = sql`
+  SELECT i.id, i.grid_code, ${containing(sql`i.geom`)} AS new_id FROM incidents i, ext WHERE i.geom && ext.box AND ${OPEN}`;
+const incidentMovesTo = sql`c.grid_code IS DISTINCT FROM g.code AND (c.new_id IS NOT NULL OR c.grid_code IN (SELECT grid_code FROM v))`;
+
 interface MoveRow {
   id: number;
   code: string;
@@ -92,9 +102,7 @@ async function buildingMoves(tx: Executor, mark: number, withCoverage: boolean):
     tx,
     sql`
     WITH ${changed(mark)},
-    cand AS (
-      SELECT b.id, b.code, b.name, b.households, b.population, b.grid_id AS old_id, b.geom, ${containing(sql`b.geom`)} AS new_id
-      FROM buildings b, ext WHERE b.geom && ext.box)
+    cand AS (${buildingCandidates})
     SELECT c.id, c.code, c.name, c.households, c.population, c.old_id, c.new_id,
            coalesce(og.code, (SELECT grid_code FROM v WHERE v.grid_id = c.old_id LIMIT 1)) AS from_code, ng.code AS to_code,
            ${withCoverage ? sql`EXISTS (SELECT 1 FROM isochrones i WHERE i.minutes = 15 AND i.geom && c.geom AND ST_Intersects(i.geom, c.geom))` : sql`false`} AS covered
@@ -115,34 +123,36 @@ async function incidentMoves(tx: Executor, mark: number): Promise<IncidentMoveRo
     tx,
     sql`
     WITH ${changed(mark)},
-    cand AS (SELECT i.id, i.grid_code, ${containing(sql`i.geom`)} AS new_id FROM incidents i, ext WHERE i.geom && ext.box AND ${OPEN})
+    cand AS (${incidentCandidates})
     SELECT c.id::int AS id, c.grid_code AS from_code, g.code AS to_code
     FROM cand c LEFT JOIN grids g ON g.id = c.new_id
-    WHERE c.grid_code IS DISTINCT FROM g.code AND (c.new_id IS NOT NULL OR c.grid_code IN (SELECT grid_code FROM v))
+    WHERE ${incidentMovesTo}
     ORDER BY c.id`,
   );
 }
 
 /**
  * Brings buildings' grids and open incidents' grids up to date after a grid write (in its
- * transaction). Called by gridWriteTransaction; a no-op when nothing moved.
+ * transaction). Called by gridWriteTransaction for every grid save, so it is one statement:
+ * the same comparisons as buildingMoves and incidentMoves, applied by two data-modifying CTEs
+ * over one scan of the versions (a no-op when nothing moved).
  */
 export async function applyGridMoves(tx: Executor, mark: number): Promise<void> {
-  const moves = await buildingMoves(tx, mark, false);
-  if (moves.length > 0) {
-    await tx.execute(sql`
-      UPDATE buildings b SET grid_id = m.new_id, community_code = coalesce(g.community_code, b.community_code), updated_at = now()
-      FROM (SELECT unnest(${`{${moves.map((m) => m.id).join(',')}}`}::int[]) AS id, unnest(${`{${moves.map((m) => m.new_id ?? 'NULL').join(',')}}`}::int[]) AS new_id) m
-      LEFT JOIN grids g ON g.id = m.new_id
-      WHERE b.id = m.id`);
-  }
-  const incidents = await incidentMoves(tx, mark);
-  if (incidents.length > 0) {
-    await tx.execute(sql`
-      UPDATE incidents i SET grid_code = m.code, community_code = coalesce(left(m.code, 12), i.community_code), street_code = coalesce(left(m.code, 9), i.street_code)
-      FROM (SELECT unnest(${`{${incidents.map((m) => m.id).join(',')}}`}::bigint[]) AS id, unnest(${`{${incidents.map((m) => m.to_code ?? 'NULL').join(',')}}`}::text[]) AS code) m
-      WHERE i.id = m.id`);
-  }
+  await tx.execute(sql`
+    WITH ${changed(mark)},
+    bcand AS (${buildingCandidates}),
+    bmoved AS (
+      UPDATE buildings b SET grid_id = c.new_id, community_code = coalesce(g.community_code, b.community_code), updated_at = now()
+      FROM bcand c LEFT JOIN grids g ON g.id = c.new_id
+      WHERE b.id = c.id AND c.old_id IS DISTINCT FROM c.new_id
+      RETURNING 1),
+    icand AS (${incidentCandidates}),
+    imoved AS (
+      UPDATE incidents i SET grid_code = g.code, community_code = coalesce(left(g.code, 12), i.community_code), street_code = coalesce(left(g.code, 9), i.street_code)
+      FROM icand c LEFT JOIN grids g ON g.id = c.new_id
+      WHERE i.id = c.id AND ${incidentMovesTo}
+      RETURNING 1)
+    SELECT (SELECT count(*) FROM bmoved) AS buildings, (SELECT count(*) FROM imoved) AS incidents`);
 }
 
 const emptyTotals = (): GridTotals => ({ buildings: 0, households: 0, population: 0, openIncidents: 0, coveredHouseholds: 0 });

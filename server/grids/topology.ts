@@ -69,13 +69,24 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
         )
       : sql`NULL`;
 
-  const slivers = await executeRows<Offence>(
+  // Slivers, area limits and the community's gap sum need no overlay: one statement. The overlays
+  // (outside, overlaps) stay statements of their own, so the WASM engine's no-rows answer on a
+  // failed GEOS overlay (see communityGaps) cannot hide the other rules' offences.
+  const simple = await executeRows<Offence & { rule: 'sliver' | 'area' | 'uncovered' }>(
     tx,
     sql`
-    SELECT g.code, NULL AS other, ST_Area(d.geom::geography) AS area, NULL AS reason, ST_AsGeoJSON(d.geom, 7) AS geometry
+    SELECT 'sliver' AS rule, g.code, NULL AS other, ST_Area(d.geom::geography) AS area, NULL AS reason, ST_AsGeoJSON(d.geom, 7) AS geometry
     FROM grids g, LATERAL ST_Dump(g.geom) d
-    WHERE g.id IN (${ids}) AND ST_Area(d.geom::geography) < ${rules.sliverAreaM2}`,
+    WHERE g.id IN (${ids}) AND ST_Area(d.geom::geography) < ${rules.sliverAreaM2}
+    UNION ALL
+    SELECT 'area', code, NULL, area_m2, NULL, ST_AsGeoJSON(ST_PointOnSurface(geom), 7)
+    FROM grids WHERE id IN (${ids}) AND (area_m2 < ${rules.minAreaM2} OR area_m2 > ${rules.maxAreaM2})
+    UNION ALL
+    SELECT 'uncovered', NULL, NULL, ${uncoveredArea(communityCode)}, NULL, NULL`,
   );
+  const slivers = simple.filter((o) => o.rule === 'sliver');
+  const area = simple.filter((o) => o.rule === 'area');
+  const uncovered = Number(simple.find((o) => o.rule === 'uncovered')?.area ?? 0);
 
   // Filter first, then difference: see communityGaps on empty differences in the WASM engine.
   const outside = await executeRows<Offence>(
@@ -98,15 +109,8 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
     WHERE a.id IN (${ids}) AND ST_Relate(a.geom, b.geom, '2********') AND ST_Area(x.geom::geography) > ${rules.overlapToleranceM2}`,
   );
 
-  // The area-sum shortcut in communityGaps holds only when nothing overlaps or sticks out.
-  const gaps = overlaps.length === 0 && outside.length === 0 ? await communityGaps(tx, communityCode, rules.gapToleranceM2) : await tracedGaps(tx, communityCode, rules.gapToleranceM2);
-
-  const area = await executeRows<Offence>(
-    tx,
-    sql`
-    SELECT code, NULL AS other, area_m2 AS area, NULL AS reason, ST_AsGeoJSON(ST_PointOnSurface(geom), 7) AS geometry
-    FROM grids WHERE id IN (${ids}) AND (area_m2 < ${rules.minAreaM2} OR area_m2 > ${rules.maxAreaM2})`,
-  );
+  // The area-sum shortcut holds only when nothing overlaps or sticks out (communityGaps).
+  const gaps = overlaps.length === 0 && outside.length === 0 && Math.abs(uncovered) <= rules.gapToleranceM2 ? [] : await tracedGaps(tx, communityCode, rules.gapToleranceM2);
 
   return [
     ...slivers.map(toViolation('sliver', (o) => `网格 ${o.code} 含有细碎多边形（${m2(o)}）`)),
@@ -125,15 +129,14 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
 export async function communityGaps(tx: Executor, communityCode: string, toleranceM2: number): Promise<Violation[]> {
   // Fast path: without overlaps the grids' areas add up to the covered area, so a community whose
   // area equals the sum of its grids' (stored) areas has no gap. Only otherwise trace the gaps.
-  const [sums] = await executeRows<{ uncovered: number }>(
-    tx,
-    sql`
-    SELECT (SELECT ST_Area(geom::geography) FROM regions WHERE code = ${communityCode})
-         - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}) AS uncovered`,
-  );
+  const [sums] = await executeRows<{ uncovered: number }>(tx, sql`SELECT ${uncoveredArea(communityCode)} AS uncovered`);
   if (Math.abs(Number(sums?.uncovered ?? 0)) <= toleranceM2) return [];
   return tracedGaps(tx, communityCode, toleranceM2);
 }
+
+/** The community's area minus its grids' stored areas (m²): zero, within tolerance, when nothing is left uncovered and nothing overlaps. */
+const uncoveredArea = (communityCode: string) => sql`
+  ((SELECT ST_Area(geom::geography) FROM regions WHERE code = ${communityCode}) - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}))`;
 
 async function tracedGaps(tx: Executor, communityCode: string, toleranceM2: number): Promise<Violation[]> {
   const rows = await executeRows<Offence>(
