@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { createApp } from '../server/app';
+import { ensureAreas } from '../server/grids/gridWrites';
 import { TEST_ADMIN } from '../server/testing/principals';
 import { describeStats, fmt, measure } from './lib/stats';
 import type { BenchSuite } from './lib/suite';
@@ -49,6 +50,8 @@ export const moved = (c: EditCase, share: number) => {
 
 async function runEditBench(db: DbHandle, grids: number): Promise<void> {
   const label = `${grids} grids`;
+  // The generalised areas are built once per database (a server does it at its first write or tile), not per save.
+  await ensureAreas(db);
   const cases = await editCases(db, 60);
   const app = createApp(db, { anonymousUser: TEST_ADMIN });
   const versions = new Map<string, number>();
