@@ -11,3 +11,6 @@ type FillLayer = Extract<LayerSpecification, { type: 'fill' }>;
 /** A colour value: constant or expression. */
 export type ColourSpecification = NonNullable<NonNullable<FillLayer['paint']>['fill-color']>;
 export type FilterSpecification = NonNullable<FillLayer['filter']>;
+type HeatmapLayer = Extract<LayerSpecification, { type: 'heatmap' }>;
+/** A heatmap layer's paint values (weight, colour ramp). */
+export type HeatmapPaint = NonNullable<HeatmapLayer['paint']>;

@@ -14,7 +14,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { AppConfig } from '../../api/client';
 import type { Bbox } from '../../../../kernel/bbox';
 import { buildMapStyle, type BasemapConfig } from './mapStyle';
-import type { ColourSpecification } from './styleTypes';
+import type { ColourSpecification, StyleSpecification } from './styleTypes';
 import { exposeMap, markGridsRendered } from './testHooks';
 import { useDeckOverlay } from './useDeckOverlay';
 import { useLatest } from './useLatest';
@@ -56,6 +56,13 @@ export interface MapShellOptions {
   deckLayers: Layer[];
   /** deck.gl's device pixel ratio (a scaled big screen renders sharper). */
   deckPixelRatio?: number;
+  /**
+   * The page's own layers and settings, written into the style the map is created with. Set there
+   * rather than after 'load': every layer added, filter or layout changed on a loaded map makes
+   * MapLibre re-parse its source's tiles and draw again, and on a software-rendered big screen each
+   * extra frame costs most of a second.
+   */
+  adjustStyle?: (style: StyleSpecification) => StyleSpecification;
   /** Binds the page's handlers once, right after the map is created; may return a cleanup. */
   setup?: (map: maplibregl.Map) => (() => void) | undefined;
   /** Once the style is loaded: the page's own sources and layers. */
@@ -86,9 +93,10 @@ export function useMapShell(options: MapShellOptions): MapShell {
     const view = o.view;
     if (!container || !view) return;
     const fit = o.fitPadding !== undefined && view.bounds ? view.bounds : undefined;
+    const style = buildMapStyle({ origin: window.location.origin, basemap: o.basemap, gridColour: o.gridColour, selectedCode: o.selectedCode ?? null });
     const instance = new maplibregl.Map({
       container,
-      style: buildMapStyle({ origin: window.location.origin, basemap: o.basemap, gridColour: o.gridColour, selectedCode: o.selectedCode ?? null }),
+      style: o.adjustStyle?.(style) ?? style,
       center: view.center,
       zoom: Math.max(view.zoom, o.openingZoom ?? 0),
       bounds: fit,

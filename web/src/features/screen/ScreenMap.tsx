@@ -7,12 +7,13 @@
  * Loaded lazily by ScreenPage: MapLibre and deck.gl are most of the screen's code.
  */
 import type * as maplibregl from 'maplibre-gl';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useConfig } from '../../api/queries';
 import { LAYER, selectedGridFilter } from '../map/mapStyle';
-import type { ColourSpecification, FilterSpecification } from '../map/styleTypes';
+import type { ColourSpecification, FilterSpecification, LayerSpecification, StyleSpecification } from '../map/styleTypes';
 import { useLatest } from '../map/useLatest';
 import { useMapShell, viewOfBounds } from '../map/useMapShell';
+import { HEAT_LAYER, HEAT_SOURCE, heatFeatures, heatLayer, heatWeight } from './heatLayer';
 import { buildScreenLayers, type ScreenLayerInput } from './screenLayers';
 
 const REGION_OUTLINE = 'screen-region-outline';
@@ -40,6 +41,43 @@ export interface ScreenMapProps {
 const codeIs = (code: string | null): FilterSpecification => ['==', ['get', 'code'], code ?? ''];
 const codeIn = (codes: string[]): FilterSpecification => ['in', ['get', 'code'], ['literal', codes]] as unknown as FilterSpecification;
 const OFFLINE = { kind: 'offline' } as const;
+const GRID_LAYERS: string[] = [LAYER.gridFill, LAYER.gridOutline, LAYER.areaFill, LAYER.areaOutline];
+const regionOutlineFilter = (code: string | null) => codeIs(code?.length === 15 ? null : code);
+
+/**
+ * The screen's look, written into the style the map starts with (see useMapShell's adjustStyle):
+ * grids and areas coloured alike, dark edges, no grid edges below z12 (at city scale tens of
+ * thousands of them are noise and cost the most to build), the grid layers' visibility, and the
+ * screen's own layers (selected region, 示范 members). The effects below apply later changes.
+ */
+function screenStyle(style: StyleSpecification, props: ScreenMapProps): StyleSpecification {
+  const layers = style.layers.map((layer): LayerSpecification => {
+    if (!GRID_LAYERS.includes(layer.id) || (layer.type !== 'fill' && layer.type !== 'line')) return layer;
+    const layout = { ...layer.layout, visibility: props.gridsVisible ? ('visible' as const) : ('none' as const) };
+    if (layer.type === 'fill') return { ...layer, layout, paint: { ...layer.paint, 'fill-color': props.gridColour, 'fill-opacity': 0.55 } };
+    return { ...layer, layout, paint: { ...layer.paint, 'line-color': '#0b1322' }, ...(layer.id === LAYER.gridOutline ? { minzoom: 12, maxzoom: 24 } : {}) };
+  });
+  const heat = props.layerInput.heat;
+  return {
+    ...style,
+    sources: { ...style.sources, [HEAT_SOURCE]: { type: 'geojson', data: heatFeatures(heat?.points ?? []) } },
+    layers: [
+      ...layers,
+      heatLayer(heat?.max ?? 0, props.layerInput.visible.heatmap),
+      { id: MEMBER_FILL, type: 'fill', source: 'base', 'source-layer': 'regions', filter: codeIn(props.memberCodes), paint: { 'fill-color': '#ffcf4a', 'fill-opacity': 0.22 } },
+      { id: MEMBER_LINE, type: 'line', source: 'base', 'source-layer': 'regions', filter: codeIn(props.memberCodes), paint: { 'line-color': '#ffd766', 'line-width': 2 } },
+      {
+        id: REGION_OUTLINE,
+        type: 'line',
+        source: 'base',
+        'source-layer': 'regions',
+        filter: regionOutlineFilter(props.selectedCode),
+        layout: { 'line-join': 'round' },
+        paint: { 'line-color': '#ff5a4f', 'line-width': 4 },
+      },
+    ],
+  };
+}
 
 export function ScreenMap(props: ScreenMapProps) {
   const latest = useLatest(props);
@@ -57,6 +95,7 @@ export function ScreenMap(props: ScreenMapProps) {
     maxZoom: 19,
     controls: false,
     mapOptions: { pixelRatio: devicePixels, fadeDuration: 0 },
+    adjustStyle: (style) => screenStyle(style, latest.current),
     deckLayers: layers,
     deckPixelRatio: devicePixels,
     setup: (instance) => {
@@ -70,11 +109,6 @@ export function ScreenMap(props: ScreenMapProps) {
       });
     },
     onIdle: () => latest.current.onIdle(),
-    onLoad: (instance) => {
-      instance.addLayer({ id: MEMBER_FILL, type: 'fill', source: 'base', 'source-layer': 'regions', filter: codeIn([]), paint: { 'fill-color': '#ffcf4a', 'fill-opacity': 0.22 } });
-      instance.addLayer({ id: MEMBER_LINE, type: 'line', source: 'base', 'source-layer': 'regions', filter: codeIn([]), paint: { 'line-color': '#ffd766', 'line-width': 2 } });
-      instance.addLayer({ id: REGION_OUTLINE, type: 'line', source: 'base', 'source-layer': 'regions', filter: codeIs(null), layout: { 'line-join': 'round' }, paint: { 'line-color': '#ff5a4f', 'line-width': 4 } });
-    },
     onMapReady: (m) => latest.current.onMapReady(m),
   });
 
@@ -82,26 +116,28 @@ export function ScreenMap(props: ScreenMapProps) {
     map?.setPixelRatio(devicePixels);
   }, [map, devicePixels]);
 
+  // Later changes (MapLibre ignores a value equal to the current one, so the first run costs nothing).
   useEffect(() => {
-    if (!map) return;
     // Low zooms show generalised community/street areas (layer grid_areas), coloured alike.
-    for (const id of [LAYER.gridFill, LAYER.areaFill]) {
-      map.setPaintProperty(id, 'fill-color', props.gridColour);
-      map.setPaintProperty(id, 'fill-opacity', 0.55);
-    }
-    map.setPaintProperty(LAYER.gridOutline, 'line-color', '#0b1322');
-    map.setPaintProperty(LAYER.areaOutline, 'line-color', '#0b1322');
+    for (const id of [LAYER.gridFill, LAYER.areaFill]) map?.setPaintProperty(id, 'fill-color', props.gridColour);
   }, [map, props.gridColour]);
 
-  // At city scale tens of thousands of grid edges are noise and cost the most to build; fills carry the colour.
+  // The heat: new cells, a new top of the colour scale, shown or hidden.
+  const heat = props.layerInput.heat;
+  const heatShown = props.layerInput.visible.heatmap;
+  const heatInStyle = useRef(heat?.points);
   useEffect(() => {
-    map?.setLayerZoomRange(LAYER.gridOutline, 12, 24);
-  }, [map]);
+    if (!map || heat?.points === heatInStyle.current) return;
+    heatInStyle.current = heat?.points;
+    map.getSource<maplibregl.GeoJSONSource>(HEAT_SOURCE)?.setData(heatFeatures(heat?.points ?? []));
+    map.setPaintProperty(HEAT_LAYER, 'heatmap-weight', heatWeight(heat?.max ?? 0));
+  }, [map, heat]);
+  useEffect(() => {
+    map?.setLayoutProperty(HEAT_LAYER, 'visibility', heatShown ? 'visible' : 'none');
+  }, [map, heatShown]);
 
   useEffect(() => {
-    if (!map) return;
-    const v = props.gridsVisible ? 'visible' : 'none';
-    for (const id of [LAYER.gridFill, LAYER.gridOutline, LAYER.areaFill, LAYER.areaOutline]) map.setLayoutProperty(id, 'visibility', v);
+    for (const id of GRID_LAYERS) map?.setLayoutProperty(id, 'visibility', props.gridsVisible ? 'visible' : 'none');
   }, [map, props.gridsVisible]);
 
   useEffect(() => {
@@ -109,7 +145,7 @@ export function ScreenMap(props: ScreenMapProps) {
     const code = props.selectedCode;
     const isGrid = code?.length === 15;
     map.setFilter(LAYER.gridSelected, selectedGridFilter(isGrid ? code : null));
-    map.setFilter(REGION_OUTLINE, codeIs(isGrid ? null : code));
+    map.setFilter(REGION_OUTLINE, regionOutlineFilter(code));
   }, [map, props.selectedCode]);
 
   useEffect(() => {

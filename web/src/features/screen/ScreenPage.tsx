@@ -12,7 +12,7 @@ import { AdminPanel, type Draft } from './AdminPanel';
 import { fitCanvas } from './canvasFit';
 import { LiveTicker } from './LiveTicker';
 import { CentresPanel, IncidentsPanel, PartyPanel, StarsPanel } from './Panels';
-import { fetchGrid, fetchGridCoverage, useCentres, useDemonstrations, useIncidentHeat, useScreenCircles, useScreenSummary } from './screenApi';
+import { fetchGrid, fetchGridCoverage, useCentres, heatZoomFor, useDemonstrations, useIncidentHeat, useScreenCircles, useScreenSummary } from './screenApi';
 import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle';
 import type { CircleArea, LayerVisibility, ScreenLayerInput } from './screenLayers';
 import { coverageColourExpression, COVERAGE_STEPS, STAR_COLOURS, STAR_LABELS, starColourExpression } from './starColours';
@@ -68,7 +68,7 @@ export function ScreenPage() {
   const demos = useDemonstrations();
   const [visible, setVisible] = useState<LayerVisibility & { grids: boolean }>({ grids: true, centres: true, circles: true, demos: true, heatmap: params.get('heatmap') !== '0' });
   const [colourBy, setColourBy] = useState<'stars' | 'coverage'>('stars');
-  const heat = useIncidentHeat(visible.heatmap);
+  const heat = useIncidentHeat(visible.heatmap, heatZoomFor(region));
   const circles = useScreenCircles(visible.circles && params.get('isochrones') !== '0');
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [mapIdle, setMapIdle] = useState(false);

@@ -38,13 +38,21 @@ export const useDemonstrations = () =>
     placeholderData: keepPreviousData,
   });
 
-/** Last 90 days at a fixed cell size, so the colour domain does not change with the camera. */
-export const useIncidentHeat = (enabled: boolean) =>
+/**
+ * The cell size of the heat follows the drilled level, not the camera, so the colour domain does
+ * not change while the map moves: the city (opening at z10) in cells of zoom 11, a district in
+ * cells of zoom 12, a street or anything below in cells of zoom 13. Cells of zoom 13 over the
+ * whole city were ~22,000 points (876 KB) where a few thousand draw the same picture.
+ */
+export const heatZoomFor = (region: string | null) => (region === null ? 11 : region.length <= 6 ? 12 : 13);
+
+/** Last 90 days at the level's fixed cell size (heatZoomFor). */
+export const useIncidentHeat = (enabled: boolean, zoom: number) =>
   useQuery({
-    queryKey: ['screen', 'heatmap'],
+    queryKey: ['screen', 'heatmap', zoom],
     queryFn: () => {
       const from = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
-      return call(api.api.incidents.heatmap.$get({ query: { zoom: '13', from } }));
+      return call(api.api.incidents.heatmap.$get({ query: { zoom: String(zoom), from } }));
     },
     enabled,
     refetchInterval: REFRESH_MS * 2,

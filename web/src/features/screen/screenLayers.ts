@@ -1,12 +1,10 @@
 /**
  * deck.gl layers of the screen map: 15-minute circles (or their labelled
- * straight-line fallback), 示范带/示范圈, service centres by level, the incident
- * heatmap and text labels (MapLibre has no glyphs offline).
+ * straight-line fallback), 示范带/示范圈, service centres by level and text labels
+ * (MapLibre has no glyphs offline). The incident heat is a MapLibre layer (./heatLayer.ts).
  */
 import type { Layer } from '@deck.gl/core';
 import { PathLayer, PolygonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
-import { HeatmapLayer } from '@deck.gl/aggregation-layers';
-import { INCIDENT_RAMP } from '../incidents/colourScale';
 import type { HeatPoint } from '../incidents/incidentQueries';
 import { LABEL_FONT } from '../map/labelLayers';
 import { CENTRE_LEVELS, CENTRE_STYLE, type Rgba } from './centreStyle';
@@ -55,9 +53,6 @@ export function areaLabelPoint(g: GeoJSON.Polygon | GeoJSON.MultiPolygon): [numb
 export function buildScreenLayers(input: ScreenLayerInput): Layer[] {
   const { visible } = input;
   const layers: Layer[] = [];
-  if (visible.heatmap && input.heat && input.heat.points.length > 0) {
-    layers.push(heatmapLayer(input.heat.points, input.heat.max));
-  }
   if (visible.circles && input.circles.length > 0) {
     const rings = input.circles.flatMap((c) => polygons(c.polygon).map((p) => ({ p, method: c.method })));
     layers.push(
@@ -174,28 +169,5 @@ function textLayer(id: string, data: { text: string; position: [number, number];
     getPixelOffset: (d) => (d.offset ? [0, -16] : [0, 0]),
     getTextAnchor: 'middle',
     getAlignmentBaseline: 'center',
-  });
-}
-
-/**
- * Incident heatmap with a fixed colour domain from the server's per-cell maximum
- * (not from the frame, so colours do not jump as the camera moves). The low end
- * fades to transparent so grids stay readable under sparse incidents.
- */
-function heatmapLayer(points: HeatPoint[], max: number) {
-  const top = Math.max(4, max);
-  return new HeatmapLayer<HeatPoint>({
-    id: 'screen-heatmap',
-    data: points,
-    getPosition: (p) => p.position,
-    getWeight: (p) => p.weight,
-    aggregation: 'SUM',
-    radiusPixels: 22,
-    intensity: 1,
-    threshold: 0.08,
-    opacity: 0.75,
-    colorRange: INCIDENT_RAMP.map((c, i) => [...c, Math.round(60 + (195 * i) / (INCIDENT_RAMP.length - 1))] as [number, number, number, number]),
-    colorDomain: [top * 0.15, top],
-    updateTriggers: { getWeight: [top] },
   });
 }
