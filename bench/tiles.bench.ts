@@ -136,7 +136,7 @@ export async function runTileBench(db: DbHandle, concurrency = 8, rounds = 3): P
   cachedApp.close();
 
   console.log(
-    `  tiles: ${tiles.length} distinct (z13–z15) × ${rounds} rounds, concurrency ${concurrency} (signed-in session; keep-alive node:http client in its own thread), avg ${fmt(bytes / (tiles.length * rounds) / 1024)} KiB; direct and uncached passes alternate`,
+    `  tiles: ${tiles.length} distinct (z13–z15) × ${rounds} rounds, concurrency ${concurrency} (signed-in session; bare keep-alive HTTP/1.1 client in its own thread), avg ${fmt(bytes / (tiles.length * rounds) / 1024)} KiB; direct and uncached passes alternate`,
   );
   console.log(`  direct ST_AsMVT SQL     : ${describeStats(direct)}`);
   console.log(`  server /tiles, uncached : ${describeStats(viaServer)}`);
