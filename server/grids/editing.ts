@@ -165,7 +165,7 @@ async function adjustNeighbours(tx: Executor, communityCode: string, changedIds:
       AND NOT ST_CoveredBy(s.geom, c.geom)
     RETURNING s.id`,
   );
-  // Each step is guarded so no ST_Difference is empty: the WASM engine answers no rows at all then (see communityGaps).
+  // Each step is guarded so no ST_Difference is empty: the WASM engine answers no rows at all then (see tracedGaps in topology.ts).
   const grown = await executeRows<{ id: number }>(
     tx,
     sql`

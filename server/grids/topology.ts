@@ -71,7 +71,7 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
 
   // Slivers, area limits and the community's gap sum need no overlay: one statement. The overlays
   // (outside, overlaps) stay statements of their own, so the WASM engine's no-rows answer on a
-  // failed GEOS overlay (see communityGaps) cannot hide the other rules' offences.
+  // failed GEOS overlay (see tracedGaps) cannot hide the other rules' offences.
   const simple = await executeRows<Offence & { rule: 'sliver' | 'area' | 'uncovered' }>(
     tx,
     sql`
@@ -88,7 +88,7 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
   const area = simple.filter((o) => o.rule === 'area');
   const uncovered = Number(simple.find((o) => o.rule === 'uncovered')?.area ?? 0);
 
-  // Filter first, then difference: see communityGaps on empty differences in the WASM engine.
+  // Filter first, then difference: see tracedGaps on empty differences in the WASM engine.
   const outside = await executeRows<Offence>(
     tx,
     sql`
@@ -109,7 +109,7 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
     WHERE a.id IN (${ids}) AND ST_Relate(a.geom, b.geom, '2********') AND ST_Area(x.geom::geography) > ${rules.overlapToleranceM2}`,
   );
 
-  // The area-sum shortcut holds only when nothing overlaps or sticks out (communityGaps).
+  // The area-sum shortcut holds only when nothing overlaps or sticks out: without overlaps the grids' stored areas add up to the covered area.
   const gaps = overlaps.length === 0 && outside.length === 0 && Math.abs(uncovered) <= rules.gapToleranceM2 ? [] : await tracedGaps(tx, communityCode, rules.gapToleranceM2);
 
   return [
@@ -121,23 +121,15 @@ export async function topologyViolations(tx: Executor, communityCode: string, gr
   ];
 }
 
-/**
- * Parts of the community no grid covers. The difference is only computed when the
- * grids do not cover the community: the embedded (WASM) PostGIS silently returns
- * no rows when ST_Difference yields an empty geometry.
- */
-export async function communityGaps(tx: Executor, communityCode: string, toleranceM2: number): Promise<Violation[]> {
-  // Fast path: without overlaps the grids' areas add up to the covered area, so a community whose
-  // area equals the sum of its grids' (stored) areas has no gap. Only otherwise trace the gaps.
-  const [sums] = await executeRows<{ uncovered: number }>(tx, sql`SELECT ${uncoveredArea(communityCode)} AS uncovered`);
-  if (Math.abs(Number(sums?.uncovered ?? 0)) <= toleranceM2) return [];
-  return tracedGaps(tx, communityCode, toleranceM2);
-}
-
 /** The community's area minus its grids' stored areas (m²): zero, within tolerance, when nothing is left uncovered and nothing overlaps. */
 const uncoveredArea = (communityCode: string) => sql`
   ((SELECT ST_Area(geom::geography) FROM regions WHERE code = ${communityCode}) - (SELECT coalesce(sum(area_m2), 0) FROM grids WHERE community_code = ${communityCode}))`;
 
+/**
+ * Parts of the community no grid covers, traced. Only called when the area sum (uncoveredArea)
+ * says something may be uncovered: besides the cost, the embedded (WASM) PostGIS silently
+ * returns no rows when ST_Difference yields an empty geometry.
+ */
 async function tracedGaps(tx: Executor, communityCode: string, toleranceM2: number): Promise<Violation[]> {
   const rows = await executeRows<Offence>(
     tx,
