@@ -64,12 +64,9 @@ export function quickTileAddress(p: Record<string, string>): TileAddress | null 
 export const tilesRoute = (cache: TileCache | null, slots: RenderSlots = renderSlots(defaultRenderSlots())) =>
   new Hono<AppEnv>().get('/:set/:z/:x/:y', async (c) => {
     const params = c.req.param();
-    const address = quickTileAddress(params);
-    if (!address) {
-      const parsed = tileParams.safeParse(params);
-      if (!parsed.success) return invalidInput(parsed, c) as Response;
-    }
-    const { set, z: zoom, x, y } = address ?? tileParams.parse(params);
+    const parsed = quickTileAddress(params) ?? tileParams.safeParse(params);
+    if ('success' in parsed && !parsed.success) return invalidInput(parsed, c) as Response;
+    const { set, z: zoom, x, y } = 'success' in parsed ? (parsed.data as TileAddress) : parsed;
     // Generalised areas are built once per database, when missing or stale (no-op afterwards).
     await ensureAreas(c.var.db);
     let tile: CachedTile | undefined = cache?.get(set, zoom, x, y);

@@ -1,9 +1,9 @@
 /**
- * Why: the screen's incident heat is MapLibre's own heatmap layer, not deck.gl's HeatmapLayer.
- * deck.gl aggregates the weights at full canvas resolution in extra passes on every frame; on a
- * software-rendered screen (no GPU, as on the CI machine and many control-room PCs) that made the
- * first full render at 30,000 grids + 100,000 incidents 4–5× the empty database's, against
- * ≤ 2× with the heat drawn by MapLibre, which renders it into a quarter-resolution texture.
+ * Why: the screen's incident heat is MapLibre's own heatmap layer, not deck.gl's HeatmapLayer,
+ * which aggregated the weights in extra full-resolution passes on every frame of its own canvas.
+ * MapLibre draws heat into a quarter-resolution texture within the map's frame. On the
+ * software-rendered bench machine the heat is still most of the big screen's first-render cost
+ * (2026-12-03: about 1.1× the empty database without heat, about 4× with it, either way).
  * The look stays: the incidents colour ramp, a colour domain fixed by the server's per-cell
  * maximum (colours do not jump as the camera moves), the low end transparent.
  */
