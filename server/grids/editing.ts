@@ -15,6 +15,7 @@ import { applyRenumber, checkExpectedPlan, nextFreeCodes, renumberPlan, type Ren
 import type { PolygonGeometry } from './geometryInput';
 import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
 import type { GridRules, Violation } from './rules';
+import { followBaseGrids } from './microFollow';
 import { invalidInput, topologyViolations } from './topology';
 import { editImpact, type EditImpact } from '../buildings/impact';
 
@@ -94,7 +95,8 @@ export async function inCommunityTransaction(
       );
       if (locked.length === 0) throw new EditNotFound(`社区 ${communityCode} 不存在`);
       const { touched, created = [], deleted = [] } = await work(tx, mark);
-      const violations = await topologyViolations(tx, communityCode, touched, options.rules);
+      // 微网格 follow their base grids before the rules look (./microFollow.ts).
+      const violations = [...(await topologyViolations(tx, communityCode, touched, options.rules)), ...(await followBaseGrids(tx, mark, options.rules))];
       if (violations.length > 0) throw new EditRejected(violations);
       const changes = await executeRows<{ code: string; version: number; action: string }>(
         tx,

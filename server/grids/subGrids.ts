@@ -16,6 +16,7 @@ import { EditForbidden, EditNotFound, EditRejected } from './editing';
 import type { PolygonGeometry } from './geometryInput';
 import { publishGridChange } from './gridWrites';
 import { levelViolations } from './levelTopology';
+import { fillGaps } from './microFollow';
 import type { GridRules } from './rules';
 import { invalidInput } from './topology';
 
@@ -97,6 +98,8 @@ export interface SubGridSaveOptions {
   user: SessionUser;
   rules: GridRules;
   dryRun?: boolean;
+  /** 微网格: siblings give up what it now covers and take what it gave up (the editor's 自动调整相邻网格; default off: overlaps are refused). */
+  adjustSiblings?: boolean;
 }
 
 class DryRun extends Error {
@@ -142,12 +145,15 @@ export async function saveSubGrid(handle: DbHandle, input: SubGridInput, options
         );
         id = row!.id;
       }
-      const violations = await levelViolations(tx, [id], options.rules);
+      // A drawn micro grid takes its area from its siblings; what a reshape gives up goes back to them.
+      const adjusted = input.level === 'micro' && options.adjustSiblings === true ? await adjustSiblings(tx, id, input.households ?? 0, options.actor) : [];
+      const violations = await levelViolations(tx, [id, ...adjusted], options.rules);
       if (violations.length > 0) throw new EditRejected(violations);
       const [after] = await executeRows<{ version: number; xmin: number; ymin: number; xmax: number; ymax: number }>(
         tx,
         sql`SELECT s.version, ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
-            FROM sub_grids s, LATERAL (SELECT ST_Extent(g)::geometry AS e FROM (SELECT s.geom AS g UNION ALL SELECT before_geom FROM sub_grid_versions v WHERE v.sub_grid_id = s.id AND v.version = s.version) x) b
+            FROM sub_grids s, LATERAL (SELECT ST_Extent(g)::geometry AS e FROM (SELECT s.geom AS g UNION ALL SELECT before_geom FROM sub_grid_versions v WHERE v.sub_grid_id = s.id AND v.version = s.version
+                                                                              UNION ALL SELECT geom FROM grids WHERE code = s.parent_grid_code) x) b
             WHERE s.id = ${id}`,
       );
       const out = { code: saved, version: Number(after?.version ?? 1), dryRun: Boolean(options.dryRun) };
@@ -193,4 +199,54 @@ async function nextCode(tx: Executor, input: SubGridInput, communityCode: string
   const prefix = `${communityCode}${EXCLUSIVE_KIND_DIGIT[kind]}`;
   const [row] = await executeRows<{ n: number }>(tx, sql`SELECT coalesce(max(substr(code, 14, 3)::int), 0) + 1 AS n FROM sub_grids WHERE level = 'exclusive' AND left(code, 13) = ${prefix}`);
   return formatExclusiveGridCode(communityCode, kind, Number(row?.n ?? 1));
+}
+
+/**
+ * Keeps a base grid tiled after one of its micro grids (`id`) was drawn or reshaped: siblings give up
+ * what it covers now (a sibling left with nothing is retired), what it gave up goes to the sibling
+ * sharing the longest border (./microFollow.ts), and the first micro grid of a base grid gets a
+ * remainder micro grid (next code, the households the base grid has beyond the drawn one's).
+ * Returns the ids of the siblings it changed or created. Each difference is guarded non-empty.
+ */
+async function adjustSiblings(tx: Executor, id: number, households: number, actor: string): Promise<number[]> {
+  const shrunk = await executeRows<{ id: number }>(
+    tx,
+    sql`
+    UPDATE sub_grids s SET geom = ST_Multi(ST_CollectionExtract(ST_Difference(s.geom, m.geom), 3))
+    FROM sub_grids m
+    WHERE m.id = ${id} AND s.level = 'micro' AND s.parent_grid_code = m.parent_grid_code AND s.id <> m.id
+      AND s.geom && m.geom AND ST_Relate(s.geom, m.geom, '2********') AND NOT ST_CoveredBy(s.geom, m.geom)
+    RETURNING s.id`,
+  );
+  await tx.execute(sql`
+    DELETE FROM sub_grids s USING sub_grids m
+    WHERE m.id = ${id} AND s.level = 'micro' AND s.parent_grid_code = m.parent_grid_code AND s.id <> m.id AND ST_CoveredBy(s.geom, m.geom)`);
+  const [base] = await executeRows<{ id: number; code: string; name: string; households: number; siblings: number; covered: boolean }>(
+    tx,
+    sql`
+    SELECT g.id, g.code, g.name, g.households,
+           (SELECT count(*)::int FROM sub_grids s WHERE s.level = 'micro' AND s.parent_grid_code = g.code AND s.id <> m.id) AS siblings,
+           ST_Covers(m.geom, g.geom) AS covered
+    FROM sub_grids m JOIN grids g ON g.code = m.parent_grid_code WHERE m.id = ${id}`,
+  );
+  if (!base) return shrunk.map((r) => r.id);
+  if (base.siblings > 0) {
+    await fillGaps(tx, [base.id], [id]);
+    const siblings = await executeRows<{ id: number }>(tx, sql`SELECT id FROM sub_grids WHERE level = 'micro' AND parent_grid_code = ${base.code} AND id <> ${id}`);
+    return siblings.map((r) => r.id);
+  }
+  if (base.covered) return [];
+  const [row] = await executeRows<{ n: number }>(tx, sql`SELECT coalesce(max(substr(code, 16, 2)::int), 0) + 1 AS n FROM sub_grids WHERE level = 'micro' AND parent_grid_code = ${base.code}`);
+  const n = Number(row?.n ?? 1);
+  if (n > 99) throw new DomainError(422, '微网格已满', `基础网格 ${base.code} 已有 99 个微网格`);
+  const [rest] = await executeRows<{ id: number }>(
+    tx,
+    sql`
+    INSERT INTO sub_grids (code, level, kind, name, parent_grid_code, community_code, street_code, geom, households, population, updated_by)
+    SELECT ${formatMicroGridCode(base.code, n)}, 'micro', NULL, ${`${base.name}第${n}微网格`}, g.code, g.community_code, left(g.community_code, 9),
+           ST_Multi(ST_CollectionExtract(ST_Difference(g.geom, m.geom), 3)), ${Math.max(0, Number(base.households) - households)}, 0, ${actor}
+    FROM grids g, sub_grids m WHERE g.id = ${base.id} AND m.id = ${id}
+    RETURNING id`,
+  );
+  return rest ? [rest.id] : [];
 }

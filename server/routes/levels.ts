@@ -1,7 +1,7 @@
 /**
  * 微网格 and 专属网格: GET /api/levels?level=&kind=&parent=&community=&bbox= (GeoJSON),
- * POST /api/levels[?dryRun=] (create; code from kernel/gridCode.ts), PUT /api/levels/:code[?dryRun=]
- * (replace geometry/figures). Saves check the level's topology rules (server/grids/levelTopology.ts):
+ * POST /api/levels[?dryRun=&adjustSiblings=] (create; code from kernel/gridCode.ts), PUT /api/levels/:code[?dryRun=&adjustSiblings=]
+ * (replace geometry/figures; with adjustSiblings a micro grid's siblings give up or take the area, so the base grid stays tiled). Saves check the level's topology rules (server/grids/levelTopology.ts):
  * 422 with the violations. Work in server/grids/subGrids.ts.
  */
 import { zValidator } from '@hono/zod-validator';
@@ -29,7 +29,10 @@ const listQuery = z.object({
   bbox: bboxParam.optional(),
   limit: integerString('limit', 1, 10000).optional(),
 });
-const dryRunQuery = z.object({ dryRun: z.enum(['true', 'false'], { message: 'dryRun 应为 true 或 false' }).optional() });
+const dryRunQuery = z.object({
+  dryRun: z.enum(['true', 'false'], { message: 'dryRun 应为 true 或 false' }).optional(),
+  adjustSiblings: z.enum(['true', 'false'], { message: 'adjustSiblings 应为 true 或 false' }).optional(),
+});
 const body = z.object({
   level: levelEnum,
   parentGridCode: z.string().regex(GRID_CODE_PATTERN, 'parentGridCode 应为 15 位基础网格编码').optional(),
@@ -47,10 +50,10 @@ const codeParam = z.object({
   code: z.string().refine((s) => MICRO_GRID_CODE_PATTERN.test(s) || EXCLUSIVE_GRID_CODE_PATTERN.test(s), '编码应为 17 位微网格编码或 16 位专属网格编码'),
 });
 
-function saveOptions(c: Context<AppEnv>, dryRun?: string): SubGridSaveOptions {
+function saveOptions(c: Context<AppEnv>, query: { dryRun?: string; adjustSiblings?: string }): SubGridSaveOptions {
   const user = c.var.user;
   if (!user) throw new EditForbidden('请先登录');
-  return { actor: user.displayName || user.username, user, rules: rulesFromEnv(), dryRun: dryRun === 'true' };
+  return { actor: user.displayName || user.username, user, rules: rulesFromEnv(), dryRun: query.dryRun === 'true', adjustSiblings: query.adjustSiblings === 'true' };
 }
 
 export const levelsRoute = new Hono<AppEnv>()
@@ -58,9 +61,7 @@ export const levelsRoute = new Hono<AppEnv>()
     const { limit = 2000, ...filter } = c.req.valid('query');
     return c.json(await listSubGrids(c.var.db, filter, limit), 200);
   })
-  .post('/', zValidator('query', dryRunQuery, invalidInput), zValidator('json', body, invalidInput), async (c) =>
-    c.json(await saveSubGrid(c.var.db, c.req.valid('json'), saveOptions(c, c.req.valid('query').dryRun)), 200),
-  )
+  .post('/', zValidator('query', dryRunQuery, invalidInput), zValidator('json', body, invalidInput), async (c) => c.json(await saveSubGrid(c.var.db, c.req.valid('json'), saveOptions(c, c.req.valid('query'))), 200))
   .put('/:code', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', body, invalidInput), async (c) =>
-    c.json(await saveSubGrid(c.var.db, c.req.valid('json'), saveOptions(c, c.req.valid('query').dryRun), c.req.valid('param').code), 200),
+    c.json(await saveSubGrid(c.var.db, c.req.valid('json'), saveOptions(c, c.req.valid('query')), c.req.valid('param').code), 200),
   );

@@ -13,6 +13,8 @@ import { executeRows } from '../../../db/client';
 import { checkCandidates, type RunRows } from './checks';
 import { writeImport } from './commit';
 import { gridWriteTransaction } from '../../grids/gridWrites';
+import { followBaseGrids } from '../../grids/microFollow';
+import { rulesFromEnv, type Violation } from '../../grids/rules';
 import { ImportError, ImportRejected } from './importError';
 import { importLimits } from './limits';
 import { parseOffThread } from './parseOffThread';
@@ -34,6 +36,12 @@ class RollBack extends Error {
   constructor(readonly issues: ImportIssue[]) {
     super('import has errors');
   }
+}
+
+/** A 微网格 rule the import would break, as a report line. */
+function microIssue(v: Violation): ImportIssue {
+  const at = v.geometry?.type === 'Point' ? (v.geometry.coordinates as [number, number]) : null;
+  return { severity: 'error', kind: 'micro_grids', feature: null, code: v.gridCode ?? null, reason: `微网格无法随基础网格调整：${v.message}`, location: at, ...(v.areaM2 !== undefined ? { areaM2: v.areaM2 } : {}) };
 }
 
 /** The report of a dry run or a commit; throws ImportRejected when the file has errors (nothing written). */
@@ -86,12 +94,16 @@ async function checkAndWrite(db: DbHandle, upload: UploadStream, options: Import
   try {
     const written = await gridWriteTransaction(
       db,
-      async (tx) => {
+      async (tx, mark) => {
         const inTx: RunRows = (q) => executeRows(tx, q);
         await tx.execute(sql`SET LOCAL jit = off`);
         const again = await checkCandidates(inTx, candidates);
         if (again.issues.some((i) => i.severity === 'error')) throw new RollBack(again.issues);
-        return writeImport(inTx, candidates, options.actor, note);
+        const written = await writeImport(inTx, candidates, options.actor, note);
+        // The 微网格 of re-imported base grids follow their new outline, under the level's rules.
+        const micro = await followBaseGrids(tx, mark, rulesFromEnv());
+        if (micro.length > 0) throw new RollBack(micro.map(microIssue));
+        return written;
       },
       // Imported grids may redraw a community's outline: its generalised outline is rebuilt.
       { outlines: true },

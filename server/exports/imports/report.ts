@@ -11,7 +11,9 @@ export type IssueKind =
   | 'outside_community'
   | 'overlap_import'
   | 'overlap_existing'
-  | 'gap';
+  | 'gap'
+  /** The 微网格 of a re-imported base grid could not follow it (server/grids/microFollow.ts). */
+  | 'micro_grids';
 
 export interface ImportIssue {
   /** Errors block the commit; warnings (gaps) are reported only. */

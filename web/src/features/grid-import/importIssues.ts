@@ -14,6 +14,7 @@ export const ISSUE_LABELS: Record<IssueKind, string> = {
   overlap_import: '与文件内网格重叠',
   overlap_existing: '与现有网格重叠',
   gap: '社区内留有空隙',
+  micro_grids: '微网格无法随之调整',
 };
 
 export function reportSummary(r: ImportReport): string {
