@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
-import { LOAD_MS, launchBrowser, openPage, startServer, TEST_MS, WAIT_MS } from './browser';
+import { LOAD_MS, launchBrowser, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
 describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS }, () => {
   let db: TestDatabase;
@@ -138,6 +138,7 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     const reportedOf = new Map(points.filter((p) => p.figure === 'kpi.count').map((p) => [p.month, p.value]));
     const closed = points.filter((p) => p.figure === 'screen.trendClosed').sort((a, b) => reportedOf.get(b.month)! - b.value - (reportedOf.get(a.month)! - a.value))[0]!;
     await incidents.locator(`.trend-open[data-figure="screen.trendClosed"][data-month="${closed.month}"]`).focus();
+    await page.getByTestId('panel-incidents').screenshot({ path: screenshotPath('figures-trend-focus.png') });
     await page.keyboard.press('Enter');
     await opensWith(closed.month, '截至现在已结案');
     expect(Number(await page.getByTestId('figure-total').textContent())).toBe(closed.value);
@@ -153,6 +154,7 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     await bar.click();
     await opensWith(null, `${name}（${region}）`);
     expect(await page.getByTestId('figure-filter').textContent()).toContain('的下级区域');
+    await page.screenshot({ path: screenshotPath('figures-child-bar.png') });
     expect(Number((await page.getByTestId('figure-value').textContent())!.replace(/[,\s]/g, ''))).toBe(shown);
     await close();
     expect(errors).toEqual([]);
