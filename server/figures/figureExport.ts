@@ -27,6 +27,7 @@ export async function figureXlsx(sheetName: string, columns: FigureColumn[], row
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-export function figureFileName(id: string, scope: string, format: FigureExportFormat): string {
-  return `figure-${id.replace(/[^A-Za-z0-9.]/g, '_')}-${scope}.${format}`;
+/** `month`: opened at a trend month, which the name then says (YYYY-MM). */
+export function figureFileName(id: string, scope: string, format: FigureExportFormat, month?: string): string {
+  return `figure-${id.replace(/[^A-Za-z0-9.]/g, '_')}-${scope}${month ? `-${month}` : ''}.${format}`;
 }

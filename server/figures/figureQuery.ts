@@ -148,6 +148,11 @@ export interface FigureFilter {
   scopeName: string;
   from: string | null;
   to: string | null;
+  /** The trend month the figure was opened at (YYYY-MM, China time), else null. */
+  month: string | null;
+  /** The child region it was opened at (= scope), and the page's region it lies in; else null. */
+  region: string | null;
+  within: string | null;
   condition: string;
   text: string;
 }
@@ -170,7 +175,7 @@ export interface FigureValue {
   columns: FigureColumn[];
 }
 
-function figureOr404(id: string): Figure {
+export function figureOr404(id: string): Figure {
   const figure = findFigure(id);
   if (!figure) throw new NotFoundError(`指标 ${id} 不存在`, { errors: [{ field: 'id', reason: '不是已登记的指标' }] });
   return figure;
@@ -185,14 +190,19 @@ async function describeFilter(db: DbHandle, f: Figure, p: FigureParams): Promise
   const path = await regionPath(db, p.scope);
   if (!path) throw new NotFoundError(`区域编码 ${p.scope} 不存在`, { errors: [{ field: 'scope', reason: '区划或网格不存在' }] });
   const scopeName = path.map((r) => r.name).join(' / ');
-  const period = f.periodic ? `；统计期 ${p.from.toISOString()} 至 ${p.to.toISOString()}（不含）` : '；当前数据（不随统计期变化）';
+  const span = `${p.from.toISOString()} 至 ${p.to.toISOString()}（不含）`;
+  const period = !f.periodic ? '；当前数据（不随统计期变化）' : p.month ? `；月份 ${p.month}（中国时间，${span}）` : `；统计期 ${span}`;
+  const below = p.within ? `（${path.find((r) => r.code === p.within)?.name ?? p.within} 的下级区域）` : '';
   return {
     scope: p.scope,
     scopeName,
     from: f.periodic ? p.from.toISOString() : null,
     to: f.periodic ? p.to.toISOString() : null,
+    month: p.month ?? null,
+    region: p.within ? p.scope : null,
+    within: p.within ?? null,
     condition: f.condition,
-    text: `区域：${scopeName}（${p.scope}）${period}；条件：${f.condition}`,
+    text: `区域：${scopeName}（${p.scope}）${below}${period}；条件：${f.condition}`,
   };
 }
 
@@ -235,7 +245,7 @@ function columnsOf(f: Figure): FigureColumn[] {
 }
 
 /** Reading the records needs the whole region (see the header). */
-export function assertMayReadRecords(reader: SessionUser, scope: string): void {
+export function assertMayReadRecords(reader: SessionUser, scope: string, field: 'scope' | 'region' = 'scope'): void {
   const ok =
     reader.role === 'leader' ||
     reader.role === 'analyst' ||
@@ -243,7 +253,7 @@ export function assertMayReadRecords(reader: SessionUser, scope: string): void {
     ((reader.role === 'planner' || reader.role === 'dispatcher') && !!reader.jurisdictionCode && scope.startsWith(reader.jurisdictionCode)) ||
     (reader.role === 'grid_worker' && reader.gridCodes.includes(scope));
   if (!ok) {
-    throw new ForbiddenError(`您无权查看区域 ${scope} 的明细记录`, { errors: [{ field: 'scope', reason: '明细只对辖区（或本人网格）内的区域开放；请选择辖区内的区域' }] });
+    throw new ForbiddenError(`您无权查看区域 ${scope} 的明细记录`, { errors: [{ field, reason: '明细只对辖区（或本人网格）内的区域开放；请选择辖区内的区域' }] });
   }
 }
 
@@ -276,7 +286,7 @@ export const PAGE_SIZE_MAX = 200;
 export const EXPORT_MAX_ROWS = 200_000;
 
 export async function figureRecords(db: DbHandle, id: string, p: FigureParams, reader: SessionUser, page: number, pageSize: number) {
-  assertMayReadRecords(reader, p.scope);
+  assertMayReadRecords(reader, p.scope, p.within ? 'region' : 'scope');
   const v = await figureValue(db, id, p);
   const f = figureOr404(id);
   const rows = await selectRecords(db, f, p, reader, pageSize, (page - 1) * pageSize);
@@ -293,7 +303,7 @@ export class ExportTooLarge extends DomainError {
 
 /** Every record behind the figure, for the export (the same rows the paged list shows). */
 export async function figureExportRows(db: DbHandle, id: string, p: FigureParams, reader: SessionUser) {
-  assertMayReadRecords(reader, p.scope);
+  assertMayReadRecords(reader, p.scope, p.within ? 'region' : 'scope');
   const v = await figureValue(db, id, p);
   if (v.records > EXPORT_MAX_ROWS) throw new ExportTooLarge(v.records);
   const rows = await selectRecords(db, figureOr404(id), p, reader, EXPORT_MAX_ROWS, 0);

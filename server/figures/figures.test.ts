@@ -4,10 +4,11 @@ import { beforeAll, expect, it } from 'vitest';
 import type { SessionUser } from '../../kernel/roles';
 import { regionKpis, type KpiResult } from '../incidents/kpis';
 import { cstMonth } from '../screen/months';
-import { screenSummary, type ScreenSummary } from '../screen/summary';
+import { incidentTrend, screenSummary, type ScreenSummary } from '../screen/summary';
 import { describeEachEngine } from '../testing/databases';
 import { MINGSHAN_PLANNER, TEST_ADMIN } from '../testing/principals';
 import { requestAs } from '../testing/requestAs';
+import { resolveFigureParams } from './figureParams';
 import { figureRecords, figureValue, type FigureValue } from './figureQuery';
 import { FIGURES, type FigureParams } from './registry';
 
@@ -157,5 +158,113 @@ describeEachEngine('figure drill-down', (db) => {
     expect(((await refused.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('scope');
     const unknown = await requestAs(db(), ANALYST, '/api/figures/nope.x');
     expect(unknown.status).toBe(404);
+  });
+
+  /** GET a figure as JSON through the route (the server's clock, as the screen). */
+  const figureJson = async (path: string) => {
+    const res = await requestAs(db(), ANALYST, path);
+    expect(res.status, path).toBe(200);
+    return (await res.json()) as FigureValue;
+  };
+  const exportCsv = async (path: string) => {
+    const res = await requestAs(db(), ANALYST, path);
+    expect(res.status, path).toBe(200);
+    const [header, ...rows] = parseCsv(await res.text());
+    expect(res.headers.get('x-record-count'), path).toBe(String(rows.length));
+    return { header: header!, rows };
+  };
+
+  it('every trend month opens at that month: value = records = exported rows = the chart’s point', async () => {
+    const [community] = await db().rows<{ code: string }>(sql`SELECT community_code AS code FROM grids WHERE street_code = ${scopes[1]!} ORDER BY 1 LIMIT 1`);
+    for (const scope of [...scopes, community!.code]) {
+      const trend = (await screenSummary(db(), scope, new Date()))!.trend;
+      expect(trend.length).toBe(12);
+      for (const t of trend) {
+        for (const [figure, shownValue] of [
+          ['kpi.count', t.reported],
+          ['screen.trendClosed', t.closed],
+        ] as const) {
+          const q = `scope=${scope}&month=${t.month}`;
+          const v = await figureJson(`/api/figures/${figure}?${q}`);
+          expect(v.value, `${figure} ${scope} ${t.month}`).toBe(shownValue);
+          expect(v.records).toBe(shownValue);
+          expect(v.filter.month).toBe(t.month);
+          expect(v.filter.text).toContain(`月份 ${t.month}`);
+          expect((await exportCsv(`/api/figures/${figure}/export?${q}&format=csv`)).rows.length, `${figure} ${scope} ${t.month} export`).toBe(shownValue);
+        }
+      }
+    }
+    // Not vacuous whatever today's date: on the sample's own clock (its last report) every month of its trend agrees too, and has records.
+    for (const scope of scopes) {
+      const clock = new Date(month.end.getTime() - 1);
+      const atClock = await incidentTrend(db(), scope, clock);
+      for (const t of atClock) {
+        const reported = await figureValue(db(), 'kpi.count', await resolveFigureParams(db(), 'kpi.count', { scope, month: t.month }, clock));
+        const closedBy = await figureValue(db(), 'screen.trendClosed', await resolveFigureParams(db(), 'screen.trendClosed', { scope, month: t.month }, clock));
+        expect([reported.value, closedBy.value], `${scope} ${t.month}`).toEqual([t.reported, t.closed]);
+      }
+      expect(atClock.filter((t) => t.reported > 0).length, scope).toBeGreaterThanOrEqual(10);
+      expect(
+        atClock.some((t) => t.closed > 0 && t.closed < t.reported),
+        scope,
+      ).toBe(true);
+    }
+  });
+
+  it('every child bar opens at that child: 党员数 and 网格数 = the bar, exported rows add up to it', async () => {
+    const [community] = await db().rows<{ code: string }>(sql`SELECT community_code AS code FROM grids WHERE street_code = ${scopes[1]!} ORDER BY 1 LIMIT 1`);
+    let bars = 0;
+    for (const scope of [...scopes, community!.code]) {
+      const children = (await screenSummary(db(), scope, new Date()))!.children;
+      expect(children.length, scope).toBeGreaterThan(0);
+      for (const c of children) {
+        const q = `scope=${scope}&region=${c.code}`;
+        const members = await figureJson(`/api/figures/screen.partyMembers?${q}`);
+        expect(members.value, `${scope} → ${c.code}`).toBe(c.partyMembers);
+        expect([members.filter.scope, members.filter.region, members.filter.within]).toEqual([c.code, c.code, scope]);
+        expect(members.filter.text).toContain('的下级区域');
+        expect((await figureJson(`/api/figures/screen.grids?${q}`)).value).toBe(c.grids);
+        const { header, rows } = await exportCsv(`/api/figures/screen.partyMembers/export?${q}&format=csv`);
+        expect(rows.length).toBe(c.grids);
+        expect(rows.reduce((a, r) => a + Number(r[header.indexOf('党员数')]), 0)).toBe(c.partyMembers);
+        bars++;
+      }
+      // The bars together are the parent's figure: no grid lost or counted twice.
+      expect(children.reduce((a, c) => a + c.partyMembers, 0)).toBe((await figureJson(`/api/figures/screen.partyMembers?scope=${scope}`)).value);
+    }
+    expect(bars).toBeGreaterThan(5);
+  });
+
+  it('refuses a month or region that does not belong: 400 malformed, 422 outside the series or scope, 403 outside the jurisdiction', async () => {
+    const [city, street] = scopes as [string, string];
+    const field = async (res: Response) => ((await res.json()) as { errors: { field: string; reason: string }[] }).errors[0]!;
+    const expectProblem = async (user: SessionUser, path: string, status: number, name: string) => {
+      const res = await requestAs(db(), user, path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const e = await field(res);
+      expect(e.field, path).toBe(name);
+      expect(e.reason, path).toMatch(/[\u4e00-\u9fff]/);
+    };
+    const series = await figureJson(`/api/figures/kpi.count?scope=${city}&month=${cstMonth(new Date()).key}`);
+    expect(series.filter.month).toBe(cstMonth(new Date()).key);
+    for (const bad of ['2026-5', '2026-13', 'abcd-ef', '2026-05-01']) await expectProblem(ANALYST, `/api/figures/kpi.count?scope=${city}&month=${bad}`, 400, 'month');
+    await expectProblem(ANALYST, `/api/figures/kpi.count?scope=${city}&month=${cstMonth(new Date(), 1).key}`, 422, 'month');
+    await expectProblem(ANALYST, `/api/figures/kpi.count/export?scope=${city}&month=${cstMonth(new Date(), -12).key}`, 422, 'month');
+    await expectProblem(ANALYST, `/api/figures/screen.grids?scope=${city}&month=${cstMonth(new Date()).key}`, 422, 'month');
+    await expectProblem(ANALYST, `/api/figures/kpi.count?scope=${city}&month=${cstMonth(new Date()).key}&from=${month.start.toISOString()}`, 400, 'month');
+    const [otherStreet] = await db().rows<{ code: string }>(sql`SELECT code FROM regions WHERE level = 'street' AND code <> ${street} ORDER BY code LIMIT 1`);
+    await expectProblem(ANALYST, `/api/figures/screen.partyMembers?scope=${street}&region=${otherStreet!.code}`, 422, 'region');
+    await expectProblem(ANALYST, `/api/figures/screen.partyMembers/records?scope=${street}&region=${street}`, 422, 'region');
+    await expectProblem(ANALYST, `/api/figures/screen.partyMembers?scope=${street}&region=${street}999`, 422, 'region');
+    await expectProblem(ANALYST, `/api/figures/screen.partyMembers?scope=${city}&region=12345`, 400, 'region');
+    // A planner reads records of their own street from the city screen's bar, not of another street's.
+    const own = await requestAs(db(), MINGSHAN_PLANNER, `/api/figures/screen.grids/records?scope=${city}&region=${street}`);
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as { total: number }).total).toBe((await figureJson(`/api/figures/screen.grids?scope=${street}`)).value);
+    const [foreign] = await db().rows<{ code: string }>(
+      sql`SELECT code FROM regions WHERE level = 'street' AND parent_code = (SELECT parent_code FROM regions WHERE code = ${street}) AND code <> ${street} ORDER BY code LIMIT 1`,
+    );
+    await expectProblem(MINGSHAN_PLANNER, `/api/figures/screen.grids/export?scope=${city}&region=${foreign!.code}`, 403, 'region');
   });
 });

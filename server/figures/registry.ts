@@ -37,6 +37,10 @@ export interface FigureParams {
   to: Date;
   /** The server clock: what "by now" means. */
   now: Date;
+  /** Opened at one month of the trend (YYYY-MM, China time): from/to are that month. */
+  month?: string;
+  /** Opened at a child bar: the page's region, `scope` being the child (server/figures/figureParams.ts). */
+  within?: string;
 }
 
 interface BaseFigure {

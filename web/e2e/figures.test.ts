@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
-import { LOAD_MS, launchBrowser, openPage, startServer, TEST_MS, WAIT_MS } from './browser';
+import { LOAD_MS, launchBrowser, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
 describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS }, () => {
   let db: TestDatabase;
@@ -86,5 +86,77 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     await page.waitForFunction(() => document.querySelector('[data-testid="figure-panel"]')?.textContent?.includes('星级 = 5'), undefined, { timeout: WAIT_MS });
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+  });
+
+  it('a trend month point and a child bar open at that point: the panel shows the chart’s number and the month/region in its filter', async () => {
+    const page = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/screen?isochrones=0&heatmap=0`);
+    const incidents = page.getByTestId('panel-incidents');
+    await incidents.locator('.trend-open').first().waitFor({ timeout: LOAD_MS });
+    const points = await incidents
+      .locator('.trend-open')
+      .evaluateAll((els) => els.map((el) => ({ figure: el.getAttribute('data-figure')!, month: el.getAttribute('data-month')!, value: Number(el.getAttribute('data-value')) })));
+    // Two lines × 12 months, each point a registered figure at its month.
+    expect(points.length).toBe(24);
+    expect(new Set(points.map((p) => p.figure))).toEqual(new Set(['kpi.count', 'screen.trendClosed']));
+    const panel = page.getByTestId('figure-panel');
+    const opensWith = async (month: string | null, text: string) => {
+      await panel.waitFor({ timeout: WAIT_MS });
+      await page.waitForFunction(
+        ([m, t]) => {
+          const f = document.querySelector('[data-testid="figure-filter"]')?.textContent ?? '';
+          return (m === null || f.includes(`月份 ${m}`)) && f.includes(t as string);
+        },
+        [month, text] as const,
+        { timeout: WAIT_MS },
+      );
+    };
+    const close = async () => {
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+    };
+
+    // Mouse: the busiest month's 受理 point; the panel counts exactly the point's number.
+    const busiest = points.filter((p) => p.figure === 'kpi.count').sort((a, b) => b.value - a.value)[0]!;
+    expect(busiest.value).toBeGreaterThan(0);
+    await incidents.locator(`.trend-open[data-figure="kpi.count"][data-month="${busiest.month}"]`).click();
+    await opensWith(busiest.month, '上报时间在统计期内');
+    expect(Number(await page.getByTestId('figure-total').textContent())).toBe(busiest.value);
+    expect(Number((await page.getByTestId('figure-value').textContent())!.replace(/[,\s]/g, ''))).toBe(busiest.value);
+    expect(await panel.locator('h2').textContent()).toContain(busiest.month);
+    // Its export is the same records of that month.
+    const href = await panel.getByRole('link', { name: '导出 CSV' }).getAttribute('href');
+    expect(href).toContain(`month=${busiest.month}`);
+    const res = await page.request.get(`${server.url}${href}`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['x-record-count']).toBe(String(busiest.value));
+    await close();
+
+    // Keyboard: an 已结案 point (the one furthest below its 受理 point), focused and opened with Enter.
+    const reportedOf = new Map(points.filter((p) => p.figure === 'kpi.count').map((p) => [p.month, p.value]));
+    const closed = points.filter((p) => p.figure === 'screen.trendClosed').sort((a, b) => reportedOf.get(b.month)! - b.value - (reportedOf.get(a.month)! - a.value))[0]!;
+    await incidents.locator(`.trend-open[data-figure="screen.trendClosed"][data-month="${closed.month}"]`).focus();
+    await page.getByTestId('panel-incidents').screenshot({ path: screenshotPath('figures-trend-focus.png') });
+    await page.keyboard.press('Enter');
+    await opensWith(closed.month, '截至现在已结案');
+    expect(Number(await page.getByTestId('figure-total').textContent())).toBe(closed.value);
+    await close();
+
+    // A child's bar of 下级党员分布: 党员数 of that child, its name in the filter.
+    const bar = page.getByTestId('panel-party').locator('.share-open').first();
+    await bar.waitFor({ timeout: WAIT_MS });
+    const region = (await bar.getAttribute('data-region'))!;
+    const name = (await bar.locator('.share-name').textContent())!;
+    const shown = Number((await bar.locator('.share-value').textContent())!.replace(/[^\d]/g, ''));
+    expect(shown).toBeGreaterThan(0);
+    await bar.click();
+    await opensWith(null, `${name}（${region}）`);
+    expect(await page.getByTestId('figure-filter').textContent()).toContain('的下级区域');
+    await page.screenshot({ path: screenshotPath('figures-child-bar.png') });
+    expect(Number((await page.getByTestId('figure-value').textContent())!.replace(/[,\s]/g, ''))).toBe(shown);
+    await close();
+    expect(errors).toEqual([]);
   });
 });

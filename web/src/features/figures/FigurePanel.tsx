@@ -53,7 +53,12 @@ export function FigurePanel({ id, scope, onClose }: { id: string; scope: FigureS
       <button type="button" className="figure-backdrop-hit" aria-label="关闭明细" tabIndex={-1} onClick={onClose} />
       <div className="figure-panel" role="dialog" aria-modal="true" aria-label="指标明细" tabIndex={-1} ref={dialog} data-testid="figure-panel">
         <header className="figure-head">
-          <h2>{figure?.name ?? '指标'}</h2>
+          <h2>
+            {figure?.name ?? '指标'}
+            {/* Opened at a chart point: which month / child region, also in the filter below. */}
+            {figure?.filter.month && <span className="figure-point"> · {figure.filter.month}</span>}
+            {figure?.filter.region && <span className="figure-point"> · {figure.filter.scopeName.split(' / ').pop()}</span>}
+          </h2>
           <button type="button" onClick={onClose} aria-label="关闭">
             ✕
           </button>
@@ -70,7 +75,7 @@ export function FigurePanel({ id, scope, onClose }: { id: string; scope: FigureS
             <dt>口径</dt>
             <dd>{figure.definition}</dd>
             <dt>筛选</dt>
-            <dd>{figure.filter.text}</dd>
+            <dd data-testid="figure-filter">{figure.filter.text}</dd>
             <dt>明细</dt>
             <dd>
               <span data-testid="figure-total">{figure.records}</span> 条{figure.kind === 'ratio' ? '（分母的记录，“计入分子”列标出分子）' : ''}

@@ -44,6 +44,7 @@ function Panel({ title, children, testId }: { title: string; children: React.Rea
 
 export function PartyPanel({ s }: { s: ScreenSummary }) {
   const g = s.grid;
+  const opener = useFigureOpener();
   return (
     <Panel title="网格党建" testId="panel-party">
       <div className="kpi-grid">
@@ -70,15 +71,38 @@ export function PartyPanel({ s }: { s: ScreenSummary }) {
             {[...s.children]
               .sort((a, b) => b.partyMembers - a.partyMembers)
               .slice(0, 5)
-              .map((c, _, top) => (
-                <li key={c.code}>
-                  <span className="share-name">{c.name}</span>
-                  <span className="share-track">
-                    <span className="share-fill" style={{ width: `${(100 * c.partyMembers) / Math.max(1, top[0]!.partyMembers)}%` }} />
-                  </span>
-                  <span className="share-value">{c.partyMembers.toLocaleString('zh-CN')} 名</span>
-                </li>
-              ))}
+              .map((c, _, top) => {
+                const bar = (
+                  <>
+                    <span className="share-name">{c.name}</span>
+                    <span className="share-track">
+                      <span className="share-fill" style={{ width: `${(100 * c.partyMembers) / Math.max(1, top[0]!.partyMembers)}%` }} />
+                    </span>
+                    <span className="share-value" data-figure-value={`${c.name}党员`}>
+                      {c.partyMembers.toLocaleString('zh-CN')} 名
+                    </span>
+                  </>
+                );
+                // A child's bar opens 党员数 for that child (server/figures/figureParams.ts region).
+                return (
+                  <li key={c.code}>
+                    {opener ? (
+                      <button
+                        type="button"
+                        className="share-open"
+                        data-figure="screen.partyMembers"
+                        data-region={c.code}
+                        title={`查看“${c.name} 党员数”的口径与明细`}
+                        onClick={() => opener.open('screen.partyMembers', { region: c.code })}
+                      >
+                        {bar}
+                      </button>
+                    ) : (
+                      bar
+                    )}
+                  </li>
+                );
+              })}
           </ul>
         </>
       )}
@@ -126,6 +150,7 @@ export function CentresPanel({ s }: { s: ScreenSummary }) {
 }
 
 export function IncidentsPanel({ s }: { s: ScreenSummary }) {
+  const opener = useFigureOpener();
   return (
     <Panel title="基层治理 · 事件处置" testId="panel-incidents">
       <div className="kpi-grid kpi-grid-3">
@@ -142,7 +167,7 @@ export function IncidentsPanel({ s }: { s: ScreenSummary }) {
       <div className="chart-title">
         近12个月事件 <span className="sl-swatch" style={{ background: '#ff6b4a' }} /> 受理 <span className="sl-swatch dashed" /> 已结案
       </div>
-      <TrendChart trend={s.trend} height={170} />
+      <TrendChart trend={s.trend} height={170} onOpen={opener ? (figure, month) => opener.open(figure, { month }) : undefined} />
     </Panel>
   );
 }

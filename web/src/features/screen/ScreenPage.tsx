@@ -17,7 +17,7 @@ import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle'
 import type { CircleArea, LayerVisibility, ScreenLayerInput } from './screenLayers';
 import { coverageColourExpression, COVERAGE_STEPS, STAR_COLOURS, STAR_LABELS, starColourExpression } from './starColours';
 import { useTour } from './useTour';
-import { FigureContext } from '../figures/FigureContext';
+import { FigureContext, type FigureDrill } from '../figures/FigureContext';
 import { FigurePanel } from '../figures/FigurePanel';
 import './screen.css';
 
@@ -181,11 +181,11 @@ export function ScreenPage() {
     document.body.dataset.screenWaiting = waitingFor;
   }, [waitingFor]);
 
-  // Drill-down of a figure (server/figures): the screen's region, the current month (the API's default).
-  const [openFigure, setOpenFigure] = useState<string | null>(null);
-  const figureOpener = useMemo(() => ({ open: setOpenFigure }), []);
+  // Drill-down of a figure (server/figures): the screen's region, the current month (the API's default), or the chart point's month/child region.
+  const [openFigure, setOpenFigure] = useState<{ id: string; drill?: FigureDrill } | null>(null);
+  const figureOpener = useMemo(() => ({ open: (id: string, drill?: FigureDrill) => setOpenFigure({ id, drill }) }), []);
   const closeFigure = useCallback(() => setOpenFigure(null), []);
-  const figureScope = useMemo(() => (s ? { scope: s.region.code } : null), [s]);
+  const figureScope = useMemo(() => (s && openFigure ? { scope: s.region.code, ...openFigure.drill } : null), [s, openFigure]);
   const error = summary.error ?? tree.error;
   return (
     <FigureContext.Provider value={figureOpener}>
@@ -332,7 +332,7 @@ export function ScreenPage() {
             <div className="screen-half screen-half-bottom">{s ? <StarsPanel s={s} onDrill={drill} /> : <PanelPlaceholder error={error} />}</div>
           </aside>
         </div>
-        {openFigure && s && <FigurePanel id={openFigure} scope={figureScope ?? { scope: s.region.code }} onClose={closeFigure} />}
+        {openFigure && figureScope && <FigurePanel id={openFigure.id} scope={figureScope} onClose={closeFigure} />}
       </div>
     </FigureContext.Provider>
   );

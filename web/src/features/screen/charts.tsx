@@ -1,7 +1,17 @@
 /** Small SVG charts drawn by hand (no chart library in the stack). */
 import type { TrendMonth } from '../../../../server/screen/summary';
 
-export function TrendChart({ trend, width = 400, height = 170 }: { trend: TrendMonth[]; width?: number; height?: number }) {
+/** The figure each trend line stands for (server/figures/registry.ts), opened at one month. */
+const TREND_SERIES = [
+  { key: 'reported', figure: 'kpi.count', label: '受理', colour: '#ff6b4a' },
+  { key: 'closed', figure: 'screen.trendClosed', label: '已结案', colour: '#4fd1a5' },
+] as const;
+
+/**
+ * The 12-month trend. With `onOpen` each month's point of each line opens that figure at that
+ * month (click, Enter or Space); `data-value` is the number the point stands for.
+ */
+export function TrendChart({ trend, width = 400, height = 170, onOpen }: { trend: TrendMonth[]; width?: number; height?: number; onOpen?: (figure: string, month: string) => void }) {
   const pad = { l: 36, r: 8, t: 14, b: 22 };
   const w = width - pad.l - pad.r;
   const h = height - pad.t - pad.b;
@@ -12,7 +22,7 @@ export function TrendChart({ trend, width = 400, height = 170 }: { trend: TrendM
   const line = (key: 'reported' | 'closed') => trend.map((t, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(t[key]).toFixed(1)}`).join(' ');
   const area = `${line('reported')} L${x(trend.length - 1)},${pad.t + h} L${x(0)},${pad.t + h} Z`;
   return (
-    <svg className="trend-chart" viewBox={`0 0 ${width} ${height}`} width="100%" height={height} role="img" aria-label="近12个月事件趋势">
+    <svg className="trend-chart" viewBox={`0 0 ${width} ${height}`} width="100%" height={height} role={onOpen ? 'group' : 'img'} aria-label="近12个月事件趋势">
       <defs>
         <linearGradient id="trend-fill" x1="0" x2="0" y1="0" y2="1">
           <stop offset="0%" stopColor="#ff6b4a" stopOpacity="0.45" />
@@ -30,16 +40,46 @@ export function TrendChart({ trend, width = 400, height = 170 }: { trend: TrendM
       <path d={area} fill="url(#trend-fill)" />
       <path d={line('reported')} fill="none" stroke="#ff6b4a" strokeWidth="2.5" />
       <path d={line('closed')} fill="none" stroke="#4fd1a5" strokeWidth="2" strokeDasharray="5 3" />
-      {trend.map((t, i) => (
-        <g key={t.month}>
-          <circle cx={x(i)} cy={y(t.reported)} r="3" fill="#ff6b4a" />
-          {i % 2 === 1 && (
-            <text x={x(i)} y={height - 6} textAnchor="middle" className="axis">
-              {Number(t.month.slice(5))}月
-            </text>
-          )}
-        </g>
-      ))}
+      {trend.map((t, i) =>
+        i % 2 === 1 ? (
+          <text key={t.month} x={x(i)} y={height - 6} textAnchor="middle" className="axis">
+            {Number(t.month.slice(5))}月
+          </text>
+        ) : null,
+      )}
+      {/* Closed is drawn first: where the lines meet, the 受理 point (the chart's main figure) is on top. */}
+      {[...TREND_SERIES].reverse().map((series) =>
+        trend.map((t, i) => {
+          const value = t[series.key];
+          const dot = <circle cx={x(i)} cy={y(value)} r={series.key === 'reported' ? 3 : 2.5} fill={series.colour} />;
+          if (!onOpen) return series.key === 'reported' ? <g key={`${series.key}-${t.month}`}>{dot}</g> : null;
+          const name = `${Number(t.month.slice(5))}月${series.label} ${value} 件`;
+          const open = () => onOpen(series.figure, t.month);
+          return (
+            <g
+              key={`${series.key}-${t.month}`}
+              className="trend-open"
+              data-figure={series.figure}
+              data-month={t.month}
+              data-value={value}
+              role="button"
+              tabIndex={0}
+              aria-label={`${t.month} ${series.label} ${value} 件：查看口径与明细`}
+              onClick={open}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  open();
+                }
+              }}
+            >
+              <title>{name}</title>
+              <circle className="trend-hit" cx={x(i)} cy={y(value)} r="7" fill="transparent" />
+              {dot}
+            </g>
+          );
+        }),
+      )}
     </svg>
   );
 }
