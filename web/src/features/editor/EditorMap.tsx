@@ -38,13 +38,15 @@ export interface EditorMapProps {
   overlay: GeoJSON.FeatureCollection;
   /** 均衡 preview: moving buildings coloured by target grid, the grids' new outlines. */
   rebalance: GeoJSON.FeatureCollection;
+  /** The open grid's community: its 微网格 and 专属网格. */
+  subGrids: GeoJSON.FeatureCollection;
   changedCodes: string[];
   onPickGrid: (code: string) => void;
   onMapReady: (map: maplibregl.Map | null) => void;
 }
 
 export function EditorMap(props: EditorMapProps) {
-  const { config, gridColour, state, modes, community, violations, overlay, rebalance, changedCodes } = props;
+  const { config, gridColour, state, modes, community, violations, overlay, rebalance, subGrids, changedCodes } = props;
   // Map handlers are bound once; they read the latest props through this ref.
   const latest = useLatest(props);
 
@@ -177,6 +179,10 @@ export function EditorMap(props: EditorMapProps) {
   useEffect(() => {
     if (map) setData(map, SRC.rebalance, rebalance);
   }, [map, rebalance]);
+
+  useEffect(() => {
+    if (map) setData(map, SRC.subGrids, subGrids);
+  }, [map, subGrids]);
 
   useEffect(() => {
     if (!map) return;

@@ -1,6 +1,6 @@
 /**
  * 网格编辑: planners reshape grids (drag/insert/delete vertices with snapping),
- * draw, split, merge and renumber, set the community's household band and
+ * draw, split, merge and renumber, draw 微网格 and 专属网格 (modes/subGrid.mode.ts), set the community's household band and
  * rebalance it (均衡), check with the server's rules (校验) before saving, see which neighbours a save adjusted, and browse or revert history.
  * The page lays out the shared header, tool bar, map and panel; the modes
  * (modes/*.mode.ts) handle the pointer, useEditorSession the writes.
@@ -14,7 +14,7 @@ import { Header } from '../header/Header';
 import { streetColourExpression, streetColours } from '../map/streetColours';
 import { useLatest } from '../map/useLatest';
 import { EditorMap } from './EditorMap';
-import { neighboursQuery, regionQuery } from './editorQueries';
+import { neighboursQuery, regionQuery, subGridsQuery } from './editorQueries';
 import { editorReducer, initialEditorState } from './editorState';
 import { EditorTabs } from './EditorTabs';
 import { EditorToolbar } from './EditorToolbar';
@@ -24,6 +24,7 @@ import { editorKey } from './keyboard';
 import { createModes } from './modes';
 import { OpenGridForm } from './OpenGridForm';
 import { OutcomeSection } from './OutcomeSection';
+import { SubGridList } from './SubGridList';
 import { useEditorSession } from './useEditorSession';
 import './editor.css';
 
@@ -64,11 +65,15 @@ export function EditorPage() {
   const bbox = neighbourBbox(base?.geometry);
   const neighbours = useQuery({ ...neighboursQuery(bbox ?? ''), enabled: bbox !== null });
   const community = useQuery({ ...regionQuery(base?.communityCode ?? ''), enabled: !!base });
+  const subGrids = useQuery({ ...subGridsQuery(base?.communityCode ?? ''), enabled: !!base });
 
+  // Drawing snaps to the grids around, the community boundary and (for the levels) the 微网格/专属网格 drawn already.
   const snapLines = useMemo(() => {
-    const others = (neighbours.data?.features ?? []).filter((f) => state.mode === 'draw' || f.properties.code !== base?.code).map((f) => f.geometry);
-    return ringsOf([...others, community.data?.geometry]);
-  }, [neighbours.data, community.data, base?.code, state.mode]);
+    const drawing = state.mode === 'draw' || state.mode === 'micro' || state.mode === 'exclusive';
+    const others = (neighbours.data?.features ?? []).filter((f) => drawing || f.properties.code !== base?.code).map((f) => f.geometry);
+    const levels = drawing ? (subGrids.data?.features ?? []).map((f) => f.geometry) : [];
+    return ringsOf([...others, ...levels, community.data?.geometry]);
+  }, [neighbours.data, community.data, subGrids.data, base?.code, state.mode]);
 
   const write = (dryRun: boolean) => void session.write(mode, dryRun, adjustNeighbours);
   const cancel = () => {
@@ -152,6 +157,7 @@ export function EditorPage() {
               violations={violations}
               overlay={overlay?.features ?? EMPTY_FC}
               rebalance={rebalancePreview ?? EMPTY_FC}
+              subGrids={(subGrids.data as GeoJSON.FeatureCollection | undefined) ?? EMPTY_FC}
               changedCodes={changedCodes}
               onPickGrid={session.pickGrid}
               onMapReady={(m) => (mapRef.current = m)}
@@ -194,6 +200,7 @@ export function EditorPage() {
           {session.grid.isError && <p className="error-message">{errorMessage(session.grid.error)}</p>}
           {base && <GridSummary base={base} state={state} mode={mode} dirty={session.dirty} />}
           {outcome && <OutcomeSection outcome={outcome} onFocus={focusGeometry} onReload={() => void session.reloadAfterConflict()} />}
+          {base && <SubGridList baseCode={base.code} subGrids={subGrids.data} loading={subGrids.isLoading} onFocus={focusGeometry} />}
           {base && (
             <EditorTabs
               base={base}

@@ -1,5 +1,6 @@
-/** The editor's tool bar: the modes, undo/redo/cancel, 校验/保存, import, and the save options. */
+/** The editor's tool bar: the modes (with the 专属网格 kind), undo/redo/cancel, 校验/保存, import, and the save options. */
 import type { Dispatch } from 'react';
+import { EXCLUSIVE_KINDS, type ExclusiveKind } from '../../../../kernel/gridCode';
 import { MODE_NAMES, type EditorAction, type EditorState, type Mode } from './editorState';
 import { canRedo, canUndo } from './undoStack';
 
@@ -26,6 +27,18 @@ export function EditorToolbar({ state, dispatch, busy, onCancel, onWrite, onImpo
             {MODE_NAMES[m]}
           </button>
         ))}
+        {state.mode === 'exclusive' && (
+          <label>
+            类别
+            <select value={state.exclusiveKind} onChange={(e) => dispatch({ type: 'exclusiveKind', kind: e.target.value as ExclusiveKind })} data-testid="exclusive-kind">
+              {EXCLUSIVE_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </div>
       <div className="editor-actions">
         <button type="button" className="text-button" onClick={() => dispatch({ type: 'undo' })} disabled={!canUndo(state.history)} title="Ctrl+Z">

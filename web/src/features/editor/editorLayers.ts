@@ -1,7 +1,7 @@
 /**
  * The editor's own sources and layers on top of the shared map style: the draft
  * shape with its vertex handles, sketches, snap marker, violations in red, version
- * overlays, the 均衡 preview, and highlights of neighbours a save changed (on the grid tile source).
+ * overlays, the 均衡 preview, the community's 微网格 and 专属网格, and highlights of neighbours a save changed (on the grid tile source).
  */
 import type * as maplibregl from 'maplibre-gl';
 import { GRID_SOURCE, GRID_SOURCE_LAYER } from '../map/mapStyle';
@@ -17,6 +17,7 @@ export const SRC = {
   violations: 'editor-violations',
   overlay: 'editor-overlay',
   rebalance: 'editor-rebalance',
+  subGrids: 'editor-sub-grids',
 } as const;
 
 export const EDITOR_LAYER = {
@@ -27,6 +28,9 @@ export const EDITOR_LAYER = {
   overlayLine: 'editor-overlay-line',
   rebalanceLine: 'editor-rebalance-line',
   rebalancePoints: 'editor-rebalance-points',
+  microLine: 'editor-micro-line',
+  exclusiveFill: 'editor-exclusive-fill',
+  exclusiveLine: 'editor-exclusive-line',
   shapeFill: 'editor-shape-fill',
   shapeLine: 'editor-shape-line',
   sketchFill: 'editor-sketch-fill',
@@ -59,6 +63,10 @@ export function addEditorLayers(map: maplibregl.Map) {
   const layers: LayerSpecification[] = [
     { id: EDITOR_LAYER.mergeFill, type: 'fill', ...grid, filter: codesFilter([]), paint: { 'fill-color': '#6cb4ff', 'fill-opacity': 0.45 } },
     { id: EDITOR_LAYER.changed, type: 'line', ...grid, filter: codesFilter([]), paint: { 'line-color': '#00e5ff', 'line-width': 3, 'line-dasharray': [2, 1] } },
+    // 微网格 thin and dashed inside their base grid; 专属网格 tinted, in the colour of the level legend.
+    { id: EDITOR_LAYER.microLine, type: 'line', source: SRC.subGrids, filter: ['==', ['get', 'level'], 'micro'], paint: { 'line-color': '#c3f584', 'line-width': 1.5, 'line-dasharray': [2, 2] } },
+    { id: EDITOR_LAYER.exclusiveFill, type: 'fill', source: SRC.subGrids, filter: ['==', ['get', 'level'], 'exclusive'], paint: { 'fill-color': '#ff9ff3', 'fill-opacity': 0.18 } },
+    { id: EDITOR_LAYER.exclusiveLine, type: 'line', source: SRC.subGrids, filter: ['==', ['get', 'level'], 'exclusive'], paint: { 'line-color': '#ff9ff3', 'line-width': 2 } },
     { id: EDITOR_LAYER.communityLine, type: 'line', source: SRC.community, paint: { 'line-color': '#ffffff', 'line-width': 2, 'line-opacity': 0.7, 'line-dasharray': [4, 2] } },
     { id: EDITOR_LAYER.overlayFill, type: 'fill', source: SRC.overlay, paint: { 'fill-color': overlayColour, 'fill-opacity': 0.18 } },
     { id: EDITOR_LAYER.overlayLine, type: 'line', source: SRC.overlay, paint: { 'line-color': overlayColour, 'line-width': 3, 'line-dasharray': [3, 1.5] } },

@@ -23,6 +23,7 @@ export const editorKeys = {
   renumber: (community: string) => ['editor', 'renumber', community] as const,
   band: (community: string) => ['editor', 'band', community] as const,
   buildingSums: (grid: string) => ['editor', 'buildingSums', grid] as const,
+  subGrids: (community: string) => ['editor', 'subGrids', community] as const,
 };
 
 // ---- reads ----
@@ -61,6 +62,21 @@ export const updateGeometry = (code: string, body: { version: number; geometry: 
   call(api.api.grids[':code'].$put({ param: { code }, query: dryRunQuery(dryRun), json: body }));
 
 export const createGridAt = (body: { communityCode: string; geometry: GeoJSON.Polygon }, dryRun: boolean) => call(api.api.grids.$post({ query: dryRunQuery(dryRun), json: body }));
+
+// ---- 微网格 and 专属网格 (server/grids/subGrids.ts) ----
+
+type Levels = typeof api.api.levels;
+export type SubGridInput = Parameters<Levels['$post']>[0]['json'];
+
+/** The grid levels under the open grid's community, for the map and the list. */
+export const subGridsQuery = (community: string) => queryOptions({ queryKey: editorKeys.subGrids(community), queryFn: () => call(api.api.levels.$get({ query: { community, limit: '2000' } })), staleTime: 0 });
+
+/** Creates a 微网格 or 专属网格; the answer reads like a grid write's, so the outcome and violations show the same way. */
+export async function createSubGridAt(json: SubGridInput, options: { dryRun: boolean; adjustSiblings?: boolean }) {
+  const query = { ...dryRunQuery(options.dryRun), ...(options.adjustSiblings ? { adjustSiblings: 'true' as const } : {}) };
+  const r = await call(api.api.levels.$post({ query, json }));
+  return { changes: [{ code: r.code, version: r.version, action: 'create' }], created: [r.code], deleted: [] as string[], dryRun: r.dryRun };
+}
 
 export const splitGridBy = (code: string, body: { version: number; line: GeoJSON.LineString }, dryRun: boolean) => call(api.api.grids[':code'].split.$post({ param: { code }, query: dryRunQuery(dryRun), json: body }));
 

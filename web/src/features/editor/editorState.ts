@@ -3,12 +3,19 @@
  * the draft with undo/redo, the tool mode and selections. Pure, so it is unit tested.
  */
 import { deleteVertex, sameGeometry, type PolygonalGeometry, type Position, type VertexRef } from './geometryOps';
+import { EXCLUSIVE_KINDS, type ExclusiveKind } from '../../../../kernel/gridCode';
 import { canUndo, pushHistory, redo, startHistory, undo, type History } from './undoStack';
 
-/** edit: move/insert/delete vertices · draw: a new grid · split: a line across the grid · merge: pick neighbours. */
-export type Mode = 'edit' | 'draw' | 'split' | 'merge';
+/**
+ * edit: move/insert/delete vertices · draw: a new grid · split: a line across the grid · merge: pick neighbours ·
+ * micro: a 微网格 inside the open grid · exclusive: a 专属网格 of `exclusiveKind` in its community.
+ */
+export type Mode = 'edit' | 'draw' | 'split' | 'merge' | 'micro' | 'exclusive';
 
-export const MODE_NAMES: Record<Mode, string> = { edit: '编辑顶点', draw: '绘制新网格', split: '分割网格', merge: '合并网格' };
+export const MODE_NAMES: Record<Mode, string> = { edit: '编辑顶点', draw: '绘制新网格', split: '分割网格', merge: '合并网格', micro: '绘制微网格', exclusive: '绘制专属网格' };
+
+/** The modes that click a sketch point by point. */
+const SKETCH_MODES: readonly Mode[] = ['draw', 'split', 'micro', 'exclusive'];
 
 export interface Draft {
   geometry: PolygonalGeometry | null;
@@ -31,6 +38,8 @@ export interface EditorState {
   mode: Mode;
   selectedVertex: VertexRef | null;
   mergeCodes: string[];
+  /** The kind a new 专属网格 gets (mode exclusive). */
+  exclusiveKind: ExclusiveKind;
   /** A short hint for the planner after an action that could not be done. */
   notice: string | null;
 }
@@ -46,6 +55,7 @@ export type EditorAction =
   | { type: 'selectVertex'; ref: VertexRef | null }
   | { type: 'deleteVertex' }
   | { type: 'toggleMerge'; code: string }
+  | { type: 'exclusiveKind'; kind: ExclusiveKind }
   | { type: 'cancel' };
 
 export const initialEditorState: EditorState = {
@@ -54,6 +64,7 @@ export const initialEditorState: EditorState = {
   mode: 'edit',
   selectedVertex: null,
   mergeCodes: [],
+  exclusiveKind: EXCLUSIVE_KINDS[0],
   notice: null,
 };
 
@@ -64,13 +75,13 @@ const withDraft = (s: EditorState, draft: Partial<Draft>): EditorState => ({ ...
 export function editorReducer(s: EditorState, a: EditorAction): EditorState {
   switch (a.type) {
     case 'load':
-      return { ...initialEditorState, base: a.grid, history: startHistory<Draft>({ geometry: a.grid.geometry, sketch: [] }) };
+      return { ...initialEditorState, exclusiveKind: s.exclusiveKind, base: a.grid, history: startHistory<Draft>({ geometry: a.grid.geometry, sketch: [] }) };
     case 'unload':
       return initialEditorState;
     case 'setGeometry':
       return withDraft(s, { geometry: a.geometry });
     case 'addSketchPoint':
-      return s.mode === 'draw' || s.mode === 'split' ? withDraft(s, { sketch: [...s.history.present.sketch, a.position] }) : s;
+      return SKETCH_MODES.includes(s.mode) ? withDraft(s, { sketch: [...s.history.present.sketch, a.position] }) : s;
     case 'undo':
       return canUndo(s.history) ? { ...s, history: undo(s.history), selectedVertex: null, notice: null } : { ...s, notice: '没有可撤销的操作' };
     case 'redo':
@@ -94,6 +105,8 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
       const has = s.mergeCodes.includes(a.code);
       return { ...s, mergeCodes: has ? s.mergeCodes.filter((c) => c !== a.code) : [...s.mergeCodes, a.code], notice: null };
     }
+    case 'exclusiveKind':
+      return { ...s, exclusiveKind: a.kind, notice: null };
     case 'cancel': {
       if (s.mode !== 'edit') return editorReducer(s, { type: 'mode', mode: 'edit' });
       if (isDirty(s) && s.base) return { ...withDraft(s, { geometry: s.base.geometry }), selectedVertex: null };

@@ -5,7 +5,8 @@ import { createEditVerticesMode } from './editVertices.mode';
 import { mergeMode } from './merge.mode';
 import type { EditorMode } from './mode';
 import { splitMode } from './split.mode';
+import { exclusiveMode, microMode } from './subGrid.mode';
 
 export type { EditorMode, ModeContext, WriteContext, WriteRequest } from './mode';
 
-export const createModes = (): Record<Mode, EditorMode> => ({ edit: createEditVerticesMode(), draw: drawMode, split: splitMode, merge: mergeMode });
+export const createModes = (): Record<Mode, EditorMode> => ({ edit: createEditVerticesMode(), draw: drawMode, split: splitMode, merge: mergeMode, micro: microMode, exclusive: exclusiveMode });
