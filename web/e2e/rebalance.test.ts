@@ -178,4 +178,35 @@ describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_
     await page.screenshot({ path: screenshotPath('rebalance-undone.png') });
     expect(pageErrors).toEqual([]);
   });
+
+  it('a 均衡 whose grid was edited afterwards cannot be undone: the 409 says which grid, nothing written', async () => {
+    // Another 均衡 saved and one of its grids renamed, both through the API as the signed-in planner.
+    const edited = await page.evaluate(async (community) => {
+      const json = { 'content-type': 'application/json' };
+      const s = await (await fetch(`/api/buildings/rebalance/${community}`)).json();
+      const body = {
+        moves: s.moves.map((m: { building: string; to: string }) => ({ building: m.building, to: m.to })),
+        versions: s.grids.map((g: { code: string; version: number }) => ({ code: g.code, version: g.version })),
+      };
+      const saved = await (await fetch(`/api/buildings/rebalance/${community}`, { method: 'POST', headers: json, body: JSON.stringify(body) })).json();
+      const code = saved.changes[0].code as string;
+      const grid = await (await fetch(`/api/grids/${code}`)).json();
+      const put = await fetch(`/api/grids/${code}`, { method: 'PUT', headers: json, body: JSON.stringify({ version: grid.version, attributes: { name: `${grid.name}乙` } }) });
+      return { batch: saved.batch as number, code, status: put.status };
+    }, COMMUNITY);
+    expect(edited.status).toBe(200);
+    const state = await storedHouseholds();
+    await page.reload();
+    await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
+    await page.getByTestId('tab-rebalance').click();
+    const row = page.locator(`[data-testid="rebalance-batch"][data-batch="${edited.batch}"]`);
+    await row.waitFor({ timeout: WAIT_MS });
+    expect(await row.textContent()).toContain('其后网格已修改');
+    await row.getByTestId('rebalance-undo').click();
+    await expect.poll(() => page.textContent('[data-testid="editor-conflict"]'), { timeout: WAIT_MS }).toContain(`无法撤销均衡：均衡 #${edited.batch} 之后又有修改`);
+    expect(await page.textContent('[data-testid="editor-conflict"]')).toContain(`网格 ${edited.code} 在均衡后又被修改`);
+    expect(await storedHouseholds()).toEqual(state);
+    expect(await row.getAttribute('data-undone')).toBe('false');
+    expect(pageErrors).toEqual([]);
+  });
 });

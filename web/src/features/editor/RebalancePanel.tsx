@@ -135,7 +135,16 @@ export function RebalancePanel({ communityCode, communityName, busy, onPreview, 
       </button>
       {error && <p className="error-message">{error}</p>}
 
-      <SavedBatches communityCode={communityCode} busy={busy} onUndo={onUndo} onUndone={clear} />
+      <SavedBatches
+        communityCode={communityCode}
+        busy={busy}
+        onUndo={onUndo}
+        onUndone={() => {
+          clear();
+          setSaved(null);
+          void queryClient.invalidateQueries({ queryKey: ['editor', 'buildingSums'] });
+        }}
+      />
 
       {saved && !suggestion && (
         <p className="muted" data-testid="rebalance-saved">
