@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { describeEachEngine } from '../testing/databases';
 import { send } from '../testing/gridFixtures';
+import { request } from '../testing/request';
 import { postJsonAs, requestAs } from '../testing/requestAs';
 import { testPlanner } from '../testing/principals';
 import { communityTopology } from '../testing/topologyChecks';
@@ -95,21 +96,44 @@ describeEachEngine('均衡 undo as a whole', (db) => {
     expect(own.status, await own.clone().text()).toBe(200);
   });
 
-  it('409 when a grid of the batch was edited after it; nothing written', async () => {
+  it('409 when a building or a grid of the batch was edited after it; nothing written', async () => {
     expect((await send(db(), 'PUT', `/api/buildings/bands/${COMMUNITY}`, { min: 330, max: 370 })).status).toBe(200);
     const { saved } = await saveSuggestion(db());
     const [batch] = (await send(db(), 'GET', `/api/buildings/rebalance/${COMMUNITY}/batches`)).body.batches;
+    const undo = (dryRun: boolean) => send(db(), 'POST', `/api/buildings/rebalance/${COMMUNITY}/undo`, { batch: saved.batch, dryRun });
+
+    // A moved building re-imported (one more household) where it stands: the batch no longer holds it.
+    const moved = batch.moves[0].building as string;
+    const [b] = await db().rows<{ address: string | null; floors: number | null; households: number; population: number; lon: number; lat: number }>(
+      sql`SELECT address, floors, households, population, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM buildings WHERE code = ${moved}`,
+    );
+    const csv = ['code,address,floors,households,population,lon,lat', `${moved},${b!.address ?? '楼'},${b!.floors ?? 6},${b!.households + 1},${b!.population},${b!.lon},${b!.lat}`].join('\n');
+    const imported = await request(db(), '/api/buildings/imports?format=csv&dryRun=false', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: csv });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+    let state = await stored(db());
+    for (const dryRun of [true, false]) {
+      const res = await undo(dryRun);
+      expect(res.status).toBe(409);
+      expect(res.body.conflicts).toEqual([{ kind: 'building', code: moved, reason: `楼栋 ${moved} 在均衡后又被修改` }]);
+    }
+    expect(await stored(db())).toEqual(state);
+
+    // A grid of the batch renamed: named too, and the list says the batch is no longer current.
     const code = batch.grids[0] as string;
     const [g] = await db().rows<{ version: number; name: string }>(sql`SELECT version, name FROM grids WHERE code = ${code}`);
     const edit = await send(db(), 'PUT', `/api/grids/${code}`, { version: g!.version, attributes: { name: `${g!.name}乙` } });
     expect(edit.status, JSON.stringify(edit.body)).toBe(200);
     expect((await send(db(), 'GET', `/api/buildings/rebalance/${COMMUNITY}/batches`)).body.batches[0].undoable).toBe(false);
-    const state = await stored(db());
+    state = await stored(db());
     for (const dryRun of [true, false]) {
-      const res = await send(db(), 'POST', `/api/buildings/rebalance/${COMMUNITY}/undo`, { batch: saved.batch, dryRun });
+      const res = await undo(dryRun);
       expect(res.status).toBe(409);
+      expect(res.body.title).toBe('无法撤销均衡');
       expect(res.body.detail).toContain(`网格 ${code} 在均衡后又被修改`);
-      expect(res.body.conflicts).toEqual([{ kind: 'grid', code, reason: expect.stringContaining(code) }]);
+      expect(res.body.conflicts.map((c: { kind: string; code: string }) => [c.kind, c.code])).toEqual([
+        ['grid', code],
+        ['building', moved],
+      ]);
     }
     expect(await stored(db())).toEqual(state);
     expect((await send(db(), 'GET', `/api/buildings/rebalance/${COMMUNITY}/batches`)).body.batches[0].undoneAt).toBeNull();

@@ -174,7 +174,6 @@ describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_
     expect(await assignment()).toEqual(assignmentBefore);
     await expect.poll(() => row.getAttribute('data-undone'), { timeout: WAIT_MS }).toBe('true');
     await page.getByTestId('rebalance-undone').waitFor({ timeout: WAIT_MS });
-    await mapIdle(page);
     await page.screenshot({ path: screenshotPath('rebalance-undone.png') });
     expect(pageErrors).toEqual([]);
   });
