@@ -1350,6 +1350,32 @@ export const householdBands = pgTable(
   (t) => [check('household_bands_order', sql`${t.minHouseholds} >= 0 and ${t.maxHouseholds} >= ${t.minHouseholds}`)],
 );
 
+/**
+ * 均衡 batches: each saved 均衡 (rebalance) as a whole, so it can be undone as a whole. `grids`
+ * holds every grid the save changed with the version it wrote (its before geometry is that
+ * version's before_geom in grid_versions); `moves` the buildings with the grids they left and
+ * entered. Actor and time come from the session and the server clock; an undo marks the row.
+ */
+export const rebalanceBatches = pgTable(
+  'rebalance_batches',
+  {
+    id: serial('id').primaryKey(),
+    communityCode: varchar('community_code', { length: 12 })
+      .notNull()
+      .references(() => regions.code, { onDelete: 'cascade' }),
+    actor: text('actor').notNull(),
+    username: text('username'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** [{ id, code, version }]: the grids this batch changed and the version it wrote. */
+    grids: jsonb('grids').notNull(),
+    /** [{ id, code, households, fromId, from, toId, to }]: the buildings it moved. */
+    moves: jsonb('moves').notNull(),
+    undoneAt: timestamp('undone_at', { withTimezone: true }),
+    undoneBy: text('undone_by'),
+  },
+  (t) => [index('rebalance_batches_community_idx').on(t.communityCode, t.id)],
+);
+
 // ---- 月报 briefings (issue 19, branch figures) ----
 /**
  * 月报: one monthly briefing PDF per region (street or district) and month. The unique

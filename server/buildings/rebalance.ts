@@ -17,7 +17,9 @@
  * grid takes such a piece from a neighbour that stays ≥ min. Only pieces on the boundary move,
  * and a grid whose remaining pieces would fall apart keeps the piece. Grids without buildings
  * neither give nor take. The result is a preview; the save goes through the normal community
- * transaction with every topology rule and the dry-run impact (applyRebalance).
+ * transaction with every topology rule and the dry-run impact (applyRebalance). Each save is
+ * recorded as a batch (rebalance_batches: the grids with the version it wrote, the buildings it
+ * moved) in the same transaction, so it can be undone as a whole (rebalanceUndo.ts).
  */
 import { sql } from 'drizzle-orm';
 import { executeRows, type DbHandle, type Executor } from '../../db/client';
@@ -234,8 +236,9 @@ export async function applyRebalance(
   communityCode: string,
   input: { moves: { building: string; to: string }[]; versions: { code: string; version: number }[] },
   options: EditOptions,
-): Promise<EditResult> {
-  return inCommunityTransaction(handle, communityCode, 'update', { ...options, note: options.note ?? '均衡' }, async (tx) => {
+): Promise<EditResult & { batch: number | null }> {
+  let batch: number | null = null;
+  const result = await inCommunityTransaction(handle, communityCode, 'update', { ...options, note: options.note ?? '均衡' }, async (tx) => {
     const grids = await executeRows<{ id: number; code: string; version: number; updated_by: string | null; geometry: string }>(
       tx,
       sql`SELECT id, code, version, updated_by, ST_AsGeoJSON(geom, 7) AS geometry FROM grids WHERE community_code = ${communityCode} ORDER BY id FOR UPDATE`,
@@ -246,19 +249,20 @@ export async function applyRebalance(
     const rows =
       codes.length === 0
         ? []
-        : await executeRows<{ id: number; code: string; grid_id: number | null }>(
+        : await executeRows<{ id: number; code: string; grid_id: number | null; households: number }>(
             tx,
-            sql`SELECT b.id, b.code, b.grid_id FROM buildings b WHERE b.code = ANY(${`{${codes.map((c) => `"${c.replace(/["\\]/g, '')}"`).join(',')}}`}::text[])`,
+            sql`SELECT b.id, b.code, b.grid_id, b.households FROM buildings b WHERE b.code = ANY(${`{${codes.map((c) => `"${c.replace(/["\\]/g, '')}"`).join(',')}}`}::text[])`,
           );
     const building = new Map(rows.map((r) => [r.code, r]));
-    const moves: { buildingId: number; to: number }[] = [];
+    const moves: { buildingId: number; to: number; code: string; households: number; fromId: number; from: string; toCode: string }[] = [];
     input.moves.forEach((m, i) => {
       const b = building.get(m.building);
       const to = byCode.get(m.to);
       if (!b) errors.push({ field: `moves[${i}].building`, reason: `楼栋 ${m.building} 不存在` });
       else if (!grids.some((g) => g.id === b.grid_id)) errors.push({ field: `moves[${i}].building`, reason: `楼栋 ${m.building} 不在社区 ${communityCode} 的网格内` });
       if (!to) errors.push({ field: `moves[${i}].to`, reason: `网格 ${m.to} 不在社区 ${communityCode}` });
-      if (b && to && b.grid_id !== to.id) moves.push({ buildingId: Number(b.id), to: to.id });
+      const from = grids.find((g) => g.id === b?.grid_id);
+      if (b && to && from && b.grid_id !== to.id) moves.push({ buildingId: Number(b.id), to: to.id, code: b.code, households: Number(b.households), fromId: from.id, from: from.code, toCode: to.code });
     });
     if (errors.length > 0) throw new RebalanceInvalid(errors);
     const geometries = await rebalancedGeometries(tx, communityCode, moves);
@@ -269,7 +273,22 @@ export async function applyRebalance(
         throw new VersionConflict({ code: current.code, version: current.version, updatedBy: current.updated_by, geometry: JSON.parse(current.geometry) as GeoJSON.Geometry });
       }
     }
-    for (const g of geometries) await tx.execute(sql`UPDATE grids SET geom = ST_SetSRID(ST_GeomFromGeoJSON(${g.geometry}), 4326) WHERE id = ${g.id}`);
+    const written: { id: number; code: string; version: number }[] = [];
+    for (const g of geometries) {
+      const [row] = await executeRows<{ id: number; code: string; version: number }>(tx, sql`UPDATE grids SET geom = ST_SetSRID(ST_GeomFromGeoJSON(${g.geometry}), 4326) WHERE id = ${g.id} RETURNING id, code, version`);
+      // Only grids whose outline really changed got a version (the trigger skips no-ops): those are what an undo restores.
+      if (row && row.version !== byCode.get(row.code)?.version) written.push({ id: Number(row.id), code: row.code, version: Number(row.version) });
+    }
+    if (written.length > 0) {
+      const recorded = moves.map((m) => ({ id: m.buildingId, code: m.code, households: m.households, fromId: m.fromId, from: m.from, toId: m.to, to: m.toCode }));
+      const [row] = await executeRows<{ id: number }>(
+        tx,
+        sql`INSERT INTO rebalance_batches (community_code, actor, username, grids, moves) VALUES (${communityCode}, ${options.actor}, ${options.user.username}, ${JSON.stringify(written)}::jsonb, ${JSON.stringify(recorded)}::jsonb) RETURNING id`,
+      );
+      batch = row ? Number(row.id) : null;
+    }
     return { touched: geometries.map((g) => g.id) };
   });
+  // A dry run rolled its batch back with everything else.
+  return { ...result, batch: result.dryRun ? null : batch };
 }

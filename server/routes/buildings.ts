@@ -1,6 +1,6 @@
 /**
  * 楼栋 and what grids are made of: per-grid sums and lists, the household band per community,
- * the 均衡 (rebalance) suggestion and its save, and building imports. Thin: the work is in
+ * the 均衡 (rebalance) suggestion, its save, its saved batches and their undo, and building imports. Thin: the work is in
  * server/buildings/. Writes are for planners (in their jurisdiction) and admins (policy.ts).
  */
 import { zValidator } from '@hono/zod-validator';
@@ -11,6 +11,7 @@ import { GRID_CODE_PATTERN } from '../../kernel/gridCode';
 import { communityBand, setCommunityBand } from '../buildings/bands';
 import { importBuildings } from '../buildings/importBuildings';
 import { applyRebalance, suggestRebalance } from '../buildings/rebalance';
+import { rebalanceBatches, undoRebalance } from '../buildings/rebalanceUndo';
 import { gridBuildings, gridBuildingSummary } from '../buildings/summary';
 import { EditForbidden } from '../grids/editing';
 import { rulesFromEnv } from '../grids/rules';
@@ -33,6 +34,10 @@ const rebalanceBody = z.object({
   moves: z.array(z.object({ building: z.string().min(1).max(32), to: z.string().regex(GRID_CODE_PATTERN, '网格编码应为 15 位数字') })).max(500, '一次最多移动 500 栋'),
   versions: z.array(z.object({ code: z.string(), version: z.number().int().min(1) })).max(1000),
 });
+const undoBody = z.object({
+  batch: z.number({ message: 'batch 应为均衡记录编号' }).int('batch 应为均衡记录编号').min(1, 'batch 应为均衡记录编号'),
+  dryRun: z.boolean({ message: 'dryRun 应为 true 或 false' }).optional(),
+});
 
 export const buildingsRoute = new Hono<AppEnv>()
   .get('/summary', zValidator('query', gridQuery, invalidInput), async (c) => c.json(await gridBuildingSummary(c.var.db, c.req.valid('query').grid), 200))
@@ -49,6 +54,14 @@ export const buildingsRoute = new Hono<AppEnv>()
     if (!user) throw new EditForbidden('请先登录');
     const options = { actor: user.displayName || user.username, user, rules: rulesFromEnv(), dryRun: c.req.valid('query').dryRun === 'true' };
     return c.json(await applyRebalance(c.var.db, c.req.valid('param').community, c.req.valid('json'), options), 200);
+  })
+  .get('/rebalance/:community/batches', zValidator('param', communityParam, invalidInput), async (c) => c.json(await rebalanceBatches(c.var.db, c.req.valid('param').community), 200))
+  .post('/rebalance/:community/undo', zValidator('param', communityParam, invalidInput), zValidator('json', undoBody, invalidInput), async (c) => {
+    const user = c.var.user;
+    if (!user) throw new EditForbidden('请先登录');
+    const body = c.req.valid('json');
+    const options = { actor: user.displayName || user.username, user, rules: rulesFromEnv(), dryRun: body.dryRun === true };
+    return c.json(await undoRebalance(c.var.db, c.req.valid('param').community, body.batch, options), 200);
   })
   .post('/imports', zValidator('query', dryRunQuery.extend({ format: z.enum(['csv', 'shp', 'gpkg'], { message: 'format 应为 csv、shp 或 gpkg' }) }), invalidInput), async (c) => {
     const user = c.var.user;

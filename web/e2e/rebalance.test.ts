@@ -4,7 +4,9 @@
  * several fall outside: the grid summary says so), asks for the 均衡 suggestion (the moving
  * buildings drawn on the map), unticks one move, accepts the rest with the dry run (the impact
  * list appears), saves, and the stored buildings' households per grid match the preview's new
- * totals; the unticked building stayed where it was.
+ * totals; the unticked building stayed where it was. Then the saved 均衡 is undone as a whole from
+ * its list: 撤销 shows the dry run's impact (nothing written), 确认撤销 restores the stored
+ * households per grid and every building's grid of before.
  */
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -22,6 +24,9 @@ describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
+  // The stored state before the 均衡, for the undo.
+  let householdsBefore: Record<string, number> = {};
+  let assignmentBefore: Record<string, string | null> = {};
 
   const storedHouseholds = async () =>
     Object.fromEntries(
@@ -30,6 +35,14 @@ describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_
           SELECT g.code, coalesce(sum(b.households), 0)::int AS h FROM grids g LEFT JOIN buildings b ON b.grid_id = g.id
           WHERE g.community_code = ${COMMUNITY} GROUP BY g.code`)
       ).map((r) => [r.code, Number(r.h)]),
+    );
+
+  const assignment = async () =>
+    Object.fromEntries(
+      (await db.handle.rows<{ code: string; grid: string | null }>(sql`SELECT b.code, g.code AS grid FROM buildings b LEFT JOIN grids g ON g.id = b.grid_id WHERE b.community_code = ${COMMUNITY}`)).map((r) => [
+        r.code,
+        r.grid,
+      ]),
     );
 
   beforeAll(async () => {
@@ -51,6 +64,8 @@ describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_
   it('a planner sets the band, previews 均衡, unticks a move, checks the impact and saves', async () => {
     const before = await storedHouseholds();
     expect(Object.keys(before).length).toBeGreaterThan(2);
+    householdsBefore = before;
+    assignmentBefore = await assignment();
 
     await page.goto(`${server.url}/login?next=/editor`);
     await page.getByLabel('用户名').fill('mingshan');
@@ -131,6 +146,66 @@ describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_
     await page.getByTestId('rebalance-saved').waitFor({ timeout: WAIT_MS });
     await mapIdle(page);
     await page.screenshot({ path: screenshotPath('rebalance-saved.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the saved 均衡 is undone as a whole: 撤销 shows the impact, 确认撤销 restores households and buildings of before', async () => {
+    const [batch] = await db.handle.rows<{ id: number; moves: { code: string }[] }>(sql`SELECT id, moves FROM rebalance_batches WHERE community_code = ${COMMUNITY} ORDER BY id DESC LIMIT 1`);
+    expect(batch).toBeDefined();
+    const moves = batch!.moves;
+    const saved = await storedHouseholds();
+    const savedAssignment = await assignment();
+    const row = page.locator(`[data-testid="rebalance-batch"][data-batch="${batch!.id}"]`);
+    await row.waitFor({ timeout: WAIT_MS });
+    expect(await row.textContent()).toContain(`${moves.length} 栋`);
+    expect(await row.textContent()).toContain('名山街道网格规划员（示例）');
+
+    // 撤销: the dry run's impact — the batch's buildings move back — and nothing written.
+    await row.getByTestId('rebalance-undo').click();
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain(`撤销均衡 #${batch!.id} 校验通过（未保存）`);
+    await expect.poll(() => page.textContent('[data-testid="impact-moved"]'), { timeout: WAIT_MS }).toContain(`移动楼栋 ${moves.length} 栋`);
+    expect(await storedHouseholds()).toEqual(saved);
+    expect(await assignment()).toEqual(savedAssignment);
+
+    // 确认撤销: the stored households per grid and the buildings' grids are those of before the 均衡.
+    await row.getByTestId('rebalance-undo-confirm').click();
+    await expect.poll(() => page.textContent('[data-testid="editor-outcome"]'), { timeout: WAIT_MS }).toContain(`已撤销均衡 #${batch!.id}`);
+    expect(await storedHouseholds()).toEqual(householdsBefore);
+    expect(await assignment()).toEqual(assignmentBefore);
+    await expect.poll(() => row.getAttribute('data-undone'), { timeout: WAIT_MS }).toBe('true');
+    await page.getByTestId('rebalance-undone').waitFor({ timeout: WAIT_MS });
+    await page.screenshot({ path: screenshotPath('rebalance-undone.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a 均衡 whose grid was edited afterwards cannot be undone: the 409 says which grid, nothing written', async () => {
+    // Another 均衡 saved and one of its grids renamed, both through the API as the signed-in planner.
+    const edited = await page.evaluate(async (community) => {
+      const json = { 'content-type': 'application/json' };
+      const s = await (await fetch(`/api/buildings/rebalance/${community}`)).json();
+      const body = {
+        moves: s.moves.map((m: { building: string; to: string }) => ({ building: m.building, to: m.to })),
+        versions: s.grids.map((g: { code: string; version: number }) => ({ code: g.code, version: g.version })),
+      };
+      const saved = await (await fetch(`/api/buildings/rebalance/${community}`, { method: 'POST', headers: json, body: JSON.stringify(body) })).json();
+      const code = saved.changes[0].code as string;
+      const grid = await (await fetch(`/api/grids/${code}`)).json();
+      const put = await fetch(`/api/grids/${code}`, { method: 'PUT', headers: json, body: JSON.stringify({ version: grid.version, attributes: { name: `${grid.name}乙` } }) });
+      return { batch: saved.batch as number, code, status: put.status };
+    }, COMMUNITY);
+    expect(edited.status).toBe(200);
+    const state = await storedHouseholds();
+    await page.reload();
+    await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
+    await page.getByTestId('tab-rebalance').click();
+    const row = page.locator(`[data-testid="rebalance-batch"][data-batch="${edited.batch}"]`);
+    await row.waitFor({ timeout: WAIT_MS });
+    expect(await row.textContent()).toContain('其后网格已修改');
+    await row.getByTestId('rebalance-undo').click();
+    await expect.poll(() => page.textContent('[data-testid="editor-conflict"]'), { timeout: WAIT_MS }).toContain(`无法撤销均衡：均衡 #${edited.batch} 之后又有修改`);
+    expect(await page.textContent('[data-testid="editor-conflict"]')).toContain(`网格 ${edited.code} 在均衡后又被修改`);
+    expect(await storedHouseholds()).toEqual(state);
+    expect(await row.getAttribute('data-undone')).toBe('false');
     expect(pageErrors).toEqual([]);
   });
 });

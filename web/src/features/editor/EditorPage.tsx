@@ -210,6 +210,7 @@ export function EditorPage() {
               onRenumber={session.renumber}
               onRebalancePreview={setRebalancePreview}
               onRebalance={session.rebalance}
+              onUndoRebalance={session.undoRebalance}
               onFocus={focusGeometry}
             />
           )}

@@ -16,9 +16,10 @@ export interface EditorTabsProps {
   onRebalancePreview: (features: GeoJSON.FeatureCollection | null) => void;
   onFocus: (geometry: GeoJSON.Geometry) => void;
   onRebalance: (community: string, body: { moves: RebalanceMoveInput[]; versions: { code: string; version: number }[] }, dryRun: boolean, label?: string) => Promise<EditResult | null>;
+  onUndoRebalance: (community: string, batch: number, dryRun: boolean) => Promise<EditResult | null>;
 }
 
-export function EditorTabs({ base, busy, onShow, onRevert, onRenumber, onRebalancePreview, onRebalance, onFocus }: EditorTabsProps) {
+export function EditorTabs({ base, busy, onShow, onRevert, onRenumber, onRebalancePreview, onRebalance, onUndoRebalance, onFocus }: EditorTabsProps) {
   const [tab, setTab] = useState<'history' | 'renumber' | 'rebalance'>('history');
   return (
     <section className="editor-section">
@@ -36,7 +37,16 @@ export function EditorTabs({ base, busy, onShow, onRevert, onRenumber, onRebalan
       {tab === 'history' ? (
         <HistoryPanel code={base.code} currentVersion={base.version} busy={busy} onShow={onShow} onRevert={onRevert} />
       ) : tab === 'rebalance' ? (
-        <RebalancePanel key={base.communityCode} communityCode={base.communityCode} communityName={base.communityName} busy={busy} onPreview={onRebalancePreview} onApply={onRebalance} onFocus={onFocus} />
+        <RebalancePanel
+          key={base.communityCode}
+          communityCode={base.communityCode}
+          communityName={base.communityName}
+          busy={busy}
+          onPreview={onRebalancePreview}
+          onApply={onRebalance}
+          onUndo={onUndoRebalance}
+          onFocus={onFocus}
+        />
       ) : (
         <RenumberPanel key={base.communityCode} communityCode={base.communityCode} communityName={base.communityName} busy={busy} onApply={onRenumber} />
       )}

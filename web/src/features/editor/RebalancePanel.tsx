@@ -5,16 +5,18 @@
  * in their target grid's colour, the new outlines, each grid's totals and band status before
  * and after), unticks moves they do not want, checks the rest with the server's dry run (its
  * impact list appears above) and saves through the normal validated, community-locked write.
- * (No undo yet: moving the same buildings back through the server answered with no change —
- * to be looked into; the grids' history can revert each grid.)
+ * Each save is a batch the server keeps; 已保存的均衡 lists them, and 撤销 takes one back as a
+ * whole: first the server's dry run (the impact list above), then 确认撤销 — through the same
+ * validated write, refused (409, shown above) when its grids or buildings were edited since.
  */
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { BAND_STATUS_LABELS } from '../../../../kernel/householdBand';
 import { errorMessage } from '../../api/queries';
 import { BandEditor } from './BandEditor';
 import type { EditResult } from './editOutcome';
-import { rebalanceSuggestion, type RebalanceMoveInput, type RebalanceSuggestion } from './editorQueries';
+import { rebalanceBatchesQuery, rebalanceSuggestion, type RebalanceBatch, type RebalanceMoveInput, type RebalanceSuggestion } from './editorQueries';
+import { formatTime } from './format';
 import { outOfBand, plannedTotals, previewFeatures, targetColours } from './rebalancePlan';
 
 type Body = { moves: RebalanceMoveInput[]; versions: { code: string; version: number }[] };
@@ -26,6 +28,8 @@ export interface RebalancePanelProps {
   /** The map preview (null: none). */
   onPreview: (features: GeoJSON.FeatureCollection | null) => void;
   onApply: (community: string, body: Body, dryRun: boolean, label?: string) => Promise<EditResult | null>;
+  /** Undo a saved 均衡 as a whole (dryRun: its impact in the outcome, nothing written). */
+  onUndo: (community: string, batch: number, dryRun: boolean) => Promise<EditResult | null>;
   /** Frames a new suggestion on the map. */
   onFocus: (geometry: GeoJSON.Geometry) => void;
 }
@@ -39,7 +43,7 @@ function versionsAfter(result: EditResult): { code: string; version: number }[] 
   return [...newest].map(([code, version]) => ({ code, version }));
 }
 
-export function RebalancePanel({ communityCode, communityName, busy, onPreview, onApply, onFocus }: RebalancePanelProps) {
+export function RebalancePanel({ communityCode, communityName, busy, onPreview, onApply, onUndo, onFocus }: RebalancePanelProps) {
   const queryClient = useQueryClient();
   const [suggestion, setSuggestion] = useState<RebalanceSuggestion | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -130,6 +134,17 @@ export function RebalancePanel({ communityCode, communityName, busy, onPreview, 
         {loading ? '正在计算…' : suggestion ? '重新生成均衡建议' : '生成均衡建议'}
       </button>
       {error && <p className="error-message">{error}</p>}
+
+      <SavedBatches
+        communityCode={communityCode}
+        busy={busy}
+        onUndo={onUndo}
+        onUndone={() => {
+          clear();
+          setSaved(null);
+          void queryClient.invalidateQueries({ queryKey: ['editor', 'buildingSums'] });
+        }}
+      />
 
       {saved && !suggestion && (
         <p className="muted" data-testid="rebalance-saved">
@@ -225,6 +240,86 @@ export function RebalancePanel({ communityCode, communityName, busy, onPreview, 
           )}
           {suggestion.moves.length > 0 && !isChecked && chosenCount > 0 && <p className="muted">先“接受所选并校验”：上方列出移动的楼栋、户数、人口、在办事件、服务圈覆盖和网格员负荷，再保存。</p>}
         </>
+      )}
+    </div>
+  );
+}
+
+/** 已保存的均衡: newest first, each with 撤销 → the dry run's impact (above) → 确认撤销. */
+function SavedBatches({ communityCode, busy, onUndo, onUndone }: { communityCode: string; busy: boolean; onUndo: RebalancePanelProps['onUndo']; onUndone: () => void }) {
+  const batches = useQuery(rebalanceBatchesQuery(communityCode));
+  // The batch whose dry run passed and waits for 确认撤销.
+  const [pending, setPending] = useState<number | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const list = batches.data ?? [];
+  if (batches.error) return <p className="error-message">{errorMessage(batches.error)}</p>;
+  if (list.length === 0) return null;
+
+  const check = async (b: RebalanceBatch) => {
+    setDone(null);
+    setPending((await onUndo(communityCode, b.id, true)) ? b.id : null);
+  };
+  const confirm = async (b: RebalanceBatch) => {
+    const r = await onUndo(communityCode, b.id, false);
+    setPending(null);
+    if (r) {
+      setDone(`已撤销均衡 #${b.id}：${b.moves.length} 栋楼回到原网格`);
+      onUndone();
+    }
+  };
+
+  return (
+    <div className="editor-table-scroll">
+      <table data-testid="rebalance-batches">
+        <caption className="muted">已保存的均衡（最新在前）：撤销会先校验并列出影响，确认后整体恢复均衡前的网格边界和楼栋归属</caption>
+        <thead>
+          <tr>
+            <th>时间</th>
+            <th>操作人</th>
+            <th>移动</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((b) => (
+            <tr key={b.id} data-testid="rebalance-batch" data-batch={b.id} data-undone={b.undoneAt ? 'true' : 'false'}>
+              <td title={`#${b.id}`}>{formatTime(b.at)}</td>
+              <td>{b.actor}</td>
+              <td title={b.moves.map((m) => `${m.building}：${m.from} → ${m.to}`).join('\n')}>
+                {b.moves.length} 栋 {b.households} 户，网格 {b.grids.length} 个
+              </td>
+              <td>
+                {b.undoneAt ? (
+                  <span className="muted">
+                    已由 {b.undoneBy ?? '他人'} 于 {formatTime(b.undoneAt)} 撤销
+                  </span>
+                ) : pending === b.id ? (
+                  <>
+                    <button type="button" className="text-button editor-primary" disabled={busy} onClick={() => void confirm(b)} data-testid="rebalance-undo-confirm">
+                      确认撤销
+                    </button>
+                    <button type="button" className="text-button" disabled={busy} onClick={() => setPending(null)}>
+                      取消
+                    </button>
+                  </>
+                ) : (
+                  <>
+                    <button type="button" className="text-button" disabled={busy} onClick={() => void check(b)} data-testid="rebalance-undo">
+                      撤销
+                    </button>
+                    {!b.undoable && <span className="muted">（其后网格已修改）</span>}
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pending !== null && <p className="muted">上方列出撤销将移回的楼栋、户数和网格：确认后整体恢复。</p>}
+      {done && (
+        <p className="muted" data-testid="rebalance-undone">
+          {done}。
+        </p>
       )}
     </div>
   );

@@ -24,6 +24,7 @@ export const editorKeys = {
   band: (community: string) => ['editor', 'band', community] as const,
   buildingSums: (grid: string) => ['editor', 'buildingSums', grid] as const,
   subGrids: (community: string) => ['editor', 'subGrids', community] as const,
+  rebalanceBatches: (community: string) => ['editor', 'rebalanceBatches', community] as const,
 };
 
 // ---- reads ----
@@ -103,3 +104,12 @@ export const saveBand = (community: string, band: { min: number; max: number } |
 
 export const applyRebalanceMoves = (community: string, body: { moves: RebalanceMoveInput[]; versions: { code: string; version: number }[] }, dryRun: boolean) =>
   call(api.api.buildings.rebalance[':community'].$post({ param: { community }, query: dryRunQuery(dryRun), json: body }));
+
+export type RebalanceBatch = InferResponseType<Buildings['rebalance'][':community']['batches']['$get'], 200>['batches'][number];
+
+/** The community's saved 均衡, newest first (fresh after every write: the editor invalidates ['editor']). */
+export const rebalanceBatchesQuery = (community: string) =>
+  queryOptions({ queryKey: editorKeys.rebalanceBatches(community), queryFn: async () => (await call(api.api.buildings.rebalance[':community'].batches.$get({ param: { community } }))).batches, staleTime: 0 });
+
+/** Undo one saved 均衡 as a whole (dryRun: its impact, nothing written). */
+export const undoRebalanceBatch = (community: string, batch: number, dryRun: boolean) => call(api.api.buildings.rebalance[':community'].undo.$post({ param: { community }, json: { batch, dryRun } }));

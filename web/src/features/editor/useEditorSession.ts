@@ -10,7 +10,7 @@ import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useState, type Dispatch, type RefObject } from 'react';
 import type { GridDetail } from '../../api/client';
 import { describeResult, failureOf, neighbourChanges, type EditFailure, type EditResult } from './editOutcome';
-import { applyRebalanceMoves, applyRenumber, editGridQuery, revertGridTo, type RebalanceMoveInput, type RenumberPlanEntry } from './editorQueries';
+import { applyRebalanceMoves, applyRenumber, editGridQuery, revertGridTo, undoRebalanceBatch, type RebalanceMoveInput, type RenumberPlanEntry } from './editorQueries';
 import { isDirty, type BaseGrid, type EditorAction, type EditorState } from './editorState';
 import type { Overlay } from './HistoryPanel';
 import type { EditorMode, WriteRequest } from './modes';
@@ -153,6 +153,14 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
     );
   };
 
+  /** Undo a saved 均衡 as a whole: dryRun shows its impact; a 409 (edited since) is the outcome's conflict. */
+  const undoRebalance = (community: string, batch: number, dryRun: boolean) => {
+    const grids = (r: EditResult) => [...new Set(r.changes.map((c) => c.code))];
+    return perform(dryRun ? '正在校验撤销…' : '正在撤销均衡…', { edited: [], run: (d) => undoRebalanceBatch(community, batch, d) }, dryRun, (r) =>
+      r.dryRun ? `撤销均衡 #${batch} 校验通过（未保存）：将恢复网格 ${grids(r).join('、') || '无'}` : `已撤销均衡 #${batch}：网格 ${grids(r).join('、') || '无'} 恢复为均衡前的边界`,
+    );
+  };
+
   const reloadAfterConflict = async () => {
     setOutcome(null);
     setOverlay(null);
@@ -172,7 +180,7 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
     setNotice(null);
   };
 
-  return { code, grid, dirty, selectGrid, pickGrid, afterWrite, busy, outcome, overlay, setOverlay, notice, setNotice, write, revert, renumber, rebalance, reloadAfterConflict, dismiss };
+  return { code, grid, dirty, selectGrid, pickGrid, afterWrite, busy, outcome, overlay, setOverlay, notice, setNotice, write, revert, renumber, rebalance, undoRebalance, reloadAfterConflict, dismiss };
 }
 
 export type EditorSession = ReturnType<typeof useEditorSession>;
