@@ -66,7 +66,8 @@ describeEachEngine('siting analysis on a hand-made lattice', (db) => {
     expect(community.shareAfter).toBeCloseTo(475 / 600, 3);
     expect(body.streets[0].code).toBe(STREET);
     expect(body.streets[0].householdsGained).toBeCloseTo(300, 0);
-    expect(body.total.gridsOverlaid).toBe(3);
+    // Only the grids the circle touches are overlaid: B (A and C are over 1 km away).
+    expect(body.total.gridsOverlaid).toBe(1);
     // A candidate on the lattice at node (3,1) reaches no land the existing circle misses.
     const near = await send(db(), 'POST', '/api/siting/what-if', { candidates: [{ name: '节点候选', kind: 'party_centre', position: world.toLonLat(3 * DX, DY) }] });
     expect(near.body.circles[0].method).toBe('network');

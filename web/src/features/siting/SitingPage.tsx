@@ -78,8 +78,8 @@ export function SitingPage() {
             <div className="siting-delta" data-testid="siting-delta">
               <h3>覆盖变化</h3>
               <p>
-                新增覆盖 <strong>{int(result.total.householdsGained)}</strong> 户、<strong>{int(result.total.populationGained)}</strong> 人（计算 {result.elapsedMs.circles + result.elapsedMs.delta} ms，叠加{' '}
-                {result.total.gridsOverlaid} 个网格）
+                新增覆盖 <strong>{int(result.total.householdsGained)}</strong> 户、<strong>{int(result.total.populationGained)}</strong> 人（计算{' '}
+                {result.elapsedMs.state + result.elapsedMs.circles + result.elapsedMs.delta} ms，叠加 {result.total.gridsOverlaid} 个网格）
               </p>
               <table>
                 <thead>
