@@ -12,6 +12,7 @@ import { createApp } from './app';
 import { startHotlineWebhooks } from './hotline/webhooks';
 import { ensureFirstAdmin, ensureSampleUsers, SAMPLE_PASSWORD, SAMPLE_USERS } from './auth/users';
 import { startIsochroneJob } from './coverage/isochroneJob';
+import { startSitingWarmer } from './siting/sitingWarmer';
 import { startSummaryRefresher } from './screen/summaryCache';
 import { startBriefingScheduler } from './briefings/briefingScheduler';
 import { serveWeb } from './serveWeb';
@@ -42,6 +43,8 @@ const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
 
 // After the server listens: the first requests need not wait for either.
 const circles = startIsochroneJob(db);
+// 选址分析: the city's coverage state and the default suggestion's reach table, after the circles (server/siting/sitingWarmer.ts).
+const siting = startSitingWarmer(db);
 const stopRefresher = startSummaryRefresher(db);
 // 月报: catch-up for missing past months now, then the 1st of each month (server/briefings/briefingScheduler.ts).
 const stopBriefings = startBriefingScheduler(db);
@@ -51,6 +54,7 @@ const shutdown = async () => {
   await webhooks?.stop();
   stopRefresher();
   stopBriefings();
+  await siting.stop();
   await circles.stop();
   await db.close();
   process.exit(0);

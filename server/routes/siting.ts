@@ -2,7 +2,7 @@
  * 选址分析 (issue 19): what-if candidates, suggested sites, the priority map and
  * named scenarios (per user). Nothing here changes facilities or coverage.
  *   POST /what-if                 { candidates: [{ name, kind, position }], kind?, speed? }
- *   GET  /suggest?kind=&count=&categories=&incidentWeight=&region=&maxCandidates=
+ *   GET  /suggest?kind=&count=&categories=&incidentWeight=&region=&maxCandidates=&source=nodes|estates|hexagons&hexM=
  *   GET  /priority?kind=&categories=&region=&format=json|csv
  *   GET/POST /scenarios, GET /scenarios/compare?ids=1,2, GET/DELETE /scenarios/:id,
  *   GET  /scenarios/:id/export?format=csv|geojson
@@ -19,7 +19,7 @@ import { invalidInput } from '../http/problem';
 import { priorityCommunities } from '../siting/priority';
 import { candidatesSchema, deleteScenario, getScenario, listScenarios, saveScenario, scenarioBody } from '../siting/scenarios';
 import { scenarioCsv, scenarioGeoJson, priorityCsv } from '../siting/sitingExports';
-import { suggestSites } from '../siting/suggest';
+import { CANDIDATE_SOURCES, DEFAULT_HEX_M, suggestSites } from '../siting/suggest';
 import { whatIf } from '../siting/whatIf';
 
 const kindFilter = z
@@ -45,6 +45,13 @@ const suggestQuery = z.object({
   maxCandidates: integerString('maxCandidates', 1, 20_000)
     .optional()
     .transform((v) => v ?? 5000),
+  source: z
+    .enum(CANDIDATE_SOURCES, { error: 'source 应为 nodes（路网节点）、estates（小区中心）或 hexagons（六边形网格）' })
+    .optional()
+    .transform((v) => v ?? 'nodes'),
+  hexM: integerString('hexM', 100, 5000)
+    .optional()
+    .transform((v) => v ?? DEFAULT_HEX_M),
   speed: speedParam,
 });
 const priorityQuery = z.object({ kind: kindFilter, categories: categoriesParam, region: regionCodeParam.optional(), speed: speedParam, format: z.enum(['json', 'csv'], { error: 'format 应为 json 或 csv' }).optional() });

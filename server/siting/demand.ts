@@ -5,11 +5,12 @@
  * label point, plus optionally `incidentWeight` households per incident of the
  * chosen categories reported in the grid in the last 365 days, scaled by the same
  * uncovered share (incidents in a covered grid already have a facility nearby).
+ * The covered shares come from the cached coverage state (coverageState.ts).
  */
 import { sql } from 'drizzle-orm';
 import type { FacilityKind } from '../../kernel/facilityKinds';
 import type { DbHandle } from '../../db/client';
-import { coverageSummary } from '../coverage/coverage';
+import { coverageState } from './coverageState';
 
 export interface DemandOptions {
   speedMPerMin: number;
@@ -22,11 +23,12 @@ export interface DemandOptions {
 }
 
 export interface DemandPoint {
+  gridId: number;
   gridCode: string;
-  gridName: string;
   communityCode: string;
   streetCode: string;
-  position: [number, number];
+  /** The grid's label point (null: none, unreachable). */
+  position: [number, number] | null;
   households: number;
   population: number;
   uncoveredShare: number;
@@ -36,39 +38,37 @@ export interface DemandPoint {
   weight: number;
 }
 
+/** One point per grid of the region, in the coverage state's grid order (code order). */
 export async function demandPoints(db: DbHandle, options: DemandOptions): Promise<DemandPoint[]> {
-  const summary = await coverageSummary(db, 'grid', { speedMPerMin: options.speedMPerMin, kind: options.kind, region: options.region });
-  const shareOf = new Map(summary.rows.map((r) => [r.code, r.areaM2 > 0 ? Math.min(1, r.coveredAreaM2 / r.areaM2) : 0]));
-  const rows = await db.rows<{ code: string; name: string; community_code: string; street_code: string; lon: number; lat: number; households: number; population: number; incidents: number }>(sql`
-    SELECT g.code, g.name, g.community_code, g.street_code, ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat, g.households, g.population,
-           coalesce(i.n, 0) AS incidents
-    FROM grids g
-    LEFT JOIN (
+  const state = await coverageState(db, options.speedMPerMin, options.kind);
+  const incidents = new Map<string, number>();
+  if (options.categories.length > 0) {
+    const rows = await db.rows<{ grid_code: string; n: number }>(sql`
       SELECT grid_code, count(*)::int AS n FROM incidents
-      WHERE ${options.categories.length > 0} AND reported_at >= now() - interval '365 days'
+      WHERE reported_at >= now() - interval '365 days'
         AND category_code LIKE ANY (${`{${options.categories.map((c) => `${c.replace(/[^0-9A-Za-z_-]/g, '')}%`).join(',')}}`}::text[])
-      GROUP BY grid_code
-    ) i ON i.grid_code = g.code
-    WHERE (${options.region ?? null}::text IS NULL OR g.code LIKE ${`${options.region ?? ''}%`})
-    ORDER BY g.code`);
-  return rows.map((r) => {
-    const uncoveredShare = 1 - (shareOf.get(r.code) ?? 0);
-    const households = Number(r.households);
-    const population = Number(r.population);
-    const incidents = Number(r.incidents);
-    return {
-      gridCode: r.code,
-      gridName: r.name,
-      communityCode: r.community_code,
-      streetCode: r.street_code,
-      position: [Number(r.lon), Number(r.lat)] as [number, number],
-      households,
-      population,
-      uncoveredShare,
-      uncoveredHouseholds: households * uncoveredShare,
-      uncoveredPopulation: population * uncoveredShare,
-      incidents,
-      weight: (households + options.incidentWeight * incidents) * uncoveredShare,
-    };
-  });
+      GROUP BY grid_code`);
+    for (const r of rows) incidents.set(r.grid_code, Number(r.n));
+  }
+  const prefix = options.region ?? '';
+  return state.grids
+    .filter((g) => g.code.startsWith(prefix))
+    .map((g) => {
+      const uncoveredShare = 1 - g.share;
+      const n = incidents.get(g.code) ?? 0;
+      return {
+        gridId: g.id,
+        gridCode: g.code,
+        communityCode: g.communityCode,
+        streetCode: g.streetCode,
+        position: g.position,
+        households: g.households,
+        population: g.population,
+        uncoveredShare,
+        uncoveredHouseholds: g.households * uncoveredShare,
+        uncoveredPopulation: g.population * uncoveredShare,
+        incidents: n,
+        weight: (g.households + options.incidentWeight * n) * uncoveredShare,
+      };
+    });
 }

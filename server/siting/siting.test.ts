@@ -9,11 +9,13 @@
  * straight-line circle of 1000 m: it covers all of B (corners 141 m away) and
  * nothing new of C (its nearest point is 1200 m away) → +300 households, +900 people.
  */
+import { sql } from 'drizzle-orm';
 import { expect, it, beforeAll } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { createApp } from '../app';
 import { buildLatticeWorld, COMMUNITY, DX, DY, type LatticeWorld } from '../coverage/testing/latticeWorld';
 import { describeEachEngine } from '../testing/databases';
+import { forgetCoverageStates } from './coverageState';
 import { testPlanner } from '../testing/principals';
 import { request, requestJson } from '../testing/request';
 
@@ -32,6 +34,16 @@ async function send(db: DbHandle, method: string, path: string, body: unknown) {
 
 describeEachEngine('siting analysis on a hand-made lattice', (db) => {
   let world: LatticeWorld;
+  const square = (x0: number, y0: number, x1: number, y1: number) =>
+    `MULTIPOLYGON(((${[
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ]
+      .map(([x, y]) => world.toLonLat(x!, y!).join(' '))
+      .join(',')})))`;
   beforeAll(async () => {
     world = await buildLatticeWorld(db(), GRIDS);
     const created = await send(db(), 'POST', '/api/centres', { name: '测试社区党群服务中心', level: 'community', regionCode: COMMUNITY, areaM2: 100, position: world.toLonLat(DX, DY) });
@@ -66,7 +78,8 @@ describeEachEngine('siting analysis on a hand-made lattice', (db) => {
     expect(community.shareAfter).toBeCloseTo(475 / 600, 3);
     expect(body.streets[0].code).toBe(STREET);
     expect(body.streets[0].householdsGained).toBeCloseTo(300, 0);
-    expect(body.total.gridsOverlaid).toBe(3);
+    // Only the grids the circle touches are overlaid: B (A and C are over 1 km away).
+    expect(body.total.gridsOverlaid).toBe(1);
     // A candidate on the lattice at node (3,1) reaches no land the existing circle misses.
     const near = await send(db(), 'POST', '/api/siting/what-if', { candidates: [{ name: '节点候选', kind: 'party_centre', position: world.toLonLat(3 * DX, DY) }] });
     expect(near.body.circles[0].method).toBe('network');
@@ -133,5 +146,60 @@ describeEachEngine('siting analysis on a hand-made lattice', (db) => {
     expect(await share('rider_station')).toBe(0);
     const listed = await requestJson<Record<string, any>>(db(), '/api/centres?kind=red_station');
     expect(listed.body.features).toHaveLength(1);
+  });
+
+  it('recomputes the cached coverage state after a facility change: the what-if then equals a fresh computation', async () => {
+    const far = { name: '候选红色驿站', kind: 'red_station', position: world.toLonLat(2100, 100) };
+    // The red station built above covers B: the candidate at the same place adds nothing (state cached now).
+    const built = await send(db(), 'POST', '/api/siting/what-if', { candidates: [far] });
+    expect(built.body.communities[0].coveredHouseholdsBefore).toBeCloseTo(475, 0);
+    expect(built.body.total.householdsGained).toBeCloseTo(0, 0);
+    const listed = await requestJson<Record<string, any>>(db(), '/api/centres?kind=red_station');
+    const planner = createApp(db(), { anonymousUser: testPlanner(COMMUNITY) });
+    expect((await planner.request(`/api/centres/${listed.body.features[0].id}`, { method: 'DELETE' })).status).toBe(204);
+    const after = await send(db(), 'POST', '/api/siting/what-if', { candidates: [far] });
+    expect(after.body.communities[0].coveredHouseholdsBefore).toBeCloseTo(175, 0);
+    expect(after.body.total.householdsGained).toBeCloseTo(300, 0);
+    forgetCoverageStates(db());
+    const fresh = await send(db(), 'POST', '/api/siting/what-if', { candidates: [far] });
+    expect(after.body.communities).toEqual(fresh.body.communities);
+    expect(after.body.streets).toEqual(fresh.body.streets);
+    expect(after.body.total).toEqual(fresh.body.total);
+  });
+
+  it('suggests from estates’ centroids: the estate by C gains its 125 households, the one off the roads is skipped', async () => {
+    await db().rows(sql`DELETE FROM estates`);
+    const [byC] = await db().rows<{ id: number }>(sql`
+      INSERT INTO estates (code, name, community_code, geom) VALUES ('T-E1', '测试小区一', ${COMMUNITY}, ST_GeomFromText(${square(650, 150, 750, 250)}, 4326)) RETURNING id`);
+    await db().rows(sql`INSERT INTO estates (code, name, community_code, geom) VALUES ('T-E2', '测试小区二', ${COMMUNITY}, ST_GeomFromText(${square(2050, 50, 2150, 150)}, 4326))`);
+    const { status, body } = await requestJson<Record<string, any>>(db(), '/api/siting/suggest?kind=party_centre&count=1&source=estates');
+    expect(status).toBe(200);
+    expect(body.source).toBe('estates');
+    expect(body.candidates).toBe(1);
+    expect(body.unsnappedCandidates).toBe(1);
+    expect(body.greedy.steps[0].candidateId).toBe(Number(byC!.id));
+    expect(body.greedy.steps[0].gain).toBeCloseTo(125, 0);
+    expect(body.demandModel).toContain('小区中心');
+  });
+
+  it('suggests from a hexagon lattice over the street, and refuses a bad source or side with the reason', async () => {
+    // The street is made a box around the lattice here, so the lattice of 100 m sides is small: some centre lies
+    // within 100 m of node (3,1) and reaches C (125 uncovered households); B is beyond every road.
+    await db().rows(sql`UPDATE regions SET geom = ST_GeomFromText(${square(-400, -400, 2400, 900)}, 4326) WHERE code = ${STREET}`);
+    const { status, body } = await requestJson<Record<string, any>>(db(), `/api/siting/suggest?kind=party_centre&count=2&source=hexagons&hexM=100&region=${STREET}`);
+    expect(status).toBe(200);
+    expect(body.source).toBe('hexagons');
+    expect(body.hexM).toBe(100);
+    expect(body.candidates).toBeGreaterThan(0);
+    expect(body.unsnappedCandidates).toBeGreaterThan(0);
+    expect(body.greedy.steps[0].gain).toBeCloseTo(125, 0);
+    expect(body.greedy.value).toBeCloseTo(125, 0);
+    expect(body.exact.value).toBeCloseTo(125, 0);
+    const bad = await request(db(), '/api/siting/suggest?kind=party_centre&source=circles');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('source 应为');
+    const small = await request(db(), '/api/siting/suggest?kind=party_centre&source=hexagons&hexM=20');
+    expect(small.status).toBe(400);
+    expect(await small.text()).toContain('hexM');
   });
 });

@@ -1,103 +1,268 @@
 /**
  * Suggested sites for N new facilities of a kind: maximal-coverage location over
- * candidate points (road nodes, evenly thinned to `maxCandidates` in id order),
- * weighted by the demand model of demand.ts. A candidate reaches a demand point
- * if the walk node → the point's nearest road node → the point is within the
- * 15-minute budget (the Node Dijkstra of nodeNetwork.ts on the walking graph, on
- * both engines; demand farther than SNAP_DISTANCE_M from any road is unreachable).
- * Greedy (kernel/maxCoverage.ts) with its bounds; the exact optimum as well when
- * the problem is small; "largest blind spot first" for comparison.
- * Estates' centroids join the candidates once an `estates` table exists (branch party-orgs).
+ * candidate points, weighted by the demand model of demand.ts. Candidates are
+ * road nodes (evenly thinned to `maxCandidates` in id order), estates' centroids
+ * or the centres of a hexagon lattice of side `hexM` metres over the city (or the
+ * region), the last two snapped to their nearest road node within SNAP_DISTANCE_M
+ * (points with none are dropped) and then thinned the same way.
+ * A candidate reaches a grid's demand if the walk candidate → its node → the
+ * grid's nearest road node → its label point is within the 15-minute budget (the
+ * Node Dijkstra of nodeNetwork.ts on the walking graph, on both engines).
+ *
+ * Who reaches whom depends only on the network, the grids and the candidates, not
+ * on the facilities or the weights, so it is kept in memory per data version
+ * (`reachTable`) and warmed in the background (sitingWarmer.ts): a suggestion then
+ * costs the greedy alone. Greedy (kernel/maxCoverage.ts) with its bounds; the
+ * exact optimum as well when the problem is small; "largest blind spot first" for comparison.
  */
 import { sql } from 'drizzle-orm';
 import { blindSpotFirst, exactMaxCoverage, greedyMaxCoverage, type CoverageProblem } from '../../kernel/maxCoverage';
 import { FACILITY_KIND_INFO, type FacilityKind } from '../../kernel/facilityKinds';
 import type { DbHandle } from '../../db/client';
-import { currentNetworkVersion } from '../coverage/networkVersion';
 import { reachWithin, walkGraphFor } from '../coverage/nodeNetwork';
 import { floatArray } from '../coverage/sqlArrays';
 import { COVERAGE_MINUTES, SNAP_DISTANCE_M, walkingBudgetM } from '../coverage/walking';
 import { demandPoints, type DemandOptions, type DemandPoint } from './demand';
 
-export interface SuggestOptions extends DemandOptions {
+export const CANDIDATE_SOURCES = ['nodes', 'estates', 'hexagons'] as const;
+export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];
+export const CANDIDATE_SOURCE_NAMES: Record<CandidateSource, string> = { nodes: '路网节点', estates: '小区中心', hexagons: '六边形网格' };
+export const DEFAULT_HEX_M = 300;
+
+export interface CandidateOptions {
+  source: CandidateSource;
+  /** Hexagon side, metres (source 'hexagons'). */
+  hexM: number;
+  maxCandidates: number;
+  region?: string;
+  speedMPerMin: number;
+}
+
+export interface SuggestOptions extends DemandOptions, CandidateOptions {
   kind: FacilityKind;
   count: number;
-  maxCandidates: number;
   /** Try the exact solver when count ≤ this. */
   exactUpTo: number;
 }
 
-export interface SitingProblem {
-  demand: DemandPoint[];
-  candidates: { id: number; position: [number, number] }[];
-  problem: CoverageProblem;
+export interface CandidatePoint {
+  /** Road node id, estate id, or the lattice cell's number. */
+  id: number;
+  position: [number, number];
+  /** The road node the walk starts from and the walk to it, metres. */
+  node: number;
+  offset: number;
 }
 
-async function nearestNodes(db: DbHandle, points: [number, number][]): Promise<({ node: number; m: number } | null)[]> {
-  if (points.length === 0) return [];
+/** Who reaches whom: per candidate, indices into gridIds and the walking distance to each. */
+export interface ReachTable {
+  version: string;
+  gridIds: number[];
+  candidates: CandidatePoint[];
+  covers: Int32Array[];
+  distances: Float32Array[];
+  /** Candidate points of the source that no road node is near (skipped). */
+  unsnapped: number;
+  computedMs: number;
+}
+
+export interface SitingProblem {
+  demand: DemandPoint[];
+  candidates: CandidatePoint[];
+  problem: CoverageProblem;
+  table: ReachTable;
+}
+
+async function nearestNodes(db: DbHandle, points: ([number, number] | null)[]): Promise<({ node: number; m: number } | null)[]> {
+  const at = points.flatMap((p, i) => (p ? [{ i, p }] : []));
+  const out: ({ node: number; m: number } | null)[] = points.map(() => null);
+  if (at.length === 0) return out;
   const rows = await db.rows<{ n: number; node: number | null; m: number | null }>(sql`
     SELECT p.n, s.id AS node, s.m
-    FROM unnest(${floatArray(points.map((p) => p[0]))}::float8[], ${floatArray(points.map((p) => p[1]))}::float8[]) WITH ORDINALITY AS p(lon, lat, n)
-    LEFT JOIN LATERAL (
+    FROM unnest(${floatArray(at.map((x) => x.p[0]))}::float8[], ${floatArray(at.map((x) => x.p[1]))}::float8[]) WITH ORDINALITY AS p(lon, lat, n)
+    JOIN LATERAL (
       SELECT x.id, ST_Distance(x.geom::geography, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography) AS m
       FROM (SELECT id, geom FROM road_nodes ORDER BY geom <-> ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) LIMIT 4) x
       ORDER BY m, x.id LIMIT 1
     ) s ON s.m <= ${SNAP_DISTANCE_M}
     ORDER BY p.n`);
-  return rows.map((r) => (r.node === null ? null : { node: Number(r.node), m: Number(r.m) }));
+  for (const r of rows) out[at[Number(r.n) - 1]!.i] = { node: Number(r.node), m: Number(r.m) };
+  return out;
 }
 
-async function candidatePoints(db: DbHandle, maxCandidates: number, region: string | undefined): Promise<{ id: number; position: [number, number] }[]> {
-  const inRegion = region ? sql`AND EXISTS (SELECT 1 FROM regions r WHERE r.code = ${region} AND ST_Covers(r.geom, n.geom))` : sql``;
-  const [{ total }] = (await db.rows<{ total: number }>(sql`SELECT count(*)::int AS total FROM road_nodes n WHERE true ${inRegion}`)) as [{ total: number }];
-  const stride = Math.max(1, Math.ceil(Number(total) / maxCandidates));
+const inRegionSql = (region: string | undefined, geom: ReturnType<typeof sql>) => (region ? sql`EXISTS (SELECT 1 FROM regions r WHERE r.code = ${region} AND ST_Covers(r.geom, ${geom}))` : sql`true`);
+
+/** Every k-th of `points` so that at most `max` remain (k = ⌈n / max⌉). */
+const thin = <T>(points: T[], max: number): T[] => {
+  const stride = Math.max(1, Math.ceil(points.length / max));
+  return points.filter((_, i) => i % stride === 0).slice(0, max);
+};
+
+async function nodeCandidates(db: DbHandle, o: CandidateOptions): Promise<CandidatePoint[]> {
   const rows = await db.rows<{ id: number; lon: number; lat: number }>(sql`
-    SELECT id, lon, lat FROM (
-      SELECT n.id, ST_X(n.geom) AS lon, ST_Y(n.geom) AS lat, row_number() OVER (ORDER BY n.id) AS k FROM road_nodes n WHERE true ${inRegion}
-    ) t WHERE (k - 1) % ${stride} = 0 ORDER BY id LIMIT ${maxCandidates}`);
-  return rows.map((r) => ({ id: Number(r.id), position: [Number(r.lon), Number(r.lat)] }));
+    SELECT n.id, ST_X(n.geom) AS lon, ST_Y(n.geom) AS lat FROM road_nodes n WHERE ${inRegionSql(o.region, sql`n.geom`)} ORDER BY n.id`);
+  return thin(rows, o.maxCandidates).map((r) => ({ id: Number(r.id), position: [Number(r.lon), Number(r.lat)], node: Number(r.id), offset: 0 }));
 }
 
-/** Demand, candidates and who reaches whom. */
-export async function sitingProblem(db: DbHandle, options: SuggestOptions): Promise<SitingProblem> {
-  const demand = (await demandPoints(db, options)).filter((d) => d.weight > 0);
-  const candidates = await candidatePoints(db, options.maxCandidates, options.region);
+/** The points snapped to their nearest road node (those with none near are dropped), then thinned to `max`. */
+async function snapped(db: DbHandle, points: { id: number; position: [number, number] }[], max: number): Promise<{ candidates: CandidatePoint[]; unsnapped: number }> {
   const snaps = await nearestNodes(
     db,
-    demand.map((d) => d.position),
+    points.map((p) => p.position),
   );
-  const demandAt = new Map<number, { d: number; m: number }[]>();
-  snaps.forEach((s, d) => {
-    if (!s) return;
-    const list = demandAt.get(s.node) ?? [];
-    list.push({ d, m: s.m });
-    demandAt.set(s.node, list);
+  const candidates: CandidatePoint[] = [];
+  points.forEach((p, i) => {
+    const s = snaps[i];
+    if (s) candidates.push({ ...p, node: s.node, offset: s.m });
   });
-  const graph = await walkGraphFor(db, await currentNetworkVersion(db));
-  const budget = walkingBudgetM(COVERAGE_MINUTES, options.speedMPerMin);
-  const covers: number[][] = [];
-  const distances: number[][] = [];
+  return { candidates: thin(candidates, max), unsnapped: points.length - candidates.length };
+}
+
+async function estateCandidates(db: DbHandle, o: CandidateOptions) {
+  const rows = await db.rows<{ id: number; lon: number; lat: number }>(sql`
+    SELECT e.id, ST_X(c.p) AS lon, ST_Y(c.p) AS lat
+    FROM estates e CROSS JOIN LATERAL (SELECT ST_Centroid(e.geom) AS p) c
+    WHERE ${inRegionSql(o.region, sql`c.p`)} ORDER BY e.id`);
+  return snapped(
+    db,
+    rows.map((r) => ({ id: Number(r.id), position: [Number(r.lon), Number(r.lat)] as [number, number] })),
+    o.maxCandidates,
+  );
+}
+
+/** Centres of a pointy-top hexagon lattice of side `side` metres over the city (or region), inside it. */
+async function hexagonCandidates(db: DbHandle, o: CandidateOptions) {
+  const [box] = await db.rows<{ x0: number | null; y0: number | null; x1: number; y1: number }>(sql`
+    SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1
+    FROM (SELECT ST_Extent(geom)::geometry AS e FROM regions WHERE ${o.region ? sql`code = ${o.region}` : sql`level = 'city'`}) t`);
+  if (!box || box.x0 === null || box.y0 === null) return { candidates: [], unsnapped: 0 };
+  const [x0, y0, x1, y1] = [Number(box.x0), Number(box.y0), Number(box.x1), Number(box.y1)];
+  const phi = (((y0 + y1) / 2) * Math.PI) / 180;
+  const mPerDegLat = 111132.92 - 559.82 * Math.cos(2 * phi) + 1.175 * Math.cos(4 * phi);
+  const mPerDegLon = 111412.84 * Math.cos(phi) - 93.5 * Math.cos(3 * phi);
+  const dx = (Math.sqrt(3) * o.hexM) / mPerDegLon;
+  const dy = (1.5 * o.hexM) / mPerDegLat;
+  const lons: number[] = [];
+  const lats: number[] = [];
+  for (let j = 0; y0 + j * dy <= y1; j++) {
+    for (let i = 0; x0 + (i + (j % 2) / 2) * dx <= x1; i++) {
+      lons.push(x0 + (i + (j % 2) / 2) * dx);
+      lats.push(y0 + j * dy);
+    }
+  }
+  const inside = await db.rows<{ n: number; lon: number; lat: number }>(sql`
+    SELECT p.n, p.lon, p.lat FROM unnest(${floatArray(lons)}::float8[], ${floatArray(lats)}::float8[]) WITH ORDINALITY AS p(lon, lat, n)
+    WHERE EXISTS (SELECT 1 FROM regions r WHERE ${o.region ? sql`r.code = ${o.region}` : sql`r.level = 'city'`} AND ST_Covers(r.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)))
+    ORDER BY p.n`);
+  return snapped(
+    db,
+    inside.map((r) => ({ id: Number(r.n), position: [Number(r.lon), Number(r.lat)] as [number, number] })),
+    o.maxCandidates,
+  );
+}
+
+/** What the reach table rests on: the road network, the grid set and the estates. */
+async function reachVersion(db: DbHandle): Promise<string> {
+  const [row] = await db.rows<{ v: string }>(sql`
+    SELECT concat_ws('|',
+      coalesce((SELECT value #>> '{}' FROM meta WHERE key = 'network_version'), '0'),
+      (SELECT concat_ws(':', count(*), coalesce(sum(id), 0), coalesce(max(updated_at)::text, '')) FROM grids),
+      (SELECT concat_ws(':', count(*), coalesce(sum(id), 0), coalesce(max(updated_at)::text, '')) FROM estates)) AS v`);
+  return String(row!.v);
+}
+
+async function computeReachTable(db: DbHandle, version: string, o: CandidateOptions): Promise<ReachTable> {
+  const t0 = performance.now();
+  const { candidates, unsnapped } = o.source === 'nodes' ? { candidates: await nodeCandidates(db, o), unsnapped: 0 } : o.source === 'estates' ? await estateCandidates(db, o) : await hexagonCandidates(db, o);
+  const grids = await db.rows<{ id: number; lon: number | null; lat: number | null }>(sql`SELECT id, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM grids ORDER BY id`);
+  const snaps = await nearestNodes(
+    db,
+    grids.map((g) => (g.lon === null || g.lat === null ? null : [Number(g.lon), Number(g.lat)])),
+  );
+  const gridsAt = new Map<number, { g: number; m: number }[]>();
+  snaps.forEach((s, g) => {
+    if (!s) return;
+    const list = gridsAt.get(s.node) ?? [];
+    list.push({ g, m: s.m });
+    gridsAt.set(s.node, list);
+  });
+  const [network] = await db.rows<{ v: number }>(sql`SELECT coalesce((SELECT (value #>> '{}')::int FROM meta WHERE key = 'network_version'), 0) AS v`);
+  const graph = await walkGraphFor(db, Number(network!.v));
+  const budget = walkingBudgetM(COVERAGE_MINUTES, o.speedMPerMin);
+  const covers: Int32Array[] = [];
+  const distances: Float32Array[] = [];
   for (const c of candidates) {
-    const reach = reachWithin(graph, [{ node: c.id, offset: 0 }], budget);
+    const reach = reachWithin(graph, [{ node: c.node, offset: c.offset }], budget);
     const cov: number[] = [];
     const dist: number[] = [];
     for (const [node, metres] of reach) {
-      for (const x of demandAt.get(node) ?? []) {
+      for (const x of gridsAt.get(node) ?? []) {
         if (metres + x.m <= budget) {
-          cov.push(x.d);
+          cov.push(x.g);
           dist.push(metres + x.m);
         }
+      }
+    }
+    covers.push(Int32Array.from(cov));
+    distances.push(Float32Array.from(dist));
+  }
+  return { version, gridIds: grids.map((g) => Number(g.id)), candidates, covers, distances, unsnapped, computedMs: performance.now() - t0 };
+}
+
+const tables = new WeakMap<DbHandle, Map<string, { version: string; table: Promise<ReachTable> }>>();
+
+/** Who reaches whom for these candidates, recomputed when the network, grids or estates change. */
+export async function reachTable(db: DbHandle, o: CandidateOptions): Promise<ReachTable> {
+  const version = await reachVersion(db);
+  let perDb = tables.get(db);
+  if (!perDb) {
+    perDb = new Map();
+    tables.set(db, perDb);
+  }
+  const key = [o.source, o.source === 'hexagons' ? o.hexM : '', o.maxCandidates, o.region ?? '', o.speedMPerMin].join('|');
+  const cached = perDb.get(key);
+  if (cached && cached.version === version) return cached.table;
+  const table = computeReachTable(db, version, o);
+  perDb.set(key, { version, table });
+  table.catch(() => {
+    if (perDb.get(key)?.table === table) perDb.delete(key);
+  });
+  return table;
+}
+
+/** Drops every cached reach table of this database (tests, the bench's cold run). */
+export function forgetReachTables(db: DbHandle): void {
+  tables.delete(db);
+}
+
+/** Demand, candidates and who reaches whom (demand: the grids of weight > 0). */
+export async function sitingProblem(db: DbHandle, options: SuggestOptions): Promise<SitingProblem> {
+  const table = await reachTable(db, options);
+  const demand = (await demandPoints(db, options)).filter((d) => d.weight > 0);
+  const demandOf = new Map(demand.map((d, i) => [d.gridId, i]));
+  const index = Int32Array.from(table.gridIds, (id) => demandOf.get(id) ?? -1);
+  const covers: number[][] = [];
+  const distances: number[][] = [];
+  for (let s = 0; s < table.candidates.length; s++) {
+    const cov: number[] = [];
+    const dist: number[] = [];
+    const from = table.covers[s]!;
+    for (let k = 0; k < from.length; k++) {
+      const d = index[from[k]!]!;
+      if (d >= 0) {
+        cov.push(d);
+        dist.push(table.distances[s]![k]!);
       }
     }
     covers.push(cov);
     distances.push(dist);
   }
-  return { demand, candidates, problem: { weights: demand.map((d) => d.weight), covers, distances } };
+  return { demand, candidates: table.candidates, table, problem: { weights: demand.map((d) => d.weight), covers, distances } };
 }
 
 export async function suggestSites(db: DbHandle, options: SuggestOptions) {
   const t0 = performance.now();
-  const { demand, candidates, problem } = await sitingProblem(db, options);
+  const { demand, candidates, problem, table } = await sitingProblem(db, options);
   const t1 = performance.now();
   const greedy = greedyMaxCoverage(problem, options.count);
   const t2 = performance.now();
@@ -109,12 +274,23 @@ export async function suggestSites(db: DbHandle, options: SuggestOptions) {
     return { candidateId: candidates[s]!.id, position: candidates[s]!.position, reachableDemandPoints: covered.length };
   };
   const name = FACILITY_KIND_INFO[options.kind].label;
+  const sourceText =
+    options.source === 'nodes'
+      ? `路网节点（均匀抽取至多 ${options.maxCandidates} 个）`
+      : options.source === 'estates'
+        ? `小区中心（各小区的形心，接入 ${SNAP_DISTANCE_M} 米内最近的路网节点）`
+        : `边长 ${options.hexM} 米的六边形网格中心（接入 ${SNAP_DISTANCE_M} 米内最近的路网节点）`;
   return {
     kind: options.kind,
     count: options.count,
-    demandModel: `需求 = 各网格（户数 + ${options.incidentWeight} × 近 365 天${options.categories.length ? `类别 ${options.categories.join('、')} 的` : ''}事件数）× 网格未被现有${options.kind ? name : '阵地'}15 分钟圈覆盖的面积比例，置于网格标注点；候选点为路网节点（均匀抽取至多 ${options.maxCandidates} 个）；步行 ${walkingBudgetM(COVERAGE_MINUTES, options.speedMPerMin)} 米内可达即覆盖`,
+    source: options.source,
+    sourceName: CANDIDATE_SOURCE_NAMES[options.source],
+    hexM: options.source === 'hexagons' ? options.hexM : null,
+    demandModel: `需求 = 各网格（户数 + ${options.incidentWeight} × 近 365 天${options.categories.length ? `类别 ${options.categories.join('、')} 的` : ''}事件数）× 网格未被现有${name}15 分钟圈覆盖的面积比例，置于网格标注点；候选点为${sourceText}；步行 ${walkingBudgetM(COVERAGE_MINUTES, options.speedMPerMin)} 米内可达即覆盖`,
     demandPoints: demand.length,
     candidates: candidates.length,
+    /** Candidate points with no road node within reach of a snap (estates, hexagons). */
+    unsnappedCandidates: table.unsnapped,
     totalWeight,
     greedy: {
       value: greedy.value,
@@ -126,6 +302,6 @@ export async function suggestSites(db: DbHandle, options: SuggestOptions) {
     },
     exact: exact ? { value: exact.value, sites: exact.sites.map(site), nodes: exact.nodes, gap: exact.value > 0 ? 1 - greedy.value / exact.value : 0 } : null,
     blindSpotFirst: { value: heuristic.value, sites: heuristic.sites.map(site) },
-    elapsedMs: { problem: Math.round(t1 - t0), greedy: Math.round(t2 - t1) },
+    elapsedMs: { problem: Math.round(t1 - t0), greedy: Math.round(t2 - t1), reachTable: Math.round(table.computedMs) },
   };
 }

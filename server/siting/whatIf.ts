@@ -1,9 +1,9 @@
 /**
  * What-if siting: the change in households and population covered if candidate
  * facilities were built, before anything is saved. Incremental, not whole-city:
- * only grids of the communities the candidates' circles touch are overlaid —
- * per grid, the covered area before (the union of the existing circles of the
- * chosen kind(s) that touch it) and the area the candidates add outside it.
+ * the covered land before is the cached coverage state (coverageState.ts); only
+ * the grids the candidates' circles touch are overlaid — per grid, the land the
+ * candidates add outside the existing circles of the chosen kind(s).
  * Households and population are apportioned by area share, as in coverage.ts,
  * so the figures agree with a full recomputation after the facility is built.
  */
@@ -14,6 +14,7 @@ import { ensureCoverageIsochrones, kindCondition } from '../coverage/coverage';
 import { FIXED_DEGREES, OverlayIncomplete, precisionMemory, withPrecisionFallback } from '../coverage/precision';
 import { COVERAGE_MINUTES } from '../coverage/walking';
 import { candidateCircles, type Candidate, type CandidateCircle } from './candidateIsochrones';
+import { coverageState, type CoverageState } from './coverageState';
 
 export interface AreaDelta {
   code: string;
@@ -38,26 +39,18 @@ export interface WhatIfResult {
   speedMPerMin: number;
   networkVersion: number;
   circles: (CandidateCircle & { name: string; kind: FacilityKind })[];
-  /** Communities the circles touch (only these were overlaid). */
+  /** Communities the circles touch (only their touched grids were overlaid). */
   communities: AreaDelta[];
   /** Streets of those communities: sums over the affected communities. */
   streets: AreaDelta[];
   total: { householdsGained: number; populationGained: number; gridsOverlaid: number };
-  elapsedMs: { circles: number; delta: number };
+  /** state: the cached coverage state (0 unless the data changed); delta: the touched grids' overlay. */
+  elapsedMs: { state: number; circles: number; delta: number };
 }
 
-interface DeltaRow {
-  community_code: string;
-  community_name: string | null;
-  street_code: string;
-  street_name: string | null;
-  households: number;
-  population: number;
-  hh_before: number;
-  hh_after: number;
-  pop_before: number;
-  pop_after: number;
-  grids: number;
+interface GainRow {
+  id: number;
+  gain_m2: number;
 }
 
 /** Texts as one array literal parameter ('{"…","…"}'), quotes and backslashes escaped. */
@@ -65,7 +58,16 @@ const textArray = (values: readonly string[]) => `{${values.map((v) => `"${v.rep
 
 const share = (covered: number, total: number) => (total > 0 ? covered / total : 0);
 
-function areaDelta(code: string, name: string, r: { households: number; population: number; hhBefore: number; hhAfter: number; popBefore: number; popAfter: number }): AreaDelta {
+interface Sums {
+  households: number;
+  population: number;
+  hhBefore: number;
+  hhAfter: number;
+  popBefore: number;
+  popAfter: number;
+}
+
+function areaDelta(code: string, name: string, r: Sums): AreaDelta {
   return {
     code,
     name,
@@ -82,53 +84,31 @@ function areaDelta(code: string, name: string, r: { households: number; populati
   };
 }
 
-/** Per affected community: households and population covered before and after adding `circles` (GeoJSON texts). */
-async function deltaRows(db: DbHandle, circles: readonly string[], speed: number, version: number, kind: FacilityKind | undefined): Promise<DeltaRow[]> {
+/** Per grid the candidates' circles touch: the land (m²) they add outside the existing circles of `kind`. */
+async function gainRows(db: DbHandle, circles: readonly string[], speed: number, version: number, kind: FacilityKind | undefined): Promise<GainRow[]> {
   const circleArray = textArray(circles);
-  const expectedGrids = async () => {
-    const [row] = await db.rows<{ n: number }>(sql`
-      WITH cand AS (SELECT ST_SetSRID(ST_Union(ST_GeomFromGeoJSON(x)), 4326) AS g FROM unnest(${circleArray}::text[]) x)
-      SELECT count(*)::int AS n FROM grids g WHERE g.community_code IN (SELECT DISTINCT g2.community_code FROM grids g2, cand WHERE ST_Intersects(g2.geom, cand.g))`);
-    return Number(row!.n);
-  };
-  const expected = await expectedGrids();
+  const cand = sql`SELECT ST_SetSRID(ST_Union(ST_GeomFromGeoJSON(x)), 4326) AS g FROM unnest(${circleArray}::text[]) x`;
+  const [count] = await db.rows<{ n: number }>(sql`WITH cand AS MATERIALIZED (${cand}) SELECT count(*)::int AS n FROM grids g, cand WHERE ST_Intersects(g.geom, cand.g)`);
+  const expected = Number(count!.n);
   return withPrecisionFallback(
     async (gridSize) => {
-      const rows = await db.rows<DeltaRow>(sql`
-        WITH cand AS MATERIALIZED (SELECT ST_SetSRID(ST_Union(ST_GeomFromGeoJSON(x)), 4326) AS g FROM unnest(${circleArray}::text[]) x),
-        existing AS MATERIALIZED (
-          SELECT i.geom FROM isochrones i JOIN service_centres c ON c.id = i.centre_id
-          WHERE i.minutes = ${COVERAGE_MINUTES} AND i.speed_m_per_min = ${speed}::float8 AND i.network_version = ${version}
-            AND i.computed_at >= c.updated_at AND ${kindCondition(sql`c.kind`, kind)}
-        ),
-        affected AS (SELECT DISTINCT g.community_code FROM grids g, cand WHERE ST_Intersects(g.geom, cand.g)),
-        per_grid AS (
-          SELECT g.id, g.community_code, g.street_code, g.households, g.population, g.area_m2, g.geom, e.u,
-                 CASE WHEN ST_Intersects(g.geom, cand.g) THEN ST_Intersection(g.geom, cand.g, ${gridSize}::float8) END AS inc
-          FROM grids g CROSS JOIN cand
-          LEFT JOIN LATERAL (SELECT ST_Union(x.geom, ${gridSize}::float8) AS u FROM existing x WHERE ST_Intersects(x.geom, g.geom)) e ON true
-          WHERE g.community_code IN (SELECT community_code FROM affected)
-        ),
-        areas AS (
-          SELECT p.community_code, p.street_code, p.households, p.population, p.area_m2,
-                 CASE WHEN p.u IS NULL THEN 0 ELSE ST_Area(ST_Intersection(p.geom, p.u, ${gridSize}::float8)::geography) END AS before_m2,
-                 CASE WHEN p.inc IS NULL OR ST_IsEmpty(p.inc) THEN 0
-                      WHEN p.u IS NULL THEN ST_Area(p.inc::geography)
-                      ELSE ST_Area(ST_Difference(p.inc, p.u, ${gridSize}::float8)::geography) END AS gain_m2
-          FROM per_grid p
-        ),
-        shares AS (
-          SELECT a.*, least(1, a.before_m2 / nullif(a.area_m2, 0)) AS s0, least(1, (a.before_m2 + a.gain_m2) / nullif(a.area_m2, 0)) AS s1 FROM areas a
+      const rows = await db.rows<GainRow>(sql`
+        WITH cand AS MATERIALIZED (${cand}),
+        touched AS MATERIALIZED (
+          SELECT g.id, ST_Intersection(g.geom, cand.g, ${gridSize}::float8) AS inc FROM grids g, cand WHERE ST_Intersects(g.geom, cand.g)
         )
-        SELECT s.community_code, rc.name AS community_name, s.street_code, rs.name AS street_name,
-               sum(s.households) AS households, sum(s.population) AS population,
-               sum(s.households * coalesce(s.s0, 0)) AS hh_before, sum(s.households * coalesce(s.s1, 0)) AS hh_after,
-               sum(s.population * coalesce(s.s0, 0)) AS pop_before, sum(s.population * coalesce(s.s1, 0)) AS pop_after,
-               count(*) AS grids
-        FROM shares s LEFT JOIN regions rc ON rc.code = s.community_code LEFT JOIN regions rs ON rs.code = s.street_code
-        GROUP BY s.community_code, rc.name, s.street_code, rs.name
-        ORDER BY s.community_code`);
-      if (rows.reduce((n, r) => n + Number(r.grids), 0) !== expected) throw new OverlayIncomplete('what-if overlay lost grids');
+        SELECT t.id,
+               CASE WHEN ST_IsEmpty(t.inc) THEN 0
+                    WHEN e.u IS NULL THEN ST_Area(t.inc::geography)
+                    ELSE ST_Area(ST_Difference(t.inc, e.u, ${gridSize}::float8)::geography) END AS gain_m2
+        FROM touched t
+        LEFT JOIN LATERAL (
+          SELECT ST_Union(i.geom, ${gridSize}::float8) AS u
+          FROM isochrones i JOIN service_centres c ON c.id = i.centre_id
+          WHERE ST_Intersects(i.geom, t.inc) AND i.minutes = ${COVERAGE_MINUTES} AND i.speed_m_per_min = ${speed}::float8 AND i.network_version = ${version}
+            AND i.computed_at >= c.updated_at AND ${kindCondition(sql`c.kind`, kind)}
+        ) e ON true`);
+      if (rows.length !== expected) throw new OverlayIncomplete('what-if overlay lost grids');
       return rows;
     },
     FIXED_DEGREES,
@@ -136,13 +116,46 @@ async function deltaRows(db: DbHandle, circles: readonly string[], speed: number
   );
 }
 
+const zero = (): Sums => ({ households: 0, population: 0, hhBefore: 0, hhAfter: 0, popBefore: 0, popAfter: 0 });
+
+/**
+ * Per community the circles touch: its figures before (the cached state) and
+ * after (before + the touched grids' gains, each grid's share capped at 1).
+ */
+function communitySums(state: CoverageState, gains: readonly GainRow[]): Map<string, Sums> {
+  const gainOf = new Map<number, number>();
+  for (const r of gains) gainOf.set(Number(r.id), Number(r.gain_m2));
+  const affected = new Set<string>();
+  for (const id of gainOf.keys()) {
+    const g = state.byId.get(id);
+    if (g) affected.add(g.communityCode);
+  }
+  const sums = new Map<string, Sums>();
+  for (const g of state.grids) {
+    if (!affected.has(g.communityCode)) continue;
+    const s = sums.get(g.communityCode) ?? zero();
+    const gain = gainOf.get(g.id) ?? 0;
+    const after = g.areaM2 > 0 ? Math.min(1, (g.coveredM2 + gain) / g.areaM2) : 0;
+    s.households += g.households;
+    s.population += g.population;
+    s.hhBefore += g.households * g.share;
+    s.popBefore += g.population * g.share;
+    s.hhAfter += g.households * after;
+    s.popAfter += g.population * after;
+    sums.set(g.communityCode, s);
+  }
+  return sums;
+}
+
 export async function whatIf(db: DbHandle, candidates: readonly Candidate[], options: { speedMPerMin: number; kind?: FacilityKind }): Promise<WhatIfResult> {
   const version = await ensureCoverageIsochrones(db, options.speedMPerMin);
   const t0 = performance.now();
-  const circles = await candidateCircles(db, candidates, options.speedMPerMin);
+  const state = await coverageState(db, options.speedMPerMin, options.kind);
   const t1 = performance.now();
-  const rows = circles.length
-    ? await deltaRows(
+  const circles = await candidateCircles(db, candidates, options.speedMPerMin);
+  const t2 = performance.now();
+  const gains = circles.length
+    ? await gainRows(
         db,
         circles.map((c) => c.geometry),
         options.speedMPerMin,
@@ -150,24 +163,20 @@ export async function whatIf(db: DbHandle, candidates: readonly Candidate[], opt
         options.kind,
       )
     : [];
-  const t2 = performance.now();
-  const num = (r: DeltaRow) => ({
-    households: Number(r.households),
-    population: Number(r.population),
-    hhBefore: Number(r.hh_before),
-    hhAfter: Number(r.hh_after),
-    popBefore: Number(r.pop_before),
-    popAfter: Number(r.pop_after),
-  });
-  const communities = rows.map((r) => areaDelta(r.community_code, r.community_name ?? r.community_code, num(r)));
-  const byStreet = new Map<string, { name: string; sums: ReturnType<typeof num> }>();
-  for (const r of rows) {
-    const n = num(r);
-    const s = byStreet.get(r.street_code) ?? { name: r.street_name ?? r.street_code, sums: { households: 0, population: 0, hhBefore: 0, hhAfter: 0, popBefore: 0, popAfter: 0 } };
-    for (const k of Object.keys(n) as (keyof typeof n)[]) s.sums[k] += n[k];
-    byStreet.set(r.street_code, s);
+  const perCommunity = communitySums(state, gains);
+  const t3 = performance.now();
+  const streetOf = new Map(state.grids.map((g) => [g.communityCode, g.streetCode]));
+  const communityCodes = [...perCommunity.keys()].sort();
+  const communities = communityCodes.map((code) => areaDelta(code, state.names.get(code) ?? code, perCommunity.get(code)!));
+  const byStreet = new Map<string, Sums>();
+  for (const code of communityCodes) {
+    const street = streetOf.get(code)!;
+    const s = byStreet.get(street) ?? zero();
+    const n = perCommunity.get(code)!;
+    for (const k of Object.keys(n) as (keyof Sums)[]) s[k] += n[k];
+    byStreet.set(street, s);
   }
-  const streets = [...byStreet.entries()].map(([code, s]) => areaDelta(code, s.name, s.sums));
+  const streets = [...byStreet.entries()].map(([code, s]) => areaDelta(code, state.names.get(code) ?? code, s));
   return {
     kind: options.kind ?? 'all',
     minutes: COVERAGE_MINUTES,
@@ -179,8 +188,8 @@ export async function whatIf(db: DbHandle, candidates: readonly Candidate[], opt
     total: {
       householdsGained: communities.reduce((s, c) => s + c.householdsGained, 0),
       populationGained: communities.reduce((s, c) => s + c.populationGained, 0),
-      gridsOverlaid: rows.reduce((n, r) => n + Number(r.grids), 0),
+      gridsOverlaid: gains.length,
     },
-    elapsedMs: { circles: Math.round(t1 - t0), delta: Math.round(t2 - t1) },
+    elapsedMs: { state: Math.round(t1 - t0), circles: Math.round(t2 - t1), delta: Math.round(t3 - t2) },
   };
 }

@@ -2,6 +2,7 @@
  * 选址分析 in Chromium: a click on the map drops a candidate 红色驿站 at a grid
  * with uncovered households; its walking circle is computed on the fly and the
  * coverage change per street and community appears, with nothing saved as a facility.
+ * Suggested sites from the chosen candidate source (小区中心) list the gain per site.
  */
 import type { Browser, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
@@ -50,5 +51,25 @@ describe('选址分析 page in Chromium', { timeout: TEST_MS }, () => {
     expect(await delta.locator('tbody tr').count()).toBeGreaterThanOrEqual(2); // a street and a community at least
     await page.screenshot({ path: screenshotPath('siting.png') });
     expect((await db.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM service_centres`))[0]!.n).toBe(before);
+  });
+
+  it('suggests sites from the chosen candidate source with the gain per site', async () => {
+    const estates = (await db.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM estates`))[0]!.n;
+    await page.getByLabel('新建数量').fill('3');
+    await page.getByLabel('候选点来源').selectOption('estates');
+    await page.getByRole('button', { name: /建议点/ }).click();
+    const result = page.locator('.siting-suggest');
+    await result.waitFor({ timeout: LOAD_MS });
+    await expect.poll(() => result.textContent(), { timeout: LOAD_MS }).toMatch(/候选点：小区中心 [\d,]+ 个/);
+    const text = (await result.textContent())!;
+    // Every estate is a candidate unless it is too far from the roads (then counted apart).
+    const shown = Number(text.match(/候选点：小区中心 ([\d,]+) 个/)![1]!.replaceAll(',', ''));
+    const apart = Number(text.match(/另有 ([\d,]+) 个离路网过远/)?.[1]?.replaceAll(',', '') ?? 0);
+    expect(shown + apart).toBe(estates);
+    const gains = [...text.matchAll(/第 \d+ 个点：新增 ([\d,]+) 户/g)].map((m) => Number(m[1]!.replaceAll(',', '')));
+    expect(gains).toHaveLength(3);
+    expect(gains[0]).toBeGreaterThan(0);
+    expect(gains[1]!).toBeLessThanOrEqual(gains[0]!);
+    expect(gains[2]!).toBeLessThanOrEqual(gains[1]!);
   });
 });

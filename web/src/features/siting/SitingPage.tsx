@@ -12,7 +12,20 @@ import { FACILITY_KIND_INFO, FACILITY_KINDS, type FacilityKind } from '../../../
 import { errorMessage, useConfig } from '../../api/queries';
 import { Header } from '../header/Header';
 import { SitingMap } from './SitingMap';
-import { fetchCompare, fetchFacilities, fetchPriority, fetchScenarios, fetchSuggest, fetchWhatIf, saveScenario, type CompareAnswer, type DraftCandidate, type SuggestAnswer } from './sitingApi';
+import {
+  CANDIDATE_SOURCE_LABELS,
+  type CandidateSource,
+  fetchCompare,
+  fetchFacilities,
+  fetchPriority,
+  fetchScenarios,
+  fetchSuggest,
+  fetchWhatIf,
+  saveScenario,
+  type CompareAnswer,
+  type DraftCandidate,
+  type SuggestAnswer,
+} from './sitingApi';
 import './siting.css';
 
 const int = (n: number) => Math.round(n).toLocaleString('zh-CN');
@@ -26,6 +39,8 @@ export function SitingPage() {
   const [candidates, setCandidates] = useState<DraftCandidate[]>([]);
   const [scenarioName, setScenarioName] = useState('');
   const [count, setCount] = useState(5);
+  const [source, setSource] = useState<CandidateSource>('nodes');
+  const [hexM, setHexM] = useState(300);
   const [suggestion, setSuggestion] = useState<SuggestAnswer | null>(null);
   const [compare, setCompare] = useState<CompareAnswer | null>(null);
   const [picked, setPicked] = useState<number[]>([]);
@@ -34,7 +49,7 @@ export function SitingPage() {
   const priority = useQuery({ queryKey: ['siting', 'priority'], queryFn: fetchPriority });
   const scenarios = useQuery({ queryKey: ['siting', 'scenarios'], queryFn: fetchScenarios });
   const save = useMutation({ mutationFn: () => saveScenario(scenarioName, candidates), onSuccess: () => client.invalidateQueries({ queryKey: ['siting', 'scenarios'] }) });
-  const suggest = useMutation({ mutationFn: () => fetchSuggest(kind, count), onSuccess: setSuggestion });
+  const suggest = useMutation({ mutationFn: () => fetchSuggest(kind, count, source, hexM), onSuccess: setSuggestion });
   const comparing = useMutation({ mutationFn: () => fetchCompare(picked), onSuccess: setCompare });
 
   const drop = (position: [number, number]) => setCandidates((c) => [...c, { name: `候选${FACILITY_KIND_INFO[kind].short}${c.length + 1}`, kind, position }]);
@@ -78,8 +93,8 @@ export function SitingPage() {
             <div className="siting-delta" data-testid="siting-delta">
               <h3>覆盖变化</h3>
               <p>
-                新增覆盖 <strong>{int(result.total.householdsGained)}</strong> 户、<strong>{int(result.total.populationGained)}</strong> 人（计算 {result.elapsedMs.circles + result.elapsedMs.delta} ms，叠加{' '}
-                {result.total.gridsOverlaid} 个网格）
+                新增覆盖 <strong>{int(result.total.householdsGained)}</strong> 户、<strong>{int(result.total.populationGained)}</strong> 人（计算{' '}
+                {result.elapsedMs.state + result.elapsedMs.circles + result.elapsedMs.delta} ms，叠加 {result.total.gridsOverlaid} 个网格）
               </p>
               <table>
                 <thead>
@@ -173,6 +188,22 @@ export function SitingPage() {
             新建数量
             <input type="number" min={1} max={50} value={count} onChange={(e) => setCount(Number(e.target.value))} aria-label="新建数量" />
           </label>
+          <label>
+            候选点来源
+            <select value={source} onChange={(e) => setSource(e.target.value as CandidateSource)} aria-label="候选点来源">
+              {(Object.keys(CANDIDATE_SOURCE_LABELS) as CandidateSource[]).map((s) => (
+                <option key={s} value={s}>
+                  {CANDIDATE_SOURCE_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+          {source === 'hexagons' && (
+            <label>
+              六边形边长（米）
+              <input type="number" min={100} max={5000} step={50} value={hexM} onChange={(e) => setHexM(Number(e.target.value))} aria-label="六边形边长" />
+            </label>
+          )}
           <button type="button" onClick={() => suggest.mutate()} disabled={suggest.isPending}>
             计算{FACILITY_KIND_INFO[kind].label}建议点
           </button>
@@ -181,6 +212,9 @@ export function SitingPage() {
           {suggestion && (
             <div className="siting-suggest">
               <p className="siting-hint">{suggestion.demandModel}</p>
+              <p className="siting-hint">
+                候选点：{suggestion.sourceName} {int(suggestion.candidates)} 个{suggestion.unsnappedCandidates > 0 ? `（另有 ${int(suggestion.unsnappedCandidates)} 个离路网过远，未计入）` : ''}
+              </p>
               <ol>
                 {suggestion.greedy.steps.map((s) => (
                   <li key={s.candidateId}>

@@ -16,7 +16,11 @@ export interface DraftCandidate {
 }
 
 export const fetchWhatIf = (candidates: DraftCandidate[]) => call(api.api.siting['what-if'].$post({ json: { candidates } }));
-export const fetchSuggest = (kind: FacilityKind, count: number) => call(api.api.siting.suggest.$get({ query: { kind, count: String(count) } }));
+/** Candidate points of the suggestion (server/siting/suggest.ts). */
+export type CandidateSource = 'nodes' | 'estates' | 'hexagons';
+export const CANDIDATE_SOURCE_LABELS: Record<CandidateSource, string> = { nodes: '路网节点', estates: '小区中心', hexagons: '六边形网格' };
+export const fetchSuggest = (kind: FacilityKind, count: number, source: CandidateSource, hexM: number) =>
+  call(api.api.siting.suggest.$get({ query: { kind, count: String(count), source, ...(source === 'hexagons' ? { hexM: String(hexM) } : {}) } }));
 export const fetchPriority = () => call(api.api.siting.priority.$get({ query: {} }));
 export const fetchScenarios = () => call(api.api.siting.scenarios.$get());
 export const saveScenario = (name: string, candidates: DraftCandidate[]) => call(api.api.siting.scenarios.$post({ json: { name, candidates } }));
