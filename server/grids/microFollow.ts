@@ -102,6 +102,8 @@ export async function followBaseGrids(tx: Executor, mark: number, rules: GridRul
  */
 async function followingCodes(tx: Executor, placed: Affected[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
+  // Every micro grid retired (its base grid moved away from them all): no codes to find.
+  if (placed.length === 0) return out;
   const used = new Map<string, Set<number>>();
   const seqs = (parent: string) => {
     const set = used.get(parent) ?? new Set<number>();
