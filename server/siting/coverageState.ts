@@ -15,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import type { FacilityKind } from '../../kernel/facilityKinds';
 import type { DbHandle } from '../../db/client';
 import { coverageSummary } from '../coverage/coverage';
+import { versionedCache } from './versionedCache';
 
 export interface GridState {
   id: number;
@@ -52,7 +53,7 @@ export async function dataVersion(db: DbHandle): Promise<string> {
   return String(row!.v);
 }
 
-const states = new WeakMap<DbHandle, Map<string, { version: string; state: Promise<CoverageState> }>>();
+const states = versionedCache<CoverageState>();
 
 async function computeState(db: DbHandle, version: string, speed: number, kind: FacilityKind | undefined): Promise<CoverageState> {
   const t0 = performance.now();
@@ -83,23 +84,10 @@ async function computeState(db: DbHandle, version: string, speed: number, kind: 
 /** The state for `kind` (absent: every kind) at `speed`, recomputed if the data version moved on. */
 export async function coverageState(db: DbHandle, speed: number, kind: FacilityKind | undefined): Promise<CoverageState> {
   const version = await dataVersion(db);
-  let perDb = states.get(db);
-  if (!perDb) {
-    perDb = new Map();
-    states.set(db, perDb);
-  }
-  const key = `${speed}|${kind ?? 'all'}`;
-  const cached = perDb.get(key);
-  if (cached && cached.version === version) return cached.state;
-  const state = computeState(db, version, speed, kind);
-  perDb.set(key, { version, state });
-  state.catch(() => {
-    if (perDb.get(key)?.state === state) perDb.delete(key);
-  });
-  return state;
+  return states.get(db, `${speed}|${kind ?? 'all'}`, version, () => computeState(db, version, speed, kind));
 }
 
 /** Drops every cached state of this database (tests: a fresh computation to compare with). */
 export function forgetCoverageStates(db: DbHandle): void {
-  states.delete(db);
+  states.forget(db);
 }

@@ -34,16 +34,6 @@ async function send(db: DbHandle, method: string, path: string, body: unknown) {
 
 describeEachEngine('siting analysis on a hand-made lattice', (db) => {
   let world: LatticeWorld;
-  const square = (x0: number, y0: number, x1: number, y1: number) =>
-    `MULTIPOLYGON(((${[
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0],
-    ]
-      .map(([x, y]) => world.toLonLat(x!, y!).join(' '))
-      .join(',')})))`;
   beforeAll(async () => {
     world = await buildLatticeWorld(db(), GRIDS);
     const created = await send(db(), 'POST', '/api/centres', { name: '测试社区党群服务中心', level: 'community', regionCode: COMMUNITY, areaM2: 100, position: world.toLonLat(DX, DY) });
@@ -170,8 +160,8 @@ describeEachEngine('siting analysis on a hand-made lattice', (db) => {
   it('suggests from estates’ centroids: the estate by C gains its 125 households, the one off the roads is skipped', async () => {
     await db().rows(sql`DELETE FROM estates`);
     const [byC] = await db().rows<{ id: number }>(sql`
-      INSERT INTO estates (code, name, community_code, geom) VALUES ('T-E1', '测试小区一', ${COMMUNITY}, ST_GeomFromText(${square(650, 150, 750, 250)}, 4326)) RETURNING id`);
-    await db().rows(sql`INSERT INTO estates (code, name, community_code, geom) VALUES ('T-E2', '测试小区二', ${COMMUNITY}, ST_GeomFromText(${square(2050, 50, 2150, 150)}, 4326))`);
+      INSERT INTO estates (code, name, community_code, geom) VALUES ('T-E1', '测试小区一', ${COMMUNITY}, ST_GeomFromText(${world.wkt(650, 150, 750, 250)}, 4326)) RETURNING id`);
+    await db().rows(sql`INSERT INTO estates (code, name, community_code, geom) VALUES ('T-E2', '测试小区二', ${COMMUNITY}, ST_GeomFromText(${world.wkt(2050, 50, 2150, 150)}, 4326))`);
     const { status, body } = await requestJson<Record<string, any>>(db(), '/api/siting/suggest?kind=party_centre&count=1&source=estates');
     expect(status).toBe(200);
     expect(body.source).toBe('estates');
@@ -185,7 +175,7 @@ describeEachEngine('siting analysis on a hand-made lattice', (db) => {
   it('suggests from a hexagon lattice over the street, and refuses a bad source or side with the reason', async () => {
     // The street is made a box around the lattice here, so the lattice of 100 m sides is small: some centre lies
     // within 100 m of node (3,1) and reaches C (125 uncovered households); B is beyond every road.
-    await db().rows(sql`UPDATE regions SET geom = ST_GeomFromText(${square(-400, -400, 2400, 900)}, 4326) WHERE code = ${STREET}`);
+    await db().rows(sql`UPDATE regions SET geom = ST_GeomFromText(${world.wkt(-400, -400, 2400, 900)}, 4326) WHERE code = ${STREET}`);
     const { status, body } = await requestJson<Record<string, any>>(db(), `/api/siting/suggest?kind=party_centre&count=2&source=hexagons&hexM=100&region=${STREET}`);
     expect(status).toBe(200);
     expect(body.source).toBe('hexagons');

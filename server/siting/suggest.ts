@@ -23,6 +23,7 @@ import { reachWithin, walkGraphFor } from '../coverage/nodeNetwork';
 import { floatArray } from '../coverage/sqlArrays';
 import { COVERAGE_MINUTES, SNAP_DISTANCE_M, walkingBudgetM } from '../coverage/walking';
 import { demandPoints, type DemandOptions, type DemandPoint } from './demand';
+import { versionedCache } from './versionedCache';
 
 export const CANDIDATE_SOURCES = ['nodes', 'estates', 'hexagons'] as const;
 export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];
@@ -209,30 +210,18 @@ async function computeReachTable(db: DbHandle, version: string, o: CandidateOpti
   return { version, gridIds: grids.map((g) => Number(g.id)), candidates, covers, distances, unsnapped, computedMs: performance.now() - t0 };
 }
 
-const tables = new WeakMap<DbHandle, Map<string, { version: string; table: Promise<ReachTable> }>>();
+const tables = versionedCache<ReachTable>();
 
 /** Who reaches whom for these candidates, recomputed when the network, grids or estates change. */
 export async function reachTable(db: DbHandle, o: CandidateOptions): Promise<ReachTable> {
   const version = await reachVersion(db);
-  let perDb = tables.get(db);
-  if (!perDb) {
-    perDb = new Map();
-    tables.set(db, perDb);
-  }
   const key = [o.source, o.source === 'hexagons' ? o.hexM : '', o.maxCandidates, o.region ?? '', o.speedMPerMin].join('|');
-  const cached = perDb.get(key);
-  if (cached && cached.version === version) return cached.table;
-  const table = computeReachTable(db, version, o);
-  perDb.set(key, { version, table });
-  table.catch(() => {
-    if (perDb.get(key)?.table === table) perDb.delete(key);
-  });
-  return table;
+  return tables.get(db, key, version, () => computeReachTable(db, version, o));
 }
 
 /** Drops every cached reach table of this database (tests, the bench's cold run). */
 export function forgetReachTables(db: DbHandle): void {
-  tables.delete(db);
+  tables.forget(db);
 }
 
 /** Demand, candidates and who reaches whom (demand: the grids of weight > 0). */

@@ -16,6 +16,8 @@ export const COMMUNITY = '450902005001';
 export interface LatticeWorld {
   toLonLat(x: number, y: number): [number, number];
   nodeId(i: number, j: number): number;
+  /** The WKT of the lattice rectangle (x0, y0)–(x1, y1), in metres from the city's label point. */
+  wkt(x0: number, y0: number, x1: number, y1: number): string;
 }
 
 export async function buildLatticeWorld(db: DbHandle, grids: { seq: number; x0: number; y0: number; x1: number; y1: number; households: number; population: number }[]): Promise<LatticeWorld> {
@@ -69,5 +71,5 @@ export async function buildLatticeWorld(db: DbHandle, grids: { seq: number; x0: 
     }
     await bumpNetworkVersion(tx);
   });
-  return { toLonLat, nodeId };
+  return { toLonLat, nodeId, wkt };
 }
