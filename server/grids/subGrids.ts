@@ -187,14 +187,16 @@ async function placeOf(handle: DbHandle, input: SubGridInput, code?: string): Pr
   return { communityCode: input.communityCode };
 }
 
+/** The next micro grid code under base grid `parent` (its highest sequence + 1; at most 99). */
+async function nextMicroCode(tx: Executor, parent: string): Promise<string> {
+  const [row] = await executeRows<{ n: number }>(tx, sql`SELECT coalesce(max(substr(code, 16, 2)::int), 0) + 1 AS n FROM sub_grids WHERE level = 'micro' AND parent_grid_code = ${parent}`);
+  const n = Number(row?.n ?? 1);
+  if (n > 99) throw new DomainError(422, '微网格已满', `基础网格 ${parent} 已有 99 个微网格`);
+  return formatMicroGridCode(parent, n);
+}
+
 async function nextCode(tx: Executor, input: SubGridInput, communityCode: string): Promise<string> {
-  if (input.level === 'micro') {
-    const parent = input.parentGridCode as string;
-    const [row] = await executeRows<{ n: number }>(tx, sql`SELECT coalesce(max(substr(code, 16, 2)::int), 0) + 1 AS n FROM sub_grids WHERE level = 'micro' AND parent_grid_code = ${parent}`);
-    const n = Number(row?.n ?? 1);
-    if (n > 99) throw new DomainError(422, '微网格已满', `基础网格 ${parent} 已有 99 个微网格`);
-    return formatMicroGridCode(parent, n);
-  }
+  if (input.level === 'micro') return nextMicroCode(tx, input.parentGridCode as string);
   const kind = input.kind as ExclusiveKind;
   const prefix = `${communityCode}${EXCLUSIVE_KIND_DIGIT[kind]}`;
   const [row] = await executeRows<{ n: number }>(tx, sql`SELECT coalesce(max(substr(code, 14, 3)::int), 0) + 1 AS n FROM sub_grids WHERE level = 'exclusive' AND left(code, 13) = ${prefix}`);
@@ -236,14 +238,12 @@ async function adjustSiblings(tx: Executor, id: number, households: number, acto
     return siblings.map((r) => r.id);
   }
   if (base.covered) return [];
-  const [row] = await executeRows<{ n: number }>(tx, sql`SELECT coalesce(max(substr(code, 16, 2)::int), 0) + 1 AS n FROM sub_grids WHERE level = 'micro' AND parent_grid_code = ${base.code}`);
-  const n = Number(row?.n ?? 1);
-  if (n > 99) throw new DomainError(422, '微网格已满', `基础网格 ${base.code} 已有 99 个微网格`);
+  const code = await nextMicroCode(tx, base.code);
   const [rest] = await executeRows<{ id: number }>(
     tx,
     sql`
     INSERT INTO sub_grids (code, level, kind, name, parent_grid_code, community_code, street_code, geom, households, population, updated_by)
-    SELECT ${formatMicroGridCode(base.code, n)}, 'micro', NULL, ${`${base.name}第${n}微网格`}, g.code, g.community_code, left(g.community_code, 9),
+    SELECT ${code}, 'micro', NULL, ${`${base.name}第${Number(code.slice(15))}微网格`}, g.code, g.community_code, left(g.community_code, 9),
            ST_Multi(ST_CollectionExtract(ST_Difference(g.geom, m.geom), 3)), ${Math.max(0, Number(base.households) - households)}, 0, ${actor}
     FROM grids g, sub_grids m WHERE g.id = ${base.id} AND m.id = ${id}
     RETURNING id`,
