@@ -96,18 +96,21 @@ async function gainRows(db: DbHandle, circles: readonly string[], speed: number,
         WITH cand AS MATERIALIZED (${cand}),
         touched AS MATERIALIZED (
           SELECT g.id, ST_Intersection(g.geom, cand.g, ${gridSize}::float8) AS inc FROM grids g, cand WHERE ST_Intersects(g.geom, cand.g)
+        ),
+        -- the existing circles near the candidates, unioned once and cut into small pieces: a grid's
+        -- difference then unions a few small pieces instead of every whole circle over it again
+        existing AS MATERIALIZED (
+          SELECT ST_Subdivide(ST_Union(i.geom, ${gridSize}::float8), 128) AS g
+          FROM isochrones i JOIN service_centres c ON c.id = i.centre_id, cand
+          WHERE ST_Intersects(i.geom, cand.g) AND i.minutes = ${COVERAGE_MINUTES} AND i.speed_m_per_min = ${speed}::float8 AND i.network_version = ${version}
+            AND i.computed_at >= c.updated_at AND ${kindCondition(sql`c.kind`, kind)}
         )
         SELECT t.id,
                CASE WHEN ST_IsEmpty(t.inc) THEN 0
                     WHEN e.u IS NULL THEN ST_Area(t.inc::geography)
                     ELSE ST_Area(ST_Difference(t.inc, e.u, ${gridSize}::float8)::geography) END AS gain_m2
         FROM touched t
-        LEFT JOIN LATERAL (
-          SELECT ST_Union(i.geom, ${gridSize}::float8) AS u
-          FROM isochrones i JOIN service_centres c ON c.id = i.centre_id
-          WHERE ST_Intersects(i.geom, t.inc) AND i.minutes = ${COVERAGE_MINUTES} AND i.speed_m_per_min = ${speed}::float8 AND i.network_version = ${version}
-            AND i.computed_at >= c.updated_at AND ${kindCondition(sql`c.kind`, kind)}
-        ) e ON true`);
+        LEFT JOIN LATERAL (SELECT ST_Union(x.g, ${gridSize}::float8) AS u FROM existing x WHERE ST_Intersects(x.g, t.inc)) e ON true`);
       if (rows.length !== expected) throw new OverlayIncomplete('what-if overlay lost grids');
       return rows;
     },
