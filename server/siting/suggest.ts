@@ -226,8 +226,9 @@ export function forgetReachTables(db: DbHandle): void {
 
 /** Demand, candidates and who reaches whom (demand: the grids of weight > 0). */
 export async function sitingProblem(db: DbHandle, options: SuggestOptions): Promise<SitingProblem> {
-  const table = await reachTable(db, options);
-  const demand = (await demandPoints(db, options)).filter((d) => d.weight > 0);
+  // Both at once: the reach table is mostly Dijkstra in Node, the demand mostly the overlay in the database.
+  const [table, allDemand] = await Promise.all([reachTable(db, options), demandPoints(db, options)]);
+  const demand = allDemand.filter((d) => d.weight > 0);
   const demandOf = new Map(demand.map((d, i) => [d.gridId, i]));
   const index = Int32Array.from(table.gridIds, (id) => demandOf.get(id) ?? -1);
   const covers: number[][] = [];
