@@ -113,28 +113,63 @@ class MinHeap {
  */
 export function reachWithin(graph: WalkGraph, starts: { node: number; offset: number }[], maxDistance: number): Map<number, number> {
   const dist = new Map<number, number>();
-  const heap = new MinHeap();
-  const best = new Float64Array(graph.nodeIds.length).fill(Infinity);
-  for (const s of starts) {
-    const i = graph.indexOf.get(s.node);
-    if (i === undefined || s.offset > maxDistance || s.offset >= best[i]!) continue;
-    best[i] = s.offset;
-    heap.push(s.offset, i);
+  new ReachSearch(graph).run(starts, maxDistance, (node, d) => dist.set(node, d));
+  return dist;
+}
+
+/**
+ * The search of reachWithin, reusable for many searches on one graph (the siting
+ * reach table runs thousands): its distance array is allocated once and only the
+ * entries a search touched are reset, and reached nodes go to a visitor instead of
+ * a Map. Same heap, same order: the nodes come out exactly as reachWithin lists them.
+ */
+export class ReachSearch {
+  private readonly best: Float64Array;
+  private touched: Int32Array;
+  private touchedCount = 0;
+
+  constructor(private readonly graph: WalkGraph) {
+    this.best = new Float64Array(graph.nodeIds.length).fill(Infinity);
+    this.touched = new Int32Array(64);
   }
-  while (heap.size > 0) {
-    const [d, i] = heap.pop();
-    if (d > best[i]!) continue; // stale entry
-    dist.set(graph.nodeIds[i]!, d);
-    for (let k = graph.offsets[i]!; k < graph.offsets[i + 1]!; k++) {
-      const j = graph.neighbours[k]!;
-      const nd = d + graph.costs[k]!;
-      if (nd <= maxDistance && nd < best[j]!) {
-        best[j] = nd;
-        heap.push(nd, j);
+
+  private touch(i: number) {
+    if (this.touchedCount === this.touched.length) {
+      const grown = new Int32Array(this.touched.length * 2);
+      grown.set(this.touched);
+      this.touched = grown;
+    }
+    this.touched[this.touchedCount++] = i;
+  }
+
+  /** Calls `visit(node id, metres)` for every node within `maxDistance`, nearest first. */
+  run(starts: readonly { node: number; offset: number }[], maxDistance: number, visit: (node: number, metres: number) => void): void {
+    const { graph, best } = this;
+    const heap = new MinHeap();
+    for (const s of starts) {
+      const i = graph.indexOf.get(s.node);
+      if (i === undefined || s.offset > maxDistance || s.offset >= best[i]!) continue;
+      if (best[i] === Infinity) this.touch(i);
+      best[i] = s.offset;
+      heap.push(s.offset, i);
+    }
+    while (heap.size > 0) {
+      const [d, i] = heap.pop();
+      if (d > best[i]!) continue; // stale entry
+      visit(graph.nodeIds[i]!, d);
+      for (let k = graph.offsets[i]!; k < graph.offsets[i + 1]!; k++) {
+        const j = graph.neighbours[k]!;
+        const nd = d + graph.costs[k]!;
+        if (nd <= maxDistance && nd < best[j]!) {
+          if (best[j] === Infinity) this.touch(j);
+          best[j] = nd;
+          heap.push(nd, j);
+        }
       }
     }
+    for (let k = 0; k < this.touchedCount; k++) best[this.touched[k]!] = Infinity;
+    this.touchedCount = 0;
   }
-  return dist;
 }
 
 /** One graph per database handle, rebuilt when the network version moves on. */
