@@ -19,7 +19,7 @@ import { sql } from 'drizzle-orm';
 import { blindSpotFirst, exactMaxCoverage, greedyMaxCoverage, type CoverageProblem } from '../../kernel/maxCoverage';
 import { FACILITY_KIND_INFO, type FacilityKind } from '../../kernel/facilityKinds';
 import type { DbHandle } from '../../db/client';
-import { reachWithin, walkGraphFor } from '../coverage/nodeNetwork';
+import { ReachSearch, walkGraphFor } from '../coverage/nodeNetwork';
 import { floatArray } from '../coverage/sqlArrays';
 import { COVERAGE_MINUTES, SNAP_DISTANCE_M, walkingBudgetM } from '../coverage/walking';
 import { demandPoints, type DemandOptions, type DemandPoint } from './demand';
@@ -172,9 +172,13 @@ async function reachVersion(db: DbHandle): Promise<string> {
   return String(row!.v);
 }
 
-async function computeReachTable(db: DbHandle, version: string, o: CandidateOptions): Promise<ReachTable> {
-  const t0 = performance.now();
-  const { candidates, unsnapped } = o.source === 'nodes' ? { candidates: await nodeCandidates(db, o), unsnapped: 0 } : o.source === 'estates' ? await estateCandidates(db, o) : await hexagonCandidates(db, o);
+/** The grids (id order) and, per road node, the grids whose label point snaps to it and the walk from it, metres. */
+interface GridSnaps {
+  gridIds: number[];
+  gridsAt: Map<number, { g: number; m: number }[]>;
+}
+
+async function computeGridSnaps(db: DbHandle): Promise<GridSnaps> {
   const grids = await db.rows<{ id: number; lon: number | null; lat: number | null }>(sql`SELECT id, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM grids ORDER BY id`);
   const snaps = await nearestNodes(
     db,
@@ -187,27 +191,41 @@ async function computeReachTable(db: DbHandle, version: string, o: CandidateOpti
     list.push({ g, m: s.m });
     gridsAt.set(s.node, list);
   });
+  return { gridIds: grids.map((g) => Number(g.id)), gridsAt };
+}
+
+/** The grids' snaps depend on the network and the grids alone: one computation serves every candidate source. */
+const gridSnapCache = versionedCache<GridSnaps>();
+
+async function computeReachTable(db: DbHandle, version: string, o: CandidateOptions): Promise<ReachTable> {
+  const t0 = performance.now();
+  const [{ candidates, unsnapped }, { gridIds, gridsAt }] = await Promise.all([
+    o.source === 'nodes' ? nodeCandidates(db, o).then((candidates) => ({ candidates, unsnapped: 0 })) : o.source === 'estates' ? estateCandidates(db, o) : hexagonCandidates(db, o),
+    gridSnapCache.get(db, 'grids', version, () => computeGridSnaps(db)),
+  ]);
   const [network] = await db.rows<{ v: number }>(sql`SELECT coalesce((SELECT (value #>> '{}')::int FROM meta WHERE key = 'network_version'), 0) AS v`);
   const graph = await walkGraphFor(db, Number(network!.v));
   const budget = walkingBudgetM(COVERAGE_MINUTES, o.speedMPerMin);
   const covers: Int32Array[] = [];
   const distances: Float32Array[] = [];
+  const search = new ReachSearch(graph);
   for (const c of candidates) {
-    const reach = reachWithin(graph, [{ node: c.node, offset: c.offset }], budget);
     const cov: number[] = [];
     const dist: number[] = [];
-    for (const [node, metres] of reach) {
-      for (const x of gridsAt.get(node) ?? []) {
+    search.run([{ node: c.node, offset: c.offset }], budget, (node, metres) => {
+      const at = gridsAt.get(node);
+      if (!at) return;
+      for (const x of at) {
         if (metres + x.m <= budget) {
           cov.push(x.g);
           dist.push(metres + x.m);
         }
       }
-    }
+    });
     covers.push(Int32Array.from(cov));
     distances.push(Float32Array.from(dist));
   }
-  return { version, gridIds: grids.map((g) => Number(g.id)), candidates, covers, distances, unsnapped, computedMs: performance.now() - t0 };
+  return { version, gridIds, candidates, covers, distances, unsnapped, computedMs: performance.now() - t0 };
 }
 
 const tables = versionedCache<ReachTable>();
@@ -222,6 +240,7 @@ export async function reachTable(db: DbHandle, o: CandidateOptions): Promise<Rea
 /** Drops every cached reach table of this database (tests, the bench's cold run). */
 export function forgetReachTables(db: DbHandle): void {
   tables.forget(db);
+  gridSnapCache.forget(db);
 }
 
 /** Demand, candidates and who reaches whom (demand: the grids of weight > 0). */
