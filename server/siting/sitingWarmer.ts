@@ -1,9 +1,10 @@
 /**
  * Keeps the siting analysis warm off the request path: after start, and whenever
  * its poll sees the data version move on (a facility, the road network or a grid
- * changed), it computes the cached coverage states (every kind together, then
- * each kind) and the reach table of the default suggestion (5,000 road-node
- * candidates) — the whole-city work a cold what-if or suggestion would otherwise
+ * changed), it computes the cached coverage states and the reach table of the
+ * default suggestion (5,000 road-node candidates): the default kind's state and
+ * every kind's together alongside the reach table (database and Node work at
+ * once), then each kind's state — the whole-city work a cold what-if or suggestion would otherwise
  * do inside the request (seconds at 30,000 grids). It waits for the walking-circle
  * job to be idle first, so that it reads current circles instead of computing
  * them a second time. Requests never wait for it: a request that finds no warm
@@ -66,9 +67,11 @@ export class SitingWarmer {
       if (version === this.warmedVersion) return;
       const t0 = performance.now();
       const speed = DEFAULT_SPEED_M_PER_MIN;
-      await coverageState(this.db, speed, undefined);
-      await coverageState(this.db, speed, 'party_centre');
-      await reachTable(this.db, { source: 'nodes', hexM: DEFAULT_HEX_M, maxCandidates: 5000, speedMPerMin: speed });
+      // The default suggestion's two halves at once: the reach table is Node work, the states database work.
+      await Promise.all([
+        coverageState(this.db, speed, 'party_centre').then(() => coverageState(this.db, speed, undefined)),
+        reachTable(this.db, { source: 'nodes', hexM: DEFAULT_HEX_M, maxCandidates: 5000, speedMPerMin: speed }),
+      ]);
       for (const kind of FACILITY_KINDS) {
         if (this.stopped) return;
         await coverageState(this.db, speed, kind);
