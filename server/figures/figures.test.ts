@@ -6,6 +6,7 @@ import { regionKpis, type KpiResult } from '../incidents/kpis';
 import { cstMonth } from '../screen/months';
 import { incidentTrend, screenSummary, type ScreenSummary } from '../screen/summary';
 import { describeEachEngine } from '../testing/databases';
+import { dualReportFigures } from '../partyService/dualReport';
 import { scorecard } from '../scorecards/scorecard';
 import { MINGSHAN_PLANNER, TEST_ADMIN } from '../testing/principals';
 import { requestAs } from '../testing/requestAs';
@@ -363,5 +364,25 @@ describeEachEngine('figure drill-down', (db) => {
     expect((await requestAs(db(), MINGSHAN_PLANNER, `/api/figures/kpi.count/records?communities=${c}&cohort=group`)).status).toBe(200);
     await problem(MINGSHAN_PLANNER, `/api/figures/kpi.count/records?communities=${c},${foreign!.code}&cohort=group`, 403, 'communities');
     await problem(MINGSHAN_PLANNER, `/api/figures/kpi.count/export?communities=${c}&cohort=rest`, 403, 'communities');
+  });
+
+  it('the 双报到 page’s figures of a region and of each child open as 报到单位/报到党员/报到率: value = the page, records = exported rows', async () => {
+    const [district] = await db().rows<{ code: string }>(sql`SELECT parent_code AS code FROM regions WHERE code = ${scopes[1]!}`);
+    let opened = 0;
+    for (const scope of [scopes[0]!, district!.code, scopes[1]!]) {
+      const page = await dualReportFigures(db(), scope);
+      for (const [q, f] of [[`scope=${scope}`, page.figures] as const, ...page.children.map((c) => [`scope=${scope}&region=${c.code}`, c] as const)]) {
+        const units = await figureJson(`/api/figures/screen.dualReport.units?${q}`);
+        const members = await figureJson(`/api/figures/screen.dualReport.membersReported?${q}`);
+        const rate = await figureJson(`/api/figures/screen.dualReport.reportRate?${q}`);
+        expect([units.value, members.value, rate.numerator, rate.denominator], q).toEqual([f.units, f.membersReported, f.unitMembersReported, f.unitMembers]);
+        if (f.reportRate === null) expect(rate.value, q).toBeNull();
+        else expect(rate.value, q).toBeCloseTo(f.reportRate, 12);
+        expect((await exportCsv(`/api/figures/screen.dualReport.membersReported/export?${q}&format=csv`)).rows.length, q).toBe(f.membersReported);
+        expect((await exportCsv(`/api/figures/screen.dualReport.units/export?${q}&format=csv`)).rows.length, q).toBe(f.units);
+        if (f.units > 0) opened++;
+      }
+    }
+    expect(opened).toBeGreaterThan(3);
   });
 });
