@@ -234,4 +234,33 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     await close();
     expect(errors).toEqual([]);
   });
+
+  it('the 双报到 page opens its figures: 报到单位 of the region (mouse) and a child row’s 报到党员 (Enter) with the page’s numbers', async () => {
+    const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/dual-report`);
+    const panel = page.getByTestId('figure-panel');
+    const total = async (n: number) => {
+      await panel.waitFor({ timeout: WAIT_MS });
+      await page.waitForFunction((x) => document.querySelector('[data-testid="figure-total"]')?.textContent === String(x), n, { timeout: WAIT_MS });
+    };
+    const units = page.getByTestId('dr-figures').locator('[data-figure="screen.dualReport.units"]');
+    await units.waitFor({ timeout: LOAD_MS });
+    const shownUnits = Number((await units.textContent())!.replace(/[^\d]/g, ''));
+    await units.click();
+    await total(shownUnits);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+    const child = page.locator('.dr-table [data-figure="screen.dualReport.membersReported"][data-region]').first();
+    const region = (await child.getAttribute('data-region'))!;
+    const shown = Number(await child.textContent());
+    await child.focus();
+    await page.keyboard.press('Enter');
+    await total(shown);
+    expect(await page.getByTestId('figure-filter').textContent()).toContain(`（${region}）`);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+    expect(errors).toEqual([]);
+  });
 });
