@@ -427,7 +427,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
         description: '沿城市北向主干道的基层党建引领基层治理示范带',
         route: roads.beltRoute,
         corridorM: 500,
-        designatedOn: designationDate(now, SAMPLE_DESIGNATION_MONTHS['玉北党建示范带']!),
+        designatedOn: designationDate(now, SAMPLE_DESIGNATION_MONTHS.玉北党建示范带!),
       },
     ],
     circles,

@@ -8,13 +8,20 @@
  * server/screen/summary.ts incidentTrend draws them), a month on a snapshot figure, a
  * region that is not below the scope. Who may read the records is still decided on the
  * region actually read (figureQuery.ts assertMayReadRecords).
+ *
+ * A 示范评估 cell (server/scorecards) opens with `communities` and `cohort`: the 示范社区
+ * themselves or the rest of their city, over the cell's window (from/to) — the scorecard's
+ * own WHERE fragments (server/figures/cohort.ts). Unknown communities, communities outside
+ * the city, and figures not over grids or incidents are refused with 422 (field communities).
  */
+import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { DomainError } from '../http/domainError';
 import { lastMonths } from '../screen/months';
 import { regionPath } from '../screen/summary';
 import { figureOr404 } from './figureQuery';
-import type { FigureParams } from './registry';
+import { regionPrefix } from '../incidents/filters';
+import { COHORT_ENTITIES, type FigureParams } from './registry';
 import { rootRegionCode } from './rootRegion';
 
 export interface FigureRequest {
@@ -26,10 +33,14 @@ export interface FigureRequest {
   month?: string;
   /** A region below `scope` (a child bar): the figure is then computed for it. */
   region?: string;
+  /** A 示范评估 cell: 12-digit community codes (without scope/region; the route checks the form) … */
+  communities?: string[];
+  /** … and whether the cell is theirs (group) or the rest of the city's. */
+  cohort?: 'group' | 'rest';
 }
 
 class FigureParamProblem extends DomainError {
-  constructor(field: 'month' | 'region', reason: string) {
+  constructor(field: 'month' | 'region' | 'communities', reason: string) {
     super(422, '无法按该条件打开指标', `${field}：${reason}`, { errors: [{ field, reason }] });
   }
 }
@@ -54,9 +65,20 @@ export async function resolveFigureParams(db: DbHandle, id: string, q: FigureReq
     from = m.start;
     to = m.end;
   }
-  if (q.region === undefined) return { scope, from, to, now, ...(q.month ? { month: q.month } : {}) };
+  const monthPart = q.month ? { month: q.month } : {};
+  if (q.communities !== undefined) {
+    if (!COHORT_ENTITIES.includes(figure.entity)) throw new FigureParamProblem('communities', `“${figure.name}”不按社区组统计（只有网格与事件的指标可以按示范社区打开）`);
+    const communities = [...new Set(q.communities)].sort();
+    const known = await db.rows<{ code: string }>(sql`SELECT code FROM regions WHERE level = 'community' AND code IN ${communities}`);
+    const unknown = communities.filter((c) => !known.some((k) => k.code === c));
+    if (unknown.length) throw new FigureParamProblem('communities', `不是已知的社区代码：${unknown.join('、')}`);
+    const outside = communities.filter((c) => !c.startsWith(regionPrefix(scope)));
+    if (outside.length) throw new FigureParamProblem('communities', `社区 ${outside.join('、')} 不在本市 ${scope} 内`);
+    return { scope, from, to, now, cohort: { communities, rest: q.cohort === 'rest' }, ...monthPart };
+  }
+  if (q.region === undefined) return { scope, from, to, now, ...monthPart };
   const path = await regionPath(db, q.region);
   if (!path) throw new FigureParamProblem('region', `区域编码 ${q.region} 不存在`);
   if (!path.slice(0, -1).some((r) => r.code === scope)) throw new FigureParamProblem('region', `区域 ${q.region} 不是当前区域 ${scope} 的下级区域`);
-  return { scope: q.region, from, to, now, within: scope, ...(q.month ? { month: q.month } : {}) };
+  return { scope: q.region, from, to, now, within: scope, ...monthPart };
 }

@@ -153,6 +153,9 @@ export interface FigureFilter {
   /** The child region it was opened at (= scope), and the page's region it lies in; else null. */
   region: string | null;
   within: string | null;
+  /** Opened at a 示范评估 cell: the 示范社区 themselves or the rest of their city, and those communities; else null. */
+  cohort: 'group' | 'rest' | null;
+  communities: string[] | null;
   condition: string;
   text: string;
 }
@@ -172,6 +175,8 @@ export interface FigureValue {
   numerator: number | null;
   denominator: number | null;
   measure: string | null;
+  /** A mean (平均星级): its unit; the value is then shown as is, not as a share. */
+  mean: string | null;
   columns: FigureColumn[];
 }
 
@@ -186,13 +191,20 @@ async function recordFilter(db: DbHandle, f: Figure, p: FigureParams): Promise<S
   return f.kind === 'ratio' ? await f.denominator(db, p) : await f.where(db, p);
 }
 
+/** The 示范社区 by name: the cohort itself, or everything of the city but them. */
+async function cohortText(db: DbHandle, c: NonNullable<FigureParams['cohort']>): Promise<string> {
+  const rows = await db.rows<{ name: string }>(sql`SELECT name FROM regions WHERE code IN ${c.communities} ORDER BY code`);
+  const names = `${rows.map((r) => r.name).join('、')}（${c.communities.length} 个社区）`;
+  return c.rest ? `中除示范社区 ${names} 外的其余社区` : `中的示范社区 ${names}`;
+}
+
 async function describeFilter(db: DbHandle, f: Figure, p: FigureParams): Promise<FigureFilter> {
   const path = await regionPath(db, p.scope);
   if (!path) throw new NotFoundError(`区域编码 ${p.scope} 不存在`, { errors: [{ field: 'scope', reason: '区划或网格不存在' }] });
   const scopeName = path.map((r) => r.name).join(' / ');
   const span = `${p.from.toISOString()} 至 ${p.to.toISOString()}（不含）`;
   const period = !f.periodic ? '；当前数据（不随统计期变化）' : p.month ? `；月份 ${p.month}（中国时间，${span}）` : `；统计期 ${span}`;
-  const below = p.within ? `（${path.find((r) => r.code === p.within)?.name ?? p.within} 的下级区域）` : '';
+  const below = p.within ? `（${path.find((r) => r.code === p.within)?.name ?? p.within} 的下级区域）` : p.cohort ? await cohortText(db, p.cohort) : '';
   return {
     scope: p.scope,
     scopeName,
@@ -201,6 +213,8 @@ async function describeFilter(db: DbHandle, f: Figure, p: FigureParams): Promise
     month: p.month ?? null,
     region: p.within ? p.scope : null,
     within: p.within ?? null,
+    cohort: p.cohort ? (p.cohort.rest ? 'rest' : 'group') : null,
+    communities: p.cohort ? [...p.cohort.communities] : null,
     condition: f.condition,
     text: `区域：${scopeName}（${p.scope}）${below}${period}；条件：${f.condition}`,
   };
@@ -235,6 +249,7 @@ export async function figureValue(db: DbHandle, id: string, p: FigureParams): Pr
     numerator: ratio ? num : null,
     denominator: ratio ? total : null,
     measure: f.measure?.label ?? null,
+    mean: f.kind === 'ratio' ? (f.mean ?? null) : null,
     columns: columnsOf(f),
   };
 }
@@ -245,7 +260,7 @@ function columnsOf(f: Figure): FigureColumn[] {
 }
 
 /** Reading the records needs the whole region (see the header). */
-export function assertMayReadRecords(reader: SessionUser, scope: string, field: 'scope' | 'region' = 'scope'): void {
+export function assertMayReadRecords(reader: SessionUser, scope: string, field: 'scope' | 'region' | 'communities' = 'scope'): void {
   const ok =
     reader.role === 'leader' ||
     reader.role === 'analyst' ||
@@ -255,6 +270,12 @@ export function assertMayReadRecords(reader: SessionUser, scope: string, field: 
   if (!ok) {
     throw new ForbiddenError(`您无权查看区域 ${scope} 的明细记录`, { errors: [{ field, reason: '明细只对辖区（或本人网格）内的区域开放；请选择辖区内的区域' }] });
   }
+}
+
+/** Records of a cohort need each of its communities (the 示范社区) or the whole city (the rest). */
+function assertMayRead(reader: SessionUser, p: FigureParams): void {
+  if (!p.cohort || p.cohort.rest) assertMayReadRecords(reader, p.scope, p.within ? 'region' : p.cohort ? 'communities' : 'scope');
+  else for (const code of p.cohort.communities) assertMayReadRecords(reader, code, 'communities');
 }
 
 type Row = Record<string, unknown>;
@@ -286,7 +307,7 @@ export const PAGE_SIZE_MAX = 200;
 export const EXPORT_MAX_ROWS = 200_000;
 
 export async function figureRecords(db: DbHandle, id: string, p: FigureParams, reader: SessionUser, page: number, pageSize: number) {
-  assertMayReadRecords(reader, p.scope, p.within ? 'region' : 'scope');
+  assertMayRead(reader, p);
   const v = await figureValue(db, id, p);
   const f = figureOr404(id);
   const rows = await selectRecords(db, f, p, reader, pageSize, (page - 1) * pageSize);
@@ -303,7 +324,7 @@ export class ExportTooLarge extends DomainError {
 
 /** Every record behind the figure, for the export (the same rows the paged list shows). */
 export async function figureExportRows(db: DbHandle, id: string, p: FigureParams, reader: SessionUser) {
-  assertMayReadRecords(reader, p.scope, p.within ? 'region' : 'scope');
+  assertMayRead(reader, p);
   const v = await figureValue(db, id, p);
   if (v.records > EXPORT_MAX_ROWS) throw new ExportTooLarge(v.records);
   const rows = await selectRecords(db, figureOr404(id), p, reader, EXPORT_MAX_ROWS, 0);

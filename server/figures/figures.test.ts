@@ -6,6 +6,8 @@ import { regionKpis, type KpiResult } from '../incidents/kpis';
 import { cstMonth } from '../screen/months';
 import { incidentTrend, screenSummary, type ScreenSummary } from '../screen/summary';
 import { describeEachEngine } from '../testing/databases';
+import { dualReportFigures } from '../partyService/dualReport';
+import { scorecard } from '../scorecards/scorecard';
 import { MINGSHAN_PLANNER, TEST_ADMIN } from '../testing/principals';
 import { requestAs } from '../testing/requestAs';
 import { resolveFigureParams } from './figureParams';
@@ -47,6 +49,9 @@ function shown(id: string, s: ScreenSummary, k: KpiResult, trendClosed: number):
   table['screen.centres.total'] = Object.values(s.centres).reduce((a, n) => a + n, 0);
   table['screen.stars.rated'] = g.stars.slice(1).reduce((a, n) => a + n, 0);
   table['screen.stars.fourPlus'] = g.stars[4]! + g.stars[5]!;
+  // 平均星级 as 下级平均星级 computes it: over rated grids only.
+  const rated = g.stars.slice(1).reduce((a, n) => a + n, 0);
+  table['screen.stars.average'] = rated === 0 ? null : g.stars.reduce((a, n, star) => a + n * star, 0) / rated;
   table['screen.dualReport.units'] = s.party.dualReport.units;
   table['screen.dualReport.membersReported'] = s.party.dualReport.membersReported;
   table['screen.dualReport.reportRate'] = s.party.dualReport.reportRate;
@@ -266,5 +271,118 @@ describeEachEngine('figure drill-down', (db) => {
       sql`SELECT code FROM regions WHERE level = 'street' AND parent_code = (SELECT parent_code FROM regions WHERE code = ${street}) AND code <> ${street} ORDER BY code LIMIT 1`,
     );
     await expectProblem(MINGSHAN_PLANNER, `/api/figures/screen.grids/export?scope=${city}&region=${foreign!.code}`, 403, 'region');
+  });
+
+  it('every 下级平均星级 row opens 平均星级 of that child: value = the row, exported 星级 ÷ rows = it', async () => {
+    const [community] = await db().rows<{ code: string }>(sql`SELECT community_code AS code FROM grids WHERE street_code = ${scopes[1]!} ORDER BY 1 LIMIT 1`);
+    let rows = 0;
+    for (const scope of [...scopes, community!.code]) {
+      for (const c of (await screenSummary(db(), scope, new Date()))!.children) {
+        const q = `scope=${scope}&region=${c.code}`;
+        const v = await figureJson(`/api/figures/screen.stars.average?${q}`);
+        if (c.averageStars === null) {
+          expect(v.value, c.code).toBeNull();
+          continue;
+        }
+        expect(v.value, `${scope} → ${c.code}`).toBeCloseTo(c.averageStars, 9);
+        expect([v.mean, v.filter.region]).toEqual(['星', c.code]);
+        const { header, rows: exported } = await exportCsv(`/api/figures/screen.stars.average/export?${q}&format=csv`);
+        expect(exported.length).toBe(v.records);
+        expect(v.records).toBe(v.denominator);
+        expect(exported.reduce((a, r) => a + Number(r[header.indexOf('星级')]), 0) / exported.length).toBeCloseTo(c.averageStars, 9);
+        rows++;
+      }
+    }
+    expect(rows).toBeGreaterThan(5);
+  });
+
+  it('every 示范评估 cell opens its figure for its side and window: value, numerator, denominator = the cell; records = exported rows', async () => {
+    const communities = (await db().rows<{ code: string }>(sql`SELECT code FROM regions WHERE level = 'community' AND parent_code = ${scopes[1]!} ORDER BY code LIMIT 3`)).map((r) => r.code);
+    expect(communities.length).toBeGreaterThan(0);
+    // Designated at the busiest month's start, 60-day windows: both sides have incidents before and after.
+    const card = await scorecard(db(), communities, month.start, 60, now);
+    let cells = 0;
+    let nonEmpty = 0;
+    for (const m of card.measures) {
+      if (!m.figure) {
+        expect(m.group, m.id).toBeNull();
+        continue;
+      }
+      for (const [cohort, side] of [
+        ['group', m.group],
+        ['rest', m.rest],
+      ] as const) {
+        for (const [when, window] of [
+          ['before', card.before],
+          ['after', card.after],
+        ] as const) {
+          const cell = side![when];
+          const q = `communities=${communities.join(',')}&cohort=${cohort}&from=${window.from}&to=${window.to}`;
+          const v = await figureJson(`/api/figures/${m.figure}?${q}`);
+          const at = `${m.id} ${cohort} ${when}`;
+          expect(v.filter.cohort, at).toBe(cohort);
+          expect(v.filter.communities, at).toEqual(communities);
+          expect(v.filter.text, at).toContain(cohort === 'group' ? '中的示范社区' : '外的其余社区');
+          if (v.kind === 'ratio') {
+            expect([v.numerator, v.denominator], at).toEqual([cell.numerator, cell.denominator]);
+            if (cell.value === null) expect(v.value, at).toBeNull();
+            else expect(v.value, at).toBeCloseTo(cell.value, 12);
+          } else {
+            expect(v.value, at).toBe(cell.numerator);
+            expect(v.records, at).toBe(cell.numerator);
+          }
+          const exported = await exportCsv(`/api/figures/${m.figure}/export?${q}&format=csv`);
+          expect(exported.rows.length, at).toBe(v.records);
+          const page1 = (await (await requestAs(db(), ANALYST, `/api/figures/${m.figure}/records?${q}&pageSize=200`)).json()) as { total: number };
+          expect(page1.total, at).toBe(v.records);
+          cells++;
+          if (v.records > 0) nonEmpty++;
+        }
+      }
+    }
+    expect(cells).toBe(6 * 4);
+    expect(nonEmpty).toBeGreaterThan(cells / 2);
+  });
+
+  it('refuses a cohort that does not belong: 400 malformed or with a scope, 422 unknown communities or a figure not over grids or incidents, 403 outside the jurisdiction', async () => {
+    const [community] = await db().rows<{ code: string }>(sql`SELECT code FROM regions WHERE level = 'community' AND parent_code = ${scopes[1]!} ORDER BY code LIMIT 1`);
+    const [foreign] = await db().rows<{ code: string }>(sql`SELECT code FROM regions WHERE level = 'community' AND parent_code <> ${scopes[1]!} ORDER BY code LIMIT 1`);
+    const problem = async (user: SessionUser, path: string, status: number, name: string) => {
+      const res = await requestAs(db(), user, path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field, path).toBe(name);
+    };
+    const c = community!.code;
+    await problem(ANALYST, `/api/figures/kpi.count?communities=${c}`, 400, 'cohort');
+    await problem(ANALYST, `/api/figures/kpi.count?communities=12345&cohort=group`, 400, 'communities');
+    await problem(ANALYST, `/api/figures/kpi.count?communities=${c}&cohort=both`, 400, 'cohort');
+    await problem(ANALYST, `/api/figures/kpi.count?communities=${c}&cohort=group&scope=${scopes[1]!}`, 400, 'communities');
+    await problem(ANALYST, `/api/figures/kpi.count?communities=${c.slice(0, 9)}999&cohort=group`, 422, 'communities');
+    await problem(ANALYST, `/api/figures/screen.centres.total?communities=${c}&cohort=group`, 422, 'communities');
+    // A planner reads the records of 示范社区 in their street, not of another street's, nor the rest of the city.
+    expect((await requestAs(db(), MINGSHAN_PLANNER, `/api/figures/kpi.count/records?communities=${c}&cohort=group`)).status).toBe(200);
+    await problem(MINGSHAN_PLANNER, `/api/figures/kpi.count/records?communities=${c},${foreign!.code}&cohort=group`, 403, 'communities');
+    await problem(MINGSHAN_PLANNER, `/api/figures/kpi.count/export?communities=${c}&cohort=rest`, 403, 'communities');
+  });
+
+  it('the 双报到 page’s figures of a region and of each child open as 报到单位/报到党员/报到率: value = the page, records = exported rows', async () => {
+    const [district] = await db().rows<{ code: string }>(sql`SELECT parent_code AS code FROM regions WHERE code = ${scopes[1]!}`);
+    let opened = 0;
+    for (const scope of [scopes[0]!, district!.code, scopes[1]!]) {
+      const page = await dualReportFigures(db(), scope);
+      for (const [q, f] of [[`scope=${scope}`, page.figures] as const, ...page.children.map((c) => [`scope=${scope}&region=${c.code}`, c] as const)]) {
+        const units = await figureJson(`/api/figures/screen.dualReport.units?${q}`);
+        const members = await figureJson(`/api/figures/screen.dualReport.membersReported?${q}`);
+        const rate = await figureJson(`/api/figures/screen.dualReport.reportRate?${q}`);
+        expect([units.value, members.value, rate.numerator, rate.denominator], q).toEqual([f.units, f.membersReported, f.unitMembersReported, f.unitMembers]);
+        if (f.reportRate === null) expect(rate.value, q).toBeNull();
+        else expect(rate.value, q).toBeCloseTo(f.reportRate, 12);
+        expect((await exportCsv(`/api/figures/screen.dualReport.membersReported/export?${q}&format=csv`)).rows.length, q).toBe(f.membersReported);
+        expect((await exportCsv(`/api/figures/screen.dualReport.units/export?${q}&format=csv`)).rows.length, q).toBe(f.units);
+        if (f.units > 0) opened++;
+      }
+    }
+    expect(opened).toBeGreaterThan(3);
   });
 });

@@ -20,6 +20,7 @@ import { patrolScope, chinaDayAndWeek } from '../field/patrolFigures';
 import { inRegion } from '../partyService/regionScope';
 import { centreScope, gridScope, levelOf } from '../screen/scope';
 import { coveredGridSql, HAS_PARTY_ORG } from '../screen/summary';
+import { cohortGrids, cohortIncidents, type FigureCohort } from './cohort';
 
 export type FigureEntity = 'grids' | 'centres' | 'incidents' | 'patrols' | 'wishes' | 'partyUnits' | 'partyMembers';
 
@@ -41,7 +42,15 @@ export interface FigureParams {
   month?: string;
   /** Opened at a child bar: the page's region, `scope` being the child (server/figures/figureParams.ts). */
   within?: string;
+  /**
+   * Opened at a 示范评估 cell: the 示范社区 or the rest of their city instead of a region
+   * (`scope` is then the city). Only figures over grids and incidents (COHORT_ENTITIES).
+   */
+  cohort?: FigureCohort;
 }
+
+/** The entities a cohort can select (server/figures/cohort.ts); the scorecard's measures are over these. */
+export const COHORT_ENTITIES: readonly FigureEntity[] = ['grids', 'incidents'];
 
 interface BaseFigure {
   id: string;
@@ -70,6 +79,8 @@ export interface RatioFigure extends BaseFigure {
   numerator: (db: DbHandle, p: FigureParams) => Promise<SQL> | SQL;
   /** The numerator sums this instead of `measure` (e.g. 报到率: reported members ÷ the units' member counts). */
   numeratorMeasure?: FigureMeasure;
+  /** A mean rather than a share (e.g. 平均星级 = stars ÷ rated grids): the unit of the value, shown as is, not as %. */
+  mean?: string;
 }
 
 export type Figure = CountFigure | RatioFigure;
@@ -77,8 +88,8 @@ export type Figure = CountFigure | RatioFigure;
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 // ---- 网格 (alias g) ----
-const grids = (p: FigureParams) => gridScope(p.scope);
-const withOrg = (p: FigureParams) => sql`${gridScope(p.scope)} AND ${HAS_PARTY_ORG}`;
+const grids = (p: FigureParams) => (p.cohort ? cohortGrids(p.cohort) : gridScope(p.scope));
+const withOrg = (p: FigureParams) => sql`${grids(p)} AND ${HAS_PARTY_ORG}`;
 
 // ---- 事件 (alias i): the predicates of server/incidents/kpis.ts regionKpis, one per set ----
 /**
@@ -106,7 +117,7 @@ export function incidentSets(region: SQL, from: Date, to: Date) {
     satisfied: sql`${revisited} AND i.satisfaction >= 4`,
   };
 }
-const sets = (p: FigureParams) => incidentSets(regionSql(p.scope), p.from, p.to);
+const sets = (p: FigureParams) => incidentSets(p.cohort ? cohortIncidents(p.cohort) : regionSql(p.scope), p.from, p.to);
 const reported = (p: FigureParams) => sets(p).reported;
 const due = (p: FigureParams) => sets(p).due;
 const base = (p: FigureParams) => sets(p).base;
@@ -244,6 +255,20 @@ export const FIGURES: readonly Figure[] = [
     definition: '星级为 4 星或 5 星的网格数',
     condition: '星级 ≥ 4',
     where: (_db, p) => sql`${grids(p)} AND g.star_rating >= 4`,
+  },
+  {
+    id: 'screen.stars.average',
+    name: '平均星级',
+    shownOn: ['screen'],
+    kind: 'ratio',
+    mean: '星',
+    entity: 'grids',
+    periodic: false,
+    definition: '平均星级 = 已评星网格（1 至 5 星）的星级之和 ÷ 已评星网格数；未评星网格不计入（大屏“下级平均星级”保留 2 位小数）',
+    condition: '明细：星级 ≥ 1 的网格；分母：其网格数；分子：其星级之和',
+    numeratorMeasure: { column: 'star_rating', label: '星级' },
+    denominator: (_db, p) => sql`${grids(p)} AND g.star_rating > 0`,
+    numerator: (_db, p) => sql`${grids(p)} AND g.star_rating > 0`,
   },
   {
     id: 'screen.dualReport.units',

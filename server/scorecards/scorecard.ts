@@ -12,6 +12,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
+import { cohortGrids, cohortIncidents } from '../figures/cohort';
 import { incidentSets } from '../figures/registry';
 import { DomainError } from '../http/domainError';
 import { coveredGridSql } from '../screen/summary';
@@ -32,6 +33,8 @@ export interface MeasureRow {
   id: string;
   name: string;
   definition: string;
+  /** The registry figure (server/figures/registry.ts) each cell opens as, for its side and window; null: none. */
+  figure: string | null;
   /** null: this measure has no data for the windows (暂无数据). */
   group: { before: Part; after: Part } | null;
   rest: { before: Part; after: Part } | null;
@@ -101,10 +104,10 @@ export function scorecardWindows(designatedOn: Date, days: number, now: Date) {
 }
 
 const INCIDENT_MEASURES = [
-  { id: 'closeRate', name: '结案率', definition: '结案 ÷ (应结案 − 缓办)', num: 'closed', den: 'base' },
-  { id: 'onTimeRate', name: '按期结案率', definition: '按期结案（结案时间不晚于按工作日计算的期限）÷ (应结案 − 缓办)', num: 'closedOnTime', den: 'base' },
-  { id: 'solvedInGridShare', name: '网格内解决率（小事不出网格）', definition: '结案中在网格层级办结的件数 ÷ 结案件数', num: 'solvedInGrid', den: 'closed' },
-  { id: 'satisfactionRate', name: '满意率', definition: '窗口内回访且满意度 ≥ 4 的件数 ÷ 回访记录了满意度的件数', num: 'satisfied', den: 'revisited' },
+  { id: 'closeRate', name: '结案率', definition: '结案 ÷ (应结案 − 缓办)', num: 'closed', den: 'base', figure: 'kpi.closeRate' },
+  { id: 'onTimeRate', name: '按期结案率', definition: '按期结案（结案时间不晚于按工作日计算的期限）÷ (应结案 − 缓办)', num: 'closedOnTime', den: 'base', figure: 'kpi.onTimeRate' },
+  { id: 'solvedInGridShare', name: '网格内解决率（小事不出网格）', definition: '结案中在网格层级办结的件数 ÷ 结案件数', num: 'solvedInGrid', den: 'closed', figure: 'kpi.solvedInGridShare' },
+  { id: 'satisfactionRate', name: '满意率', definition: '窗口内回访且满意度 ≥ 4 的件数 ÷ 回访记录了满意度的件数', num: 'satisfied', den: 'revisited', figure: 'kpi.satisfactionRate' },
 ] as const;
 
 type SetName = keyof ReturnType<typeof incidentSets>;
@@ -136,8 +139,8 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
   const city = codes[0]!.slice(0, 4);
   const [rest] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM regions WHERE level = 'community' AND code LIKE ${`${city}%`} AND code NOT IN ${codes}`);
   const w = scorecardWindows(designatedOn, days, now);
-  const inGroup = sql`i.community_code IN ${codes}`;
-  const inRest = sql`i.community_code LIKE ${`${city}%`} AND i.community_code NOT IN ${codes}`;
+  const inGroup = cohortIncidents({ communities: codes, rest: false });
+  const inRest = cohortIncidents({ communities: codes, rest: true });
   const [gb, ga, rb, ra] = [await incidentParts(db, inGroup, w.before), await incidentParts(db, inGroup, w.after), await incidentParts(db, inRest, w.before), await incidentParts(db, inRest, w.after)];
 
   const measures: MeasureRow[] = [
@@ -145,6 +148,7 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
       id: 'count',
       name: '受理量（件）',
       definition: '窗口内上报的事件数（件数，不是比率；差中差按件数差计算）',
+      figure: 'kpi.count',
       group: { before: part(gb.reported, 1), after: part(ga.reported, 1) },
       rest: { before: part(rb.reported, 1), after: part(ra.reported, 1) },
       did: ga.reported - gb.reported - (ra.reported - rb.reported),
@@ -152,7 +156,7 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
     ...INCIDENT_MEASURES.map((m): MeasureRow => {
       const group = { before: part(gb[m.num], gb[m.den]), after: part(ga[m.num], ga[m.den]) };
       const restParts = { before: part(rb[m.num], rb[m.den]), after: part(ra[m.num], ra[m.den]) };
-      return { id: m.id, name: m.name, definition: m.definition, group, rest: restParts, did: diff(group, restParts) };
+      return { id: m.id, name: m.name, definition: m.definition, figure: m.figure, group, rest: restParts, did: diff(group, restParts) };
     }),
   ];
 
@@ -162,12 +166,13 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
     const [r] = await db.rows<{ hh: number; cov: number }>(sql`SELECT coalesce(sum(g.households), 0)::bigint AS hh, coalesce(sum(g.households) FILTER (WHERE ${covered}), 0)::bigint AS cov FROM grids g WHERE ${where}`);
     return part(Number(r?.cov ?? 0), Number(r?.hh ?? 0));
   };
-  const gc = await coverage(sql`g.community_code IN ${codes}`);
-  const rc = await coverage(sql`g.district_code LIKE ${`${city}%`} AND g.community_code NOT IN ${codes}`);
+  const gc = await coverage(cohortGrids({ communities: codes, rest: false }));
+  const rc = await coverage(cohortGrids({ communities: codes, rest: true }));
   measures.push({
     id: 'coverage',
     name: '15分钟服务圈覆盖率（当前）',
     definition: `覆盖户数 ÷ 总户数（${method === 'isochrone' ? '步行圈' : '直线 1000 米近似'}）`,
+    figure: 'screen.coverage',
     group: { before: gc, after: gc },
     rest: { before: rc, after: rc },
     did: null,
@@ -178,7 +183,7 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
   for (const ext of SCORECARD_EXTENSIONS) {
     const parts = [await ext.compute(db, codes, w.before), await ext.compute(db, codes, w.after)];
     const group = parts[0] && parts[1] ? { before: parts[0], after: parts[1] } : null;
-    measures.push({ id: ext.id, name: ext.name, definition: ext.definition, group, rest: null, did: null, note: group ? undefined : '暂无数据' });
+    measures.push({ id: ext.id, name: ext.name, definition: ext.definition, figure: null, group, rest: null, did: null, note: group ? undefined : '暂无数据' });
   }
 
   return {

@@ -159,4 +159,108 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     await close();
     expect(errors).toEqual([]);
   });
+
+  it('a 下级平均星级 row (Space) and a 示范评估 change bar (mouse) and cell (Enter) open their drill-downs with the numbers shown', async () => {
+    const page = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const panel = page.getByTestId('figure-panel');
+    const filterHas = async (text: string) => {
+      await panel.waitFor({ timeout: WAIT_MS });
+      await page.waitForFunction((t) => document.querySelector('[data-testid="figure-filter"]')?.textContent?.includes(t), text, { timeout: WAIT_MS });
+    };
+    const exportCount = async () => {
+      const href = (await panel.getByRole('link', { name: '导出 CSV' }).getAttribute('href'))!;
+      const res = await page.request.get(`${server.url}${href}`);
+      expect(res.status()).toBe(200);
+      return { href, count: Number(res.headers()['x-record-count']) };
+    };
+    const close = async () => {
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+    };
+
+    // The big screen: the first row's 平均星级, focused and opened with Space; the name beside it still drills the screen.
+    await page.goto(`${server.url}/screen?isochrones=0&heatmap=0`);
+    const row = page.getByTestId('panel-stars').locator('.child-list li').first();
+    const stars = row.locator('.child-open');
+    await stars.waitFor({ timeout: LOAD_MS });
+    const region = (await stars.getAttribute('data-region'))!;
+    const name = (await row.locator('.child-name').textContent())!;
+    const shown = (await stars.textContent())!.replace(/\s*星$/, '');
+    expect(shown).toMatch(/^\d\.\d\d$/);
+    await stars.focus();
+    await page.keyboard.press(' ');
+    await filterHas(`${name}（${region}）`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="figure-value"]')?.textContent, undefined, { timeout: WAIT_MS });
+    expect(await page.getByTestId('figure-value').textContent()).toMatch(new RegExp(`^${shown.replace('.', '\\.')} 星（\\d+ ÷ \\d+）`));
+    const rated = Number((await page.getByTestId('figure-value').textContent())!.match(/÷ (\d+)/)![1]);
+    expect(Number(await page.getByTestId('figure-total').textContent())).toBe(rated);
+    expect((await exportCount()).count).toBe(rated);
+    await close();
+
+    // 示范评估: a 示范圈 with its 认定日期; the 示范 bar of the first change chart opens that side's figure after the designation.
+    await page.goto(`${server.url}/scorecards`);
+    const demos = (await (await page.request.get(`${server.url}/api/demonstrations`)).json()) as { circles: { id: number; designatedOn: string | null }[] };
+    const circle = demos.circles.find((c) => c.designatedOn)!;
+    const select = page.getByTestId('scorecard-demo');
+    await select.locator(`option[value="circle:${circle.id}"]`).waitFor({ state: 'attached', timeout: LOAD_MS });
+    await select.selectOption(`circle:${circle.id}`);
+    await page.getByRole('button', { name: '评估' }).click();
+    const bar = page.getByTestId('scorecard').locator('.did-open[data-cohort="group"]').first();
+    await bar.waitFor({ timeout: WAIT_MS });
+    const [numerator, denominator] = [Number(await bar.getAttribute('data-numerator')), Number(await bar.getAttribute('data-denominator'))];
+    expect(denominator).toBeGreaterThan(0);
+    await bar.click();
+    await filterHas('中的示范社区');
+    await page.waitForFunction(() => document.querySelector('[data-testid="figure-value"]')?.textContent, undefined, { timeout: WAIT_MS });
+    expect(await page.getByTestId('figure-value').textContent()).toContain(`${numerator} ÷ ${denominator}`);
+    expect(Number(await page.getByTestId('figure-total').textContent())).toBe(denominator);
+    const bars = await exportCount();
+    expect(bars.href).toContain('cohort=group');
+    expect(bars.count).toBe(denominator);
+    await page.screenshot({ path: screenshotPath('figures-scorecard-bar.png') });
+    await close();
+
+    // A cell by keyboard: 受理量 of the rest of the city before the designation.
+    const cell = page.getByTestId('scorecard').locator('.scorecard-open[data-figure="kpi.count"][data-cohort="rest"][data-window="before"]');
+    const reported = Number(await cell.getAttribute('data-numerator'));
+    expect(reported).toBeGreaterThan(0);
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    await filterHas('外的其余社区');
+    await page.waitForFunction((n) => document.querySelector('[data-testid="figure-total"]')?.textContent === String(n), reported, { timeout: WAIT_MS });
+    expect((await exportCount()).count).toBe(reported);
+    await close();
+    expect(errors).toEqual([]);
+  });
+
+  it('the 双报到 page opens its figures: 报到单位 of the region (mouse) and a child row’s 报到党员 (Enter) with the page’s numbers', async () => {
+    const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/dual-report`);
+    const panel = page.getByTestId('figure-panel');
+    const total = async (n: number) => {
+      await panel.waitFor({ timeout: WAIT_MS });
+      await page.waitForFunction((x) => document.querySelector('[data-testid="figure-total"]')?.textContent === String(x), n, { timeout: WAIT_MS });
+    };
+    const units = page.getByTestId('dr-figures').locator('[data-figure="screen.dualReport.units"]');
+    await units.waitFor({ timeout: LOAD_MS });
+    const shownUnits = Number((await units.textContent())!.replace(/[^\d]/g, ''));
+    await units.click();
+    await total(shownUnits);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+    const child = page.locator('.dr-table [data-figure="screen.dualReport.membersReported"][data-region]').first();
+    const region = (await child.getAttribute('data-region'))!;
+    const shown = Number(await child.textContent());
+    await child.focus();
+    await page.keyboard.press('Enter');
+    await total(shown);
+    expect(await page.getByTestId('figure-filter').textContent()).toContain(`（${region}）`);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+    expect(errors).toEqual([]);
+  });
 });

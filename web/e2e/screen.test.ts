@@ -140,7 +140,7 @@ describe('leaders’ big screen in Chromium', { timeout: TEST_MS }, () => {
     const crumbs = () => page.locator('[data-testid="breadcrumb"] > span').allTextContents();
     expect(await crumbs()).toHaveLength(1);
     // City → district (ranking list of the stars panel).
-    await page.locator('.child-list button').first().click();
+    await page.locator('.child-list .child-drill').first().click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="breadcrumb"] > span').length === 2, null, { timeout: WAIT_MS });
     const [district] = await db.handle.rows<{ name: string; n: number }>(
       sql`SELECT r.name, (SELECT count(*)::int FROM grids WHERE district_code = r.code) AS n FROM regions r WHERE level = 'district' ORDER BY code LIMIT 1`,

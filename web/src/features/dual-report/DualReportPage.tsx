@@ -2,7 +2,9 @@
  * 双报到 · 三清单 · 星级 (issue 16 points 4 and 7) for one region: the figures (units,
  * members reported, 报到率 with its definition, services done) for the region and its
  * children, the reporting units (contacts as the server masks them), a community's
- * 三清单, and the year's 五好 ratings with their stage.
+ * 三清单, and the year's 五好 ratings with their stage. Its 双报到 figures (units, members
+ * reported, 报到率 — of the region and of each child) open the figure drill-down panel
+ * (server/figures/registry.ts screen.dualReport.*); 服务完成 spans two tables and has none yet.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -10,9 +12,19 @@ import { LIST_ITEM_STATUS_LABELS, type ListItemStatus, PROJECT_STATUS_LABELS } f
 import { FIVE_GOOD, RATING_STATUS_LABELS, totalScore } from '../../../../kernel/starRating';
 import { api, call } from '../../api/client';
 import { useSession } from '../auth/session';
+import { useFigurePanel } from '../figures/useFigurePanel';
 import './dualReport.css';
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+
+/** A 双报到 figure that opens its drill-down; `region`: a child row's region (below the page's). */
+function FigureButton({ figure, label, region, open, children }: { figure: string; label: string; region?: string; open: (id: string, drill?: { region: string }) => void; children: React.ReactNode }) {
+  return (
+    <button type="button" className="dr-figure" data-figure={figure} data-region={region} title={`查看“${label}”的口径与明细`} onClick={() => open(figure, region ? { region } : undefined)}>
+      {children}
+    </button>
+  );
+}
 
 export function DualReportPage() {
   const user = useSession();
@@ -25,6 +37,8 @@ export function DualReportPage() {
   const stars = useQuery({ queryKey: ['stars', region, year], queryFn: () => call(api.api.stars.$get({ query: { region, year: String(year) } })) });
   const data = figures.data;
   const f = data?.figures;
+  const { opener, panel } = useFigurePanel(data ? data.region.code : null);
+  const open = opener.open;
   return (
     <main className="dr-page">
       <header className="dr-head">
@@ -45,11 +59,15 @@ export function DualReportPage() {
       {data && f && (
         <section aria-label="双报到">
           <div className="dr-kpis" data-testid="dr-figures">
-            <span>报到单位 {f.units} 个</span>
-            <span>报到党员 {f.membersReported} 名</span>
-            <span>
+            <FigureButton figure="screen.dualReport.units" label="报到单位" open={open}>
+              报到单位 {f.units} 个
+            </FigureButton>
+            <FigureButton figure="screen.dualReport.membersReported" label="报到党员" open={open}>
+              报到党员 {f.membersReported} 名
+            </FigureButton>
+            <FigureButton figure="screen.dualReport.reportRate" label="报到率" open={open}>
               报到率 {pct(f.reportRate)}（{f.unitMembersReported}/{f.unitMembers}）
-            </span>
+            </FigureButton>
             <span>服务完成 {f.servicesDone} 项</span>
           </div>
           <p className="dr-note">
@@ -81,9 +99,21 @@ export function DualReportPage() {
                         {c.name}
                       </button>
                     </td>
-                    <td>{c.units}</td>
-                    <td>{c.membersReported}</td>
-                    <td>{pct(c.reportRate)}</td>
+                    <td>
+                      <FigureButton figure="screen.dualReport.units" label={`${c.name} 报到单位`} region={c.code} open={open}>
+                        {c.units}
+                      </FigureButton>
+                    </td>
+                    <td>
+                      <FigureButton figure="screen.dualReport.membersReported" label={`${c.name} 报到党员`} region={c.code} open={open}>
+                        {c.membersReported}
+                      </FigureButton>
+                    </td>
+                    <td>
+                      <FigureButton figure="screen.dualReport.reportRate" label={`${c.name} 报到率`} region={c.code} open={open}>
+                        {pct(c.reportRate)}
+                      </FigureButton>
+                    </td>
                     <td>{c.servicesDone}</td>
                   </tr>
                 ))}
@@ -204,6 +234,7 @@ export function DualReportPage() {
           </tbody>
         </table>
       </section>
+      {panel}
     </main>
   );
 }

@@ -20,6 +20,7 @@ function show(v: unknown): string {
 
 function valueText(f: Figure): string {
   if (f.value === null) return '—（无分母）';
+  if (f.kind === 'ratio' && f.mean) return `${f.value.toFixed(2)} ${f.mean}（${f.numerator} ÷ ${f.denominator}）`;
   if (f.kind === 'ratio') return `${(f.value * 100).toFixed(1)}%（${f.numerator} ÷ ${f.denominator}${f.measure ? ` ${f.measure}` : ''}）`;
   return f.value.toLocaleString('zh-CN');
 }
@@ -58,6 +59,7 @@ export function FigurePanel({ id, scope, onClose }: { id: string; scope: FigureS
             {/* Opened at a chart point: which month / child region, also in the filter below. */}
             {figure?.filter.month && <span className="figure-point"> · {figure.filter.month}</span>}
             {figure?.filter.region && <span className="figure-point"> · {figure.filter.scopeName.split(' / ').pop()}</span>}
+            {figure?.filter.cohort && <span className="figure-point"> · {figure.filter.cohort === 'group' ? '示范社区' : '其余社区'}</span>}
           </h2>
           <button type="button" onClick={onClose} aria-label="关闭">
             ✕

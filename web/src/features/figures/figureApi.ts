@@ -2,7 +2,8 @@
 import { api, call } from '../../api/client';
 import type { FigureScope } from './FigureContext';
 
-const query = (s: FigureScope) => ({ scope: s.scope, from: s.from, to: s.to, month: s.month, region: s.region });
+const KEYS = ['scope', 'from', 'to', 'month', 'region', 'communities', 'cohort'] as const;
+const query = (s: FigureScope) => ({ scope: s.scope, from: s.from, to: s.to, month: s.month, region: s.region, communities: s.communities, cohort: s.cohort });
 
 export const fetchFigure = (id: string, s: FigureScope) => call(api.api.figures[':id'].$get({ param: { id }, query: query(s) }));
 
@@ -10,8 +11,8 @@ export const fetchFigureRecords = (id: string, s: FigureScope, page: number, pag
   call(api.api.figures[':id'].records.$get({ param: { id }, query: { ...query(s), page: String(page), pageSize: String(pageSize) } }));
 
 export function figureExportUrl(id: string, s: FigureScope, format: 'csv' | 'xlsx'): string {
-  const q = new URLSearchParams({ scope: s.scope, format });
-  for (const k of ['from', 'to', 'month', 'region'] as const) {
+  const q = new URLSearchParams({ format });
+  for (const k of KEYS) {
     const v = s[k];
     if (v) q.set(k, v);
   }

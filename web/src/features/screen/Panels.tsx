@@ -190,15 +190,36 @@ export function StarsPanel({ s, onDrill }: { s: ScreenSummary; onDrill: (code: s
       </div>
       {top.length > 0 && (
         <ol className="child-list" aria-label="下级平均星级">
-          {top.map((c) => (
-            <li key={c.code}>
-              <button type="button" onClick={() => onDrill(c.code)}>
-                <span className="child-name">{c.name}</span>
-                <span className="child-stars">{c.averageStars === null ? '—' : `${c.averageStars.toFixed(2)} 星`}</span>
-                <span className="child-grids">{c.grids} 网格</span>
-              </button>
-            </li>
-          ))}
+          {top.map((c) => {
+            const stars = (
+              <span className="child-stars" data-figure-value={`${c.name}平均星级`}>
+                {c.averageStars === null ? '—' : `${c.averageStars.toFixed(2)} 星`}
+              </span>
+            );
+            // The name drills the screen into the child; its 平均星级 opens that figure for the child (server/figures/figureParams.ts region).
+            return (
+              <li key={c.code}>
+                <button type="button" className="child-drill" onClick={() => onDrill(c.code)} title={`进入${c.name}`}>
+                  <span className="child-name">{c.name}</span>
+                  <span className="child-grids">{c.grids} 网格</span>
+                </button>
+                {opener ? (
+                  <button
+                    type="button"
+                    className="child-open"
+                    data-figure="screen.stars.average"
+                    data-region={c.code}
+                    title={`查看“${c.name} 平均星级”的口径与明细`}
+                    onClick={() => opener.open('screen.stars.average', { region: c.code })}
+                  >
+                    {stars}
+                  </button>
+                ) : (
+                  stars
+                )}
+              </li>
+            );
+          })}
         </ol>
       )}
     </Panel>

@@ -15,6 +15,7 @@ import { useLatest } from '../map/useLatest';
 import { useMapShell, viewOfBounds } from '../map/useMapShell';
 import { HEAT_LAYER, HEAT_SOURCE, heatFeatures, heatLayer, heatWeight } from './heatLayer';
 import { buildScreenLayers, type ScreenLayerInput } from './screenLayers';
+import { beltFeatures, centreFeatures, circleFeatures, demoFeatures, focusFilters, OVERLAY_SOURCES, overlayLayers, overlaySources, type OverlayGroup } from './screenOverlays';
 
 const REGION_OUTLINE = 'screen-region-outline';
 const MEMBER_FILL = 'screen-member-fill';
@@ -60,7 +61,7 @@ function screenStyle(style: StyleSpecification, props: ScreenMapProps): StyleSpe
   const heat = props.layerInput.heat;
   return {
     ...style,
-    sources: { ...style.sources, [HEAT_SOURCE]: { type: 'geojson', data: heatFeatures(heat?.points ?? []) } },
+    sources: { ...style.sources, [HEAT_SOURCE]: { type: 'geojson', data: heatFeatures(heat?.points ?? []) }, ...overlaySources(props.layerInput) },
     layers: [
       ...layers,
       heatLayer(heat?.max ?? 0, props.layerInput.visible.heatmap),
@@ -75,8 +76,25 @@ function screenStyle(style: StyleSpecification, props: ScreenMapProps): StyleSpe
         layout: { 'line-join': 'round' },
         paint: { 'line-color': '#ff5a4f', 'line-width': 4 },
       },
+      // Above everything, where deck.gl drew them.
+      ...overlayLayers(props.layerInput).map((o) => o.layer),
     ],
   };
+}
+
+/** Overlay layer ids by the toggle they follow (the same for every input). */
+const OVERLAY_IDS: Record<OverlayGroup, string[]> = { circles: [], demos: [], centres: [] };
+for (const { group, layer } of overlayLayers({ centres: [], circles: [], belts: [], demoCircles: [], heat: null, visible: { centres: true, circles: true, demos: true, heatmap: true }, focusName: null, draft: null }))
+  OVERLAY_IDS[group].push(layer.id);
+
+/** Keeps a GeoJSON source's data in step with `data` (not set again for the data the style started with). */
+function useSourceData<T>(map: maplibregl.Map | null, source: string, data: T, features: (data: T) => GeoJSON.GeoJSON) {
+  const inStyle = useRef(data);
+  useEffect(() => {
+    if (!map || data === inStyle.current) return;
+    inStyle.current = data;
+    map.getSource<maplibregl.GeoJSONSource>(source)?.setData(features(data));
+  }, [map, source, data, features]);
 }
 
 export function ScreenMap(props: ScreenMapProps) {
@@ -139,6 +157,24 @@ export function ScreenMap(props: ScreenMapProps) {
   useEffect(() => {
     for (const id of GRID_LAYERS) map?.setLayoutProperty(id, 'visibility', props.gridsVisible ? 'visible' : 'none');
   }, [map, props.gridsVisible]);
+
+  // The overlays: new data, the toggles, the tour's focus.
+  const input = props.layerInput;
+  useSourceData(map, OVERLAY_SOURCES.circles, input.circles, circleFeatures);
+  useSourceData(map, OVERLAY_SOURCES.centres, input.centres, centreFeatures);
+  const demos = useMemo(() => ({ belts: input.belts, demoCircles: input.demoCircles }), [input.belts, input.demoCircles]);
+  useSourceData(map, OVERLAY_SOURCES.demos, demos, demoFeatures);
+  useSourceData(map, OVERLAY_SOURCES.belts, demos, beltFeatures);
+  const { circles: circlesShown, demos: demosShown, centres: centresShown } = input.visible;
+  useEffect(() => {
+    if (!map) return;
+    const shown: Record<OverlayGroup, boolean> = { circles: circlesShown, demos: demosShown, centres: centresShown };
+    for (const group of Object.keys(OVERLAY_IDS) as OverlayGroup[]) for (const id of OVERLAY_IDS[group]) map.setLayoutProperty(id, 'visibility', shown[group] ? 'visible' : 'none');
+  }, [map, circlesShown, demosShown, centresShown]);
+  useEffect(() => {
+    if (!map) return;
+    for (const [id, filter] of Object.entries(focusFilters(input.focusName))) map.setFilter(id, filter);
+  }, [map, input.focusName]);
 
   useEffect(() => {
     if (!map) return;

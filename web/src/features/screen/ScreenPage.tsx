@@ -17,8 +17,8 @@ import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle'
 import type { CircleArea, LayerVisibility, ScreenLayerInput } from './screenLayers';
 import { coverageColourExpression, COVERAGE_STEPS, STAR_COLOURS, STAR_LABELS, starColourExpression } from './starColours';
 import { useTour } from './useTour';
-import { FigureContext, type FigureDrill } from '../figures/FigureContext';
-import { FigurePanel } from '../figures/FigurePanel';
+import { FigureContext } from '../figures/FigureContext';
+import { useFigurePanel } from '../figures/useFigurePanel';
 import './screen.css';
 
 const FALLBACK_RADIUS_KM = 1;
@@ -182,10 +182,7 @@ export function ScreenPage() {
   }, [waitingFor]);
 
   // Drill-down of a figure (server/figures): the screen's region, the current month (the API's default), or the chart point's month/child region.
-  const [openFigure, setOpenFigure] = useState<{ id: string; drill?: FigureDrill } | null>(null);
-  const figureOpener = useMemo(() => ({ open: (id: string, drill?: FigureDrill) => setOpenFigure({ id, drill }) }), []);
-  const closeFigure = useCallback(() => setOpenFigure(null), []);
-  const figureScope = useMemo(() => (s && openFigure ? { scope: s.region.code, ...openFigure.drill } : null), [s, openFigure]);
+  const { opener: figureOpener, panel: figurePanel } = useFigurePanel(s ? s.region.code : null);
   const error = summary.error ?? tree.error;
   return (
     <FigureContext.Provider value={figureOpener}>
@@ -332,7 +329,7 @@ export function ScreenPage() {
             <div className="screen-half screen-half-bottom">{s ? <StarsPanel s={s} onDrill={drill} /> : <PanelPlaceholder error={error} />}</div>
           </aside>
         </div>
-        {openFigure && figureScope && <FigurePanel id={openFigure.id} scope={figureScope} onClose={closeFigure} />}
+        {figurePanel}
       </div>
     </FigureContext.Provider>
   );

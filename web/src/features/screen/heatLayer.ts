@@ -1,9 +1,11 @@
 /**
  * Why: the screen's incident heat is MapLibre's own heatmap layer, not deck.gl's HeatmapLayer,
  * which aggregated the weights in extra full-resolution passes on every frame of its own canvas.
- * MapLibre draws heat into a quarter-resolution texture within the map's frame. On the
- * software-rendered bench machine the heat is still most of the big screen's first-render cost
- * (2026-12-03: about 1.1× the empty database without heat, about 4× with it, either way).
+ * MapLibre draws heat into a quarter-resolution texture within the map's frame. A later profile
+ * (2026-12-03, heavily loaded machine) found the heat was not what kept the big screen's first
+ * render at ~4× the empty database: with ?heatmap=0 the same ~9 s GPU flush followed the map's
+ * idle, from deck.gl's first draw of its circle/area/centre layers (now MapLibre layers, see
+ * screenOverlays.ts).
  * The look stays: the incidents colour ramp, a colour domain fixed by the server's per-cell
  * maximum (colours do not jump as the camera moves), the low end transparent.
  */

@@ -1,13 +1,14 @@
 /**
- * deck.gl layers of the screen map: 15-minute circles (or their labelled
- * straight-line fallback), 示范带/示范圈, service centres by level and text labels
- * (MapLibre has no glyphs offline). The incident heat is a MapLibre layer (./heatLayer.ts).
+ * deck.gl layers of the screen map: the text labels of 示范带/示范圈 and of the bigger
+ * service centres (MapLibre has no glyphs offline) and the admin's draft. The circles,
+ * areas, routes and centre dots are MapLibre layers (./screenOverlays.ts), as is the
+ * incident heat (./heatLayer.ts).
  */
 import type { Layer } from '@deck.gl/core';
 import { PathLayer, PolygonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { HeatPoint } from '../incidents/incidentQueries';
 import { LABEL_FONT } from '../map/labelLayers';
-import { CENTRE_LEVELS, CENTRE_STYLE, type Rgba } from './centreStyle';
+import type { Rgba } from './centreStyle';
 import type { DemoBelt, DemoCircle, ScreenCentre } from './screenApi';
 
 export interface CircleArea {
@@ -53,69 +54,11 @@ export function areaLabelPoint(g: GeoJSON.Polygon | GeoJSON.MultiPolygon): [numb
 export function buildScreenLayers(input: ScreenLayerInput): Layer[] {
   const { visible } = input;
   const layers: Layer[] = [];
-  if (visible.circles && input.circles.length > 0) {
-    const rings = input.circles.flatMap((c) => polygons(c.polygon).map((p) => ({ p, method: c.method })));
-    layers.push(
-      new PolygonLayer<{ p: GeoJSON.Position[][]; method: string }>({
-        id: 'screen-15min',
-        data: rings,
-        getPolygon: (d) => d.p as unknown as number[][][],
-        getFillColor: (d) => (d.method === 'buffer' ? [120, 170, 255, 22] : [90, 220, 160, 26]),
-        getLineColor: (d) => (d.method === 'buffer' ? [140, 180, 255, 150] : [90, 220, 160, 170]),
-        getLineWidth: 1,
-        lineWidthUnits: 'pixels',
-        stroked: true,
-        filled: true,
-        pickable: false,
-      }),
-    );
-  }
   if (visible.demos) {
-    const areas = [...input.belts.map((b) => ({ name: b.name, area: b.area, kind: 'belt' as const })), ...input.demoCircles.map((c) => ({ name: c.name, area: c.area, kind: 'circle' as const }))];
-    const rings = areas.flatMap((a) => polygons(a.area).map((p) => ({ p, name: a.name, kind: a.kind })));
-    layers.push(
-      new PolygonLayer<(typeof rings)[number]>({
-        id: 'screen-demo-areas',
-        data: rings,
-        getPolygon: (d) => d.p as unknown as number[][][],
-        getFillColor: (d) => (d.name === input.focusName ? [255, 200, 60, 70] : d.kind === 'belt' ? [255, 90, 60, 36] : [255, 200, 60, 30]),
-        getLineColor: (d) => (d.name === input.focusName ? [255, 230, 120, 255] : d.kind === 'belt' ? [255, 110, 80, 220] : [255, 200, 60, 220]),
-        getLineWidth: (d) => (d.name === input.focusName ? 4 : 2),
-        lineWidthUnits: 'pixels',
-        updateTriggers: { getFillColor: [input.focusName], getLineColor: [input.focusName], getLineWidth: [input.focusName] },
-        pickable: false,
-      }),
-      new PathLayer<{ path: GeoJSON.Position[] }>({
-        id: 'screen-belt-routes',
-        data: input.belts.flatMap((b) => b.route.coordinates.map((path) => ({ path }))),
-        getPath: (d) => d.path as unknown as [number, number][],
-        getColor: [255, 80, 50, 255],
-        getWidth: 5,
-        widthUnits: 'pixels',
-        capRounded: true,
-        jointRounded: true,
-      }),
-    );
-    const labels = areas.map((a) => ({ text: a.name, position: areaLabelPoint(a.area) }));
+    const labels = [...input.belts, ...input.demoCircles].map((a) => ({ text: a.name, position: areaLabelPoint(a.area) }));
     if (labels.length) layers.push(textLayer('screen-demo-labels', labels, 20, [255, 226, 150, 255]));
   }
-  if (visible.centres && input.centres.length > 0) {
-    // Bigger levels last, so they are drawn on top.
-    const ordered = [...input.centres].sort((a, b) => CENTRE_LEVELS.indexOf(b.level) - CENTRE_LEVELS.indexOf(a.level));
-    layers.push(
-      new ScatterplotLayer<ScreenCentre>({
-        id: 'screen-centres',
-        data: ordered,
-        getPosition: (c) => c.position,
-        getRadius: (c) => CENTRE_STYLE[c.level].radius,
-        radiusUnits: 'pixels',
-        getFillColor: (c) => CENTRE_STYLE[c.level].colour,
-        getLineColor: [20, 10, 10, 230],
-        lineWidthUnits: 'pixels',
-        getLineWidth: 1,
-        stroked: true,
-      }),
-    );
+  if (visible.centres) {
     const named = input.centres.filter((c) => c.level === 'city' || c.level === 'district' || c.level === 'street');
     if (named.length)
       layers.push(
