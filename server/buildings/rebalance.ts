@@ -159,10 +159,16 @@ async function rebalancedGeometries(tx: Executor, communityCode: string, moves: 
       FROM grids g LEFT JOIN lost l ON l.gid = g.id LEFT JOIN gained n ON n.gid = g.id
       WHERE g.community_code = ${communityCode} AND (l.gid IS NOT NULL OR n.gid IS NOT NULL)),
     -- Rounding leftovers of the cut (degenerate rings, specks far below the sliver rule) are dropped.
-    parts AS (SELECT r.id, (ST_Dump(ST_CollectionExtract(ST_MakeValid(ST_SnapToGrid(r.geom, 0.000000001)), 3))).geom AS geom FROM raw r)
-    SELECT r.id, r.code, r.version, ST_AsGeoJSON(ST_Multi(ST_Union(p.geom)), 9) AS geometry
-    FROM raw r JOIN parts p ON p.id = r.id WHERE ST_Area(p.geom) > 0.0000000001
-    GROUP BY r.id, r.code, r.version ORDER BY r.code`,
+    parts AS (SELECT r.id, (ST_Dump(ST_CollectionExtract(ST_MakeValid(ST_SnapToGrid(r.geom, 0.000000001)), 3))).geom AS geom FROM raw r),
+    merged AS (
+      SELECT r.id, r.code, r.version, ST_Union(p.geom) AS geom
+      FROM raw r JOIN parts p ON p.id = r.id WHERE ST_Area(p.geom) > 0.0000000001
+      GROUP BY r.id, r.code, r.version)
+    -- Snapped to the precision the outline is written with (9 decimals) and unioned once more:
+    -- a gained piece that met the grid only to within rounding (irregular outlines) shares an
+    -- exact edge with it after the snap and merges, instead of two parts on one edge (invalid).
+    SELECT id, code, version, ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_UnaryUnion(ST_SnapToGrid(geom, 0.000000001))), 3)), 9) AS geometry
+    FROM merged ORDER BY code`,
   );
 }
 
