@@ -147,3 +147,90 @@ export function apportion(total: number, weights: number[], min: number, max: nu
   }
   return shares;
 }
+
+/**
+ * Makes every group one 4-connected piece: a group keeps its largest piece and each
+ * smaller piece joins the sibling group it shares the most cell edges with (the real
+ * outlines are far from convex, so seeded and bisected groups come out in pieces). A
+ * piece with no sibling around it (an island of the parent) is dropped when
+ * `dropIslands`, else it stays. Groups are never emptied: the largest piece stays.
+ */
+export function joinStrayPieces(grid: { nx: number; ny: number }, groups: number[][], dropIslands = false): number[][] {
+  const { nx, ny } = grid;
+  const owner = new Map<number, number>();
+  groups.forEach((g, gi) => {
+    for (const c of g) owner.set(c, gi);
+  });
+  const neighbours = (c: number) => {
+    const i = c % nx;
+    const j = Math.floor(c / nx);
+    const out: number[] = [];
+    if (i > 0) out.push(c - 1);
+    if (i + 1 < nx) out.push(c + 1);
+    if (j > 0) out.push(c - nx);
+    if (j + 1 < ny) out.push(c + nx);
+    return out;
+  };
+  let current = groups;
+  for (let pass = 0; pass < 20; pass++) {
+    let changed = false;
+    current.forEach((group, gi) => {
+      const pieces = cellPieces(group, owner, gi, neighbours);
+      if (pieces.length <= 1) return;
+      pieces.sort((a, b) => b.length - a.length || (a[0] as number) - (b[0] as number));
+      for (const piece of pieces.slice(1)) {
+        const shared = new Map<number, number>();
+        for (const c of piece) {
+          for (const nb of neighbours(c)) {
+            const o = owner.get(nb);
+            if (o !== undefined && o !== gi) shared.set(o, (shared.get(o) ?? 0) + 1);
+          }
+        }
+        let best = -1;
+        let bestShared = 0;
+        for (const [o, count] of shared) {
+          if (count > bestShared || (count === bestShared && o < best)) {
+            best = o;
+            bestShared = count;
+          }
+        }
+        if (best < 0) {
+          if (!dropIslands) continue;
+          for (const c of piece) owner.delete(c);
+        } else {
+          for (const c of piece) owner.set(c, best);
+        }
+        changed = true;
+      }
+    });
+    if (!changed) break;
+    const next: number[][] = current.map(() => []);
+    for (const c of [...owner.keys()].sort((a, b) => a - b)) (next[owner.get(c) as number] as number[]).push(c);
+    current = next;
+  }
+  return current;
+}
+
+/** 4-connected pieces of one group (flood fill over cells owned by `gi`). */
+function cellPieces(group: number[], owner: Map<number, number>, gi: number, neighbours: (c: number) => number[]): number[][] {
+  const seen = new Set<number>();
+  const pieces: number[][] = [];
+  for (const start of group) {
+    if (seen.has(start) || owner.get(start) !== gi) continue;
+    const piece: number[] = [];
+    const stack = [start];
+    seen.add(start);
+    while (stack.length > 0) {
+      const c = stack.pop() as number;
+      piece.push(c);
+      for (const nb of neighbours(c)) {
+        if (!seen.has(nb) && owner.get(nb) === gi) {
+          seen.add(nb);
+          stack.push(nb);
+        }
+      }
+    }
+    pieces.push(piece);
+  }
+  return pieces;
+}

@@ -9,7 +9,8 @@ import { formatGridCode } from '../kernel/gridCode';
 import { communityKind, loadCountyDivisions, shortCommunityName, streetKind, type CountyDivisions } from './divisions';
 import { generateBuildings, type SampleBuilding } from './buildings';
 import { cellCentre, createLattice, multiPolygonWkt, pointInCell, traceCells, type Lattice, type Position } from './lattice';
-import { apportion, assignToSeeds, bisect, chooseSeeds, noiseField, type CellFrame } from './partition';
+import { apportion, assignToSeeds, bisect, chooseSeeds, joinStrayPieces, noiseField, type CellFrame } from './partition';
+import { districtOutline, ringAreaM2 } from './districtOutlines';
 import type { FacilityKind } from '../kernel/facilityKinds';
 import { otherFacilities } from './facilities';
 import { createRandom, type Random } from './random';
@@ -24,6 +25,12 @@ import { generateLevels, type SampleLevels } from './levels';
 export interface SampleOptions {
   /** Approximate number of grids; decides how many counties and how fine the lattice is. */
   grids: number;
+  /**
+   * Districts on their real outlines (data/districtOutlines.ts) instead of the synthetic blob,
+   * every street, community and grid one connected piece, at least three grids per community.
+   * Not yet the default: the tests' fixtures still assume the blob's shapes (issue 17, point 6).
+   */
+  realOutlines?: boolean;
   incidents: number;
   seed: number;
   /**
@@ -134,37 +141,10 @@ interface CountyPlan {
 export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleDataset {
   const random = createRandom(options.seed);
   const counties = pickCounties(options.grids);
-  const unitCount = counties.reduce((n, c) => n + c.streets.reduce((m, s) => m + s.communities.length, 0), 0);
-  const areaM2 = unitCount * AREA_PER_UNIT_M2;
-  const cellsPerGrid = options.grids > 20_000 ? 8 : 12;
-  const cellSide = Math.sqrt(areaM2 / (options.grids * cellsPerGrid));
-
-  // The lattice covers a blob slightly larger than the needed area.
-  const radius = Math.sqrt(areaM2 / Math.PI);
-  const half = radius * 1.3;
-  const n = Math.ceil((2 * half) / cellSide);
-  const lattice = createLattice(
-    {
-      west: YUZHOU_CENTRE.lon - half / M_PER_DEG_LON,
-      south: YUZHOU_CENTRE.lat - half / M_PER_DEG_LAT,
-      dLon: cellSide / M_PER_DEG_LON,
-      dLat: cellSide / M_PER_DEG_LAT,
-      nx: n,
-      ny: n,
-      jitter: 0.22,
-    },
-    random,
-  );
-  const frame = cellFrame(lattice);
-  const phase = random.range(0, Math.PI * 2);
-  const cityCells: number[] = [];
-  for (let c = 0; c < lattice.nx * lattice.ny; c++) {
-    const x = frame.x[c] as number;
-    const y = frame.y[c] as number;
-    const theta = Math.atan2(y, x);
-    const edge = radius * (1 + 0.12 * Math.sin(3 * theta + phase) + 0.06 * Math.sin(5 * theta + 2 * phase));
-    if (Math.hypot(x, y) <= edge) cityCells.push(c);
-  }
+  const layout = options.realOutlines ? outlineLayout(counties, options.grids, random) : blobLayout(counties, options.grids, random);
+  const { lattice, frame, cellSide, cityCells } = layout;
+  // On real outlines, seeded and bisected groups come out in pieces: each becomes one piece.
+  const onePiece = (groups: number[][]) => (options.realOutlines ? joinStrayPieces(lattice, groups) : groups);
 
   const regions: SampleRegion[] = [];
   const grids: SampleGrid[] = [];
@@ -173,14 +153,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
   const areaLabel = (cells: number[]) => cells.map((c) => cellCentre(lattice, c));
   const anchors: { x: number; y: number; peak: number }[] = [];
 
-  // Counties: the first (玉州区) at the centre, the others around it.
-  const countyWeights = counties.map((c) => c.streets.reduce((m, s) => m + s.communities.length, 0));
-  const countySeeds = counties.length === 1 ? [nearestCell(frame, cityCells, 0, 0)] : seedsAround(frame, cityCells, counties.length, radius);
-  const countyGroups = counties.length === 1 ? [cityCells] : assignToSeeds(frame, cityCells, countySeeds, countyWeights.map(Math.sqrt), noiseField(random, radius * 0.05, radius * 0.6));
-  const plans: CountyPlan[] = counties.map((divisions, k) => {
-    const seed = countySeeds[k] as number;
-    return { divisions, cells: countyGroups[k] as number[], anchor: { x: frame.x[seed] as number, y: frame.y[seed] as number } };
-  });
+  const plans: CountyPlan[] = counties.map((divisions, k) => ({ divisions, cells: layout.countyCells[k] as number[], anchor: layout.anchors[k] as { x: number; y: number } }));
 
   const city = counties[0]!.city;
   regions.push({ code: city.code.slice(0, 6), name: city.name, level: 'city', parentCode: null, kind: '地级市', wkt: multiPolygonWkt(traceCells(lattice, cityCells)) });
@@ -207,14 +180,14 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
       wkt: multiPolygonWkt(traceCells(lattice, plan.cells)),
     });
 
-    const urbanRadius = 1300 * Math.sqrt(Math.max(1, urbanStreets) * (AREA_PER_UNIT_M2 / 2.3e6));
+    const urbanRadius = 1300 * Math.sqrt(Math.max(1, urbanStreets));
     const streetSpecs = streets.map((s) => ({ urban: streetKind(s.code) === '街道' }));
     const streetSeeds = chooseSeeds(frame, plan.cells, streetSpecs, plan.anchor, urbanRadius);
     const streetWeights = streets.map((s) => Math.sqrt(s.communities.length) * (streetKind(s.code) === '街道' ? 0.85 : 1.15));
-    const streetGroups = assignToSeeds(frame, plan.cells, streetSeeds, streetWeights, noiseField(random, cellSide * 3 + 150, 2500));
+    const streetGroups = onePiece(assignToSeeds(frame, plan.cells, streetSeeds, streetWeights, noiseField(random, cellSide * 3 + 150, 2500)));
     streets.forEach((street, si) => {
       const cells = streetGroups[si] as number[];
-      const seed = streetSeeds[si] as number;
+      const seed = seedWithin(frame, cells, streetSeeds[si] as number);
       const kind = streetKind(street.code);
       regions.push({ code: street.code, name: street.name, level: 'street', parentCode: county.code, kind, wkt: multiPolygonWkt(traceCells(lattice, cells)) });
       const seat = { x: frame.x[seed] as number, y: frame.y[seed] as number };
@@ -235,7 +208,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
       const communityRadius = kind === '街道' ? urbanRadius * 1.2 : 900 + 1500 * urbanShare;
       const communitySeeds = chooseSeeds(frame, cells, communitySpecs, anchor, communityRadius);
       const communityWeights = communitySpecs.map((c) => (c.urban ? 0.8 : 1.2));
-      const communityGroups = assignToSeeds(frame, cells, communitySeeds, communityWeights, noiseField(random, cellSide + 60, 900));
+      const communityGroups = onePiece(assignToSeeds(frame, cells, communitySeeds, communityWeights, noiseField(random, cellSide + 60, 900)));
       street.communities.forEach((community, ci) => {
         communityPlans.push({
           code: community.code,
@@ -254,7 +227,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
   const gridCounts = apportion(
     options.grids,
     communityWeights,
-    1,
+    options.realOutlines ? 3 : 1,
     communityPlans.map((c) => Math.min(999, c.cells.length)),
   );
   const cellAreaKm2 = (cellSide * cellSide) / 1e6;
@@ -269,7 +242,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
       kind: community.urban ? '居委会' : '村委会',
       wkt: multiPolygonWkt(traceCells(lattice, community.cells)),
     });
-    const parts = bisect(frame, community.cells, gridCount).filter((p) => p.length > 0);
+    const parts = onePiece(bisect(frame, community.cells, gridCount)).filter((p) => p.length > 0);
     const described = parts.map((cells) => {
       const centres = areaLabel(cells);
       const lon = centres.reduce((s, p) => s + p[0], 0) / centres.length;
@@ -379,10 +352,10 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
   const roads = generateRoads({
     random,
     toLonLat,
-    radius: radius * 1.25,
+    radius: layout.roadRadius,
     contains: (x, y) => {
-      const i = Math.floor((x + half) / cellSide);
-      const j = Math.floor((y + half) / cellSide);
+      const i = Math.floor((x - layout.x0) / cellSide);
+      const j = Math.floor((y - layout.y0) / cellSide);
       return i >= 0 && j >= 0 && i < lattice.nx && j < lattice.ny && inCity.has(j * lattice.nx + i);
     },
     urbanCentres: anchors.map((a) => ({ x: a.x, y: a.y, radius: a.peak > 5000 ? 4200 : a.peak > 3000 ? 2500 : 900 })),
@@ -415,7 +388,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
   const levels = generateLevels({ seed: options.seed, lattice, frame, grids, gridCells, now });
 
   return {
-    label: `${city.name}${counties.map((c) => c.county.name).join('、')} 示例数据（几何为合成）`,
+    label: `${city.name}${counties.map((c) => c.county.name).join('、')} 示例数据（${options.realOutlines ? '区县轮廓依据高德公开边界，街道及以下几何为合成' : '几何为合成'}）`,
     options,
     regions,
     grids,
@@ -511,4 +484,95 @@ function seedsAround(frame: CellFrame, cells: number[], count: number, radius: n
     seeds.push(nearestCell(frame, cells, r * Math.cos(a), r * Math.sin(a)));
   }
   return seeds;
+}
+
+/** The seed itself if its group kept it, else the group's cell nearest to it. */
+function seedWithin(frame: CellFrame, cells: number[], seed: number): number {
+  return cells.includes(seed) ? seed : nearestCell(frame, cells, frame.x[seed] as number, frame.y[seed] as number);
+}
+
+/** The lattice, the counties' cells and seats: what the rest of the sample is drawn inside. */
+interface CountyLayout {
+  lattice: Lattice;
+  frame: CellFrame;
+  cellSide: number;
+  cityCells: number[];
+  countyCells: number[][];
+  /** Each county's seat in local metres. */
+  anchors: { x: number; y: number }[];
+  /** Local metres of the lattice's south-west corner (unjittered). */
+  x0: number;
+  y0: number;
+  /** Reach of the street lattice from 玉州区's seat. */
+  roadRadius: number;
+}
+
+/** Synthetic: a wavy blob of the sample's area at 玉林's location, counties by seeded Voronoi. */
+function blobLayout(counties: CountyDivisions[], gridTarget: number, random: Random): CountyLayout {
+  const unitCount = counties.reduce((n, c) => n + c.streets.reduce((m, s) => m + s.communities.length, 0), 0);
+  const areaM2 = unitCount * AREA_PER_UNIT_M2;
+  const cellsPerGrid = gridTarget > 20_000 ? 8 : 12;
+  const cellSide = Math.sqrt(areaM2 / (gridTarget * cellsPerGrid));
+  // The lattice covers a blob slightly larger than the needed area.
+  const radius = Math.sqrt(areaM2 / Math.PI);
+  const half = radius * 1.3;
+  const n = Math.ceil((2 * half) / cellSide);
+  const lattice = createLattice(
+    { west: YUZHOU_CENTRE.lon - half / M_PER_DEG_LON, south: YUZHOU_CENTRE.lat - half / M_PER_DEG_LAT, dLon: cellSide / M_PER_DEG_LON, dLat: cellSide / M_PER_DEG_LAT, nx: n, ny: n, jitter: 0.22 },
+    random,
+  );
+  const frame = cellFrame(lattice);
+  const phase = random.range(0, Math.PI * 2);
+  const cityCells: number[] = [];
+  for (let c = 0; c < lattice.nx * lattice.ny; c++) {
+    const x = frame.x[c] as number;
+    const y = frame.y[c] as number;
+    const theta = Math.atan2(y, x);
+    const edge = radius * (1 + 0.12 * Math.sin(3 * theta + phase) + 0.06 * Math.sin(5 * theta + 2 * phase));
+    if (Math.hypot(x, y) <= edge) cityCells.push(c);
+  }
+  // Counties: the first (玉州区) at the centre, the others around it.
+  const countyWeights = counties.map((c) => c.streets.reduce((m, s) => m + s.communities.length, 0));
+  const countySeeds = counties.length === 1 ? [nearestCell(frame, cityCells, 0, 0)] : seedsAround(frame, cityCells, counties.length, radius);
+  const countyCells = counties.length === 1 ? [cityCells] : assignToSeeds(frame, cityCells, countySeeds, countyWeights.map(Math.sqrt), noiseField(random, radius * 0.05, radius * 0.6));
+  const anchors = countySeeds.map((seed) => ({ x: frame.x[seed] as number, y: frame.y[seed] as number }));
+  return { lattice, frame, cellSide, cityCells, countyCells, anchors, x0: -half, y0: -half, roadRadius: radius * 1.25 };
+}
+
+/**
+ * Real: each county is the lattice cells whose centre lies in its real outline; stray pieces
+ * join the neighbouring county they share most edges with, islands are left out; seats are
+ * the outlines' own.
+ */
+function outlineLayout(counties: CountyDivisions[], gridTarget: number, random: Random): CountyLayout {
+  const outlines = counties.map((c) => districtOutline(c.county.code));
+  const areaM2 = outlines.reduce((a, o) => a + ringAreaM2(o.ring, YUZHOU_CENTRE.lat), 0);
+  const cellsPerGrid = gridTarget > 20_000 ? 8 : 12;
+  const cellSide = Math.sqrt(areaM2 / (gridTarget * cellsPerGrid));
+  const [west, south, east, north] = outlines.reduce<[number, number, number, number]>(
+    (b, o) => [Math.min(b[0], o.bbox[0]), Math.min(b[1], o.bbox[1]), Math.max(b[2], o.bbox[2]), Math.max(b[3], o.bbox[3])],
+    [Infinity, Infinity, -Infinity, -Infinity],
+  );
+  const dLon = cellSide / M_PER_DEG_LON;
+  const dLat = cellSide / M_PER_DEG_LAT;
+  // A cell to spare on every side.
+  const lattice = createLattice({ west: west - dLon, south: south - dLat, dLon, dLat, nx: Math.ceil((east - west) / dLon) + 2, ny: Math.ceil((north - south) / dLat) + 2, jitter: 0.22 }, random);
+  const frame = cellFrame(lattice);
+  const inCounty: number[][] = counties.map(() => []);
+  for (let c = 0; c < lattice.nx * lattice.ny; c++) {
+    const [lon, lat] = cellCentre(lattice, c);
+    const k = outlines.findIndex((o) => o.contains(lon, lat));
+    if (k >= 0) (inCounty[k] as number[]).push(c);
+  }
+  const countyCells = joinStrayPieces(lattice, inCounty, true);
+  const cityCells = countyCells.flat().sort((a, b) => a - b);
+  const anchors = outlines.map((o, k) => {
+    const seed = nearestCell(frame, countyCells[k] as number[], (o.seat[0] - YUZHOU_CENTRE.lon) * M_PER_DEG_LON, (o.seat[1] - YUZHOU_CENTRE.lat) * M_PER_DEG_LAT);
+    return { x: frame.x[seed] as number, y: frame.y[seed] as number };
+  });
+  const x0 = (west - dLon - YUZHOU_CENTRE.lon) * M_PER_DEG_LON;
+  const y0 = (south - dLat - YUZHOU_CENTRE.lat) * M_PER_DEG_LAT;
+  const [ax, ay] = [anchors[0]!.x, anchors[0]!.y];
+  const roadRadius = Math.max(...[x0, x0 + lattice.nx * cellSide].flatMap((x) => [y0, y0 + lattice.ny * cellSide].map((y) => Math.hypot(x - ax, y - ay))));
+  return { lattice, frame, cellSide, cityCells, countyCells, anchors, x0, y0, roadRadius };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
-import { wgs84ToGcj02 } from './crs/gcj02';
+import { wgs84ToGcj02 } from '../../kernel/gcj02';
 import { resolveCrs } from './crs/projections';
 import { gridsLayer } from './layers';
 import { readFeatureBatches } from './source';

@@ -14,7 +14,7 @@
  * "traditional GIS order" GDAL uses for Shapefile, GeoPackage, GeoJSON, FlatGeobuf).
  */
 import proj4 from 'proj4';
-import { gcj02ToWgs84, wgs84ToGcj02 } from './gcj02';
+import { gcj02ToWgs84, wgs84ToGcj02 } from '../../../kernel/gcj02';
 
 export type Transform = (x: number, y: number) => [number, number];
 

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { haversineM } from '../../../kernel/partyService';
 
 /** Runs a tool; stdout and stderr (GDAL's warnings) as text. Fails on a non-zero exit. */
 function runWithStderr(tool: string, args: string[], missing = `${tool} not found: the export tests need GDAL's command-line tools (apt-get install gdal-bin)`) {
@@ -55,15 +56,8 @@ export function ogrToCsv(path: string, where?: string): string {
   return run('ogr2ogr', ['-f', 'CSV', '/vsistdout/', path, ...(where ? ['-where', where] : [])]);
 }
 
-/** Metres between two lon/lat points (haversine, mean Earth radius). */
-export function metresBetween(a: GeoJSON.Position, b: GeoJSON.Position): number {
-  const R = 6371008.8;
-  const rad = Math.PI / 180;
-  const dLat = ((b[1] as number) - (a[1] as number)) * rad;
-  const dLon = ((b[0] as number) - (a[0] as number)) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos((a[1] as number) * rad) * Math.cos((b[1] as number) * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * R * Math.asin(Math.sqrt(h));
-}
+/** Metres between two lon/lat points (the kernel's haversine). */
+export const metresBetween = (a: GeoJSON.Position, b: GeoJSON.Position): number => haversineM([a[0] as number, a[1] as number], [b[0] as number, b[1] as number]);
 
 /** Everything GDAL says on stderr while reading every feature of every layer (warnings such as non-conformant values). */
 export function ogrReadWarnings(path: string): string {

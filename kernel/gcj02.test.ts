@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metresBetween } from '../testing/gdal';
+import { haversineM as metresBetween } from './partyService';
 import { gcj02ToWgs84, outOfChina, wgs84ToGcj02 } from './gcj02';
 
 /**
