@@ -84,6 +84,15 @@ const COLUMNS: Record<Figure['entity'], FigureColumn[]> = {
     { key: 'member_count', label: '应报到党员' },
     { key: 'reported_on', label: '报到日期' },
   ],
+  // 服务完成: confirmed 心愿 and finished 共建项目, one list (the kind says which table).
+  services: [
+    { key: 'id', label: '编号' },
+    { key: 'kind', label: '类型' },
+    { key: 'title', label: '标题' },
+    { key: 'community_code', label: '社区编码' },
+    { key: 'status', label: '状态' },
+    { key: 'done_on', label: '完成日期' },
+  ],
   partyMembers: [
     { key: 'id', label: '党员编号' },
     { key: 'unit_name', label: '所在单位' },
@@ -100,9 +109,13 @@ const FROM: Record<Figure['entity'], SQL> = {
   wishes: sql`service_wishes w`,
   partyUnits: sql`party_units u`,
   partyMembers: sql`party_members m`,
+  services: sql`(
+    SELECT 'wish:' || w.id AS id, CASE w.kind WHEN 'red_rope' THEN '为民红绳' ELSE '微心愿' END AS kind, w.title, w.community_code, w.status, (w.confirmed_at AT TIME ZONE 'Asia/Shanghai')::date::text AS done_on FROM service_wishes w
+    UNION ALL
+    SELECT 'project:' || p.id, '共建项目', p.title, p.community_code, p.status, p.finished_on::text FROM co_build_projects p) s`,
 };
-const ALIAS: Record<Figure['entity'], string> = { grids: 'g', centres: 'c', incidents: 'i', patrols: 'p', wishes: 'w', partyUnits: 'u', partyMembers: 'm' };
-const ORDER: Record<Figure['entity'], SQL> = { grids: sql`g.code`, centres: sql`c.id`, incidents: sql`i.id`, patrols: sql`p.id`, wishes: sql`w.id`, partyUnits: sql`u.id`, partyMembers: sql`m.id` };
+const ALIAS: Record<Figure['entity'], string> = { grids: 'g', centres: 'c', incidents: 'i', patrols: 'p', wishes: 'w', partyUnits: 'u', partyMembers: 'm', services: 's' };
+const ORDER: Record<Figure['entity'], SQL> = { grids: sql`g.code`, centres: sql`c.id`, incidents: sql`i.id`, patrols: sql`p.id`, wishes: sql`w.id`, partyUnits: sql`u.id`, partyMembers: sql`m.id`, services: sql`s.id` };
 
 /** A measure's SQL: its expression, or the entity's column. */
 function measureSql(f: Figure, m: FigureMeasure, p: FigureParams): SQL {
@@ -138,6 +151,8 @@ function selectList(entity: Figure['entity'], reader: SessionUser | null | undef
       return sql`w.id, w.kind, w.title, w.category, w.community_code, w.status, w.posted_at`;
     case 'partyUnits':
       return sql`u.id, u.name, u.kind, u.community_code, u.member_count, u.reported_on::text AS reported_on`;
+    case 'services':
+      return sql`s.id, s.kind, s.title, s.community_code, s.status, s.done_on`;
     case 'partyMembers':
       return sql`m.id, (SELECT pu.name FROM party_units pu WHERE pu.id = m.unit_id) AS unit_name, m.community_code, m.reported_on::text AS reported_on`;
   }

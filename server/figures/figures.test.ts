@@ -55,6 +55,7 @@ function shown(id: string, s: ScreenSummary, k: KpiResult, trendClosed: number):
   table['screen.dualReport.units'] = s.party.dualReport.units;
   table['screen.dualReport.membersReported'] = s.party.dualReport.membersReported;
   table['screen.dualReport.reportRate'] = s.party.dualReport.reportRate;
+  table['screen.dualReport.servicesDone'] = s.party.dualReport.servicesDone;
   for (const k of ['posted', 'claimed', 'completed', 'confirmed'] as const) table[`screen.wishes.${k}`] = s.party.wishes[k];
   table['screen.patrols.today'] = s.patrols.today;
   table['screen.patrols.activeNow'] = s.patrols.activeNow;
@@ -366,7 +367,7 @@ describeEachEngine('figure drill-down', (db) => {
     await problem(MINGSHAN_PLANNER, `/api/figures/kpi.count/export?communities=${c}&cohort=rest`, 403, 'communities');
   });
 
-  it('the 双报到 page’s figures of a region and of each child open as 报到单位/报到党员/报到率: value = the page, records = exported rows', async () => {
+  it('the 双报到 page’s figures of a region and of each child open as 报到单位/报到党员/报到率/服务完成: value = the page, records = exported rows', async () => {
     const [district] = await db().rows<{ code: string }>(sql`SELECT parent_code AS code FROM regions WHERE code = ${scopes[1]!}`);
     let opened = 0;
     for (const scope of [scopes[0]!, district!.code, scopes[1]!]) {
@@ -375,7 +376,12 @@ describeEachEngine('figure drill-down', (db) => {
         const units = await figureJson(`/api/figures/screen.dualReport.units?${q}`);
         const members = await figureJson(`/api/figures/screen.dualReport.membersReported?${q}`);
         const rate = await figureJson(`/api/figures/screen.dualReport.reportRate?${q}`);
-        expect([units.value, members.value, rate.numerator, rate.denominator], q).toEqual([f.units, f.membersReported, f.unitMembersReported, f.unitMembers]);
+        const services = await figureJson(`/api/figures/screen.dualReport.servicesDone?${q}`);
+        expect([units.value, members.value, rate.numerator, rate.denominator, services.value], q).toEqual([f.units, f.membersReported, f.unitMembersReported, f.unitMembers, f.servicesDone]);
+        // 服务完成 spans two tables: its export lists both kinds, as many as the page counts.
+        const done = await exportCsv(`/api/figures/screen.dualReport.servicesDone/export?${q}&format=csv`);
+        expect(done.rows.length, q).toBe(f.servicesDone);
+        expect(done.rows.length, q).toBe(f.wishesConfirmed + f.projectsDone);
         if (f.reportRate === null) expect(rate.value, q).toBeNull();
         else expect(rate.value, q).toBeCloseTo(f.reportRate, 12);
         expect((await exportCsv(`/api/figures/screen.dualReport.membersReported/export?${q}&format=csv`)).rows.length, q).toBe(f.membersReported);

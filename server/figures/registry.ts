@@ -22,7 +22,7 @@ import { centreScope, gridScope, levelOf } from '../screen/scope';
 import { coveredGridSql, HAS_PARTY_ORG } from '../screen/summary';
 import { cohortGrids, cohortIncidents, type FigureCohort } from './cohort';
 
-export type FigureEntity = 'grids' | 'centres' | 'incidents' | 'patrols' | 'wishes' | 'partyUnits' | 'partyMembers';
+export type FigureEntity = 'grids' | 'centres' | 'incidents' | 'patrols' | 'wishes' | 'partyUnits' | 'partyMembers' | 'services';
 
 /** A summed quantity: a column of the entity, or an expression over its row (alias of the entity) selected as `column`. */
 export interface FigureMeasure {
@@ -291,6 +291,17 @@ export const FIGURES: readonly Figure[] = [
     definition: '已到区域内社区报到的在职党员人数（有报到日期；网格为其所在社区）',
     condition: '报到社区属于该区域，且已登记报到日期',
     where: (_db, p) => sql`${inRegion(sql`m.community_code`, community(p))} AND m.reported_on IS NOT NULL`,
+  },
+  {
+    id: 'screen.dualReport.servicesDone',
+    name: '服务完成',
+    shownOn: ['screen'],
+    kind: 'count',
+    entity: 'services',
+    periodic: false,
+    definition: '服务完成数 = 已确认的为民红绳/微心愿 + 已完成的共建项目（区域内社区；网格为其所在社区）',
+    condition: '心愿状态为已确认，或共建项目状态为已完成',
+    where: (_db, p) => sql`${inRegion(sql`s.community_code`, community(p))} AND ((s.id LIKE 'wish:%' AND s.status = 'confirmed') OR (s.id LIKE 'project:%' AND s.status = 'done'))`,
   },
   {
     id: 'screen.dualReport.reportRate',

@@ -235,7 +235,7 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     expect(errors).toEqual([]);
   });
 
-  it('the 双报到 page opens its figures: 报到单位 of the region (mouse) and a child row’s 报到党员 (Enter) with the page’s numbers', async () => {
+  it('the 双报到 page opens its figures: 报到单位 of the region (mouse), a child row’s 报到党员 (Enter) and 服务完成 (Space) with the page’s numbers', async () => {
     const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -259,6 +259,14 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     await page.keyboard.press('Enter');
     await total(shown);
     expect(await page.getByTestId('figure-filter').textContent()).toContain(`（${region}）`);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+    // 服务完成 (心愿 and 共建项目, two tables) opens too, by Space: as many records as it shows.
+    const services = page.getByTestId('dr-figures').locator('[data-figure="screen.dualReport.servicesDone"]');
+    const shownServices = Number((await services.textContent())!.replace(/[^\d]/g, ''));
+    await services.focus();
+    await page.keyboard.press(' ');
+    await total(shownServices);
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
     expect(errors).toEqual([]);

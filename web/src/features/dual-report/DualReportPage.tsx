@@ -4,7 +4,7 @@
  * children, the reporting units (contacts as the server masks them), a community's
  * 三清单, and the year's 五好 ratings with their stage. Its 双报到 figures (units, members
  * reported, 报到率 — of the region and of each child) open the figure drill-down panel
- * (server/figures/registry.ts screen.dualReport.*); 服务完成 spans two tables and has none yet.
+ * (server/figures/registry.ts screen.dualReport.*; 服务完成 lists both of its tables, entity `services`).
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -68,7 +68,9 @@ export function DualReportPage() {
             <FigureButton figure="screen.dualReport.reportRate" label="报到率" open={open}>
               报到率 {pct(f.reportRate)}（{f.unitMembersReported}/{f.unitMembers}）
             </FigureButton>
-            <span>服务完成 {f.servicesDone} 项</span>
+            <FigureButton figure="screen.dualReport.servicesDone" label="服务完成" open={open}>
+              服务完成 {f.servicesDone} 项
+            </FigureButton>
           </div>
           <p className="dr-note">
             {data.definitions.reportRate}；{figures.data.definitions.servicesDone}
@@ -114,7 +116,11 @@ export function DualReportPage() {
                         {pct(c.reportRate)}
                       </FigureButton>
                     </td>
-                    <td>{c.servicesDone}</td>
+                    <td>
+                      <FigureButton figure="screen.dualReport.servicesDone" label={`${c.name} 服务完成`} region={c.code} open={open}>
+                        {c.servicesDone}
+                      </FigureButton>
+                    </td>
                   </tr>
                 ))}
               </tbody>
