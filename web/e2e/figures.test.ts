@@ -207,7 +207,7 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     await select.locator(`option[value="circle:${circle.id}"]`).waitFor({ state: 'attached', timeout: LOAD_MS });
     await select.selectOption(`circle:${circle.id}`);
     await page.getByRole('button', { name: '评估' }).click();
-    const bar = page.getByTestId('scorecard').locator('.did-open[data-cohort="group"]').first();
+    const bar = page.getByTestId('scorecard').locator('.did-row.figure-open[data-cohort="group"]').first();
     await bar.waitFor({ timeout: WAIT_MS });
     const [numerator, denominator] = [Number(await bar.getAttribute('data-numerator')), Number(await bar.getAttribute('data-denominator'))];
     expect(denominator).toBeGreaterThan(0);
@@ -223,7 +223,7 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     await close();
 
     // A cell by keyboard: 受理量 of the rest of the city before the designation.
-    const cell = page.getByTestId('scorecard').locator('.scorecard-open[data-figure="kpi.count"][data-cohort="rest"][data-window="before"]');
+    const cell = page.getByTestId('scorecard').locator('td .figure-open[data-figure="kpi.count"][data-cohort="rest"][data-window="before"]');
     const reported = Number(await cell.getAttribute('data-numerator'));
     expect(reported).toBeGreaterThan(0);
     await cell.focus();

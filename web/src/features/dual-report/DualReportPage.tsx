@@ -20,7 +20,7 @@ const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}
 /** A 双报到 figure that opens its drill-down; `region`: a child row's region (below the page's). */
 function FigureButton({ figure, label, region, open, children }: { figure: string; label: string; region?: string; open: (id: string, drill?: { region: string }) => void; children: React.ReactNode }) {
   return (
-    <button type="button" className="dr-figure" data-figure={figure} data-region={region} title={`查看“${label}”的口径与明细`} onClick={() => open(figure, region ? { region } : undefined)}>
+    <button type="button" className="figure-open" data-figure={figure} data-region={region} title={`查看“${label}”的口径与明细`} onClick={() => open(figure, region ? { region } : undefined)}>
       {children}
     </button>
   );

@@ -58,7 +58,7 @@ function DidBars({ m, c }: { m: Card['measures'][number]; c: Card }) {
     return (
       <button
         type="button"
-        className="did-row did-open"
+        className="did-row figure-open"
         data-figure={figure}
         data-cohort={side}
         data-numerator={after.numerator}
@@ -96,7 +96,7 @@ function Cell({ m, c, side, when }: { m: Card['measures'][number]; c: Card; side
     <td>
       <button
         type="button"
-        className="scorecard-open"
+        className="figure-open"
         data-figure={figure}
         data-cohort={side}
         data-window={when}
