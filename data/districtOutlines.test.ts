@@ -3,7 +3,7 @@ import { wgs84ToGcj02 } from '../kernel/gcj02';
 import { haversineM } from '../kernel/partyService';
 import { loadDistrictOutlines, ringAreaM2 } from './districtOutlines';
 import type { Position } from './lattice';
-import { generateSample, YUZHOU_CENTRE } from './sample';
+import { generateSample, MIN_GRIDS_PER_COMMUNITY, YUZHOU_CENTRE } from './sample';
 
 /** Polygons of a MULTIPOLYGON WKT, each as its rings of positions. */
 function polygons(wkt: string): Position[][][] {
@@ -36,7 +36,7 @@ describe('real district outlines', () => {
     expect(yuzhou.contains(110.8, 22.2)).toBe(false);
   });
 
-  it('lays the sample on the real outline: the district follows it, every region and grid is one piece, three grids per community where it has the cells', () => {
+  it('lays the sample on the real outline: the district follows it, every region and grid is one piece, four grids per community where it has the cells', () => {
     const sample = generateSample({ grids: 1200, incidents: 600, seed: 450902, realOutlines: true });
     const outline = loadDistrictOutlines().get('450902')!;
     const district = sample.regions.find((r) => r.code === '450902')!;
@@ -52,12 +52,13 @@ describe('real district outlines', () => {
     const perCommunity = new Map<string, number>();
     for (const g of sample.grids) perCommunity.set(g.communityCode, (perCommunity.get(g.communityCode) ?? 0) + 1);
     expect(perCommunity.size).toBe(111);
-    // Three grids per community, except where a community has fewer than three lattice cells (its
-    // traced outline then has at most 7 positions: two cells side by side).
+    // MIN_GRIDS_PER_COMMUNITY (4) grids per community, except where a community has fewer lattice
+    // cells (its traced outline then has at most 9 positions: three cells in a row or an L).
+    expect(MIN_GRIDS_PER_COMMUNITY).toBe(4);
     for (const [code, n] of perCommunity) {
-      if (n >= 3) continue;
+      if (n >= MIN_GRIDS_PER_COMMUNITY) continue;
       const region = sample.regions.find((r) => r.code === code)!;
-      expect((polygons(region.wkt)[0]![0] as Position[]).length, code).toBeLessThanOrEqual(7);
+      expect((polygons(region.wkt)[0]![0] as Position[]).length, code).toBeLessThanOrEqual(9);
     }
     expect(sample.grids.length).toBe(1200);
     expect(sample.label).toContain('区县轮廓依据高德公开边界');

@@ -3,6 +3,7 @@
  *   npm run data:generate                       # 玉州区 sample into the default database
  *   npm run data:generate -- --grids 30000      # scale mode (more counties of 玉林市)
  *   DATABASE_URL=postgres://… npm run data:generate -- --grids 300000 --incidents 100000
+ *   npm run data:generate -- --outlines blob     # synthetic district outlines (the scale benches' layout)
  *   npm run data:generate -- --now 2026-11-20T16:00:00+08:00   # the year of incidents ends then (default: now)
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     incidents: { type: 'string', default: String(DEFAULT_SAMPLE.incidents) },
     seed: { type: 'string', default: String(DEFAULT_SAMPLE.seed) },
     now: { type: 'string' },
+    outlines: { type: 'string', default: 'real' },
     'database-url': { type: 'string', default: process.env.DATABASE_URL },
   },
 });
@@ -26,6 +28,10 @@ for (const [name, value] of Object.entries(options)) {
     console.error(`--${name} must be a non-negative integer`);
     process.exit(2);
   }
+}
+if (values.outlines !== 'real' && values.outlines !== 'blob') {
+  console.error("--outlines must be real (玉林's district outlines) or blob (synthetic)");
+  process.exit(2);
 }
 const now = values.now === undefined ? new Date() : new Date(values.now);
 if (Number.isNaN(now.getTime())) {
@@ -38,7 +44,7 @@ if (options.grids < 111) {
 }
 
 const started = Date.now();
-const dataset = generateSample({ ...options, now });
+const dataset = generateSample({ ...options, realOutlines: values.outlines === 'real', now });
 console.log(`generated ${dataset.grids.length} grids, ${dataset.incidents.length} incidents in ${Date.now() - started} ms`);
 const handle = await openDatabase({ databaseUrl: values['database-url'] });
 let lastStep = '';

@@ -27,8 +27,8 @@ export interface SampleOptions {
   grids: number;
   /**
    * Districts on their real outlines (data/districtOutlines.ts) instead of the synthetic blob,
-   * every street, community and grid one connected piece, at least three grids per community.
-   * Not yet the default: the tests' fixtures still assume the blob's shapes (issue 17, point 6).
+   * every street, community and grid one connected piece, at least MIN_GRIDS_PER_COMMUNITY grids per community.
+   * The default sample's choice; the scale benches keep the blob (comparable with earlier runs).
    */
   realOutlines?: boolean;
   incidents: number;
@@ -58,7 +58,7 @@ export function designationDate(now: Date, months: number): string {
   return new Date(Date.UTC(y, m, Math.min(china.getUTCDate(), last))).toISOString().slice(0, 10);
 }
 
-export const DEFAULT_SAMPLE: SampleOptions = { grids: 1200, incidents: 6000, seed: 450902 };
+export const DEFAULT_SAMPLE: SampleOptions = { grids: 1200, incidents: 6000, seed: 450902, realOutlines: true };
 
 /** Real location of 玉林市玉州区. */
 export const YUZHOU_CENTRE = { lon: 110.155, lat: 22.64 };
@@ -66,6 +66,11 @@ const M_PER_DEG_LAT = 110_800;
 const M_PER_DEG_LON = 111_320 * Math.cos((YUZHOU_CENTRE.lat * Math.PI) / 180);
 /** Sample area per community or village, m² (玉州区: ~254 km² for 111 units). */
 const AREA_PER_UNIT_M2 = 2.3e6;
+/**
+ * Grids per community on the real outlines, where the community has the cells: four, so the
+ * demo community (五里桥社区, whose first three grids have the demo grid workers) keeps one grid for a generated worker.
+ */
+export const MIN_GRIDS_PER_COMMUNITY = 4;
 const YULIN_COUNTIES = ['450902', '450903', '450981', '450921', '450922', '450923', '450924'];
 
 export interface SampleRegion {
@@ -227,7 +232,7 @@ export function generateSample(options: SampleOptions = DEFAULT_SAMPLE): SampleD
   const gridCounts = apportion(
     options.grids,
     communityWeights,
-    options.realOutlines ? 3 : 1,
+    options.realOutlines ? MIN_GRIDS_PER_COMMUNITY : 1,
     communityPlans.map((c) => Math.min(999, c.cells.length)),
   );
   const cellAreaKm2 = (cellSide * cellSide) / 1e6;

@@ -27,9 +27,11 @@ describeEachEngine('estates on the map and in the export', (db, engine) => {
   let centre: [number, number];
   beforeAll(async () => {
     const h = db();
-    await h.rows(sql`DELETE FROM estates WHERE community_code = ${COMMUNITY}`);
     const [p] = await h.rows<{ x: number; y: number }>(sql`SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM regions WHERE code = ${COMMUNITY}`);
     centre = [Number(p!.x), Number(p!.y)];
+    // The fixture's area holds only the fixture: the community's estates and any of a neighbour near the box.
+    await h.rows(sql`DELETE FROM estates WHERE community_code = ${COMMUNITY}
+      OR geom && ST_MakeEnvelope(${centre[0] - 0.001}, ${centre[1] - 0.001}, ${centre[0] + 0.004}, ${centre[1] + 0.002}, 4326)`);
     const [dzz] = await h.rows<{ id: number }>(sql`SELECT id FROM party_orgs WHERE code = ${`${COMMUNITY}-DZZ`}`);
     const orgs: Record<string, number | null> = { none: null };
     for (const [kind, joint] of [

@@ -158,13 +158,16 @@ describeEachEngine('grid editing with topology rules', (db) => {
 
   it('answers a stale version with 409 and the current version', async () => {
     const a = await grid(db(), pair.a);
-    const ok = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, attributes: { starRating: 5 } });
+    // A rating other than the stored one, so the first save is a real change (a new version).
+    const [current] = await db().rows<{ star_rating: number | null }>(sql`SELECT star_rating FROM grids WHERE code = ${pair.a}`);
+    const stars = current!.star_rating === 5 ? 4 : 5;
+    const ok = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, attributes: { starRating: stars } });
     expect(ok.status).toBe(200);
     const stale = await send(db(), 'PUT', `/api/grids/${pair.a}`, { version: a.version, attributes: { starRating: 1 } });
     expect(stale.status).toBe(409);
     expect(stale.body.current).toMatchObject({ code: pair.a, version: a.version + 1, updatedBy: '测试管理员' });
     const [row] = await db().rows<{ star_rating: number }>(sql`SELECT star_rating FROM grids WHERE code = ${pair.a}`);
-    expect(row!.star_rating).toBe(5);
+    expect(row!.star_rating).toBe(stars);
   });
 
   it('lets the database refuse duplicate codes', async () => {
@@ -173,7 +176,14 @@ describeEachEngine('grid editing with topology rules', (db) => {
 
   it('splits a grid by a line: the new part gets the next never-used code, coverage stays exact', async () => {
     const a = await grid(db(), pair.a);
-    const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`SELECT ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_Y(ST_Centroid(geom)) AS lat FROM grids WHERE code = ${pair.a}`);
+    // A horizontal line across the grid that cuts it in exactly two (grids are not convex: try heights from the middle out).
+    const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`
+      WITH g AS (SELECT geom, ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_YMin(geom) AS s, ST_YMax(geom) AS n FROM grids WHERE code = ${pair.a}),
+      tries AS (SELECT g.*, g.s + (g.n - g.s) * f AS lat, abs(f - 0.5) AS off FROM g, (SELECT k / 20.0 AS f FROM generate_series(2, 18) k) f)
+      SELECT w, e, lat FROM tries
+      WHERE ST_NumGeometries(ST_Split(geom, ST_MakeLine(ST_SetSRID(ST_MakePoint(w, lat), 4326), ST_SetSRID(ST_MakePoint(e, lat), 4326)))) = 2
+      ORDER BY off LIMIT 1`);
+    expect(box, 'a line that cuts the grid in two').toBeDefined();
     const [{ max }] = (await db().rows<{ max: number }>(sql`
       SELECT greatest((SELECT max(right(code,3)::int) FROM grids WHERE community_code = ${COMMUNITY}),
                       (SELECT max(right(grid_code,3)::int) FROM grid_versions WHERE left(grid_code,12) = ${COMMUNITY})) AS max`)) as [{ max: number }];
@@ -214,33 +224,41 @@ describeEachEngine('grid editing with topology rules', (db) => {
     const code = '450902005001001';
     const target = await grid(db(), code);
     const before = await communityTopology(db(), target.community_code);
-    // The line of the report: a Z whose diagonal crosses itself at (110.165, 22.63225), inside the grid.
+    // The line of the report: a Z whose diagonal crosses itself at the grid's label point, inside the grid.
+    const [cx, cy] = [Number(target.lon), Number(target.lat)];
     const crossing = {
       type: 'LineString',
       coordinates: [
-        [110.162, 22.63],
-        [110.168, 22.6345],
-        [110.168, 22.63],
-        [110.162, 22.6345],
+        [cx - 0.0004, cy - 0.0003],
+        [cx + 0.0004, cy + 0.0003],
+        [cx + 0.0004, cy - 0.0003],
+        [cx - 0.0004, cy + 0.0003],
       ],
     };
     const refused = await send(db(), 'POST', `/api/grids/${code}/split`, { version: target.version, line: crossing });
     expect(refused.status, JSON.stringify(refused.body)).toBe(422);
     expect(refused.body.violations).toHaveLength(1);
     expect(refused.body.violations[0]).toMatchObject({ rule: 'split', gridCode: code, message: expect.stringContaining('自相交') });
-    expect(refused.body.violations[0].geometry).toEqual({ type: 'MultiPoint', coordinates: [[110.165, 22.63225]] });
+    const crossed = refused.body.violations[0].geometry;
+    expect(crossed.type).toBe('MultiPoint');
+    expect(crossed.coordinates).toHaveLength(1);
+    expect(crossed.coordinates[0][0]).toBeCloseTo(cx, 6);
+    expect(crossed.coordinates[0][1]).toBeCloseTo(cy, 6);
     expect(refused.body.detail).toContain('分割线');
 
     // A simple line that goes through the grid twice (east along one row, back west along another) makes three or more pieces.
-    const [box] = await db().rows<{ s: number; n: number }>(sql`SELECT ST_YMin(geom) AS s, ST_YMax(geom) AS n FROM grids WHERE code = ${code}`);
+    const [box] = await db().rows<{ s: number; n: number; w: number; e: number }>(
+      sql`SELECT ST_YMin(geom) AS s, ST_YMax(geom) AS n, ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e FROM grids WHERE code = ${code}`,
+    );
     const [y1, y2] = [Number(box!.s) + (Number(box!.n) - Number(box!.s)) / 3, Number(box!.s) + (2 * (Number(box!.n) - Number(box!.s))) / 3];
+    const [w, e] = [Number(box!.w), Number(box!.e)];
     const zigzag = {
       type: 'LineString',
       coordinates: [
-        [110.162, y1],
-        [110.168, y1],
-        [110.168, y2],
-        [110.162, y2],
+        [w, y1],
+        [e, y1],
+        [e, y2],
+        [w, y2],
       ],
     };
     const twice = await send(db(), 'POST', `/api/grids/${code}/split`, { version: target.version, line: zigzag });
@@ -256,6 +274,15 @@ describeEachEngine('grid editing with topology rules', (db) => {
   });
 
   it('splits one polygon of a multi-part grid into exactly two grids; the polygons the line misses stay with the code', async () => {
+    // Every grid of the sample is one piece: make a two-part grid, giving A a square from the middle of its neighbour B
+    // (B keeps a hole, the community stays exactly covered) — in another community, so the other tests' pairs stay one piece.
+    const other = await sharedVertexPair(db(), '450902005003');
+    const [made] = await db().rows<{ ok: boolean }>(sql`
+      WITH b AS (SELECT geom, ST_Expand(label_point, 0.0002) AS sq, ST_Within(ST_Expand(label_point, 0.0003), geom) AS fits FROM grids WHERE code = ${other.b})
+      SELECT fits AS ok FROM b`);
+    expect(made?.ok, 'the square fits inside B').toBe(true);
+    await db().rows(sql`UPDATE grids SET geom = ST_Multi(ST_Difference(geom, (SELECT ST_Expand(label_point, 0.0002) FROM grids WHERE code = ${other.b}))) WHERE code = ${other.b}`);
+    await db().rows(sql`UPDATE grids SET geom = ST_Multi(ST_Union(geom, (SELECT ST_Envelope(ST_InteriorRingN(ST_GeometryN(geom, 1), 1)) FROM grids WHERE code = ${other.b}))) WHERE code = ${other.a}`);
     // A two-part grid whose larger part a horizontal line can cross without touching the other part.
     const [g] = await db().rows<{ code: string; community: string; version: number; w: number; e: number; lat: number; parts: number }>(sql`
       WITH two AS (
@@ -378,7 +405,14 @@ describeEachEngine('grid editing with topology rules', (db) => {
 
     // A real preview, then a split adds a grid: the plan changed since, which is a conflict.
     const a = await grid(db(), pair.a);
-    const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`SELECT ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_Y(ST_Centroid(geom)) AS lat FROM grids WHERE code = ${pair.a}`);
+    // A horizontal line across the grid that cuts it in exactly two (grids are not convex: try heights from the middle out).
+    const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`
+      WITH g AS (SELECT geom, ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_YMin(geom) AS s, ST_YMax(geom) AS n FROM grids WHERE code = ${pair.a}),
+      tries AS (SELECT g.*, g.s + (g.n - g.s) * f AS lat, abs(f - 0.5) AS off FROM g, (SELECT k / 20.0 AS f FROM generate_series(2, 18) k) f)
+      SELECT w, e, lat FROM tries
+      WHERE ST_NumGeometries(ST_Split(geom, ST_MakeLine(ST_SetSRID(ST_MakePoint(w, lat), 4326), ST_SetSRID(ST_MakePoint(e, lat), 4326)))) = 2
+      ORDER BY off LIMIT 1`);
+    expect(box, 'a line that cuts the grid in two').toBeDefined();
     const split = await send(db(), 'POST', `/api/grids/${pair.a}/split`, {
       version: a.version,
       line: {

@@ -12,9 +12,13 @@ export async function send(db: DbHandle, method: string, path: string, body?: un
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
+/**
+ * A grid with its geometry at full precision: moveVertex matches vertices exactly, and a vertex written
+ * through the 1e-9 snap is a double that 9 decimals (ST_AsGeoJSON's default) do not give back.
+ */
 export async function grid(db: DbHandle, code: string) {
   const [row] = await db.rows<{ id: number; version: number; geometry: string; community_code: string; lon: number; lat: number }>(sql`
-    SELECT id, version, ST_AsGeoJSON(geom) AS geometry, community_code, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM grids WHERE code = ${code}`);
+    SELECT id, version, ST_AsGeoJSON(geom, 15) AS geometry, community_code, ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM grids WHERE code = ${code}`);
   return { ...row!, geometry: JSON.parse(row!.geometry) as Multi };
 }
 

@@ -191,7 +191,7 @@ describe('grid editor in Chromium', { timeout: TEST_MS }, () => {
       SELECT ST_X(p) AS vx, ST_Y(p) AS vy, ST_X(q) AS wx, ST_Y(q) AS wy
       FROM mine, theirs
       WHERE NOT EXISTS (SELECT 1 FROM mine m2 WHERE ST_DWithin(m2.p, q, 1e-7))
-        AND ST_Distance(p::geography, q::geography) BETWEEN 5 AND 150
+        AND ST_Distance(p::geography, q::geography) BETWEEN 5 AND 250
       ORDER BY ST_Distance(p, q) LIMIT 20`);
     const box = await canvasBox();
     let pair: (typeof pairs)[number] | undefined;
