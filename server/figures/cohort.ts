@@ -25,3 +25,8 @@ export function cohortIncidents(c: FigureCohort): SQL {
 export function cohortGrids(c: FigureCohort): SQL {
   return c.rest ? sql`g.district_code LIKE ${`${cohortCity(c)}%`} AND g.community_code NOT IN ${c.communities}` : sql`g.community_code IN ${c.communities}`;
 }
+
+/** A 12-digit community code column (any alias) of the cohort, as the two above select. */
+export function cohortCommunityCode(column: SQL, c: FigureCohort): SQL {
+  return c.rest ? sql`${column} LIKE ${`${cohortCity(c)}%`} AND ${column} NOT IN ${c.communities}` : sql`${column} IN ${c.communities}`;
+}

@@ -28,6 +28,21 @@ import { type MeasureRow, scorecard } from './scorecard';
  *   满意率               — (no 回访)
  * DiD: 受理量 (2−3)−(2−2) = −1; 结案率 (1−2/3)−(1−1/2) = −1/6;
  *      按期结案率 (1−1/3)−(1/2−1/2) = 2/3; 网格内解决率 (1−1/2)−(1/2−1) = 1.
+ *
+ * 双报到 (no sample report comes near 2031), 报到日期 (China dates):
+ *   members, group: 02-18 (before the before-window), 02-19 (its first day), 02-27, 02-28,
+ *                   03-01 (the after-window's first day), 03-10, 03-11 (after it)
+ *                   → before 3, after 2;  rest: 02-25 → before 1; 03-03, 03-04 → after 2
+ *   units,   group: 02-25 → before 1; 03-02, 03-09 → after 2;  rest: 03-05 → after 1
+ * Per 100 households (H = the side's grid households): group 300/H_g → 200/H_g, rest 100/H_r → 200/H_r.
+ * Units per community: group 1/1 → 2/1, rest 0/N → 1/N (N = the rest's communities); DiD 1 − 1/N.
+ *
+ * 星级 (final 五好 ratings, the newest year 认定 before each window's end):
+ *   group community 2030: 2★ final 02-20; 2031: 4★ final 03-05
+ *   a group grid   2030: 5★ final 02-21; 2031: 1★ still 公示 (not counted); 2032: 1★ final 03-12 (after the window)
+ *   → group before (2+5)/2 = 3.5, after (4+5)/2 = 4.5;
+ *   rest community 2031: 1★ final 03-06, beside the sample's ratings of every other community
+ *   (the rest's value is recomputed in the test from the rows, by the same rule).
  */
 const ROWS = [
   ['g', '02-20', '02-22', '02-21', 'grid'],
@@ -64,6 +79,31 @@ describeEachEngine('示范评估 scorecards', (db) => {
                ${closed ? 'close' : 'handle'}, ${escalation}, ${at(reported)}::timestamptz, ${at(deadline)}::timestamptz, ${at(closed)}::timestamptz
         FROM grids WHERE code = ${code}`);
     }
+    const day = (d: string) => `2031-${d}`;
+    const unit = async (community: string, reported: string) => {
+      const [u] = await db().rows<{ id: number }>(sql`INSERT INTO party_units (name, kind, community_code, member_count, reported_on) VALUES ('评估单位', '机关', ${community}, 10, ${day(reported)}::date) RETURNING id`);
+      return Number(u!.id);
+    };
+    const gUnit = await unit(group, '02-25');
+    await unit(group, '03-02');
+    await unit(group, '03-09');
+    const rUnit = await unit(rest, '03-05');
+    for (const [u, community, d] of [...['02-18', '02-19', '02-27', '02-28', '03-01', '03-10', '03-11'].map((d) => [gUnit, group, d] as const), ...['02-25', '03-03', '03-04'].map((d) => [rUnit, rest, d] as const)]) {
+      await db().db.execute(sql`INSERT INTO party_members (name, unit_id, community_code, reported_on) VALUES ('评估党员', ${u}, ${community}, ${day(d)}::date)`);
+    }
+    for (const [org, year, status, stars, finalOn] of [
+      [group, 2030, 'final', 2, '02-20'],
+      [group, 2031, 'final', 4, '03-05'],
+      [grids[0]!.code, 2030, 'final', 5, '02-21'],
+      [grids[0]!.code, 2031, 'public', 1, null],
+      [grids[0]!.code, 2032, 'final', 1, '03-12'],
+      [rest, 2031, 'final', 1, '03-06'],
+    ] as const) {
+      const at = finalOn === null ? null : `2031-${finalOn}T12:00:00+08:00`;
+      await db().db.execute(sql`
+        INSERT INTO star_ratings (year, org_code, org_name, status, self_scores, stars, self_by, final_by, final_at)
+        VALUES (${year}, ${org}, '评估党组织', ${status}, '{}'::jsonb, ${stars}, '评估', ${at === null ? null : '评估'}, ${at}::timestamptz)`);
+    }
   });
 
   const m = (rows: MeasureRow[], id: string) => rows.find((r) => r.id === id)!;
@@ -91,12 +131,53 @@ describeEachEngine('示范评估 scorecards', (db) => {
     const sat = m(card.measures, 'satisfactionRate');
     expect(sat.group!.before).toEqual({ numerator: 0, denominator: 0, value: null });
     expect(sat.did).toBeNull();
-    // Stars and 双报到 have no history yet: 暂无数据, not zero.
-    expect(m(card.measures, 'stars')).toMatchObject({ group: null, note: '暂无数据' });
-    expect(m(card.measures, 'dualReport')).toMatchObject({ group: null, note: '暂无数据' });
     expect(card.caveats.join('')).toContain('选择偏差');
     expect(card.communities.map((c) => c.code)).toEqual([group]);
     expect(card.restCommunities).toBeGreaterThan(1);
+  });
+
+  it('computes 双报到 and 星级 before/after from the dated records', async () => {
+    const card = await scorecard(db(), [group], D, 10, NOW);
+    const households = async (where: ReturnType<typeof sql>) => Number((await db().rows<{ hh: number }>(sql`SELECT sum(households)::int AS hh FROM grids g WHERE ${where}`))[0]!.hh);
+    const hg = await households(sql`g.community_code = ${group}`);
+    const hr = await households(sql`g.district_code LIKE ${`${group.slice(0, 4)}%`} AND g.community_code <> ${group}`);
+    expect(hg).toBeGreaterThan(0);
+    const members = m(card.measures, 'dualReport');
+    expect(members.format).toBe('per100');
+    expect(members.group).toEqual({ before: { numerator: 3, denominator: hg, value: 3 / hg }, after: { numerator: 2, denominator: hg, value: 2 / hg } });
+    expect(members.rest).toEqual({ before: { numerator: 1, denominator: hr, value: 1 / hr }, after: { numerator: 2, denominator: hr, value: 2 / hr } });
+    expect(members.did).toBeCloseTo(-1 / hg - 1 / hr, 15);
+
+    const n = card.restCommunities;
+    const units = m(card.measures, 'dualReportUnits');
+    expect(units.group).toEqual({ before: { numerator: 1, denominator: 1, value: 1 }, after: { numerator: 2, denominator: 1, value: 2 } });
+    expect(units.rest).toEqual({ before: { numerator: 0, denominator: n, value: 0 }, after: { numerator: 1, denominator: n, value: 1 / n } });
+    expect(units.did).toBeCloseTo(1 - 1 / n, 12);
+
+    const stars = m(card.measures, 'stars');
+    expect(stars.format).toBe('mean');
+    expect(stars.group).toEqual({ before: { numerator: 7, denominator: 2, value: 3.5 }, after: { numerator: 9, denominator: 2, value: 4.5 } });
+    // The rest by the same rule in JS: per organisation the newest year finalised before the instant.
+    const ratings = await db().rows<{ org: string; year: number; stars: number; at: string }>(
+      sql`SELECT org_code AS org, year, stars, final_at AS at FROM star_ratings WHERE status = 'final' AND stars IS NOT NULL AND left(org_code, 4) = ${group.slice(0, 4)} AND left(org_code, 12) <> ${group}`,
+    );
+    const inForce = (t: string) => {
+      const newest = new Map<string, { year: number; stars: number }>();
+      for (const r of ratings) {
+        if (new Date(r.at).getTime() >= Date.parse(t)) continue;
+        const seen = newest.get(r.org);
+        if (!seen || Number(r.year) > seen.year) newest.set(r.org, { year: Number(r.year), stars: Number(r.stars) });
+      }
+      const sum = [...newest.values()].reduce((a, r) => a + r.stars, 0);
+      return { numerator: sum, denominator: newest.size, value: sum / newest.size };
+    };
+    const restBefore = inForce(card.before.to);
+    const restAfter = inForce(card.after.to);
+    expect(restBefore.denominator).toBeGreaterThan(10);
+    // Only the rest community's 2031 rating (1★) changed between the two instants.
+    expect(restAfter.denominator).toBe(restBefore.denominator);
+    expect(stars.rest).toEqual({ before: restBefore, after: restAfter });
+    expect(stars.did).toBeCloseTo(1 - (restAfter.value - restBefore.value), 12);
   });
 
   it('cuts the after-window at today and keeps both windows equal', async () => {
@@ -135,6 +216,13 @@ describeEachEngine('示范评估 scorecards', (db) => {
     const count = m(stored.body.measures, 'count');
     expect(count.group!.before.numerator).toBeGreaterThan(0);
     expect(count.group!.after.numerator).toBeGreaterThan(0);
+    // 双报到 and 星级 from the sample's dated reports and ratings: every window has its denominator and some reports.
+    const members = m(stored.body.measures, 'dualReport');
+    expect(members.group!.before.denominator).toBeGreaterThan(0);
+    expect(members.group!.before.numerator + members.group!.after.numerator).toBeGreaterThan(0);
+    const stars = m(stored.body.measures, 'stars');
+    expect(stars.group!.before.denominator).toBeGreaterThan(0);
+    expect(stars.rest!.after.value).toBeGreaterThanOrEqual(1);
     // The same as asking with that date explicitly.
     const typed = await requestJson<Card>(db(), `/api/scorecards?demo=circle:${sample!.id}&days=60&date=${sample!.d}`);
     expect(typed.body.dateSource).toBe('query');

@@ -6,13 +6,13 @@
  * with every rate, because a before/after comparison on a few dozen cases says little.
  *
  * The incident sets are the figure registry's (incidentSets, server/figures/registry.ts),
- * so a scorecard counts exactly as the KPI dashboards do. Measures without a history yet
- * (stars, 双报到 — other modules add their tables) are SCORECARD_EXTENSIONS: each returns
- * null until it can answer for a window, shown as 暂无数据.
+ * so a scorecard counts exactly as the KPI dashboards do. 双报到 and 星级 come from the
+ * party-service records with their dates (RECORD_MEASURES): members' and units' 报到日期,
+ * and the 五好 ratings' 认定 time — the rating in force at the end of each window.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
-import { cohortGrids, cohortIncidents } from '../figures/cohort';
+import { cohortCommunityCode, cohortGrids, cohortIncidents, type FigureCohort } from '../figures/cohort';
 import { incidentSets } from '../figures/registry';
 import { DomainError } from '../http/domainError';
 import { coveredGridSql } from '../screen/summary';
@@ -33,9 +33,15 @@ export interface MeasureRow {
   id: string;
   name: string;
   definition: string;
+  /**
+   * How the page shows a value: count (the numerator, in 件), percent (value × 100 %),
+   * per100 (value × 100, in `unit`, e.g. 人/百户) or mean (value as is, in `unit`, e.g. 星).
+   * The difference in differences is in the same unit.
+   */
+  format: 'count' | 'percent' | 'per100' | 'mean';
+  unit?: string;
   /** The registry figure (server/figures/registry.ts) each cell opens as, for its side and window; null: none. */
   figure: string | null;
-  /** null: this measure has no data for the windows (暂无数据). */
   group: { before: Part; after: Part } | null;
   rest: { before: Part; after: Part } | null;
   /** (after − before) of the group minus that of the rest; null when any side is null. */
@@ -56,22 +62,77 @@ export interface Scorecard {
   caveats: string[];
 }
 
-/** A measure computed over a set of communities (SQL over alias i or g) in a window. */
-export interface ScorecardExtension {
+const DAY = 86_400_000;
+const part = (numerator: number, denominator: number): Part => ({ numerator, denominator, value: denominator > 0 ? numerator / denominator : null });
+
+/** Where a measure is computed: the 示范社区 or the rest of their city. */
+type Cohort = FigureCohort;
+
+/** A China date column (報到日期) as the instant its day starts, so it compares with the windows' instants. */
+const chinaDay = (column: SQL) => sql`(${column}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/**
+ * The measures from the party-service records (server/partyService): 双报到 from the dated
+ * reports of members and units, 星级 from the 五好 ratings with their 认定 time. Each is a
+ * Part of a cohort in a window; `format` says how the page shows its value.
+ */
+interface RecordMeasure {
   id: string;
   name: string;
   definition: string;
-  /** null: no data (e.g. its table does not exist yet). */
-  compute(db: DbHandle, communityCodes: readonly string[], window: { from: Date; to: Date }): Promise<Part | null>;
+  format: 'per100' | 'mean';
+  unit: string;
+  compute(db: DbHandle, cohort: Cohort, window: { from: Date; to: Date }): Promise<Part>;
 }
 
-/**
- * Where stars (星级评定 history) and 双报到 (check-in records) plug in once their tables
- * exist: the grid table holds only today's values, which cannot be split before/after.
- */
-export const SCORECARD_EXTENSIONS: ScorecardExtension[] = [
-  { id: 'stars', name: '星级（平均星级）', definition: '评定期内网格星级的平均值；需要星级评定的历史记录', compute: async () => null },
-  { id: 'dualReport', name: '双报到', definition: '窗口内到社区报到、参加活动的在职党员人次；需要双报到记录', compute: async () => null },
+export const RECORD_MEASURES: RecordMeasure[] = [
+  {
+    id: 'dualReport',
+    name: '双报到（每百户新报到党员）',
+    definition: '窗口内（报到日期在窗口内）到这些社区报到的在职党员人数 ÷ 这些社区各网格的总户数 × 100',
+    format: 'per100',
+    unit: '人/百户',
+    compute: async (db, cohort, w) => {
+      const [r] = await db.rows<{ n: number; hh: number }>(sql`
+        SELECT (SELECT count(*) FROM party_members m
+                WHERE ${cohortCommunityCode(sql`m.community_code`, cohort)} AND m.reported_on IS NOT NULL
+                  AND ${chinaDay(sql`m.reported_on`)} >= ${ts(w.from)} AND ${chinaDay(sql`m.reported_on`)} < ${ts(w.to)})::int AS n,
+               (SELECT coalesce(sum(g.households), 0) FROM grids g WHERE ${cohortGrids(cohort)})::bigint AS hh`);
+      return part(Number(r?.n ?? 0), Number(r?.hh ?? 0));
+    },
+  },
+  {
+    id: 'dualReportUnits',
+    name: '双报到（每社区新报到单位）',
+    definition: '窗口内（报到日期在窗口内）到这些社区报到的机关企事业单位数 ÷ 社区数',
+    format: 'mean',
+    unit: '家/社区',
+    compute: async (db, cohort, w) => {
+      const [r] = await db.rows<{ n: number; communities: number }>(sql`
+        SELECT (SELECT count(*) FROM party_units u
+                WHERE ${cohortCommunityCode(sql`u.community_code`, cohort)}
+                  AND ${chinaDay(sql`u.reported_on`)} >= ${ts(w.from)} AND ${chinaDay(sql`u.reported_on`)} < ${ts(w.to)})::int AS n,
+               (SELECT count(*) FROM regions r WHERE r.level = 'community' AND ${cohortCommunityCode(sql`r.code`, cohort)})::int AS communities`);
+      return part(Number(r?.n ?? 0), Number(r?.communities ?? 0));
+    },
+  },
+  {
+    id: 'stars',
+    name: '星级（五好平均星级）',
+    definition: '窗口结束时有效的星级：这些社区的党组织（社区党总支、网格党支部）截至窗口末已认定的最近一年五好星级之和 ÷ 有认定星级的组织数；认定前一栏即认定日当天的星级，未认定、审核中、公示中的不计',
+    format: 'mean',
+    unit: '星',
+    compute: async (db, cohort, w) => {
+      // The rating the 星级 map (server/partyService/starMap.ts) would have shown at the window's end.
+      const [r] = await db.rows<{ stars: number; orgs: number }>(sql`
+        SELECT coalesce(sum(x.stars), 0)::int AS stars, count(*)::int AS orgs FROM (
+          SELECT DISTINCT ON (s.org_code) s.stars FROM star_ratings s
+          WHERE s.status = 'final' AND s.stars IS NOT NULL AND s.final_at < ${ts(w.to)} AND ${cohortCommunityCode(sql`left(s.org_code, 12)`, cohort)}
+          ORDER BY s.org_code, s.year DESC, s.final_at DESC) x`);
+      return part(Number(r?.stars ?? 0), Number(r?.orgs ?? 0));
+    },
+  },
 ];
 
 export const SCORECARD_CAVEATS = [
@@ -79,11 +140,9 @@ export const SCORECARD_CAVEATS = [
   '季节性：前后两个窗口处在不同季节（如汛期、节假日），事件量和类别会自然变化；对照组在同一时段，可部分抵消。',
   '小样本：事件少时一两件即可使比率大幅变动，请看每个比率旁的分子/分母件数；件数少于 30 时结论不可靠。',
   '覆盖率没有历史快照，只显示当前值，不做前后比较。',
+  '星级每年认定一次：窗口内没有新的认定时，认定前后两栏是同一次评定，差中差只反映对照组的新认定；双报到按报到日期计，只统计到社区报到的时间，不反映报到后参加活动的多少。',
   '相关不等于因果：指标变化可能来自同期的其他工作或数据录入习惯的改变。',
 ];
-
-const DAY = 86_400_000;
-const part = (numerator: number, denominator: number): Part => ({ numerator, denominator, value: denominator > 0 ? numerator / denominator : null });
 
 export class ScorecardRejected extends DomainError {
   constructor(field: string, reason: string) {
@@ -147,6 +206,7 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
     {
       id: 'count',
       name: '受理量（件）',
+      format: 'count',
       definition: '窗口内上报的事件数（件数，不是比率；差中差按件数差计算）',
       figure: 'kpi.count',
       group: { before: part(gb.reported, 1), after: part(ga.reported, 1) },
@@ -156,7 +216,7 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
     ...INCIDENT_MEASURES.map((m): MeasureRow => {
       const group = { before: part(gb[m.num], gb[m.den]), after: part(ga[m.num], ga[m.den]) };
       const restParts = { before: part(rb[m.num], rb[m.den]), after: part(ra[m.num], ra[m.den]) };
-      return { id: m.id, name: m.name, definition: m.definition, figure: m.figure, group, rest: restParts, did: diff(group, restParts) };
+      return { id: m.id, name: m.name, definition: m.definition, format: 'percent', figure: m.figure, group, rest: restParts, did: diff(group, restParts) };
     }),
   ];
 
@@ -171,6 +231,7 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
   measures.push({
     id: 'coverage',
     name: '15分钟服务圈覆盖率（当前）',
+    format: 'percent',
     definition: `覆盖户数 ÷ 总户数（${method === 'isochrone' ? '步行圈' : '直线 1000 米近似'}）`,
     figure: 'screen.coverage',
     group: { before: gc, after: gc },
@@ -180,10 +241,12 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
   });
 
   const window = (x: { from: Date; to: Date }) => ({ from: x.from.toISOString(), to: x.to.toISOString() });
-  for (const ext of SCORECARD_EXTENSIONS) {
-    const parts = [await ext.compute(db, codes, w.before), await ext.compute(db, codes, w.after)];
-    const group = parts[0] && parts[1] ? { before: parts[0], after: parts[1] } : null;
-    measures.push({ id: ext.id, name: ext.name, definition: ext.definition, figure: null, group, rest: null, did: null, note: group ? undefined : '暂无数据' });
+  const groupCohort = { communities: codes, rest: false };
+  const restCohort = { communities: codes, rest: true };
+  for (const r of RECORD_MEASURES) {
+    const group = { before: await r.compute(db, groupCohort, w.before), after: await r.compute(db, groupCohort, w.after) };
+    const restParts = { before: await r.compute(db, restCohort, w.before), after: await r.compute(db, restCohort, w.after) };
+    measures.push({ id: r.id, name: r.name, definition: r.definition, format: r.format, unit: r.unit, figure: null, group, rest: restParts, did: diff(group, restParts) });
   }
 
   return {

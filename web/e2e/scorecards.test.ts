@@ -41,6 +41,20 @@ describe('示范评估 page in Chromium', { timeout: TEST_MS }, () => {
     const card = page.getByTestId('scorecard');
     await card.waitFor({ timeout: WAIT_MS });
     expect(await card.textContent()).toContain(`认定日期 ${circle.designatedOn}，取自登记`);
+    // 双报到 and 星级 show the server's before/after values in their units, with the counts behind them.
+    type Part = { numerator: number; denominator: number; value: number | null };
+    type Row = { id: string; group: { before: Part; after: Part }; rest: { before: Part; after: Part } };
+    const api = (await (await page.request.get(`${server.url}/api/scorecards?demo=circle:${circle.id}&days=90`)).json()) as { measures: Row[] };
+    const expected = (id: string, text: (p: Part) => string) => {
+      const r = api.measures.find((x) => x.id === id)!;
+      return [r.group.before, r.group.after, r.rest.before, r.rest.after].map((p) => `${text(p)}${p.numerator}/${p.denominator}`);
+    };
+    const cells = async (id: string) => card.locator(`tr[data-measure="${id}"] td`).evaluateAll((tds) => tds.slice(0, 4).map((td) => td.textContent ?? ''));
+    const stars = expected('stars', (p) => (p.value === null ? '—' : `${p.value.toFixed(2)} 星`));
+    expect(stars[0]).toMatch(/^[1-5]\.\d\d 星\d+\/\d+$/);
+    expect(await cells('stars')).toEqual(stars);
+    expect(await cells('dualReport')).toEqual(expected('dualReport', (p) => (p.value === null ? '—' : `${(p.value * 100).toFixed(2)} 人/百户`)));
+    expect(await cells('dualReportUnits')).toEqual(expected('dualReportUnits', (p) => (p.value === null ? '—' : `${p.value.toFixed(2)} 家/社区`)));
     expect(errors).toEqual([]);
   });
 });

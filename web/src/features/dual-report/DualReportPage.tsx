@@ -12,19 +12,11 @@ import { LIST_ITEM_STATUS_LABELS, type ListItemStatus, PROJECT_STATUS_LABELS } f
 import { FIVE_GOOD, RATING_STATUS_LABELS, totalScore } from '../../../../kernel/starRating';
 import { api, call } from '../../api/client';
 import { useSession } from '../auth/session';
+import { FigureButton } from '../figures/FigureButton';
 import { useFigurePanel } from '../figures/useFigurePanel';
 import './dualReport.css';
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
-
-/** A 双报到 figure that opens its drill-down; `region`: a child row's region (below the page's). */
-function FigureButton({ figure, label, region, open, children }: { figure: string; label: string; region?: string; open: (id: string, drill?: { region: string }) => void; children: React.ReactNode }) {
-  return (
-    <button type="button" className="figure-open" data-figure={figure} data-region={region} title={`查看“${label}”的口径与明细`} onClick={() => open(figure, region ? { region } : undefined)}>
-      {children}
-    </button>
-  );
-}
 
 export function DualReportPage() {
   const user = useSession();
@@ -38,7 +30,6 @@ export function DualReportPage() {
   const data = figures.data;
   const f = data?.figures;
   const { opener, panel } = useFigurePanel(data ? data.region.code : null);
-  const open = opener.open;
   return (
     <main className="dr-page">
       <header className="dr-head">
@@ -59,16 +50,16 @@ export function DualReportPage() {
       {data && f && (
         <section aria-label="双报到">
           <div className="dr-kpis" data-testid="dr-figures">
-            <FigureButton figure="screen.dualReport.units" label="报到单位" open={open}>
+            <FigureButton figure="screen.dualReport.units" label="报到单位" opener={opener}>
               报到单位 {f.units} 个
             </FigureButton>
-            <FigureButton figure="screen.dualReport.membersReported" label="报到党员" open={open}>
+            <FigureButton figure="screen.dualReport.membersReported" label="报到党员" opener={opener}>
               报到党员 {f.membersReported} 名
             </FigureButton>
-            <FigureButton figure="screen.dualReport.reportRate" label="报到率" open={open}>
+            <FigureButton figure="screen.dualReport.reportRate" label="报到率" opener={opener}>
               报到率 {pct(f.reportRate)}（{f.unitMembersReported}/{f.unitMembers}）
             </FigureButton>
-            <FigureButton figure="screen.dualReport.servicesDone" label="服务完成" open={open}>
+            <FigureButton figure="screen.dualReport.servicesDone" label="服务完成" opener={opener}>
               服务完成 {f.servicesDone} 项
             </FigureButton>
           </div>
@@ -102,22 +93,22 @@ export function DualReportPage() {
                       </button>
                     </td>
                     <td>
-                      <FigureButton figure="screen.dualReport.units" label={`${c.name} 报到单位`} region={c.code} open={open}>
+                      <FigureButton figure="screen.dualReport.units" label={`${c.name} 报到单位`} drill={{ region: c.code }} opener={opener}>
                         {c.units}
                       </FigureButton>
                     </td>
                     <td>
-                      <FigureButton figure="screen.dualReport.membersReported" label={`${c.name} 报到党员`} region={c.code} open={open}>
+                      <FigureButton figure="screen.dualReport.membersReported" label={`${c.name} 报到党员`} drill={{ region: c.code }} opener={opener}>
                         {c.membersReported}
                       </FigureButton>
                     </td>
                     <td>
-                      <FigureButton figure="screen.dualReport.reportRate" label={`${c.name} 报到率`} region={c.code} open={open}>
+                      <FigureButton figure="screen.dualReport.reportRate" label={`${c.name} 报到率`} drill={{ region: c.code }} opener={opener}>
                         {pct(c.reportRate)}
                       </FigureButton>
                     </td>
                     <td>
-                      <FigureButton figure="screen.dualReport.servicesDone" label={`${c.name} 服务完成`} region={c.code} open={open}>
+                      <FigureButton figure="screen.dualReport.servicesDone" label={`${c.name} 服务完成`} drill={{ region: c.code }} opener={opener}>
                         {c.servicesDone}
                       </FigureButton>
                     </td>

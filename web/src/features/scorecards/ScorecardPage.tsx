@@ -8,6 +8,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { type Answer, api, call } from '../../api/client';
+import { FigureButton } from '../figures/FigureButton';
 import { FigureContext, type FigureDrill, useFigureOpener } from '../figures/FigureContext';
 import { useFigurePanel } from '../figures/useFigurePanel';
 import './scorecards.css';
@@ -22,26 +23,55 @@ const WHEN_LABELS: Record<When, string> = { before: '认定前', after: '认定�
 /** The drill-down of one cell: the measure's figure over that side's communities in that window. */
 const cellDrill = (c: Card, side: Side, when: When): FigureDrill => ({ from: c[when].from, to: c[when].to, communities: c.communities.map((x) => x.code).join(','), cohort: side });
 
-const pct = (p: Part, isCount: boolean) => (isCount ? String(p.numerator) : p.value === null ? '—' : `${(p.value * 100).toFixed(1)}%`);
-const parts = (p: Part, isCount: boolean) => (isCount ? '' : `${p.numerator}/${p.denominator}`);
-const day = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+type Measure = Card['measures'][number];
 
-function didText(v: number | null, isCount: boolean) {
+/** A value in the measure's unit (server: MeasureRow.format): 件, %, per 100 households or a mean. */
+function valueText(m: Measure, v: number | null): string {
   if (v === null) return '—';
-  const sign = v > 0 ? '+' : '';
-  return isCount ? `${sign}${v} 件` : `${sign}${(v * 100).toFixed(1)} 个百分点`;
+  switch (m.format) {
+    case 'count':
+      return String(v);
+    case 'percent':
+      return `${(v * 100).toFixed(1)}%`;
+    case 'per100':
+      return `${(v * 100).toFixed(2)} ${m.unit ?? ''}`.trim();
+    case 'mean':
+      return `${v.toFixed(2)} ${m.unit ?? ''}`.trim();
+  }
 }
+const cellText = (m: Measure, p: Part) => (m.format === 'count' ? String(p.numerator) : valueText(m, p.value));
+/** The counts behind a value: numerator/denominator (households for per100, organisations for stars). */
+const parts = (m: Measure, p: Part) => (m.format === 'count' ? '' : `${p.numerator}/${p.denominator}`);
+const day = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+/** A change (the DiD, a bar) in the measure's unit: 件, 个百分点, or the per100/mean unit. */
+function changeText(m: Measure, v: number): string {
+  const sign = v > 0 ? '+' : '';
+  switch (m.format) {
+    case 'count':
+      return `${sign}${v} 件`;
+    case 'percent':
+      return `${sign}${(v * 100).toFixed(1)} 个百分点`;
+    case 'per100':
+      return `${sign}${(v * 100).toFixed(2)} ${m.unit ?? ''}`.trim();
+    case 'mean':
+      return `${sign}${v.toFixed(2)} ${m.unit ?? ''}`.trim();
+  }
+}
+const didText = (m: Measure) => (m.did === null ? '—' : changeText(m, m.did));
+/** A change as a plain number for the bars (percentage points, per 100 households, or the mean's unit). */
+const barValue = (m: Measure, v: number) => `${v > 0 ? '+' : ''}${m.format === 'mean' ? v.toFixed(2) : (v * 100).toFixed(m.format === 'per100' ? 2 : 1)}`;
 
 /**
  * The difference-in-differences figure: each side's change as a bar, the gap between them is the DiD.
  * A bar opens its side's figure after the designation (click, Enter or Space); the before-value is the cell to its left.
  */
-function DidBars({ m, c }: { m: Card['measures'][number]; c: Card }) {
+function DidBars({ m, c }: { m: Measure; c: Card }) {
   const opener = useFigureOpener();
-  if (!m.group || !m.rest || m.did === null || m.id === 'count') return null;
+  if (!m.group || !m.rest || m.did === null || m.format === 'count') return null;
   const g = (m.group.after.value ?? 0) - (m.group.before.value ?? 0);
   const r = (m.rest.after.value ?? 0) - (m.rest.before.value ?? 0);
-  const scale = 60 / Math.max(0.05, Math.abs(g), Math.abs(r));
+  // Bars of a mean (stars, units per community) are in its own unit; shares and per100 in hundredths.
+  const scale = 60 / Math.max(m.format === 'mean' ? 0.5 : 0.05, Math.abs(g), Math.abs(r));
   const bar = (v: number, side: Side, label: string) => {
     const body = (
       <>
@@ -49,29 +79,27 @@ function DidBars({ m, c }: { m: Card['measures'][number]; c: Card }) {
         <span className="did-track">
           <span className={`did-bar did-${side}`} style={{ width: `${Math.abs(v) * scale}px`, marginLeft: v < 0 ? `${70 - Math.abs(v) * scale}px` : '70px' }} />
         </span>
-        <span>{`${v > 0 ? '+' : ''}${(v * 100).toFixed(1)}`}</span>
+        <span>{barValue(m, v)}</span>
       </>
     );
     const figure = m.figure;
     if (!figure || !opener) return <div className="did-row">{body}</div>;
     const after = m[side]!.after;
     return (
-      <button
-        type="button"
-        className="did-row figure-open"
-        data-figure={figure}
-        data-cohort={side}
-        data-numerator={after.numerator}
-        data-denominator={after.denominator}
-        aria-label={`${SIDE_LABELS[side]} ${m.name} 变化 ${(v * 100).toFixed(1)} 个百分点：查看认定后的口径与明细`}
-        onClick={() => opener.open(figure, cellDrill(c, side, 'after'))}
+      <FigureButton
+        figure={figure}
+        drill={cellDrill(c, side, 'after')}
+        label={`${SIDE_LABELS[side]} 认定后 ${m.name}`}
+        className="did-row"
+        ariaLabel={`${SIDE_LABELS[side]} ${m.name} 变化 ${changeText(m, v)}：查看认定后的口径与明细`}
+        data={{ numerator: after.numerator, denominator: after.denominator }}
       >
         {body}
-      </button>
+      </FigureButton>
     );
   };
   return (
-    <div className="did-bars" role="group" aria-label={`${m.name} 变化：示范 ${(g * 100).toFixed(1)}，其余 ${(r * 100).toFixed(1)} 个百分点`}>
+    <div className="did-bars" role="group" aria-label={`${m.name} 变化：示范 ${changeText(m, g)}，其余 ${changeText(m, r)}`}>
       {bar(g, 'group', '示范')}
       {bar(r, 'rest', '其余')}
     </div>
@@ -79,34 +107,22 @@ function DidBars({ m, c }: { m: Card['measures'][number]; c: Card }) {
 }
 
 /** A cell of the table: the figure's value with its counts, opening its drill-down when the measure has a figure. */
-function Cell({ m, c, side, when }: { m: Card['measures'][number]; c: Card; side: Side; when: When }) {
-  const opener = useFigureOpener();
+function Cell({ m, c, side, when }: { m: Measure; c: Card; side: Side; when: When }) {
   const p = m[side]?.[when];
   if (!p) return <td className="muted">暂无数据</td>;
-  const isCount = m.id === 'count';
   const body = (
     <>
-      {pct(p, isCount)}
-      <small>{parts(p, isCount)}</small>
+      {cellText(m, p)}
+      <small>{parts(m, p)}</small>
     </>
   );
   const figure = m.figure;
-  if (!figure || !opener) return <td>{body}</td>;
+  if (!figure) return <td>{body}</td>;
   return (
     <td>
-      <button
-        type="button"
-        className="figure-open"
-        data-figure={figure}
-        data-cohort={side}
-        data-window={when}
-        data-numerator={p.numerator}
-        data-denominator={p.denominator}
-        title={`查看“${SIDE_LABELS[side]} ${WHEN_LABELS[when]} ${m.name}”的口径与明细`}
-        onClick={() => opener.open(figure, cellDrill(c, side, when))}
-      >
+      <FigureButton figure={figure} drill={cellDrill(c, side, when)} label={`${SIDE_LABELS[side]} ${WHEN_LABELS[when]} ${m.name}`} data={{ window: when, numerator: p.numerator, denominator: p.denominator }}>
         {body}
-      </button>
+      </FigureButton>
     </td>
   );
 }
@@ -224,7 +240,7 @@ export function ScorecardPage() {
               </thead>
               <tbody>
                 {c.measures.map((m) => (
-                  <tr key={m.id} title={m.definition}>
+                  <tr key={m.id} title={m.definition} data-measure={m.id}>
                     <th scope="row">
                       {m.name}
                       {m.note && <small>{m.note}</small>}
@@ -233,7 +249,7 @@ export function ScorecardPage() {
                     <Cell m={m} c={c} side="group" when="after" />
                     <Cell m={m} c={c} side="rest" when="before" />
                     <Cell m={m} c={c} side="rest" when="after" />
-                    <td>{didText(m.did, m.id === 'count')}</td>
+                    <td data-testid={`did-${m.id}`}>{didText(m)}</td>
                     <td>
                       <DidBars m={m} c={c} />
                     </td>

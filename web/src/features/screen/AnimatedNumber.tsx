@@ -1,6 +1,6 @@
 /** A number that counts from its previous value to the new one (refreshes read as change, not as a blink). */
 import { useEffect, useRef, useState } from 'react';
-import { useFigureOpener } from '../figures/FigureContext';
+import { FigureButton } from '../figures/FigureButton';
 
 export function AnimatedNumber({ value, digits = 0, suffix = '', durationMs = 900 }: { value: number | null; digits?: number; suffix?: string; durationMs?: number }) {
   const [shown, setShown] = useState(value ?? 0);
@@ -48,7 +48,6 @@ export function Kpi({
   tone?: 'gold' | 'red' | 'green' | 'blue';
   figure?: string;
 }) {
-  const opener = useFigureOpener();
   const body = (
     <div className={`kpi kpi-${tone ?? 'gold'}`}>
       <div className="kpi-value" data-kpi={label}>
@@ -59,10 +58,10 @@ export function Kpi({
     </div>
   );
   // A registered figure opens its drill-down (definition, filter, records, export).
-  if (!figure || !opener) return body;
+  if (!figure) return body;
   return (
-    <button type="button" className="kpi-open" data-figure={figure} title={`查看“${label}”的口径与明细`} onClick={() => opener.open(figure)}>
+    <FigureButton figure={figure} label={label} className="kpi-open">
       {body}
-    </button>
+    </FigureButton>
   );
 }

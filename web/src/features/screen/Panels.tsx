@@ -4,16 +4,15 @@ import { Kpi } from './AnimatedNumber';
 import { BarChart, Ring, TrendChart } from './charts';
 import { CENTRE_LEVEL_LABELS, CENTRE_LEVELS, CENTRE_STYLE } from './centreStyle';
 import { STAR_COLOURS, STAR_LABELS } from './starColours';
+import { FigureButton } from '../figures/FigureButton';
 import { useFigureOpener } from '../figures/FigureContext';
 
 /** A figure that is not a Kpi tile, opening its drill-down when the page provides one. */
 function FigureLink({ figure, label, children }: { figure: string; label: string; children: React.ReactNode }) {
-  const opener = useFigureOpener();
-  if (!opener) return <>{children}</>;
   return (
-    <button type="button" className="kpi-open" data-figure={figure} title={`查看“${label}”的口径与明细`} onClick={() => opener.open(figure)}>
+    <FigureButton figure={figure} label={label} className="kpi-open">
       {children}
-    </button>
+    </FigureButton>
   );
 }
 
@@ -44,7 +43,6 @@ function Panel({ title, children, testId }: { title: string; children: React.Rea
 
 export function PartyPanel({ s }: { s: ScreenSummary }) {
   const g = s.grid;
-  const opener = useFigureOpener();
   return (
     <Panel title="网格党建" testId="panel-party">
       <div className="kpi-grid">
@@ -86,20 +84,9 @@ export function PartyPanel({ s }: { s: ScreenSummary }) {
                 // A child's bar opens 党员数 for that child (server/figures/figureParams.ts region).
                 return (
                   <li key={c.code}>
-                    {opener ? (
-                      <button
-                        type="button"
-                        className="share-open"
-                        data-figure="screen.partyMembers"
-                        data-region={c.code}
-                        title={`查看“${c.name} 党员数”的口径与明细`}
-                        onClick={() => opener.open('screen.partyMembers', { region: c.code })}
-                      >
-                        {bar}
-                      </button>
-                    ) : (
-                      bar
-                    )}
+                    <FigureButton figure="screen.partyMembers" drill={{ region: c.code }} label={`${c.name} 党员数`} className="share-open">
+                      {bar}
+                    </FigureButton>
                   </li>
                 );
               })}
@@ -203,20 +190,9 @@ export function StarsPanel({ s, onDrill }: { s: ScreenSummary; onDrill: (code: s
                   <span className="child-name">{c.name}</span>
                   <span className="child-grids">{c.grids} 网格</span>
                 </button>
-                {opener ? (
-                  <button
-                    type="button"
-                    className="child-open"
-                    data-figure="screen.stars.average"
-                    data-region={c.code}
-                    title={`查看“${c.name} 平均星级”的口径与明细`}
-                    onClick={() => opener.open('screen.stars.average', { region: c.code })}
-                  >
-                    {stars}
-                  </button>
-                ) : (
-                  stars
-                )}
+                <FigureButton figure="screen.stars.average" drill={{ region: c.code }} label={`${c.name} 平均星级`} className="child-open">
+                  {stars}
+                </FigureButton>
               </li>
             );
           })}
