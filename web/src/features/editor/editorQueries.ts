@@ -4,7 +4,7 @@
  * type (a refused write throws ApiError with the problem; editOutcome classifies it).
  * The server records the signed-in planner as the editor.
  */
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { InferResponseType } from 'hono/client';
 import { api, call } from '../../api/client';
 import type { PolygonalGeometry } from './geometryOps';
@@ -136,9 +136,15 @@ export const applyRebalanceMoves = (community: string, body: { moves: RebalanceM
 
 export type RebalanceBatch = InferResponseType<Buildings['rebalance'][':community']['batches']['$get'], 200>['batches'][number];
 
-/** The community's saved 均衡, newest first (fresh after every write: the editor invalidates ['editor']). */
-export const rebalanceBatchesQuery = (community: string) =>
-  queryOptions({ queryKey: editorKeys.rebalanceBatches(community), queryFn: async () => (await call(api.api.buildings.rebalance[':community'].batches.$get({ param: { community } }))).batches, staleTime: 0 });
+/** The community's saved 均衡, newest first, page by page (cursor: the batch id `nextBefore`); fresh after every write: the editor invalidates ['editor']. */
+export const rebalanceBatchesQuery = (community: string, limit = 50) =>
+  infiniteQueryOptions({
+    queryKey: editorKeys.rebalanceBatches(community),
+    queryFn: ({ pageParam }) => call(api.api.buildings.rebalance[':community'].batches.$get({ param: { community }, query: { limit: String(limit), ...(pageParam === null ? {} : { before: String(pageParam) }) } })),
+    initialPageParam: null as number | null,
+    getNextPageParam: (last) => last.nextBefore,
+    staleTime: 0,
+  });
 
 /** Undo one saved 均衡 as a whole (dryRun: its impact, nothing written). */
 export const undoRebalanceBatch = (community: string, batch: number, dryRun: boolean) => call(api.api.buildings.rebalance[':community'].undo.$post({ param: { community }, json: { batch, dryRun } }));
