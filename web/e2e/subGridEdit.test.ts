@@ -3,7 +3,9 @@
  * panel's list, one vertex dragged with the same vertex tools base grids use, saved — the stored
  * outline changed, its siblings took the area it gave up so they still tile the base grid, the
  * panel shows the new version — and its history lists the versions (who, what) with a past outline
- * shown on the map. Grid, vertex and target are derived from the data, not from fixed coordinates.
+ * shown on the map; a save on a version someone else has moved past is a conflict the planner
+ * reloads, and 回退 from the history restores the first outline with the base grid still tiled.
+ * Grid, vertex and target are derived from the data, not from fixed coordinates.
  */
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -52,6 +54,34 @@ describe('a 微网格 reshaped in the editor (Chromium)', { timeout: TEST_MS }, 
     return { version: Number(r!.version), area: Number(r!.area), geometry: JSON.parse(r!.g) as GeoJSON.MultiPolygon };
   };
 
+  const tiling = async () => {
+    const [t] = await db.handle.rows<{ base: number; sum: number; overlap: number }>(sql`
+      SELECT ST_Area(g.geom::geography) AS base, (SELECT sum(area_m2) FROM sub_grids WHERE parent_grid_code = g.code) AS sum,
+             (SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom)::geography)), 0) FROM sub_grids a JOIN sub_grids b ON a.id < b.id
+                AND a.parent_grid_code = g.code AND b.parent_grid_code = g.code WHERE ST_Relate(a.geom, b.geom, '2********')) AS overlap
+      FROM grids g WHERE g.code = ${micro.parent}`);
+    return { gap: Math.abs(Number(t!.base) - Number(t!.sum)), overlap: Number(t!.overlap) };
+  };
+
+  /** Drags the draft's vertex `index` (first ring) 35 % of the way to the micro grid's inner point, without snapping. */
+  async function dragVertex(geometry: GeoJSON.MultiPolygon, index: number) {
+    const from = geometry.coordinates[0]![0]![index] as Position;
+    const to: Position = [from[0] + (micro.lon - from[0]) * 0.35, from[1] + (micro.lat - from[1]) * 0.35];
+    const a = await project(from);
+    const b = await project(to);
+    expect(Math.hypot(a.x - b.x, a.y - b.y)).toBeGreaterThan(15);
+    const box = (await page.locator('.maplibregl-canvas').boundingBox())!;
+    await page.keyboard.down('Alt');
+    await page.mouse.move(box.x + a.x, box.y + a.y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + (a.x + b.x) / 2, box.y + (a.y + b.y) / 2, { steps: 4 });
+    await page.mouse.move(box.x + b.x, box.y + b.y, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up('Alt');
+    await expect.poll(async () => JSON.stringify(await draft()) !== JSON.stringify(geometry), { timeout: WAIT_MS }).toBe(true);
+    return { from, to };
+  }
+
   it('selects the 微网格, moves a vertex and saves: stored outline changed, siblings still tile the base grid', async () => {
     const before = await stored();
     const siblingsBefore = await db.handle.rows<{ code: string; version: number }>(sql`SELECT code, version FROM sub_grids WHERE parent_grid_code = ${micro.parent} AND code <> ${micro.code} ORDER BY code`);
@@ -64,22 +94,7 @@ describe('a 微网格 reshaped in the editor (Chromium)', { timeout: TEST_MS }, 
     await expect.poll(async () => JSON.stringify(await draft()), { timeout: WAIT_MS }).toBe(JSON.stringify(before.geometry));
     await mapIdle(page);
 
-    const ring = before.geometry.coordinates[0]![0]!;
-    const from = ring[0] as Position;
-    const to: Position = [from[0] + (micro.lon - from[0]) * 0.35, from[1] + (micro.lat - from[1]) * 0.35];
-    const a = await project(from);
-    const b = await project(to);
-    expect(Math.hypot(a.x - b.x, a.y - b.y)).toBeGreaterThan(15);
-    const box = (await page.locator('.maplibregl-canvas').boundingBox())!;
-    // Without snapping (Alt), so the vertex lands where it is dropped.
-    await page.keyboard.down('Alt');
-    await page.mouse.move(box.x + a.x, box.y + a.y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + (a.x + b.x) / 2, box.y + (a.y + b.y) / 2, { steps: 4 });
-    await page.mouse.move(box.x + b.x, box.y + b.y, { steps: 4 });
-    await page.mouse.up();
-    await page.keyboard.up('Alt');
-    await expect.poll(async () => JSON.stringify(await draft()) !== JSON.stringify(before.geometry), { timeout: WAIT_MS }).toBe(true);
+    const { from, to } = await dragVertex(before.geometry, 0);
     const moved = (await draft()) as GeoJSON.MultiPolygon;
     const landed = moved.coordinates[0]![0]![0]!;
     expect(Math.hypot(landed[0]! - to[0], landed[1]! - to[1])).toBeLessThan(Math.hypot(from[0] - to[0], from[1] - to[1]) / 3);
@@ -89,13 +104,9 @@ describe('a 微网格 reshaped in the editor (Chromium)', { timeout: TEST_MS }, 
     const after = await stored();
     expect(after.geometry.coordinates[0]![0]![0]).toEqual(landed.map((n) => Math.round(n * 1e7) / 1e7));
     expect(Math.abs(after.area - before.area)).toBeGreaterThan(1);
-    const [tiling] = await db.handle.rows<{ base: number; sum: number; overlap: number }>(sql`
-      SELECT ST_Area(g.geom::geography) AS base, (SELECT sum(area_m2) FROM sub_grids WHERE parent_grid_code = g.code) AS sum,
-             (SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom)::geography)), 0) FROM sub_grids a JOIN sub_grids b ON a.id < b.id
-                AND a.parent_grid_code = g.code AND b.parent_grid_code = g.code WHERE ST_Relate(a.geom, b.geom, '2********')) AS overlap
-      FROM grids g WHERE g.code = ${micro.parent}`);
-    expect(Math.abs(Number(tiling!.base) - Number(tiling!.sum))).toBeLessThan(1);
-    expect(Number(tiling!.overlap)).toBeLessThan(1);
+    const t = await tiling();
+    expect(t.gap).toBeLessThan(1);
+    expect(t.overlap).toBeLessThan(1);
     // A sibling took (or gave) the area: it has a new version.
     const siblingsAfter = await db.handle.rows<{ code: string; version: number }>(sql`SELECT code, version FROM sub_grids WHERE parent_grid_code = ${micro.parent} AND code <> ${micro.code} ORDER BY code`);
     expect(siblingsAfter.some((s) => Number(s.version) > Number(siblingsBefore.find((x) => x.code === s.code)?.version ?? Infinity))).toBe(true);
@@ -117,6 +128,37 @@ describe('a 微网格 reshaped in the editor (Chromium)', { timeout: TEST_MS }, 
     await expect.poll(() => page.textContent('[data-testid="editor-overlay"]'), { timeout: WAIT_MS }).toContain(`版本 ${micro.version + 1}`);
     // The outline before the edit is drawn as the overlay.
     await expect.poll(() => page.evaluate(() => window.__dangjian!.map.querySourceFeatures('editor-overlay').length), { timeout: WAIT_MS }).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a conflict when someone else saved meanwhile, reloads, and reverts to the first version from the history', async () => {
+    // Someone else renames it: the stored version moves past the one the editor holds.
+    await db.handle.rows(sql`UPDATE sub_grids SET name = name || '（他人修改）' WHERE code = ${micro.code} RETURNING id`);
+    const theirs = await stored();
+    expect(theirs.version).toBe(micro.version + 2);
+    await dragVertex((await draft()) as GeoJSON.MultiPolygon, 1);
+    await page.getByTestId('editor-save').click();
+    await expect.poll(() => page.textContent('[data-testid="editor-conflict"]'), { timeout: WAIT_MS }).toContain(`版本 ${theirs.version}`);
+    expect((await stored()).version).toBe(theirs.version);
+    await page.getByRole('button', { name: '重新加载（放弃我的修改）' }).click();
+    await expect.poll(() => page.textContent('[data-testid="sub-grid-version"]'), { timeout: WAIT_MS }).toBe(String(theirs.version));
+    await expect.poll(async () => JSON.stringify(await draft()), { timeout: WAIT_MS }).toBe(JSON.stringify(theirs.geometry));
+
+    // 回退 to the first version: the last row of the history.
+    const rows = page.locator('[data-testid="editor-history"] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: WAIT_MS }).toBe(theirs.version);
+    await rows.last().getByRole('button', { name: '回退到此版本' }).click();
+    await expect.poll(async () => (await stored()).version, { timeout: WAIT_MS }).toBe(theirs.version + 1);
+    const [same] = await db.handle.rows<{ diff: number; action: string; actor: string }>(sql`
+      SELECT ST_Area(ST_SymDifference(s.geom, v.after_geom)::geography) AS diff, n.action, n.actor
+      FROM sub_grids s JOIN sub_grid_versions v ON v.sub_grid_id = s.id AND v.version = ${micro.version}
+           JOIN sub_grid_versions n ON n.sub_grid_id = s.id AND n.version = s.version WHERE s.code = ${micro.code}`);
+    expect(Number(same!.diff)).toBeLessThan(0.01);
+    expect([same!.action, same!.actor]).toEqual(['revert', planner.displayName]);
+    const t = await tiling();
+    expect(t.gap).toBeLessThan(1);
+    expect(t.overlap).toBeLessThan(1);
+    await expect.poll(() => page.textContent('[data-testid="sub-grid-version"]'), { timeout: WAIT_MS }).toBe(String(theirs.version + 1));
     expect(pageErrors).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useState, type Dispatch, type RefObject } from 'react';
 import type { GridDetail } from '../../api/client';
 import { describeResult, failureOf, neighbourChanges, type EditFailure, type EditResult } from './editOutcome';
-import { applyRebalanceMoves, applyRenumber, editGridQuery, revertGridTo, revertSubGridTo, subGridsQuery, undoRebalanceBatch, type RebalanceMoveInput, type RenumberPlanEntry } from './editorQueries';
+import { applyRebalanceMoves, applyRenumber, editGridQuery, editorKeys, revertGridTo, revertSubGridTo, subGridsQuery, undoRebalanceBatch, type RebalanceMoveInput, type RenumberPlanEntry } from './editorQueries';
 import { isDirty, type BaseGrid, type EditorAction, type EditorState, type SubGridTarget } from './editorState';
 import type { Overlay } from './HistoryPanel';
 import type { EditorMode, WriteRequest } from './modes';
@@ -196,6 +196,8 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
     setOutcome(null);
     setOverlay(null);
     if (state.subGrid) {
+      // Its history has the other person's version too.
+      await queryClient.invalidateQueries({ queryKey: editorKeys.history(state.subGrid.code, 'sub') });
       await reloadSubGrid(state.subGrid.code);
       if (mapRef.current) refreshGridTiles(mapRef.current);
       return;
