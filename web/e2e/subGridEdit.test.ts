@@ -4,7 +4,8 @@
  * outline changed, its siblings took the area it gave up so they still tile the base grid, the
  * panel shows the new version — and its history lists the versions (who, what) with a past outline
  * shown on the map; a save on a version someone else has moved past is a conflict the planner
- * reloads, and 回退 from the history restores the first outline with the base grid still tiled.
+ * reloads, and 回退 from the history restores the first outline with the base grid still tiled; 校验 of a
+ * vertex dragged out of the base grid shows the level rule's refusal and writes nothing.
  * Grid, vertex and target are derived from the data, not from fixed coordinates.
  */
 import { sql } from 'drizzle-orm';
@@ -63,10 +64,10 @@ describe('a 微网格 reshaped in the editor (Chromium)', { timeout: TEST_MS }, 
     return { gap: Math.abs(Number(t!.base) - Number(t!.sum)), overlap: Number(t!.overlap) };
   };
 
-  /** Drags the draft's vertex `index` (first ring) 35 % of the way to the micro grid's inner point, without snapping. */
-  async function dragVertex(geometry: GeoJSON.MultiPolygon, index: number) {
+  /** Drags the draft's vertex `index` (first ring) a `share` of the way to the micro grid's inner point (negative: away from it), without snapping. */
+  async function dragVertex(geometry: GeoJSON.MultiPolygon, index: number, share = 0.35) {
     const from = geometry.coordinates[0]![0]![index] as Position;
-    const to: Position = [from[0] + (micro.lon - from[0]) * 0.35, from[1] + (micro.lat - from[1]) * 0.35];
+    const to: Position = [from[0] + (micro.lon - from[0]) * share, from[1] + (micro.lat - from[1]) * share];
     const a = await project(from);
     const b = await project(to);
     expect(Math.hypot(a.x - b.x, a.y - b.y)).toBeGreaterThan(15);
@@ -159,6 +160,29 @@ describe('a 微网格 reshaped in the editor (Chromium)', { timeout: TEST_MS }, 
     expect(t.gap).toBeLessThan(1);
     expect(t.overlap).toBeLessThan(1);
     await expect.poll(() => page.textContent('[data-testid="sub-grid-version"]'), { timeout: WAIT_MS }).toBe(String(theirs.version + 1));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('校验 a vertex dragged out of the base grid: the level rule refuses it, nothing is written, Esc discards', async () => {
+    const before = await stored();
+    const ring = before.geometry.coordinates[0]![0]!;
+    // A vertex that, pulled away from the inner point, lands outside the base grid.
+    let index = -1;
+    for (let i = 0; i < ring.length - 1 && index < 0; i++) {
+      const [x, y] = ring[i] as Position;
+      const to: Position = [x + (x - micro.lon) * 0.6, y + (y - micro.lat) * 0.6];
+      const [hit] = await db.handle.rows<{ inside: boolean }>(sql`SELECT ST_Intersects(geom, ST_SetSRID(ST_MakePoint(${to[0]}, ${to[1]}), 4326)) AS inside FROM grids WHERE code = ${micro.parent}`);
+      const a = await project([x, y]);
+      const b = await project(to);
+      if (!hit!.inside && Math.hypot(a.x - b.x, a.y - b.y) > 15 && b.x > 0 && b.y > 0) index = i;
+    }
+    expect(index).toBeGreaterThanOrEqual(0);
+    await dragVertex(before.geometry, index, -0.6);
+    await page.getByTestId('editor-validate').click();
+    await expect.poll(() => page.textContent('[data-testid="editor-violations"]'), { timeout: WAIT_MS }).toContain(`微网格 ${micro.code} 超出所属基础网格`);
+    expect((await stored()).version).toBe(before.version);
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => JSON.stringify(await draft()), { timeout: WAIT_MS }).toBe(JSON.stringify(before.geometry));
     expect(pageErrors).toEqual([]);
   });
 });
