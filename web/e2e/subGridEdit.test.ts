@@ -5,7 +5,8 @@
  * panel shows the new version — and its history lists the versions (who, what) with a past outline
  * shown on the map; a save on a version someone else has moved past is a conflict the planner
  * reloads, and 回退 from the history restores the first outline with the base grid still tiled; 校验 of a
- * vertex dragged out of the base grid shows the level rule's refusal and writes nothing.
+ * vertex dragged out of the base grid shows the level rule's refusal and writes nothing; Esc goes back
+ * to the base grid and a double click on the map selects another 微网格.
  * Grid, vertex and target are derived from the data, not from fixed coordinates.
  */
 import { sql } from 'drizzle-orm';
@@ -183,6 +184,22 @@ describe('a 微网格 reshaped in the editor (Chromium)', { timeout: TEST_MS }, 
     expect((await stored()).version).toBe(before.version);
     await page.keyboard.press('Escape');
     await expect.poll(async () => JSON.stringify(await draft()), { timeout: WAIT_MS }).toBe(JSON.stringify(before.geometry));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Esc returns to the base grid; a double click on a sibling selects that 微网格', async () => {
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid="sub-grid-selected"]').count(), { timeout: WAIT_MS }).toBe(0);
+    const [base] = await db.handle.rows<{ g: string }>(sql`SELECT ST_AsGeoJSON(geom, 7) AS g FROM grids WHERE code = ${micro.parent}`);
+    await expect.poll(async () => JSON.stringify(await draft()), { timeout: WAIT_MS }).toBe(base!.g);
+    const [sibling] = await db.handle.rows<{ code: string; lon: number; lat: number }>(sql`
+      SELECT code, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM sub_grids
+      WHERE parent_grid_code = ${micro.parent} AND code <> ${micro.code} ORDER BY area_m2 DESC LIMIT 1`);
+    await mapIdle(page);
+    const at = await project([Number(sibling!.lon), Number(sibling!.lat)]);
+    const box = (await page.locator('.maplibregl-canvas').boundingBox())!;
+    await page.mouse.dblclick(box.x + at.x, box.y + at.y);
+    await expect.poll(() => page.textContent('[data-testid="sub-grid-selected"]'), { timeout: WAIT_MS }).toContain(sibling!.code);
     expect(pageErrors).toEqual([]);
   });
 });
