@@ -49,15 +49,28 @@ export class RebalanceUndoConflict extends DomainError {
 
 const iso = (t: Date | string) => new Date(t).toISOString();
 
-/** The saved 均衡 of a community, newest first: who, when, what moved, undone or still undoable. */
-export async function rebalanceBatches(handle: DbHandle, communityCode: string) {
-  const rows = await handle.rows<BatchRow>(sql`
+/** One page of the list: at most `limit` batches, only those older than batch `before` (the previous page's `nextBefore`). */
+export interface BatchPage {
+  before?: number;
+  limit?: number;
+}
+
+/**
+ * The saved 均衡 of a community, newest first: who, when, what moved, undone or still undoable — one page
+ * (default the 50 newest), keyed by batch id so a batch saved meanwhile does not shift the pages; `nextBefore`
+ * is the cursor of the next (older) page, null on the last.
+ */
+export async function rebalanceBatches(handle: DbHandle, communityCode: string, page: BatchPage = {}) {
+  const limit = page.limit ?? 50;
+  const found = await handle.rows<BatchRow>(sql`
     SELECT r.id, r.actor, r.at, r.grids, r.moves, r.undone_at, r.undone_by,
            NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(r.grids) AS x(id int, version int) LEFT JOIN grids g ON g.id = x.id WHERE g.id IS NULL OR g.version <> x.version) AS current
-    FROM rebalance_batches r WHERE r.community_code = ${communityCode}
-    ORDER BY r.id DESC LIMIT 50`);
+    FROM rebalance_batches r WHERE r.community_code = ${communityCode} ${page.before === undefined ? sql`` : sql`AND r.id < ${page.before}`}
+    ORDER BY r.id DESC LIMIT ${limit + 1}`);
+  const rows = found.slice(0, limit);
   return {
     communityCode,
+    nextBefore: found.length > limit ? Number(rows.at(-1)?.id) : null,
     batches: rows.map((r) => ({
       id: Number(r.id),
       actor: r.actor,

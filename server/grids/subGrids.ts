@@ -12,7 +12,7 @@ import type { Bbox } from '../../kernel/bbox';
 import { EXCLUSIVE_KIND_DIGIT, formatExclusiveGridCode, formatMicroGridCode, type ExclusiveKind } from '../../kernel/gridCode';
 import { withinJurisdiction, type SessionUser } from '../../kernel/roles';
 import { DomainError } from '../http/domainError';
-import { EditForbidden, EditNotFound, EditRejected } from './editing';
+import { EditForbidden, EditNotFound, EditRejected, VersionConflict } from './editing';
 import type { PolygonGeometry } from './geometryInput';
 import { publishGridChange } from './gridWrites';
 import { levelViolations } from './levelTopology';
@@ -102,61 +102,146 @@ export interface SubGridSaveOptions {
   adjustSiblings?: boolean;
 }
 
+/** What a sub-grid write did: the grid written and every sub grid it changed (siblings included; `deleted` for one retired). */
+export interface SubGridWriteResult {
+  code: string;
+  version: number;
+  dryRun: boolean;
+  changes: { code: string; version: number; action: string; deleted: boolean }[];
+}
+
 class DryRun extends Error {
-  constructor(readonly result: { code: string; version: number; dryRun: boolean }) {
+  constructor(readonly result: SubGridWriteResult) {
     super('dry run');
   }
 }
 
 const multi = (g: PolygonGeometry) => sql`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(g)}), 4326))`;
 
-/** Creates a sub grid (code = next free sequence) or, with `code`, replaces its geometry and figures. */
-export async function saveSubGrid(handle: DbHandle, input: SubGridInput, options: SubGridSaveOptions, code?: string) {
+/**
+ * Creates a sub grid (code = next free sequence) or, with `code`, replaces its geometry and figures
+ * (households/population left out keep theirs); `expectedVersion` (the editor's) must be the stored one, else 409.
+ */
+export async function saveSubGrid(handle: DbHandle, input: SubGridInput, options: SubGridSaveOptions, code?: string, expectedVersion?: number): Promise<SubGridWriteResult> {
   const where = await placeOf(handle, input, code);
-  if (!withinJurisdiction(options.user, where.communityCode)) throw new EditForbidden(`您的辖区（${options.user.jurisdictionCode ?? '无'}）不包括社区 ${where.communityCode}`);
+  if (!code) {
+    return writeSubGrid(handle, where.communityCode, 'create', options, input.geometry, input.households ?? 0, async (tx) => {
+      const saved = await nextCode(tx, input, where.communityCode);
+      const [row] = await executeRows<{ id: number }>(
+        tx,
+        sql`INSERT INTO sub_grids (code, level, kind, name, parent_grid_code, community_code, street_code, geom, households, population, updated_by)
+            VALUES (${saved}, ${input.level}, ${input.level === 'exclusive' ? (input.kind ?? null) : null}, ${input.name}, ${input.level === 'micro' ? (input.parentGridCode ?? null) : null},
+                    ${where.communityCode}, ${where.communityCode.slice(0, 9)}, ${multi(input.geometry)}, ${input.households ?? 0}, ${input.population ?? 0}, ${options.actor})
+            RETURNING id`,
+      );
+      return { id: row!.id, code: saved, level: input.level };
+    });
+  }
+  return writeSubGrid(handle, where.communityCode, 'update', options, input.geometry, input.households ?? null, async (tx) => {
+    const row = await lockSubGrid(tx, code, expectedVersion);
+    await tx.execute(
+      sql`UPDATE sub_grids SET geom = ${multi(input.geometry)}, name = ${input.name}, households = coalesce(${input.households ?? null}::int, households), population = coalesce(${input.population ?? null}::int, population)
+          WHERE id = ${row.id}`,
+    );
+    return row;
+  });
+}
+
+/**
+ * 回退: a sub grid's geometry, name and figures as they were after version `toVersion`, written as a new
+ * version through the same transaction and rules as a save (a micro grid's siblings adjusted when asked).
+ */
+export async function revertSubGrid(handle: DbHandle, code: string, change: { toVersion: number; version: number }, options: SubGridSaveOptions): Promise<SubGridWriteResult> {
+  const [row] = await handle.rows<{ community_code: string }>(sql`SELECT community_code FROM sub_grids WHERE code = ${code}`);
+  if (!row) throw new EditNotFound(`网格编码 ${code} 不存在`);
+  return writeSubGrid(handle, row.community_code, 'revert', options, null, null, async (tx) => {
+    const locked = await lockSubGrid(tx, code, change.version);
+    const [done] = await executeRows<{ id: number }>(
+      tx,
+      sql`UPDATE sub_grids s SET geom = v.after_geom, name = coalesce(v.after_attrs->>'name', s.name),
+                 households = coalesce((v.after_attrs->>'households')::int, s.households), population = coalesce((v.after_attrs->>'population')::int, s.population)
+          FROM sub_grid_versions v WHERE s.id = ${locked.id} AND v.sub_grid_id = s.id AND v.version = ${change.toVersion} AND v.after_geom IS NOT NULL
+          RETURNING s.id`,
+    );
+    if (!done) throw new EditNotFound(`网格 ${code} 没有版本 ${change.toVersion}`);
+    return locked;
+  });
+}
+
+interface LockedSubGrid {
+  id: number;
+  code: string;
+  level: 'micro' | 'exclusive';
+}
+
+/** The sub grid `code`, locked; a stale `expectedVersion` is a 409 with the stored shape to compare. */
+async function lockSubGrid(tx: Executor, code: string, expectedVersion?: number): Promise<LockedSubGrid> {
+  const [row] = await executeRows<LockedSubGrid & { version: number; updated_by: string | null; geometry: string }>(
+    tx,
+    sql`SELECT id, code, level, version, updated_by, ST_AsGeoJSON(geom, 7) AS geometry FROM sub_grids WHERE code = ${code} FOR UPDATE`,
+  );
+  if (!row) throw new EditNotFound(`网格编码 ${code} 不存在`);
+  if (expectedVersion !== undefined && Number(row.version) !== expectedVersion) {
+    throw new VersionConflict({ code: row.code, version: Number(row.version), updatedBy: row.updated_by, geometry: JSON.parse(row.geometry) as GeoJSON.Geometry });
+  }
+  return row;
+}
+
+/**
+ * The one write path of the levels: in a transaction holding the community's lock (versioning context
+ * set), `apply` writes the sub grid, a micro grid's siblings follow when asked, the level's rules are
+ * checked, and the changes (from the versions written since the start) are reported; a dry run rolls back.
+ * `households`: what a drawn micro grid holds (its remainder sibling gets the rest), null if unchanged.
+ */
+async function writeSubGrid(
+  handle: DbHandle,
+  communityCode: string,
+  action: 'create' | 'update' | 'revert',
+  options: SubGridSaveOptions,
+  geometry: PolygonGeometry | null,
+  households: number | null,
+  apply: (tx: Executor) => Promise<LockedSubGrid>,
+): Promise<SubGridWriteResult> {
+  if (!withinJurisdiction(options.user, communityCode)) throw new EditForbidden(`您的辖区（${options.user.jurisdictionCode ?? '无'}）不包括社区 ${communityCode}`);
   let box: Bbox | null = null;
   try {
     const result = await handle.db.transaction(async (tx) => {
-      await executeRows(
+      const [lock] = await executeRows<{ mark: number }>(
         tx,
-        sql`SELECT set_config('dangjian.actor', ${options.actor}, true), set_config('dangjian.action', ${code ? 'update' : 'create'}, true), code
-            FROM regions WHERE code = ${where.communityCode} FOR UPDATE`,
+        sql`SELECT set_config('dangjian.actor', ${options.actor}, true), set_config('dangjian.action', ${action}, true), code,
+                   (SELECT coalesce(max(id), 0) FROM sub_grid_versions) AS mark
+            FROM regions WHERE code = ${communityCode} FOR UPDATE`,
       );
-      const invalid = await invalidInput(tx, JSON.stringify(input.geometry));
-      if (invalid.length > 0) throw new EditRejected(invalid);
-      let id: number;
-      let saved: string;
-      if (code) {
-        const [row] = await executeRows<{ id: number }>(
-          tx,
-          sql`UPDATE sub_grids SET geom = ${multi(input.geometry)}, name = ${input.name}, households = ${input.households ?? 0}, population = ${input.population ?? 0}
-              WHERE code = ${code} RETURNING id`,
-        );
-        if (!row) throw new EditNotFound(`网格编码 ${code} 不存在`);
-        [id, saved] = [row.id, code];
-      } else {
-        saved = await nextCode(tx, input, where.communityCode);
-        const [row] = await executeRows<{ id: number }>(
-          tx,
-          sql`INSERT INTO sub_grids (code, level, kind, name, parent_grid_code, community_code, street_code, geom, households, population, updated_by)
-              VALUES (${saved}, ${input.level}, ${input.level === 'exclusive' ? (input.kind ?? null) : null}, ${input.name}, ${input.level === 'micro' ? (input.parentGridCode ?? null) : null},
-                      ${where.communityCode}, ${where.communityCode.slice(0, 9)}, ${multi(input.geometry)}, ${input.households ?? 0}, ${input.population ?? 0}, ${options.actor})
-              RETURNING id`,
-        );
-        id = row!.id;
+      const mark = Number(lock?.mark ?? 0);
+      if (geometry) {
+        const invalid = await invalidInput(tx, JSON.stringify(geometry));
+        if (invalid.length > 0) throw new EditRejected(invalid);
       }
+      const written = await apply(tx);
+      const id = written.id;
       // A drawn micro grid takes its area from its siblings; what a reshape gives up goes back to them.
-      const adjusted = input.level === 'micro' && options.adjustSiblings === true ? await adjustSiblings(tx, id, input.households ?? 0, options.actor) : [];
+      const held = households ?? Number((await executeRows<{ households: number }>(tx, sql`SELECT households FROM sub_grids WHERE id = ${id}`))[0]?.households ?? 0);
+      const adjusted = written.level === 'micro' && options.adjustSiblings === true ? await adjustSiblings(tx, id, held, options.actor) : [];
       const violations = await levelViolations(tx, [id, ...adjusted], options.rules);
       if (violations.length > 0) throw new EditRejected(violations);
-      const [after] = await executeRows<{ version: number; xmin: number; ymin: number; xmax: number; ymax: number }>(
+      const [after] = await executeRows<{ code: string; version: number; xmin: number; ymin: number; xmax: number; ymax: number }>(
         tx,
-        sql`SELECT s.version, ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
+        sql`SELECT s.code, s.version, ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
             FROM sub_grids s, LATERAL (SELECT ST_Extent(g)::geometry AS e FROM (SELECT s.geom AS g UNION ALL SELECT before_geom FROM sub_grid_versions v WHERE v.sub_grid_id = s.id AND v.version = s.version
                                                                               UNION ALL SELECT geom FROM grids WHERE code = s.parent_grid_code) x) b
             WHERE s.id = ${id}`,
       );
-      const out = { code: saved, version: Number(after?.version ?? 1), dryRun: Boolean(options.dryRun) };
+      const changes = await executeRows<{ code: string; version: number; action: string; deleted: boolean }>(
+        tx,
+        sql`SELECT coalesce(s.code, v.code) AS code, v.version, v.action, (v.after_geom IS NULL) AS deleted
+            FROM sub_grid_versions v LEFT JOIN sub_grids s ON s.id = v.sub_grid_id WHERE v.id > ${mark} ORDER BY v.id`,
+      );
+      const out: SubGridWriteResult = {
+        code: after?.code ?? written.code,
+        version: Number(after?.version ?? 1),
+        dryRun: Boolean(options.dryRun),
+        changes: changes.map((c) => ({ code: c.code, version: Number(c.version), action: c.action, deleted: Boolean(c.deleted) })),
+      };
       if (options.dryRun) throw new DryRun(out);
       box = after ? [Number(after.xmin), Number(after.ymin), Number(after.xmax), Number(after.ymax)] : null;
       return out;

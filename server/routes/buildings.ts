@@ -15,6 +15,7 @@ import { rebalanceBatches, undoRebalance } from '../buildings/rebalanceUndo';
 import { gridBuildings, gridBuildingSummary } from '../buildings/summary';
 import { EditForbidden } from '../grids/editing';
 import { rulesFromEnv } from '../grids/rules';
+import { integerString } from '../http/params';
 import { invalidInput } from '../http/problem';
 
 const gridQuery = z.object({ grid: z.string().regex(GRID_CODE_PATTERN, '网格编码应为 15 位数字') });
@@ -39,6 +40,9 @@ const undoBody = z.object({
   dryRun: z.boolean({ message: 'dryRun 应为 true 或 false' }).optional(),
 });
 
+/** Pages of the saved 均衡: `before` = the previous page's nextBefore (a batch id), `limit` 1–100 (default 50). */
+const batchPageQuery = z.object({ before: integerString('before', 1, 999_999_999).optional(), limit: integerString('limit', 1, 100).optional() });
+
 export const buildingsRoute = new Hono<AppEnv>()
   .get('/summary', zValidator('query', gridQuery, invalidInput), async (c) => c.json(await gridBuildingSummary(c.var.db, c.req.valid('query').grid), 200))
   .get('/', zValidator('query', gridQuery, invalidInput), async (c) => c.json(await gridBuildings(c.var.db, c.req.valid('query').grid), 200))
@@ -55,7 +59,9 @@ export const buildingsRoute = new Hono<AppEnv>()
     const options = { actor: user.displayName || user.username, user, rules: rulesFromEnv(), dryRun: c.req.valid('query').dryRun === 'true' };
     return c.json(await applyRebalance(c.var.db, c.req.valid('param').community, c.req.valid('json'), options), 200);
   })
-  .get('/rebalance/:community/batches', zValidator('param', communityParam, invalidInput), async (c) => c.json(await rebalanceBatches(c.var.db, c.req.valid('param').community), 200))
+  .get('/rebalance/:community/batches', zValidator('param', communityParam, invalidInput), zValidator('query', batchPageQuery, invalidInput), async (c) =>
+    c.json(await rebalanceBatches(c.var.db, c.req.valid('param').community, c.req.valid('query')), 200),
+  )
   .post('/rebalance/:community/undo', zValidator('param', communityParam, invalidInput), zValidator('json', undoBody, invalidInput), async (c) => {
     const user = c.var.user;
     if (!user) throw new EditForbidden('请先登录');

@@ -48,7 +48,7 @@ describeEachEngine('grid levels', (db) => {
   });
 
   it('refuses a micro grid overlapping its sibling or leaving its base grid; accepts a reshape that keeps the tiling', async () => {
-    const [first] = await db().rows<{ code: string; parent: string }>(sql`SELECT code, parent_grid_code AS parent FROM sub_grids WHERE level = 'micro' ORDER BY code LIMIT 1`);
+    const [first] = await db().rows<{ code: string; parent: string; version: number }>(sql`SELECT code, parent_grid_code AS parent, version FROM sub_grids WHERE level = 'micro' ORDER BY code LIMIT 1`);
     const base = await geometryOf(db(), 'grids', first!.parent);
     // The whole base grid as one micro grid overlaps every sibling.
     const overlap = await send(db(), 'POST', '/api/levels?dryRun=true', { level: 'micro', parentGridCode: first!.parent, name: '测试微网格', geometry: base });
@@ -56,12 +56,12 @@ describeEachEngine('grid levels', (db) => {
     expect(overlap.body.violations.map((v: { rule: string }) => v.rule)).toContain('overlap');
     // Shifted off the base grid: outside it.
     const shifted = { type: 'MultiPolygon', coordinates: base.coordinates.map((p) => p.map((r) => r.map(([x, y]) => [x! + 0.01, y!]))) };
-    const outside = await send(db(), 'PUT', `/api/levels/${first!.code}?dryRun=true`, { level: 'micro', name: '测试微网格', geometry: shifted });
+    const outside = await send(db(), 'PUT', `/api/levels/${first!.code}?dryRun=true`, { level: 'micro', name: '测试微网格', geometry: shifted, version: first!.version });
     expect(outside.status).toBe(422);
     expect(outside.body.violations.map((v: { rule: string }) => v.rule)).toContain('outside_community');
     // Saved as it is: no violation, a new version.
     const same = await geometryOf(db(), 'sub_grids', first!.code);
-    const saved = await send(db(), 'PUT', `/api/levels/${first!.code}`, { level: 'micro', name: '测试微网格', geometry: same, households: 12 });
+    const saved = await send(db(), 'PUT', `/api/levels/${first!.code}`, { level: 'micro', name: '测试微网格', geometry: same, households: 12, version: first!.version });
     expect(saved.status).toBe(200);
     const versions = await db().rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM sub_grid_versions WHERE code = ${first!.code}`);
     expect(versions[0]!.n).toBe(2);

@@ -1,8 +1,11 @@
 /**
  * 微网格 and 专属网格: GET /api/levels?level=&kind=&parent=&community=&bbox= (GeoJSON),
  * POST /api/levels[?dryRun=&adjustSiblings=] (create; code from kernel/gridCode.ts), PUT /api/levels/:code[?dryRun=&adjustSiblings=]
- * (replace geometry/figures; with adjustSiblings a micro grid's siblings give up or take the area, so the base grid stays tiled). Saves check the level's topology rules (server/grids/levelTopology.ts):
- * 422 with the violations. Work in server/grids/subGrids.ts.
+ * (replace geometry/figures; body `version` is the one the editor started from, a stale one is a 409 with the stored shape;
+ * with adjustSiblings a micro grid's siblings give up or take the area, so the base grid stays tiled), POST /api/levels/:code/revert
+ * {toVersion, version}[?dryRun=&adjustSiblings=] (回退, the same validated write), GET /api/levels/:code/history and
+ * GET /api/levels/:code/versions/:version (outlines before/after). Saves check the level's topology rules (server/grids/levelTopology.ts):
+ * 422 with the violations; planners only inside their jurisdiction (403). Work in server/grids/subGrids.ts and subGridHistory.ts.
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
@@ -12,7 +15,8 @@ import { EXCLUSIVE_KINDS, GRID_CODE_PATTERN, MICRO_GRID_CODE_PATTERN, EXCLUSIVE_
 import { EditForbidden } from '../grids/editing';
 import { polygonGeometry } from '../grids/geometryInput';
 import { rulesFromEnv } from '../grids/rules';
-import { listSubGrids, saveSubGrid, type SubGridSaveOptions } from '../grids/subGrids';
+import { subGridHistory, subGridVersionGeometry } from '../grids/subGridHistory';
+import { listSubGrids, revertSubGrid, saveSubGrid, type SubGridSaveOptions } from '../grids/subGrids';
 import { bboxParam, integerString, safeName } from '../http/params';
 import { invalidInput } from '../http/problem';
 
@@ -46,6 +50,10 @@ const body = z.object({
   households: z.number().int().min(0).max(100_000).optional(),
   population: z.number().int().min(0).max(1_000_000).optional(),
 });
+const version = z.number({ message: 'version 应为整数' }).int('version 应为整数').min(1, 'version 应为正整数');
+/** A reshape names the version it started from (optimistic locking, as for base grids). */
+const updateBody = body.extend({ version });
+const revertBody = z.object({ toVersion: version, version });
 const codeParam = z.object({
   code: z.string().refine((s) => MICRO_GRID_CODE_PATTERN.test(s) || EXCLUSIVE_GRID_CODE_PATTERN.test(s), '编码应为 17 位微网格编码或 16 位专属网格编码'),
 });
@@ -62,6 +70,14 @@ export const levelsRoute = new Hono<AppEnv>()
     return c.json(await listSubGrids(c.var.db, filter, limit), 200);
   })
   .post('/', zValidator('query', dryRunQuery, invalidInput), zValidator('json', body, invalidInput), async (c) => c.json(await saveSubGrid(c.var.db, c.req.valid('json'), saveOptions(c, c.req.valid('query'))), 200))
-  .put('/:code', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', body, invalidInput), async (c) =>
-    c.json(await saveSubGrid(c.var.db, c.req.valid('json'), saveOptions(c, c.req.valid('query')), c.req.valid('param').code), 200),
+  .put('/:code', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', updateBody, invalidInput), async (c) => {
+    const { version: expected, ...input } = c.req.valid('json');
+    return c.json(await saveSubGrid(c.var.db, input, saveOptions(c, c.req.valid('query')), c.req.valid('param').code, expected), 200);
+  })
+  .post('/:code/revert', zValidator('param', codeParam, invalidInput), zValidator('query', dryRunQuery, invalidInput), zValidator('json', revertBody, invalidInput), async (c) =>
+    c.json(await revertSubGrid(c.var.db, c.req.valid('param').code, c.req.valid('json'), saveOptions(c, c.req.valid('query'))), 200),
+  )
+  .get('/:code/history', zValidator('param', codeParam, invalidInput), async (c) => c.json(await subGridHistory(c.var.db, c.req.valid('param').code), 200))
+  .get('/:code/versions/:version', zValidator('param', codeParam.extend({ version: integerString('version', 1, 1_000_000) }), invalidInput), async (c) =>
+    c.json(await subGridVersionGeometry(c.var.db, c.req.valid('param').code, c.req.valid('param').version), 200),
   );

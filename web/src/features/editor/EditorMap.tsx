@@ -2,7 +2,8 @@
  * The editor's map: the shared map shell (basemap, grid tiles, overlay, test
  * hooks) with the editor's layers on top. Pointer events go to the active mode
  * (modes/*.mode.ts); this component draws the draft, snapping marker, violations,
- * overlays and the neighbours a save changed, and picks grids on click.
+ * overlays and the neighbours a save changed, and picks grids on click (a 微网格/专属网格 on a double
+ * click in the vertex mode: the editor's double click does not zoom).
  */
 import { TextLayer } from '@deck.gl/layers';
 import type * as maplibregl from 'maplibre-gl';
@@ -42,6 +43,8 @@ export interface EditorMapProps {
   subGrids: GeoJSON.FeatureCollection;
   changedCodes: string[];
   onPickGrid: (code: string) => void;
+  /** A double click on a 微网格/专属网格 in the vertex mode: edit it. */
+  onPickSubGrid: (code: string) => void;
   onMapReady: (map: maplibregl.Map | null) => void;
 }
 
@@ -131,6 +134,11 @@ export function EditorMap(props: EditorMapProps) {
         const grid = hit == null ? null : String(hit);
         if (active().onClick?.(ctx(), e, grid)) return;
         if (grid !== null && grid !== latest.current.state.base?.code) latest.current.onPickGrid(grid);
+      });
+      instance.on('dblclick', (e) => {
+        if (latest.current.state.mode !== 'edit' || !instance.getLayer(EDITOR_LAYER.microFill)) return;
+        const hit = instance.queryRenderedFeatures(e.point, { layers: [EDITOR_LAYER.exclusiveFill, EDITOR_LAYER.microFill] })[0]?.properties.code;
+        if (hit != null) latest.current.onPickSubGrid(String(hit));
       });
       return () => window.removeEventListener('mouseup', mouseUp);
     },

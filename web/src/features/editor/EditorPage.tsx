@@ -1,6 +1,7 @@
 /**
  * 网格编辑: planners reshape grids (drag/insert/delete vertices with snapping),
- * draw, split, merge and renumber, draw 微网格 and 专属网格 (modes/subGrid.mode.ts), set the community's household band and
+ * draw, split, merge and renumber, draw 微网格 and 专属网格 (modes/subGrid.mode.ts) and reshape them (select one in the list or
+ * double-click it: the same vertex tools, saved through /api/levels, with its own history), set the community's household band and
  * rebalance it (均衡), check with the server's rules (校验) before saving, see which neighbours a save adjusted, and browse or revert history.
  * The page lays out the shared header, tool bar, map and panel; the modes
  * (modes/*.mode.ts) handle the pointer, useEditorSession the writes.
@@ -67,13 +68,25 @@ export function EditorPage() {
   const community = useQuery({ ...regionQuery(base?.communityCode ?? ''), enabled: !!base });
   const subGrids = useQuery({ ...subGridsQuery(base?.communityCode ?? ''), enabled: !!base });
 
-  // Drawing snaps to the grids around, the community boundary and (for the levels) the 微网格/专属网格 drawn already.
+  // Drawing snaps to the grids around, the community boundary and (for the levels) the 微网格/专属网格 drawn already;
+  // reshaping a sub grid snaps to its base grid and the other sub grids.
+  const selectedSub = state.subGrid;
   const snapLines = useMemo(() => {
-    const drawing = state.mode === 'draw' || state.mode === 'micro' || state.mode === 'exclusive';
+    const drawing = state.mode === 'draw' || state.mode === 'micro' || state.mode === 'exclusive' || selectedSub !== null;
     const others = (neighbours.data?.features ?? []).filter((f) => drawing || f.properties.code !== base?.code).map((f) => f.geometry);
-    const levels = drawing ? (subGrids.data?.features ?? []).map((f) => f.geometry) : [];
+    const levels = drawing ? (subGrids.data?.features ?? []).filter((f) => f.properties.code !== selectedSub?.code).map((f) => f.geometry) : [];
     return ringsOf([...others, ...levels, community.data?.geometry]);
-  }, [neighbours.data, community.data, subGrids.data, base?.code, state.mode]);
+  }, [neighbours.data, community.data, subGrids.data, base?.code, state.mode, selectedSub]);
+
+  // The selected sub grid is drawn as the draft, not also as its stored outline.
+  const shownSubGrids = useMemo<GeoJSON.FeatureCollection>(
+    () => ({ type: 'FeatureCollection', features: (subGrids.data?.features ?? []).filter((f) => f.properties.code !== selectedSub?.code) }),
+    [subGrids.data, selectedSub?.code],
+  );
+  const pickSubGridCode = (subCode: string) => {
+    const f = subGrids.data?.features.find((x) => x.properties.code === subCode);
+    if (f && f.properties.code !== selectedSub?.code) session.pickSubGrid(f);
+  };
 
   const write = (dryRun: boolean) => void session.write(mode, dryRun, adjustNeighbours);
   const cancel = () => {
@@ -157,9 +170,10 @@ export function EditorPage() {
               violations={violations}
               overlay={overlay?.features ?? EMPTY_FC}
               rebalance={rebalancePreview ?? EMPTY_FC}
-              subGrids={(subGrids.data as GeoJSON.FeatureCollection | undefined) ?? EMPTY_FC}
+              subGrids={shownSubGrids}
               changedCodes={changedCodes}
               onPickGrid={session.pickGrid}
+              onPickSubGrid={pickSubGridCode}
               onMapReady={(m) => (mapRef.current = m)}
             />
           ) : (
@@ -200,13 +214,29 @@ export function EditorPage() {
           {session.grid.isError && <p className="error-message">{errorMessage(session.grid.error)}</p>}
           {base && <GridSummary base={base} state={state} mode={mode} dirty={session.dirty} />}
           {outcome && <OutcomeSection outcome={outcome} onFocus={focusGeometry} onReload={() => void session.reloadAfterConflict()} />}
-          {base && <SubGridList baseCode={base.code} subGrids={subGrids.data} loading={subGrids.isLoading} onFocus={focusGeometry} />}
+          {base && (
+            <SubGridList
+              baseCode={base.code}
+              subGrids={subGrids.data}
+              loading={subGrids.isLoading}
+              selected={selectedSub}
+              busy={!!busy}
+              onFocus={focusGeometry}
+              onSelect={(f) => {
+                if (f) {
+                  session.pickSubGrid(f);
+                  focusGeometry(f.geometry);
+                } else dispatch({ type: 'selectSubGrid', subGrid: null });
+              }}
+            />
+          )}
           {base && (
             <EditorTabs
               base={base}
+              subGrid={selectedSub}
               busy={!!busy}
               onShow={session.setOverlay}
-              onRevert={session.revert}
+              onRevert={(v) => session.revert(v, adjustNeighbours)}
               onRenumber={session.renumber}
               onRebalancePreview={setRebalancePreview}
               onRebalance={session.rebalance}

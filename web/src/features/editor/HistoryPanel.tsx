@@ -2,12 +2,13 @@
  * A grid's versions (who, when, what, area before → after). Each version can be
  * shown on the map (before vs after), two can be compared overlaid, and the grid
  * can be reverted to one (a new version, checked by the same rules as any save).
+ * The same panel serves a base grid (`level` grid) and a 微网格/专属网格 (`level` sub).
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../api/queries';
 import { actionName } from './editOutcome';
-import { historyQuery, versionQuery } from './editorQueries';
+import { historyQuery, versionQuery, type HistoryLevel } from './editorQueries';
 import type { OverlayRole } from './editorLayers';
 import { formatArea, formatAreaChange, formatTime } from './format';
 
@@ -21,14 +22,16 @@ const feature = (geometry: GeoJSON.Geometry | null, role: OverlayRole): GeoJSON.
 
 export interface HistoryPanelProps {
   code: string;
+  /** Whose versions: a base grid's (default) or a sub grid's. */
+  level?: HistoryLevel;
   currentVersion: number;
   busy: boolean;
   onShow: (overlay: Overlay | null) => void;
   onRevert: (toVersion: number) => void;
 }
 
-export function HistoryPanel({ code, currentVersion, busy, onShow, onRevert }: HistoryPanelProps) {
-  const history = useQuery(historyQuery(code));
+export function HistoryPanel({ code, level = 'grid', currentVersion, busy, onShow, onRevert }: HistoryPanelProps) {
+  const history = useQuery(historyQuery(code, level));
   const queryClient = useQueryClient();
   const [compare, setCompare] = useState<number[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +39,7 @@ export function HistoryPanel({ code, currentVersion, busy, onShow, onRevert }: H
   const show = async (version: number) => {
     setError(null);
     try {
-      const v = await queryClient.fetchQuery(versionQuery(code, version));
+      const v = await queryClient.fetchQuery(versionQuery(code, version, level));
       onShow({
         title: `版本 ${version}（${actionName(v.action)}，${v.actor}）`,
         legend: [
@@ -57,7 +60,7 @@ export function HistoryPanel({ code, currentVersion, busy, onShow, onRevert }: H
     const [a, b] = [...next].sort((x, y) => x - y) as [number, number];
     setError(null);
     try {
-      const [va, vb] = await Promise.all([queryClient.fetchQuery(versionQuery(code, a)), queryClient.fetchQuery(versionQuery(code, b))]);
+      const [va, vb] = await Promise.all([queryClient.fetchQuery(versionQuery(code, a, level)), queryClient.fetchQuery(versionQuery(code, b, level))]);
       onShow({
         title: `对比版本 ${a} 与版本 ${b}`,
         legend: [

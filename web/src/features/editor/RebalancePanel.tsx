@@ -5,11 +5,11 @@
  * in their target grid's colour, the new outlines, each grid's totals and band status before
  * and after), unticks moves they do not want, checks the rest with the server's dry run (its
  * impact list appears above) and saves through the normal validated, community-locked write.
- * Each save is a batch the server keeps; 已保存的均衡 lists them, and 撤销 takes one back as a
+ * Each save is a batch the server keeps; 已保存的均衡 lists them (50 a page, 加载更早的均衡 for older), and 撤销 takes one back as a
  * whole: first the server's dry run (the impact list above), then 确认撤销 — through the same
  * validated write, refused (409, shown above) when its grids or buildings were edited since.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { BAND_STATUS_LABELS } from '../../../../kernel/householdBand';
 import { errorMessage } from '../../api/queries';
@@ -247,11 +247,11 @@ export function RebalancePanel({ communityCode, communityName, busy, onPreview, 
 
 /** 已保存的均衡: newest first, each with 撤销 → the dry run's impact (above) → 确认撤销. */
 function SavedBatches({ communityCode, busy, onUndo, onUndone }: { communityCode: string; busy: boolean; onUndo: RebalancePanelProps['onUndo']; onUndone: () => void }) {
-  const batches = useQuery(rebalanceBatchesQuery(communityCode));
+  const batches = useInfiniteQuery(rebalanceBatchesQuery(communityCode));
   // The batch whose dry run passed and waits for 确认撤销.
   const [pending, setPending] = useState<number | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const list = batches.data ?? [];
+  const list = batches.data?.pages.flatMap((p) => p.batches) ?? [];
   if (batches.error) return <p className="error-message">{errorMessage(batches.error)}</p>;
   if (list.length === 0) return null;
 
@@ -315,6 +315,11 @@ function SavedBatches({ communityCode, busy, onUndo, onUndone }: { communityCode
           ))}
         </tbody>
       </table>
+      {batches.hasNextPage && (
+        <button type="button" className="text-button" disabled={batches.isFetchingNextPage} onClick={() => void batches.fetchNextPage()} data-testid="rebalance-batches-more">
+          {batches.isFetchingNextPage ? '正在加载…' : '加载更早的均衡'}
+        </button>
+      )}
       {pending !== null && <p className="muted">上方列出撤销将移回的楼栋、户数和网格：确认后整体恢复。</p>}
       {done && (
         <p className="muted" data-testid="rebalance-undone">

@@ -28,6 +28,7 @@ export const EDITOR_LAYER = {
   overlayLine: 'editor-overlay-line',
   rebalanceLine: 'editor-rebalance-line',
   rebalancePoints: 'editor-rebalance-points',
+  microFill: 'editor-micro-fill',
   microLine: 'editor-micro-line',
   exclusiveFill: 'editor-exclusive-fill',
   exclusiveLine: 'editor-exclusive-line',
@@ -64,6 +65,8 @@ export function addEditorLayers(map: maplibregl.Map) {
     { id: EDITOR_LAYER.mergeFill, type: 'fill', ...grid, filter: codesFilter([]), paint: { 'fill-color': '#6cb4ff', 'fill-opacity': 0.45 } },
     { id: EDITOR_LAYER.changed, type: 'line', ...grid, filter: codesFilter([]), paint: { 'line-color': '#00e5ff', 'line-width': 3, 'line-dasharray': [2, 1] } },
     // 微网格 thin and dashed inside their base grid; 专属网格 tinted, in the colour of the level legend.
+    // A faint fill, so a double click inside a micro grid finds it (selects it for editing).
+    { id: EDITOR_LAYER.microFill, type: 'fill', source: SRC.subGrids, filter: ['==', ['get', 'level'], 'micro'], paint: { 'fill-color': '#c3f584', 'fill-opacity': 0.06 } },
     { id: EDITOR_LAYER.microLine, type: 'line', source: SRC.subGrids, filter: ['==', ['get', 'level'], 'micro'], paint: { 'line-color': '#c3f584', 'line-width': 1.5, 'line-dasharray': [2, 2] } },
     { id: EDITOR_LAYER.exclusiveFill, type: 'fill', source: SRC.subGrids, filter: ['==', ['get', 'level'], 'exclusive'], paint: { 'fill-color': '#ff9ff3', 'fill-opacity': 0.18 } },
     { id: EDITOR_LAYER.exclusiveLine, type: 'line', source: SRC.subGrids, filter: ['==', ['get', 'level'], 'exclusive'], paint: { 'line-color': '#ff9ff3', 'line-width': 2 } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editorReducer, initialEditorState, isDirty, type BaseGrid, type EditorAction, type EditorState } from './editorState';
+import { editorReducer, initialEditorState, isDirty, type BaseGrid, type EditorAction, type EditorState, type SubGridTarget } from './editorState';
 import { moveVertex } from './geometryOps';
 
 const square: GeoJSON.Polygon = {
@@ -18,7 +18,47 @@ const grid: BaseGrid = { code: '450902001001001', name: '一网格', version: 3,
 const run = (...actions: EditorAction[]) => actions.reduce<EditorState>(editorReducer, initialEditorState);
 const v = (index: number) => ({ polygon: 0, ring: 0, index });
 
+const microSquare: GeoJSON.MultiPolygon = {
+  type: 'MultiPolygon',
+  coordinates: [
+    [
+      [
+        [0, 0],
+        [0.5, 0],
+        [0.5, 1],
+        [0, 1],
+        [0, 0],
+      ],
+    ],
+  ],
+};
+const micro: SubGridTarget = { code: '45090200100100101', level: 'micro', name: '一网格第1微网格', version: 2, geometry: microSquare };
+
 describe('editor state', () => {
+  it('edits a selected 微网格 as the draft: dirty against its own outline, Esc discards then returns to the base grid', () => {
+    let s = run({ type: 'load', grid }, { type: 'selectSubGrid', subGrid: micro });
+    expect(s.subGrid).toBe(micro);
+    expect(s.history.present.geometry).toBe(microSquare);
+    expect(isDirty(s)).toBe(false);
+    const moved = moveVertex(microSquare, v(1), [0.6, 0]);
+    s = editorReducer(s, { type: 'setGeometry', geometry: moved });
+    expect(isDirty(s)).toBe(true);
+    // Another sub grid or another tool only after saving or discarding.
+    expect(editorReducer(s, { type: 'selectSubGrid', subGrid: { ...micro, code: '45090200100100102' } }).subGrid).toBe(micro);
+    expect(editorReducer(s, { type: 'mode', mode: 'split' }).mode).toBe('edit');
+    // The same sub grid fresh from the server (after a save) replaces the draft with its new version.
+    const saved = editorReducer(s, { type: 'selectSubGrid', subGrid: { ...micro, version: 3, geometry: moved } });
+    expect([saved.subGrid?.version, isDirty(saved)]).toEqual([3, false]);
+    s = editorReducer(s, { type: 'cancel' });
+    expect(s.history.present.geometry).toBe(microSquare);
+    s = editorReducer(s, { type: 'cancel' });
+    expect(s.subGrid).toBeNull();
+    expect(s.history.present.geometry).toBe(square);
+    // A clean sub grid leaves for another tool, which works on the base grid.
+    s = run({ type: 'load', grid }, { type: 'selectSubGrid', subGrid: micro }, { type: 'mode', mode: 'split' });
+    expect([s.mode, s.subGrid, s.history.present.geometry]).toEqual(['split', null, square]);
+  });
+
   it('is dirty after an edit and clean again after undo; redo restores the edit', () => {
     const moved = moveVertex(square, v(2), [2, 2]);
     let s = run({ type: 'load', grid }, { type: 'setGeometry', geometry: moved });

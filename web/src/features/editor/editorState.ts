@@ -1,6 +1,8 @@
 /**
  * The editor's state machine: the grid being edited as the server has it (`base`),
  * the draft with undo/redo, the tool mode and selections. Pure, so it is unit tested.
+ * A 微网格 or 专属网格 of the open grid's community can be selected (`subGrid`): the draft is then its
+ * outline, edited with the same vertex mode and saved through /api/levels; back to the base grid on Esc.
  */
 import { deleteVertex, sameGeometry, type PolygonalGeometry, type Position, type VertexRef } from './geometryOps';
 import { EXCLUSIVE_KINDS, type ExclusiveKind } from '../../../../kernel/gridCode';
@@ -32,8 +34,19 @@ export interface BaseGrid {
   areaM2: number;
 }
 
+/** A 微网格 or 专属网格 being reshaped, as the server has it (the version a save is checked against). */
+export interface SubGridTarget {
+  code: string;
+  level: 'micro' | 'exclusive';
+  name: string;
+  version: number;
+  geometry: PolygonalGeometry;
+}
+
 export interface EditorState {
   base: BaseGrid | null;
+  /** The sub grid whose vertices are edited instead of the base grid's; null: the base grid. */
+  subGrid: SubGridTarget | null;
   history: History<Draft>;
   mode: Mode;
   selectedVertex: VertexRef | null;
@@ -56,10 +69,12 @@ export type EditorAction =
   | { type: 'deleteVertex' }
   | { type: 'toggleMerge'; code: string }
   | { type: 'exclusiveKind'; kind: ExclusiveKind }
+  | { type: 'selectSubGrid'; subGrid: SubGridTarget | null }
   | { type: 'cancel' };
 
 export const initialEditorState: EditorState = {
   base: null,
+  subGrid: null,
   history: startHistory<Draft>({ geometry: null, sketch: [] }),
   mode: 'edit',
   selectedVertex: null,
@@ -68,7 +83,21 @@ export const initialEditorState: EditorState = {
   notice: null,
 };
 
-export const isDirty = (s: EditorState) => !!s.base && !sameGeometry(s.history.present.geometry, s.base.geometry);
+/** The outline the draft started from: the selected sub grid's, else the base grid's. */
+export const targetGeometry = (s: EditorState) => s.subGrid?.geometry ?? s.base?.geometry ?? null;
+
+export const isDirty = (s: EditorState) => !!s.base && !sameGeometry(s.history.present.geometry, targetGeometry(s));
+
+/** Back to (or on to) editing `subGrid`, or the base grid when null: a fresh draft in the vertex mode. */
+const editTarget = (s: EditorState, subGrid: SubGridTarget | null): EditorState => ({
+  ...s,
+  subGrid,
+  mode: 'edit',
+  history: startHistory<Draft>({ geometry: subGrid?.geometry ?? s.base?.geometry ?? null, sketch: [] }),
+  selectedVertex: null,
+  mergeCodes: [],
+  notice: null,
+});
 
 const withDraft = (s: EditorState, draft: Partial<Draft>): EditorState => ({ ...s, history: pushHistory(s.history, { ...s.history.present, ...draft }), notice: null });
 
@@ -88,6 +117,11 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
       return { ...s, history: redo(s.history), selectedVertex: null, notice: null };
     case 'mode': {
       if (!s.base && a.mode !== 'edit') return { ...s, notice: '请先选择一个网格' };
+      // The other tools work on the base grid: leave the sub grid (a dirty one only by Esc first).
+      if (s.subGrid && a.mode !== 'edit') {
+        if (isDirty(s)) return { ...s, notice: '微网格/专属网格有未保存的修改：请先保存，或按 Esc 放弃修改' };
+        return editorReducer(editTarget(s, null), a);
+      }
       const cleared = s.history.present.sketch.length ? withDraft(s, { sketch: [] }) : s;
       return { ...cleared, mode: a.mode, selectedVertex: null, mergeCodes: a.mode === 'merge' && s.base ? [s.base.code] : [], notice: null };
     }
@@ -107,9 +141,17 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
     }
     case 'exclusiveKind':
       return { ...s, exclusiveKind: a.kind, notice: null };
+    case 'selectSubGrid': {
+      if (!s.base) return { ...s, notice: '请先选择一个网格' };
+      // The same sub grid again (fresh from the server after a save): take its version and shape.
+      if (isDirty(s) && a.subGrid?.code !== s.subGrid?.code) return { ...s, notice: '当前有未保存的修改：请先保存，或按 Esc 放弃修改' };
+      return editTarget(s, a.subGrid);
+    }
     case 'cancel': {
       if (s.mode !== 'edit') return editorReducer(s, { type: 'mode', mode: 'edit' });
-      if (isDirty(s) && s.base) return { ...withDraft(s, { geometry: s.base.geometry }), selectedVertex: null };
+      const target = targetGeometry(s);
+      if (isDirty(s) && target) return { ...withDraft(s, { geometry: target }), selectedVertex: null };
+      if (s.subGrid) return editTarget(s, null);
       return { ...s, selectedVertex: null, notice: null };
     }
   }

@@ -3,15 +3,16 @@
  * URL), loading it into the draft, and every write — 校验 (dry run) and 保存 of
  * the active mode, 回退, 重新编号 — with its outcome: saved or checked (with the
  * neighbours the server adjusted), rejected (422 violations, drawn on the map) or
- * a version conflict (409, the server's current shape shown to compare).
+ * a version conflict (409, the server's current shape shown to compare). A selected 微网格/专属网格
+ * is written through /api/levels the same way, and re-read after each write (its new version).
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useState, type Dispatch, type RefObject } from 'react';
 import type { GridDetail } from '../../api/client';
 import { describeResult, failureOf, neighbourChanges, type EditFailure, type EditResult } from './editOutcome';
-import { applyRebalanceMoves, applyRenumber, editGridQuery, revertGridTo, undoRebalanceBatch, type RebalanceMoveInput, type RenumberPlanEntry } from './editorQueries';
-import { isDirty, type BaseGrid, type EditorAction, type EditorState } from './editorState';
+import { applyRebalanceMoves, applyRenumber, editGridQuery, editorKeys, revertGridTo, revertSubGridTo, subGridsQuery, undoRebalanceBatch, type RebalanceMoveInput, type RenumberPlanEntry } from './editorQueries';
+import { isDirty, type BaseGrid, type EditorAction, type EditorState, type SubGridTarget } from './editorState';
 import type { Overlay } from './HistoryPanel';
 import type { EditorMode, WriteRequest } from './modes';
 import { refreshGridTiles } from './tileRefresh';
@@ -27,6 +28,11 @@ const toBase = (g: GridDetail): BaseGrid => ({
   communityName: g.community.name,
   areaM2: g.areaM2,
 });
+
+type SubGridFeature = Awaited<ReturnType<NonNullable<ReturnType<typeof subGridsQuery>['queryFn']>>>['features'][number];
+
+/** A listed 微网格/专属网格 as the editor's target. */
+export const toSubGridTarget = (f: SubGridFeature): SubGridTarget => ({ code: f.properties.code, level: f.properties.level, name: f.properties.name, version: f.properties.version, geometry: f.geometry });
 
 const codeFromUrl = () => new URLSearchParams(window.location.search).get('grid');
 
@@ -84,8 +90,25 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
     void queryClient.invalidateQueries({ queryKey: ['grids'] });
   };
 
+  /** The selected sub grid as the server has it now (new version after a save or revert); gone: back to the base grid. */
+  const reloadSubGrid = async (subCode: string) => {
+    if (!base) return;
+    const fresh = await queryClient.fetchQuery(subGridsQuery(base.communityCode));
+    const f = fresh.features.find((x) => x.properties.code === subCode);
+    dispatch({ type: 'selectSubGrid', subGrid: f ? toSubGridTarget(f) : null });
+  };
+
+  /** Opens a 微网格/专属网格 of the community for vertex editing (from the list or a double click on the map). */
+  const pickSubGrid = (f: SubGridFeature) => {
+    setOutcome(null);
+    setOverlay(null);
+    setNotice(null);
+    dispatch({ type: 'selectSubGrid', subGrid: toSubGridTarget(f) });
+  };
+
   const perform = async (label: string, request: WriteRequest, dryRun: boolean, describe?: (r: EditResult) => string): Promise<EditResult | null> => {
     if (busy) return null;
+    const editedSub = state.subGrid && request.edited.includes(state.subGrid.code) ? state.subGrid.code : null;
     setBusy(label);
     setNotice(null);
     setOutcome(null);
@@ -102,6 +125,7 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
       if (!dryRun) {
         setOverlay(null);
         await afterWrite(request.next ? request.next(r) : code);
+        if (editedSub) await reloadSubGrid(editedSub);
       }
       return r;
     } catch (e) {
@@ -128,8 +152,15 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
     await perform(dryRun ? '正在校验…' : '正在保存…', request, dryRun);
   };
 
-  const revert = (toVersion: number) => {
+  /** 回退 of the open grid, or of the selected sub grid (a micro grid's siblings adjusted when 自动调整相邻网格 is on). */
+  const revert = (toVersion: number, adjustNeighbours = true) => {
     if (!base) return;
+    const sub = state.subGrid;
+    if (sub) {
+      const adjustSiblings = sub.level === 'micro' && adjustNeighbours;
+      void perform('正在回退…', { edited: [sub.code], run: () => revertSubGridTo(sub.code, { toVersion, version: sub.version }, { dryRun: false, adjustSiblings }) }, false);
+      return;
+    }
     void perform('正在回退…', { edited: [base.code], run: () => revertGridTo(base.code, { toVersion, version: base.version }) }, false);
   };
 
@@ -164,6 +195,13 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
   const reloadAfterConflict = async () => {
     setOutcome(null);
     setOverlay(null);
+    if (state.subGrid) {
+      // Its history has the other person's version too.
+      await queryClient.invalidateQueries({ queryKey: editorKeys.history(state.subGrid.code, 'sub') });
+      await reloadSubGrid(state.subGrid.code);
+      if (mapRef.current) refreshGridTiles(mapRef.current);
+      return;
+    }
     if (code) await queryClient.invalidateQueries({ queryKey: editGridQuery(code).queryKey });
     // Identical data keeps its identity, so reset the draft explicitly too.
     const fresh = code ? queryClient.getQueryData(editGridQuery(code).queryKey) : undefined;
@@ -180,7 +218,7 @@ export function useEditorSession({ state, dispatch, mapRef }: EditorSessionOptio
     setNotice(null);
   };
 
-  return { code, grid, dirty, selectGrid, pickGrid, afterWrite, busy, outcome, overlay, setOverlay, notice, setNotice, write, revert, renumber, rebalance, undoRebalance, reloadAfterConflict, dismiss };
+  return { code, grid, dirty, selectGrid, pickGrid, pickSubGrid, afterWrite, busy, outcome, overlay, setOverlay, notice, setNotice, write, revert, renumber, rebalance, undoRebalance, reloadAfterConflict, dismiss };
 }
 
 export type EditorSession = ReturnType<typeof useEditorSession>;

@@ -2,12 +2,13 @@
  * 编辑顶点: drag a white vertex to move it, drag an edge's midpoint to insert one,
  * click a vertex and press Delete to remove it; snapping unless Alt is held.
  * The drag is this mode's own draft: drawn at once, and handed to the reducer
- * (one undo step) when the button is released.
+ * (one undo step) when the button is released. The same tools edit the open base grid or a
+ * selected 微网格/专属网格 (state.subGrid); only the save differs (PUT /api/grids or /api/levels).
  */
 import type * as maplibregl from 'maplibre-gl';
 import { refFromProperties } from '../draftFeatures';
 import { EDITOR_LAYER } from '../editorLayers';
-import { updateGeometry } from '../editorQueries';
+import { updateGeometry, updateSubGridShape } from '../editorQueries';
 import { insertVertex, moveVertex, type PolygonalGeometry, type Position, type VertexRef } from '../geometryOps';
 import type { EditorMode, ModeContext } from './mode';
 
@@ -102,6 +103,11 @@ export function createEditVerticesMode(): EditorMode {
     write({ base, state, dirty, adjustNeighbours }) {
       const geometry = state.history.present.geometry;
       if (!dirty || !geometry) return { notice: '没有未保存的修改' };
+      const sub = state.subGrid;
+      if (sub) {
+        // 自动调整相邻网格 for a micro grid: its siblings take or give the area, so the base grid stays tiled.
+        return { edited: [sub.code], run: (dryRun) => updateSubGridShape(sub, geometry, { dryRun, adjustSiblings: sub.level === 'micro' && adjustNeighbours }) };
+      }
       return { edited: [base.code], run: (dryRun) => updateGeometry(base.code, { version: base.version, geometry, adjustNeighbours }, dryRun) };
     },
   };

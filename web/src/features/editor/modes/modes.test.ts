@@ -112,6 +112,17 @@ describe('editor modes', () => {
     expect('edited' in request && request.edited).toEqual([grid.code]);
   });
 
+  it('edit vertices: a selected 微网格 is saved as itself, not as the base grid', () => {
+    const modes = createModes();
+    const microShape: GeoJSON.MultiPolygon = { type: 'MultiPolygon', coordinates: [square.coordinates] };
+    const sub = { code: `${grid.code}01`, level: 'micro' as const, name: '微网格', version: 4, geometry: microShape };
+    const selected = stateOf({ type: 'selectSubGrid', subGrid: sub });
+    expect(modes.edit.write(writeContext(selected))).toEqual({ notice: '没有未保存的修改' });
+    const moved = editorReducer(selected, { type: 'setGeometry', geometry: moveVertex(microShape, { polygon: 0, ring: 0, index: 2 }, [2, 2]) });
+    const request = modes.edit.write(writeContext(moved));
+    expect('edited' in request && request.edited).toEqual([sub.code]);
+  });
+
   it('draw and split: clicks add sketch points; a polygon needs 3, a line 2', () => {
     const modes = createModes();
     const draw = fakeContext(inMode('draw'));
