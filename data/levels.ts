@@ -59,8 +59,10 @@ interface GridInput {
   population: number;
 }
 
-/** The one past boundary change of the sample (between 五里桥社区第2 and a neighbour). */
+/** The one past boundary change of the sample (between BOUNDARY_CHANGE_GRID and a neighbour). */
 export const BOUNDARY_CHANGE_AT = new Date('2026-06-01T02:00:00Z');
+/** 五里桥社区第1网格: of the demo community's grids, one with two cells, so it can have held one less. */
+export const BOUNDARY_CHANGE_GRID = '450902005001001';
 const MICRO_STREET = '450902005';
 const MICRO_COMMUNITIES = 4;
 
@@ -75,6 +77,8 @@ export function generateLevels(input: { seed: number; lattice: Lattice; frame: C
   grids.forEach((g, gi) => {
     if (!communities.includes(g.communityCode)) return;
     const cells = gridCells[gi] as number[];
+    // A grid of one lattice cell has nothing to divide: it stays without micro grids.
+    if (cells.length < 2) return;
     const parts = bisect(frame, cells, Math.max(2, Math.min(6, Math.round(cells.length / 3)))).filter((p) => p.length > 0);
     const described = parts.map((p) => {
       const centres = p.map((c) => cellCentre(lattice, c));
@@ -172,13 +176,13 @@ export function generateLevels(input: { seed: number; lattice: Lattice; frame: C
     }
   }
 
-  // The past boundary change: a cell of 五里桥社区第2网格 that borders another grid of the community went to it.
+  // The past boundary change: a cell of BOUNDARY_CHANGE_GRID that borders another grid of the community went to it.
   const boundaryChanges: SampleBoundaryChange[] = [];
-  const ai = grids.findIndex((g) => g.code === '450902005001002');
+  const ai = grids.findIndex((g) => g.code === BOUNDARY_CHANGE_GRID);
   if (ai >= 0 && BOUNDARY_CHANGE_AT < input.now) {
     const a = gridCells[ai] as number[];
     const moved = a.find((c) => [c - 1, c + 1, c - lattice.nx, c + lattice.nx].some((nb) => owner.has(nb) && owner.get(nb) !== ai && grids[owner.get(nb) as number]!.communityCode === grids[ai]!.communityCode));
-    if (moved !== undefined && a.length > 2) {
+    if (moved !== undefined && a.length >= 2) {
       const bi = owner.get(
         [moved - 1, moved + 1, moved - lattice.nx, moved + lattice.nx].find((nb) => owner.has(nb) && owner.get(nb) !== ai && grids[owner.get(nb) as number]!.communityCode === grids[ai]!.communityCode) as number,
       ) as number;

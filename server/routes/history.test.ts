@@ -7,11 +7,11 @@
  */
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { BOUNDARY_CHANGE_AT } from '../../data/levels';
+import { BOUNDARY_CHANGE_AT, BOUNDARY_CHANGE_GRID } from '../../data/levels';
 import { describeEachEngine } from '../testing/databases';
 import { request, requestJson } from '../testing/request';
 
-const A = '450902005001002';
+const A = BOUNDARY_CHANGE_GRID;
 const BEFORE = '2026-05-15';
 const AFTER = '2026-11-01';
 

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOUNDARY_CHANGE_AT } from '../../data/levels';
+import { BOUNDARY_CHANGE_AT, BOUNDARY_CHANGE_GRID } from '../../data/levels';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
 import { LOAD_MS, launchBrowser, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
@@ -45,7 +45,7 @@ describe('history compare and fusion map in Chromium', { timeout: TEST_MS }, () 
     expect(Number(counts[0])).toBeGreaterThan(3);
     expect(counts[0]).toBe(counts[1]);
     const changed = page.locator('[data-testid="history-changed"]');
-    await changed.locator('text=450902005001002').first().waitFor({ timeout: WAIT_MS });
+    await changed.locator(`text=${BOUNDARY_CHANGE_GRID}`).first().waitFor({ timeout: WAIT_MS });
     // Two maps (MapLibre's canvas each; deck.gl adds its own), the last one holding its as-of grids.
     await page.waitForFunction(() => document.querySelectorAll('.overlay-map .maplibregl-canvas').length === 2, null, { timeout: WAIT_MS });
     await page.waitForFunction(() => (window.__dangjian?.map.querySourceFeatures('asof').length ?? 0) > 0, null, { timeout: WAIT_MS });
