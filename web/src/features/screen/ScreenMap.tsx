@@ -158,7 +158,7 @@ export function ScreenMap(props: ScreenMapProps) {
       const image = screenHeat(heatPoints ?? [], heatMax, zoom, area);
       built = { zoom, area };
       map.getSource<maplibregl.ImageSource>(HEAT_SOURCE)?.updateImage({ image: new ImageData(image.rgba, image.width, image.height), coordinates: image.coordinates });
-      exposeHeat(image);
+      exposeHeat(image, zoom, area);
     };
     if (!heatShown) return;
     draw();

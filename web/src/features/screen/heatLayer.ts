@@ -27,9 +27,13 @@ export const HEAT_STOPS: readonly HeatStop[] = (() => {
   return [[0, r0, g0, b0, 0], [0.08, r0, g0, b0, 0], ...INCIDENT_RAMP.map(([r, g, b], i): HeatStop => [0.15 + (0.85 * i) / last, r, g, b, Math.round(60 + (195 * i) / last)])];
 })();
 
-/** Starts empty (MapLibre shows nothing until the page gives it the image); the corners are replaced with it. */
+/**
+ * Starts as a transparent pixel (web/public/heat-empty.png: the style needs a url), replaced with
+ * the page's image and its corners once the map is loaded (updateImage aborts the placeholder's load).
+ */
 export const heatSource = (): SourceSpecification => ({
   type: 'image',
+  url: `${window.location.origin}/heat-empty.png`,
   coordinates: [
     [0, 0.001],
     [0.001, 0.001],
@@ -73,10 +77,10 @@ export function heatImageFits(built: { zoom: number; area: readonly [number, num
 declare global {
   interface Window {
     /** Browser tests: the heat image last given to the map, and its density at a position. */
-    __dangjianHeat?: { raster: HeatRaster; densityAt: (lon: number, lat: number) => number; builds: number };
+    __dangjianHeat?: { raster: HeatRaster; zoom: number; area: readonly [number, number, number, number]; densityAt: (lon: number, lat: number) => number; builds: number };
   }
 }
 
-export function exposeHeat(raster: HeatRaster): void {
-  window.__dangjianHeat = { raster, densityAt: (lon, lat) => heatDensityAt(raster, lon, lat), builds: (window.__dangjianHeat?.builds ?? 0) + 1 };
+export function exposeHeat(raster: HeatRaster, zoom: number, area: readonly [number, number, number, number]): void {
+  window.__dangjianHeat = { raster, zoom, area, densityAt: (lon, lat) => heatDensityAt(raster, lon, lat), builds: (window.__dangjianHeat?.builds ?? 0) + 1 };
 }
