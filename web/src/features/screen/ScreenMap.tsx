@@ -13,7 +13,7 @@ import { LAYER, selectedGridFilter } from '../map/mapStyle';
 import type { ColourSpecification, FilterSpecification, LayerSpecification, StyleSpecification } from '../map/styleTypes';
 import { useLatest } from '../map/useLatest';
 import { useMapShell, viewOfBounds } from '../map/useMapShell';
-import { HEAT_LAYER, HEAT_SOURCE, heatFeatures, heatLayer, heatWeight } from './heatLayer';
+import { exposeHeat, HEAT_LAYER, HEAT_SOURCE, heatArea, heatImageFits, heatLayer, heatSource, screenHeat } from './heatLayer';
 import { buildScreenLayers, type ScreenLayerInput } from './screenLayers';
 import { beltFeatures, centreFeatures, circleFeatures, demoFeatures, focusFilters, OVERLAY_SOURCES, overlayLayers, overlaySources, type OverlayGroup } from './screenOverlays';
 
@@ -37,6 +37,8 @@ export interface ScreenMapProps {
   onInteract: () => void;
   onMapReady: (map: maplibregl.Map | null) => void;
   onIdle: () => void;
+  /** The heat cells whose image the map has drawn (its first idle after the image was given). */
+  onHeatDrawn: (points: NonNullable<ScreenLayerInput['heat']>['points'] | undefined) => void;
 }
 
 const codeIs = (code: string | null): FilterSpecification => ['==', ['get', 'code'], code ?? ''];
@@ -58,13 +60,12 @@ function screenStyle(style: StyleSpecification, props: ScreenMapProps): StyleSpe
     if (layer.type === 'fill') return { ...layer, layout, paint: { ...layer.paint, 'fill-color': props.gridColour, 'fill-opacity': 0.55 } };
     return { ...layer, layout, paint: { ...layer.paint, 'line-color': '#0b1322' }, ...(layer.id === LAYER.gridOutline ? { minzoom: 12, maxzoom: 24 } : {}) };
   });
-  const heat = props.layerInput.heat;
   return {
     ...style,
-    sources: { ...style.sources, [HEAT_SOURCE]: { type: 'geojson', data: heatFeatures(heat?.points ?? []) }, ...overlaySources(props.layerInput) },
+    sources: { ...style.sources, [HEAT_SOURCE]: heatSource(), ...overlaySources(props.layerInput) },
     layers: [
       ...layers,
-      heatLayer(heat?.max ?? 0, props.layerInput.visible.heatmap),
+      heatLayer(props.layerInput.visible.heatmap),
       { id: MEMBER_FILL, type: 'fill', source: 'base', 'source-layer': 'regions', filter: codeIn(props.memberCodes), paint: { 'fill-color': '#ffcf4a', 'fill-opacity': 0.22 } },
       { id: MEMBER_LINE, type: 'line', source: 'base', 'source-layer': 'regions', filter: codeIn(props.memberCodes), paint: { 'line-color': '#ffd766', 'line-width': 2 } },
       {
@@ -140,16 +141,34 @@ export function ScreenMap(props: ScreenMapProps) {
     for (const id of [LAYER.gridFill, LAYER.areaFill]) map?.setPaintProperty(id, 'fill-color', props.gridColour);
   }, [map, props.gridColour]);
 
-  // The heat: new cells, a new top of the colour scale, shown or hidden.
-  const heat = props.layerInput.heat;
+  // The heat: an image of the cells over the view (./heatLayer.ts), rebuilt for new cells, a new
+  // top of the colour scale, or when the camera leaves what the last image covers.
+  const heatPoints = props.layerInput.heat?.points;
+  const heatMax = props.layerInput.heat?.max ?? 0;
   const heatShown = props.layerInput.visible.heatmap;
-  const heatInStyle = useRef(heat?.points);
   useEffect(() => {
-    if (!map || heat?.points === heatInStyle.current) return;
-    heatInStyle.current = heat?.points;
-    map.getSource<maplibregl.GeoJSONSource>(HEAT_SOURCE)?.setData(heatFeatures(heat?.points ?? []));
-    map.setPaintProperty(HEAT_LAYER, 'heatmap-weight', heatWeight(heat?.max ?? 0));
-  }, [map, heat]);
+    if (!map) return;
+    let built: { zoom: number; area: [number, number, number, number] } | null = null;
+    const draw = () => {
+      const b = map.getBounds();
+      const view = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] as const;
+      const zoom = map.getZoom();
+      if (built && heatImageFits(built, zoom, view)) return;
+      const area = heatArea(view);
+      const image = screenHeat(heatPoints ?? [], heatMax, zoom, area);
+      built = { zoom, area };
+      map.getSource<maplibregl.ImageSource>(HEAT_SOURCE)?.updateImage({ image: new ImageData(image.rgba, image.width, image.height), coordinates: image.coordinates });
+      exposeHeat(image, zoom, area);
+    };
+    if (!heatShown) return;
+    draw();
+    // Reported on the next idle: the frame with the image in it is complete.
+    map.once('idle', () => latest.current.onHeatDrawn(heatPoints));
+    map.on('moveend', draw);
+    return () => {
+      map.off('moveend', draw);
+    };
+  }, [map, heatPoints, heatMax, heatShown, latest]);
   useEffect(() => {
     map?.setLayoutProperty(HEAT_LAYER, 'visibility', heatShown ? 'visible' : 'none');
   }, [map, heatShown]);

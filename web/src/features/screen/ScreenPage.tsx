@@ -72,6 +72,8 @@ export function ScreenPage() {
   const circles = useScreenCircles(visible.circles && params.get('isochrones') !== '0');
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [mapIdle, setMapIdle] = useState(false);
+  // The heat cells whose image the map has drawn: the first full render includes the heat.
+  const [heatDrawn, setHeatDrawn] = useState<unknown>(undefined);
   const [adminOpen, setAdminOpen] = useState(false);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [pickedGrid, setPickedGrid] = useState<string | null>(null);
@@ -175,7 +177,16 @@ export function ScreenPage() {
 
   const cityBbox = tree.data?.[0]?.bbox ?? null;
   // What the first full render still waits for (read by the browser test and the bench).
-  const waitingFor = [!s && 'summary', !tree.data && 'regions', !centres.data && 'centres', !demos.data && 'demonstrations', visible.heatmap && !heat.data && 'heatmap', !mapIdle && 'map'].filter(Boolean).join(',');
+  const waitingFor = [
+    !s && 'summary',
+    !tree.data && 'regions',
+    !centres.data && 'centres',
+    !demos.data && 'demonstrations',
+    visible.heatmap && (!heat.data || heatDrawn !== heat.data.points) && 'heatmap',
+    !mapIdle && 'map',
+  ]
+    .filter(Boolean)
+    .join(',');
   useEffect(() => {
     document.body.dataset.screenReady = waitingFor === '' ? 'true' : 'false';
     document.body.dataset.screenWaiting = waitingFor;
@@ -256,6 +267,7 @@ export function ScreenPage() {
                   onInteract={onInteract}
                   onMapReady={setMap}
                   onIdle={() => setMapIdle(true)}
+                  onHeatDrawn={setHeatDrawn}
                 />
               </Suspense>
             ) : (
