@@ -51,11 +51,25 @@ export async function gridHistory(handle: DbHandle, code: string, reader: Sessio
 
 export type GridHistory = Awaited<ReturnType<typeof gridHistory>>;
 
+/** A version's outlines as read from grid_versions or sub_grid_versions (GeoJSON text, 7 decimals). */
+export interface VersionGeometryRow {
+  before: string | null;
+  after: string | null;
+  action: string;
+  actor: string;
+  at: Date | string;
+}
+
 /** The geometry before and after one version of the grid now holding `code`. */
 export async function gridVersionGeometry(handle: DbHandle, code: string, version: number) {
-  const [row] = await handle.rows<{ before: string | null; after: string | null; action: string; actor: string; at: Date | string }>(sql`
+  const [row] = await handle.rows<VersionGeometryRow>(sql`
     SELECT ST_AsGeoJSON(before_geom, 7) AS before, ST_AsGeoJSON(after_geom, 7) AS after, action, actor, at
     FROM grid_versions WHERE grid_id = (SELECT id FROM grids WHERE code = ${code}) AND version = ${version}`);
+  return versionGeometry(code, version, row);
+}
+
+/** One version's answer, for base grids and sub grids alike; 404 when there is no such version. */
+export function versionGeometry(code: string, version: number, row: VersionGeometryRow | undefined) {
   if (!row) throw new NotFoundError(`网格 ${code} 没有版本 ${version}`);
   return {
     code,

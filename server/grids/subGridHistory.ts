@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { NotFoundError } from '../http/domainError';
+import { versionGeometry, type VersionGeometryRow } from './history';
 
 interface SubVersionRow {
   version: number;
@@ -58,17 +59,8 @@ export type SubGridHistory = Awaited<ReturnType<typeof subGridHistory>>;
 
 /** The outline before and after one version of the sub grid now holding `code`. */
 export async function subGridVersionGeometry(handle: DbHandle, code: string, version: number) {
-  const [row] = await handle.rows<{ before: string | null; after: string | null; action: string; actor: string; at: Date | string }>(sql`
+  const [row] = await handle.rows<VersionGeometryRow>(sql`
     SELECT ST_AsGeoJSON(v.before_geom, 7) AS before, ST_AsGeoJSON(v.after_geom, 7) AS after, v.action, v.actor, v.at
     FROM sub_grid_versions v JOIN sub_grids s ON s.id = v.sub_grid_id WHERE s.code = ${code} AND v.version = ${version}`);
-  if (!row) throw new NotFoundError(`网格 ${code} 没有版本 ${version}`);
-  return {
-    code,
-    version,
-    action: row.action,
-    actor: row.actor,
-    at: new Date(row.at).toISOString(),
-    before: row.before ? (JSON.parse(row.before) as GeoJSON.MultiPolygon) : null,
-    after: row.after ? (JSON.parse(row.after) as GeoJSON.MultiPolygon) : null,
-  };
+  return versionGeometry(code, version, row);
 }

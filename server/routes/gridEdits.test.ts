@@ -6,7 +6,7 @@ import { communityTopology, historyHoles } from '../testing/topologyChecks';
 import { decodeTile } from '../tiles/decodeMvt';
 import { tileForLonLat } from '../../kernel/webMercator';
 
-import { grid, moveVertex, send, sharedVertexPair, type Multi, type Pos } from '../testing/gridFixtures';
+import { grid, moveVertex, send, sharedVertexPair, splitLineInTwo, type Multi, type Pos } from '../testing/gridFixtures';
 
 // A community without the sample's micro grids and past boundary change (data/levels.ts), so its shapes are the plain partition.
 const COMMUNITY = '450902005007';
@@ -176,14 +176,7 @@ describeEachEngine('grid editing with topology rules', (db) => {
 
   it('splits a grid by a line: the new part gets the next never-used code, coverage stays exact', async () => {
     const a = await grid(db(), pair.a);
-    // A horizontal line across the grid that cuts it in exactly two (grids are not convex: try heights from the middle out).
-    const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`
-      WITH g AS (SELECT geom, ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_YMin(geom) AS s, ST_YMax(geom) AS n FROM grids WHERE code = ${pair.a}),
-      tries AS (SELECT g.*, g.s + (g.n - g.s) * f AS lat, abs(f - 0.5) AS off FROM g, (SELECT k / 20.0 AS f FROM generate_series(2, 18) k) f)
-      SELECT w, e, lat FROM tries
-      WHERE ST_NumGeometries(ST_Split(geom, ST_MakeLine(ST_SetSRID(ST_MakePoint(w, lat), 4326), ST_SetSRID(ST_MakePoint(e, lat), 4326)))) = 2
-      ORDER BY off LIMIT 1`);
-    expect(box, 'a line that cuts the grid in two').toBeDefined();
+    const box = await splitLineInTwo(db(), pair.a);
     const [{ max }] = (await db().rows<{ max: number }>(sql`
       SELECT greatest((SELECT max(right(code,3)::int) FROM grids WHERE community_code = ${COMMUNITY}),
                       (SELECT max(right(grid_code,3)::int) FROM grid_versions WHERE left(grid_code,12) = ${COMMUNITY})) AS max`)) as [{ max: number }];
@@ -405,14 +398,7 @@ describeEachEngine('grid editing with topology rules', (db) => {
 
     // A real preview, then a split adds a grid: the plan changed since, which is a conflict.
     const a = await grid(db(), pair.a);
-    // A horizontal line across the grid that cuts it in exactly two (grids are not convex: try heights from the middle out).
-    const [box] = await db().rows<{ w: number; e: number; lat: number }>(sql`
-      WITH g AS (SELECT geom, ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_YMin(geom) AS s, ST_YMax(geom) AS n FROM grids WHERE code = ${pair.a}),
-      tries AS (SELECT g.*, g.s + (g.n - g.s) * f AS lat, abs(f - 0.5) AS off FROM g, (SELECT k / 20.0 AS f FROM generate_series(2, 18) k) f)
-      SELECT w, e, lat FROM tries
-      WHERE ST_NumGeometries(ST_Split(geom, ST_MakeLine(ST_SetSRID(ST_MakePoint(w, lat), 4326), ST_SetSRID(ST_MakePoint(e, lat), 4326)))) = 2
-      ORDER BY off LIMIT 1`);
-    expect(box, 'a line that cuts the grid in two').toBeDefined();
+    const box = await splitLineInTwo(db(), pair.a);
     const split = await send(db(), 'POST', `/api/grids/${pair.a}/split`, {
       version: a.version,
       line: {

@@ -46,3 +46,15 @@ export function moveVertex(geometry: Multi, from: Pos, to: Pos): Multi {
     coordinates: geometry.coordinates.map((p) => p.map((ring) => ring.map((c) => (c[0] === from[0] && c[1] === from[1] ? to : c)))),
   };
 }
+
+/** A horizontal line across a grid that cuts it in exactly two (grids are not convex: heights tried from the middle out). */
+export async function splitLineInTwo(db: DbHandle, code: string) {
+  const [box] = await db.rows<{ w: number; e: number; lat: number }>(sql`
+    WITH g AS (SELECT geom, ST_XMin(geom) - 0.001 AS w, ST_XMax(geom) + 0.001 AS e, ST_YMin(geom) AS s, ST_YMax(geom) AS n FROM grids WHERE code = ${code}),
+    tries AS (SELECT g.*, g.s + (g.n - g.s) * f AS lat, abs(f - 0.5) AS off FROM g, (SELECT k / 20.0 AS f FROM generate_series(2, 18) k) f)
+    SELECT w, e, lat FROM tries
+    WHERE ST_NumGeometries(ST_Split(geom, ST_MakeLine(ST_SetSRID(ST_MakePoint(w, lat), 4326), ST_SetSRID(ST_MakePoint(e, lat), 4326)))) = 2
+    ORDER BY off LIMIT 1`);
+  if (!box) throw new Error(`no horizontal line cuts grid ${code} in exactly two`);
+  return box;
+}
