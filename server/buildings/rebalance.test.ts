@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeEachEngine } from '../testing/databases';
-import { send } from '../testing/gridFixtures';
+import { bandAroundMean, REBALANCE_COMMUNITY, send } from '../testing/gridFixtures';
 import { communityTopology } from '../testing/topologyChecks';
 import { planRebalance } from './rebalance';
 
@@ -38,12 +38,9 @@ it('greedy plan: an over-band grid gives boundary buildings to its under-band ne
 
 describeEachEngine('均衡 rebalance', (db) => {
   it('finds moves across most grid boundaries: pieces are cut per grid, so pieces of neighbouring grids touch', async () => {
-    // The sample's 450902005009 (seven grids of 142–600 households) in a band of ±10 % around its mean:
-    // the buildings on the shared edges are enough to bring every grid in.
-    const c = '450902005009';
-    const [stats] = await db().rows<{ mean: number }>(sql`
-      SELECT avg(h)::float AS mean FROM (SELECT sum(b.households) AS h FROM buildings b JOIN grids g ON g.id = b.grid_id WHERE g.community_code = ${c} GROUP BY g.id) x`);
-    const band = { min: Math.round(stats!.mean * 0.9), max: Math.round(stats!.mean * 1.1) };
+    // The sample's 均衡 community in a band of ±10 % around its mean: the buildings on the shared edges are enough to bring every grid in.
+    const c = REBALANCE_COMMUNITY;
+    const band = await bandAroundMean(db(), c);
     expect((await send(db(), 'PUT', `/api/buildings/bands/${c}`, band)).status).toBe(200);
     const s = (await send(db(), 'GET', `/api/buildings/rebalance/${c}`)).body;
     expect(s.grids.filter((g: { statusBefore: string }) => g.statusBefore !== 'in').length).toBeGreaterThan(1);

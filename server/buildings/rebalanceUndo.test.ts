@@ -2,13 +2,13 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { describeEachEngine } from '../testing/databases';
-import { send } from '../testing/gridFixtures';
+import { bandAroundMean, REBALANCE_COMMUNITY, send } from '../testing/gridFixtures';
 import { request } from '../testing/request';
 import { postJsonAs, requestAs } from '../testing/requestAs';
 import { testPlanner } from '../testing/principals';
 import { communityTopology } from '../testing/topologyChecks';
 
-const COMMUNITY = '450902005001';
+const COMMUNITY = REBALANCE_COMMUNITY;
 
 /** The stored state an undo must bring back: households per grid (sum of its buildings) and each building's grid. */
 async function stored(db: DbHandle) {
@@ -30,8 +30,8 @@ async function saveSuggestion(db: DbHandle) {
 
 describeEachEngine('均衡 undo as a whole', (db) => {
   it('lists the saved batch, a dry run writes nothing, the undo restores households per grid and every building’s grid, once', async () => {
-    // The sample community's grids hold 315–389 households: a tight band gives several moves.
-    expect((await send(db(), 'PUT', `/api/buildings/bands/${COMMUNITY}`, { min: 330, max: 370 })).status).toBe(200);
+    // A band of ±10 % around the community's mean: several grids outside it, several moves.
+    expect((await send(db(), 'PUT', `/api/buildings/bands/${COMMUNITY}`, await bandAroundMean(db(), COMMUNITY))).status).toBe(200);
     const before = await stored(db());
     const { suggestion, saved } = await saveSuggestion(db());
     expect(suggestion.moves.length).toBeGreaterThan(1);
@@ -78,7 +78,7 @@ describeEachEngine('均衡 undo as a whole', (db) => {
   });
 
   it('only editors of the community undo (the policy table and the jurisdiction); anyone reads the list', async () => {
-    expect((await send(db(), 'PUT', `/api/buildings/bands/${COMMUNITY}`, { min: 330, max: 370 })).status).toBe(200);
+    expect((await send(db(), 'PUT', `/api/buildings/bands/${COMMUNITY}`, await bandAroundMean(db(), COMMUNITY))).status).toBe(200);
     const { saved } = await saveSuggestion(db());
     const analyst = { ...testPlanner('450902005'), username: 'analyst-x', role: 'analyst' as const, jurisdictionCode: null };
     const list = await requestAs(db(), analyst, `/api/buildings/rebalance/${COMMUNITY}/batches`);
@@ -97,7 +97,7 @@ describeEachEngine('均衡 undo as a whole', (db) => {
   });
 
   it('409 when a building or a grid of the batch was edited after it; nothing written', async () => {
-    expect((await send(db(), 'PUT', `/api/buildings/bands/${COMMUNITY}`, { min: 330, max: 370 })).status).toBe(200);
+    expect((await send(db(), 'PUT', `/api/buildings/bands/${COMMUNITY}`, await bandAroundMean(db(), COMMUNITY))).status).toBe(200);
     const { saved } = await saveSuggestion(db());
     const [batch] = (await send(db(), 'GET', `/api/buildings/rebalance/${COMMUNITY}/batches`)).body.batches;
     const undo = (dryRun: boolean) => send(db(), 'POST', `/api/buildings/rebalance/${COMMUNITY}/undo`, { batch: saved.batch, dryRun });

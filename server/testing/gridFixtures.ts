@@ -58,3 +58,16 @@ export async function splitLineInTwo(db: DbHandle, code: string) {
   if (!box) throw new Error(`no horizontal line cuts grid ${code} in exactly two`);
   return box;
 }
+
+/**
+ * The sample community the 均衡 tests use (seven grids of 142–600 households on the real outlines) and a
+ * household band of ±10 % around its grids' mean: most grids fall outside it, and the buildings on the
+ * shared edges are enough to bring them in — so the suggestion has several moves whatever the sample's seed.
+ */
+export const REBALANCE_COMMUNITY = '450902005009';
+
+export async function bandAroundMean(db: DbHandle, community: string, spread = 0.1) {
+  const [stats] = await db.rows<{ mean: number }>(sql`
+    SELECT avg(h)::float AS mean FROM (SELECT sum(b.households) AS h FROM buildings b JOIN grids g ON g.id = b.grid_id WHERE g.community_code = ${community} GROUP BY g.id) x`);
+  return { min: Math.round(stats!.mean * (1 - spread)), max: Math.round(stats!.mean * (1 + spread)) };
+}

@@ -1,7 +1,7 @@
 /**
- * 户数均衡 in Chromium, one planner's flow: mingshan signs in, opens 五里桥社区's first grid in the
- * editor, sets the community's household band to 330–370 (the sample's grids hold 315–389, so
- * several fall outside: the grid summary says so), asks for the 均衡 suggestion (the moving
+ * 户数均衡 in Chromium, one planner's flow: mingshan signs in, opens the 均衡 community's first grid in
+ * the editor, sets the community's household band to ±10 % around its grids' mean (several fall
+ * outside: the grid summary says so), asks for the 均衡 suggestion (the moving
  * buildings drawn on the map), unticks one move, accepts the rest with the dry run (the impact
  * list appears), saves, and the stored buildings' households per grid match the preview's new
  * totals; the unticked building stayed where it was. Then the saved 均衡 is undone as a whole from
@@ -13,10 +13,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSampleUsers, SAMPLE_PASSWORD } from '../../server/auth/users';
 import { openEmbeddedCopy, type TestDatabase } from '../../server/testing/databases';
+import { bandAroundMean, REBALANCE_COMMUNITY } from '../../server/testing/gridFixtures';
 import { LOAD_MS, launchBrowser, mapIdle, openPage, screenshotPath, startServer, TEST_MS, WAIT_MS } from './browser';
 
-const COMMUNITY = '450902005001';
-const GRID = '450902005001001';
+const COMMUNITY = REBALANCE_COMMUNITY;
+const GRID = `${COMMUNITY}001`;
 
 describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_MS }, () => {
   let db: TestDatabase;
@@ -75,28 +76,29 @@ describe('household band and 均衡 in the editor in Chromium', { timeout: TEST_
     await page.goto(`${server.url}/editor?grid=${GRID}`);
     await page.waitForSelector('body[data-grids-rendered="true"]', { timeout: LOAD_MS });
     await expect.poll(() => page.textContent('[data-testid="editor-grid-code"]'), { timeout: WAIT_MS }).toBe(GRID);
-    // Default band 300–500: the grid is inside it.
-    await expect.poll(() => page.getAttribute('[data-testid="editor-grid-households"]', 'data-status'), { timeout: WAIT_MS }).toBe('in');
+    const status = (h: number, min: number, max: number) => (h > max ? 'above' : h < min ? 'below' : 'in');
+    // The default band 300–500 first.
+    await expect.poll(() => page.getAttribute('[data-testid="editor-grid-households"]', 'data-status'), { timeout: WAIT_MS }).toBe(status(before[GRID]!, 300, 500));
 
     // The band, from the editor.
+    const { min, max } = await bandAroundMean(db.handle, COMMUNITY);
     await page.getByTestId('tab-rebalance').click();
-    await page.getByLabel('户数下限').fill('330');
-    await page.getByLabel('户数上限').fill('370');
+    await page.getByLabel('户数下限').fill(String(min));
+    await page.getByLabel('户数上限').fill(String(max));
     await page.getByTestId('band-save').click();
-    await expect.poll(() => page.textContent('[data-testid="band-message"]'), { timeout: WAIT_MS }).toBe('已保存：330–370 户');
+    await expect.poll(() => page.textContent('[data-testid="band-message"]'), { timeout: WAIT_MS }).toBe(`已保存：${min}–${max} 户`);
     const [band] = await db.handle.rows<{ min_households: number; max_households: number; updated_by: string }>(
       sql`SELECT min_households, max_households, updated_by FROM household_bands WHERE community_code = ${COMMUNITY}`,
     );
-    expect(band).toEqual({ min_households: 330, max_households: 370, updated_by: '名山街道网格规划员（示例）' });
-    const expectedStatus = before[GRID]! > 370 ? 'above' : before[GRID]! < 330 ? 'below' : 'in';
-    await expect.poll(() => page.getAttribute('[data-testid="editor-grid-households"]', 'data-status'), { timeout: WAIT_MS }).toBe(expectedStatus);
+    expect(band).toEqual({ min_households: min, max_households: max, updated_by: '名山街道网格规划员（示例）' });
+    await expect.poll(() => page.getAttribute('[data-testid="editor-grid-households"]', 'data-status'), { timeout: WAIT_MS }).toBe(status(before[GRID]!, min, max));
 
     // The suggestion: a list, highlighted grids, and the moving buildings on the map.
     await page.getByTestId('rebalance-suggest').click();
     await page.getByTestId('rebalance-moves').waitFor({ timeout: WAIT_MS });
     const moves = await page.locator('[data-testid="rebalance-move"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-building') as string));
     expect(moves.length).toBeGreaterThan(1);
-    const outBefore = Object.values(before).filter((h) => h < 330 || h > 370).length;
+    const outBefore = Object.values(before).filter((h) => h < min || h > max).length;
     expect(outBefore).toBeGreaterThan(1);
     expect(await page.textContent('[data-testid="rebalance-summary"]')).toContain(`现有 ${outBefore} 个网格在区间外`);
     await mapIdle(page);
