@@ -1,7 +1,7 @@
 /**
  * Suggested sites for N new facilities of a kind: maximal-coverage location over
  * candidate points, weighted by the demand model of demand.ts. Candidates are
- * road nodes (evenly thinned to `maxCandidates` in id order), estates' centroids
+ * road nodes (evenly thinned to exactly `maxCandidates` in id order), estates' centroids
  * or the centres of a hexagon lattice of side `hexM` metres over the city (or the
  * region), the last two snapped to their nearest road node within SNAP_DISTANCE_M
  * (points with none are dropped) and then thinned the same way.
@@ -93,10 +93,15 @@ async function nearestNodes(db: DbHandle, points: ([number, number] | null)[]): 
 
 const inRegionSql = (region: string | undefined, geom: ReturnType<typeof sql>) => (region ? sql`EXISTS (SELECT 1 FROM regions r WHERE r.code = ${region} AND ST_Covers(r.geom, ${geom}))` : sql`true`);
 
-/** Every k-th of `points` so that at most `max` remain (k = ⌈n / max⌉). */
-const thin = <T>(points: T[], max: number): T[] => {
-  const stride = Math.max(1, Math.ceil(points.length / max));
-  return points.filter((_, i) => i % stride === 0).slice(0, max);
+/**
+ * `max` of `points` spread evenly over their order (the i-th kept is at ⌊i·n / max⌋), all of them
+ * when there are no more than `max`: exactly `max` remain, not every ⌈n / max⌉-th (which leaves as
+ * few as half).
+ */
+export const thin = <T>(points: readonly T[], max: number): T[] => {
+  const n = points.length;
+  if (n <= max) return [...points];
+  return Array.from({ length: Math.max(0, max) }, (_, i) => points[Math.floor((i * n) / max)] as T);
 };
 
 async function nodeCandidates(db: DbHandle, o: CandidateOptions): Promise<CandidatePoint[]> {
