@@ -12,7 +12,7 @@
  * A 示范评估 cell (server/scorecards) opens with `communities` and `cohort`: the 示范社区
  * themselves or the rest of their city, over the cell's window (from/to) — the scorecard's
  * own WHERE fragments (server/figures/cohort.ts). Unknown communities, communities outside
- * the city, and figures not over grids or incidents are refused with 422 (field communities).
+ * the city, and figures that do not read a cohort (registry.ts opensByCohort) are refused with 422 (field communities).
  */
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
@@ -21,7 +21,7 @@ import { lastMonths } from '../screen/months';
 import { regionPath } from '../screen/summary';
 import { figureOr404 } from './figureQuery';
 import { regionPrefix } from '../incidents/filters';
-import { COHORT_ENTITIES, type FigureParams } from './registry';
+import { type FigureParams, opensByCohort } from './registry';
 import { rootRegionCode } from './rootRegion';
 
 export interface FigureRequest {
@@ -67,7 +67,7 @@ export async function resolveFigureParams(db: DbHandle, id: string, q: FigureReq
   }
   const monthPart = q.month ? { month: q.month } : {};
   if (q.communities !== undefined) {
-    if (!COHORT_ENTITIES.includes(figure.entity)) throw new FigureParamProblem('communities', `“${figure.name}”不按社区组统计（只有网格与事件的指标可以按示范社区打开）`);
+    if (!opensByCohort(figure)) throw new FigureParamProblem('communities', `“${figure.name}”不按社区组统计（网格、事件与示范评估的指标才可以按示范社区打开）`);
     const communities = [...new Set(q.communities)].sort();
     const known = await db.rows<{ code: string }>(sql`SELECT code FROM regions WHERE level = 'community' AND code IN ${communities}`);
     const unknown = communities.filter((c) => !known.some((k) => k.code === c));

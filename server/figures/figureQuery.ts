@@ -99,6 +99,14 @@ const COLUMNS: Record<Figure['entity'], FigureColumn[]> = {
     { key: 'community_code', label: '报到社区' },
     { key: 'reported_on', label: '报到日期' },
   ],
+  starRatings: [
+    { key: 'id', label: '编号' },
+    { key: 'org_code', label: '组织编码' },
+    { key: 'org_name', label: '党组织' },
+    { key: 'year', label: '年度' },
+    { key: 'stars', label: '星级' },
+    { key: 'final_at', label: '认定时间' },
+  ],
 };
 
 const FROM: Record<Figure['entity'], SQL> = {
@@ -113,9 +121,20 @@ const FROM: Record<Figure['entity'], SQL> = {
     SELECT 'wish:' || w.id AS id, CASE w.kind WHEN 'red_rope' THEN '为民红绳' ELSE '微心愿' END AS kind, w.title, w.community_code, w.status, (w.confirmed_at AT TIME ZONE 'Asia/Shanghai')::date::text AS done_on FROM service_wishes w
     UNION ALL
     SELECT 'project:' || p.id, '共建项目', p.title, p.community_code, p.status, p.finished_on::text FROM co_build_projects p) s`,
+  starRatings: sql`star_ratings sr`,
 };
-const ALIAS: Record<Figure['entity'], string> = { grids: 'g', centres: 'c', incidents: 'i', patrols: 'p', wishes: 'w', partyUnits: 'u', partyMembers: 'm', services: 's' };
-const ORDER: Record<Figure['entity'], SQL> = { grids: sql`g.code`, centres: sql`c.id`, incidents: sql`i.id`, patrols: sql`p.id`, wishes: sql`w.id`, partyUnits: sql`u.id`, partyMembers: sql`m.id`, services: sql`s.id` };
+const ALIAS: Record<Figure['entity'], string> = { grids: 'g', centres: 'c', incidents: 'i', patrols: 'p', wishes: 'w', partyUnits: 'u', partyMembers: 'm', services: 's', starRatings: 'sr' };
+const ORDER: Record<Figure['entity'], SQL> = {
+  grids: sql`g.code`,
+  centres: sql`c.id`,
+  incidents: sql`i.id`,
+  patrols: sql`p.id`,
+  wishes: sql`w.id`,
+  partyUnits: sql`u.id`,
+  partyMembers: sql`m.id`,
+  services: sql`s.id`,
+  starRatings: sql`sr.org_code`,
+};
 
 /** A measure's SQL: its expression, or the entity's column. */
 function measureSql(f: Figure, m: FigureMeasure, p: FigureParams): SQL {
@@ -155,6 +174,8 @@ function selectList(entity: Figure['entity'], reader: SessionUser | null | undef
       return sql`s.id, s.kind, s.title, s.community_code, s.status, s.done_on`;
     case 'partyMembers':
       return sql`m.id, (SELECT pu.name FROM party_units pu WHERE pu.id = m.unit_id) AS unit_name, m.community_code, m.reported_on::text AS reported_on`;
+    case 'starRatings':
+      return sql`sr.id, sr.org_code, sr.org_name, sr.year, sr.stars, sr.final_at`;
   }
 }
 
@@ -182,16 +203,18 @@ export interface FigureValue {
   definition: string;
   shownOn: Figure['shownOn'];
   filter: FigureFilter;
-  /** The figure: a count, a sum, or a ratio 0..1 (null without a denominator). */
+  /** The figure: a count, a sum, a ratio 0..1 or a per-figure (null without a denominator). */
   value: number | null;
-  /** Records behind it (a ratio: the denominator's). */
+  /** Records behind it (a ratio: the denominator's; a per-figure: the numerator's). */
   records: number;
-  /** A ratio's parts (counts, or sums of the measure), else null. */
+  /** A ratio's or per-figure's parts (counts, or sums of the measure), else null. */
   numerator: number | null;
   denominator: number | null;
   measure: string | null;
-  /** A mean (平均星级): its unit; the value is then shown as is, not as a share. */
+  /** A mean (平均星级) or a per-figure (人/百户): its unit; the value is then shown as is, not as a share. */
   mean: string | null;
+  /** A per-figure's divisor: what it counts (户, 个社区) and the scale (value = numerator × scale ÷ denominator). */
+  per: { label: string; scale: number } | null;
   columns: FigureColumn[];
 }
 
@@ -201,7 +224,7 @@ export function figureOr404(id: string): Figure {
   return figure;
 }
 
-/** The filter of the records: the denominator's for a ratio. */
+/** The filter of the records: the denominator's for a ratio, the counted ones' otherwise. */
 async function recordFilter(db: DbHandle, f: Figure, p: FigureParams): Promise<SQL> {
   return f.kind === 'ratio' ? await f.denominator(db, p) : await f.where(db, p);
 }
@@ -235,9 +258,8 @@ async function describeFilter(db: DbHandle, f: Figure, p: FigureParams): Promise
   };
 }
 
-export async function figureValue(db: DbHandle, id: string, p: FigureParams): Promise<FigureValue> {
-  const f = figureOr404(id);
-  const filter = await describeFilter(db, f, p);
+/** A figure's numbers without its description: what the value, the records and a scorecard's cell share. */
+export async function figureAmounts(db: DbHandle, f: Figure, p: FigureParams): Promise<Pick<FigureValue, 'value' | 'records' | 'numerator' | 'denominator'>> {
   const measure = f.measure ? measureSql(f, f.measure, p) : null;
   // Sums of expressions (hours) stay fractional; sums of columns are whole numbers.
   const cast = f.measure?.expression ? sql`::float8` : sql`::bigint`;
@@ -245,13 +267,28 @@ export async function figureValue(db: DbHandle, id: string, p: FigureParams): Pr
   const counted = f.kind === 'ratio' ? await f.numerator(db, p) : sql`true`;
   const numeratorMeasure = f.kind === 'ratio' && f.numeratorMeasure ? measureSql(f, f.numeratorMeasure, p) : measure;
   const amountCounted = numeratorMeasure ? sql`coalesce(sum(${numeratorMeasure}) FILTER (WHERE ${counted}), 0)::float8` : sql`count(*) FILTER (WHERE ${counted})::bigint`;
-  const [r] = await db.rows<{ records: number; amount: number; counted: number }>(
-    sql`SELECT count(*)::bigint AS records, ${amount} AS amount, ${amountCounted} AS counted FROM ${FROM[f.entity]} WHERE ${await recordFilter(db, f, p)}`,
+  const per = f.kind === 'per' ? sql`(${f.per.value(p)})::float8` : sql`NULL::float8`;
+  const [r] = await db.rows<{ records: number; amount: number; counted: number; per: number | null }>(
+    sql`SELECT count(*)::bigint AS records, ${amount} AS amount, ${amountCounted} AS counted, ${per} AS per FROM ${FROM[f.entity]} WHERE ${await recordFilter(db, f, p)}`,
   );
   const records = Number(r?.records ?? 0);
   const total = Number(r?.amount ?? 0);
   const num = Number(r?.counted ?? 0);
-  const ratio = f.kind === 'ratio';
+  switch (f.kind) {
+    case 'ratio':
+      return { value: total > 0 ? num / total : null, records, numerator: num, denominator: total };
+    case 'per': {
+      const divisor = Number(r?.per ?? 0);
+      return { value: divisor > 0 ? (records * f.per.scale) / divisor : null, records, numerator: records, denominator: divisor };
+    }
+    default:
+      return { value: f.kind === 'sum' ? total : records, records, numerator: null, denominator: null };
+  }
+}
+
+export async function figureValue(db: DbHandle, id: string, p: FigureParams): Promise<FigureValue> {
+  const f = figureOr404(id);
+  const filter = await describeFilter(db, f, p);
   return {
     id: f.id,
     name: f.name,
@@ -259,12 +296,10 @@ export async function figureValue(db: DbHandle, id: string, p: FigureParams): Pr
     definition: f.definition,
     shownOn: f.shownOn,
     filter,
-    value: ratio ? (total > 0 ? num / total : null) : f.kind === 'sum' ? total : records,
-    records,
-    numerator: ratio ? num : null,
-    denominator: ratio ? total : null,
+    ...(await figureAmounts(db, f, p)),
     measure: f.measure?.label ?? null,
-    mean: f.kind === 'ratio' ? (f.mean ?? null) : null,
+    mean: f.kind === 'ratio' ? (f.mean ?? null) : f.kind === 'per' ? f.per.unit : null,
+    per: f.kind === 'per' ? { label: f.per.label, scale: f.per.scale } : null,
     columns: columnsOf(f),
   };
 }
@@ -300,8 +335,8 @@ function present(rows: Row[]): Row[] {
     const out: Row = { ...r };
     if (typeof out.party_secretary_phone === 'string') out.party_secretary_phone = maskPhone(out.party_secretary_phone);
     if (Array.isArray(out.grid_codes)) out.grid_codes = out.grid_codes.join(' ');
-    for (const k of ['reported_at', 'deadline_at', 'closed_at', 'started_at', 'ended_at', 'posted_at']) if (out[k] !== null && out[k] !== undefined) out[k] = new Date(out[k] as string).toISOString();
-    for (const k of ['id', 'households', 'population', 'party_members', 'dual_report_members', 'star_rating', 'households_served', 'satisfaction', 'member_count', 'members_reported', 'hours']) {
+    for (const k of ['reported_at', 'deadline_at', 'closed_at', 'started_at', 'ended_at', 'posted_at', 'final_at']) if (out[k] !== null && out[k] !== undefined) out[k] = new Date(out[k] as string).toISOString();
+    for (const k of ['id', 'households', 'population', 'party_members', 'dual_report_members', 'star_rating', 'households_served', 'satisfaction', 'member_count', 'members_reported', 'hours', 'year', 'stars']) {
       if (out[k] !== null && out[k] !== undefined) out[k] = Number(out[k]);
     }
     return out;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { beforeAll, expect, it } from 'vitest';
 import type { SessionUser } from '../../kernel/roles';
+import type { DbHandle } from '../../db/client';
 import { regionKpis, type KpiResult } from '../incidents/kpis';
 import { cstMonth } from '../screen/months';
 import { incidentTrend, screenSummary, type ScreenSummary } from '../screen/summary';
@@ -64,6 +65,41 @@ function shown(id: string, s: ScreenSummary, k: KpiResult, trendClosed: number):
   return table[id]!;
 }
 
+/** A region's codes as a LIKE prefix: a city's counties share its first four digits. */
+const prefixOf = (scope: string) => `${scope.length === 6 ? scope.slice(0, 4) : scope}%`;
+/** A China date (YYYY-MM-DD) of an instant. */
+const chinaDate = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/**
+ * The 示范评估's record measures (scorecard.*) computed here from the tables, as the scorecard
+ * computed them before they became registry figures: reports dated in the period per households
+ * or communities, and the latest year's final 五好 rating per organisation before the period's end.
+ */
+async function recordReference(db: DbHandle, id: string, p: FigureParams): Promise<number | null> {
+  const like = prefixOf(p.scope);
+  const [from, to] = [chinaDate(p.from), chinaDate(p.to)];
+  if (id === 'scorecard.dualReport') {
+    const [r] = await db.rows<{ n: number; hh: number }>(sql`SELECT
+      (SELECT count(*) FROM party_members WHERE community_code LIKE ${like} AND reported_on >= ${from}::date AND reported_on < ${to}::date)::int AS n,
+      (SELECT coalesce(sum(households), 0) FROM grids WHERE community_code LIKE ${like})::float8 AS hh`);
+    return Number(r!.hh) > 0 ? (Number(r!.n) * 100) / Number(r!.hh) : null;
+  }
+  if (id === 'scorecard.dualReportUnits') {
+    const [r] = await db.rows<{ n: number; c: number }>(sql`SELECT
+      (SELECT count(*) FROM party_units WHERE community_code LIKE ${like} AND reported_on >= ${from}::date AND reported_on < ${to}::date)::int AS n,
+      (SELECT count(*) FROM regions WHERE level = 'community' AND code LIKE ${like})::int AS c`);
+    return Number(r!.c) > 0 ? Number(r!.n) / Number(r!.c) : null;
+  }
+  if (id === 'scorecard.stars') {
+    const [r] = await db.rows<{ stars: number; orgs: number }>(sql`SELECT coalesce(sum(x.stars), 0)::int AS stars, count(*)::int AS orgs FROM (
+      SELECT DISTINCT ON (org_code) stars FROM star_ratings
+      WHERE status = 'final' AND stars IS NOT NULL AND final_at < ${p.to.toISOString()}::timestamptz AND left(org_code, 12) LIKE ${like}
+      ORDER BY org_code, year DESC) x`);
+    return Number(r!.orgs) > 0 ? Number(r!.stars) / Number(r!.orgs) : null;
+  }
+  throw new Error(`no reference value for ${id}`);
+}
+
 /** CSV rows (after the header) of a figure's export, split into cells; our cells hold no commas except quoted JSON-free text. */
 function parseCsv(text: string): string[][] {
   const lines = text
@@ -98,7 +134,7 @@ describeEachEngine('figure drill-down', (db) => {
       const withRecords: string[] = [];
       for (const f of FIGURES) {
         const v: FigureValue = await figureValue(db(), f.id, p);
-        const reference = shown(f.id, summary, kpis, tc!.n);
+        const reference = f.id.startsWith('scorecard.') ? await recordReference(db(), f.id, p) : shown(f.id, summary, kpis, tc!.n);
         if (reference === null) expect(v.value, f.id).toBeNull();
         // 本周巡查时长 is shown to 0.1 hour; the registry keeps the exact sum.
         else if (f.id === 'screen.patrols.weekHours') expect(Math.abs(v.value! - reference), f.id).toBeLessThanOrEqual(0.05 + 1e-9);
@@ -122,6 +158,8 @@ describeEachEngine('figure drill-down', (db) => {
           expect(sumOf(counted, (f.numeratorMeasure ?? f.measure)?.label), f.id).toBe(v.numerator);
           expect(sumOf(rows, f.measure?.label), f.id).toBe(v.denominator);
         }
+        // A per-figure's records are its numerator's (the members, the units); the divisor is another table's.
+        if (f.kind === 'per') expect([v.numerator, rows.length], f.id).toEqual([v.records, v.records]);
         // The paged list adds up to the same total.
         const page1 = await figureRecords(db(), f.id, p, ANALYST, 1, 200);
         expect(page1.total).toBe(v.records);
@@ -305,14 +343,8 @@ describeEachEngine('figure drill-down', (db) => {
     let cells = 0;
     let nonEmpty = 0;
     for (const m of card.measures) {
-      if (!m.figure) {
-        // Only the measures from the party-service records (双报到, 星级) have no registry figure yet.
-        expect(
-          RECORD_MEASURES.map((r) => r.id),
-          m.id,
-        ).toContain(m.id);
-        continue;
-      }
+      // Every measure is a registry figure, the party-service ones (双报到, 星级) too.
+      expect(m.figure, m.id).toBeTruthy();
       for (const [cohort, side] of [
         ['group', m.group],
         ['rest', m.rest],
@@ -328,10 +360,13 @@ describeEachEngine('figure drill-down', (db) => {
           expect(v.filter.cohort, at).toBe(cohort);
           expect(v.filter.communities, at).toEqual(communities);
           expect(v.filter.text, at).toContain(cohort === 'group' ? '中的示范社区' : '外的其余社区');
-          if (v.kind === 'ratio') {
+          if (v.kind === 'ratio' || v.kind === 'per') {
             expect([v.numerator, v.denominator], at).toEqual([cell.numerator, cell.denominator]);
+            // A per-figure is numerator × scale ÷ denominator (人/百户); the cell keeps the plain share and the page scales it.
+            const scale = v.per?.scale ?? 1;
             if (cell.value === null) expect(v.value, at).toBeNull();
-            else expect(v.value, at).toBeCloseTo(cell.value, 12);
+            else expect(v.value, at).toBeCloseTo(cell.value * scale, 12);
+            if (v.kind === 'per') expect(v.records, at).toBe(cell.numerator);
           } else {
             expect(v.value, at).toBe(cell.numerator);
             expect(v.records, at).toBe(cell.numerator);
@@ -345,7 +380,8 @@ describeEachEngine('figure drill-down', (db) => {
         }
       }
     }
-    expect(cells).toBe(6 * 4);
+    expect(cells).toBe(card.measures.length * 4);
+    expect(card.measures.map((m) => m.id)).toEqual(expect.arrayContaining(RECORD_MEASURES.map((r) => r.id)));
     expect(nonEmpty).toBeGreaterThan(cells / 2);
   });
 

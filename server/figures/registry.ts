@@ -20,9 +20,9 @@ import { patrolScope, chinaDayAndWeek } from '../field/patrolFigures';
 import { inRegion } from '../partyService/regionScope';
 import { centreScope, gridScope, levelOf } from '../screen/scope';
 import { coveredGridSql, HAS_PARTY_ORG } from '../screen/summary';
-import { cohortGrids, cohortIncidents, type FigureCohort } from './cohort';
+import { cohortCommunityCode, cohortGrids, cohortIncidents, type FigureCohort } from './cohort';
 
-export type FigureEntity = 'grids' | 'centres' | 'incidents' | 'patrols' | 'wishes' | 'partyUnits' | 'partyMembers' | 'services';
+export type FigureEntity = 'grids' | 'centres' | 'incidents' | 'patrols' | 'wishes' | 'partyUnits' | 'partyMembers' | 'services' | 'starRatings';
 
 /** A summed quantity: a column of the entity, or an expression over its row (alias of the entity) selected as `column`. */
 export interface FigureMeasure {
@@ -49,8 +49,11 @@ export interface FigureParams {
   cohort?: FigureCohort;
 }
 
-/** The entities a cohort can select (server/figures/cohort.ts); the scorecard's measures are over these. */
-export const COHORT_ENTITIES: readonly FigureEntity[] = ['grids', 'incidents'];
+/** The entities whose figures all honour a cohort (server/figures/cohort.ts); others opt in with `byCohort`. */
+const COHORT_ENTITIES: readonly FigureEntity[] = ['grids', 'incidents'];
+
+/** Whether a figure can be opened for a cohort (a 示范评估 cell): its filter reads `p.cohort`. */
+export const opensByCohort = (f: Figure) => f.byCohort ?? COHORT_ENTITIES.includes(f.entity);
 
 interface BaseFigure {
   id: string;
@@ -63,8 +66,10 @@ interface BaseFigure {
   periodic: boolean;
   /** The condition beyond the region (and period), in words, for the panel. */
   condition: string;
-  /** Summed column of the entity (alias g/c/i/p/w/u/m); absent: the figure counts records. */
+  /** Summed column of the entity (alias g/c/i/p/w/u/m/s/sr); absent: the figure counts records. */
   measure?: FigureMeasure;
+  /** Its filter reads `p.cohort` (default: the figures over grids and incidents do). */
+  byCohort?: boolean;
 }
 
 export interface CountFigure extends BaseFigure {
@@ -83,7 +88,18 @@ export interface RatioFigure extends BaseFigure {
   mean?: string;
 }
 
-export type Figure = CountFigure | RatioFigure;
+/**
+ * A count of records per a quantity of something else — 报到党员 per 100 households of the
+ * grids, 报到单位 per community: value = records × scale ÷ per. The records are the
+ * numerator's (the members, the units); `per` is one number over another table.
+ */
+export interface PerFigure extends BaseFigure {
+  kind: 'per';
+  where: (db: DbHandle, p: FigureParams) => Promise<SQL> | SQL;
+  per: { label: string; scale: number; unit: string; value: (p: FigureParams) => SQL };
+}
+
+export type Figure = CountFigure | RatioFigure | PerFigure;
 
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
@@ -146,6 +162,25 @@ const WISH_FIGURES = [
   { id: 'screen.wishes.completed', name: '已完成心愿', definition: '已完成的心愿数（已完成、已确认）', condition: '状态为已完成或已确认', status: sql`w.status IN ('done', 'confirmed')` },
   { id: 'screen.wishes.confirmed', name: '已确认心愿', definition: '社区已确认完成的心愿数', condition: '状态为已确认', status: sql`w.status = 'confirmed'` },
 ] as const;
+
+// ---- 示范评估's measures from the party-service records (server/scorecards/scorecard.ts RECORD_MEASURES) ----
+/** A China date column (报到日期) as the instant its day starts, so it compares with a window's instants. */
+const chinaDay = (column: SQL) => sql`(${column}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+/** A community-code column of the cohort, else of the region (a grid's being its community's). */
+const communitiesOf = (column: SQL, p: FigureParams) => (p.cohort ? cohortCommunityCode(column, p.cohort) : inRegion(column, community(p)));
+/** The grids of those communities (a grid's figure: its community's grids, as the members are the community's). */
+const gridsOfCommunities = (p: FigureParams) => (p.cohort ? cohortGrids(p.cohort) : gridScope(community(p)));
+const reportedIn = (column: SQL, p: FigureParams) => sql`${column} IS NOT NULL AND ${chinaDay(column)} >= ${ts(p.from)} AND ${chinaDay(column)} < ${ts(p.to)}`;
+/**
+ * The 五好 rating in force at the end of the period, one per organisation: 认定 (final, with
+ * stars) before `to`, and no later year's rating 认定 before `to` (a year has one rating per
+ * organisation: star_ratings_org_year). Organisations are those of the communities (the first
+ * 12 digits of the org code: 社区党总支, 网格党支部).
+ */
+const ratingsInForce = (p: FigureParams) => sql`sr.status = 'final' AND sr.stars IS NOT NULL AND sr.final_at < ${ts(p.to)}
+  AND ${communitiesOf(sql`left(sr.org_code, 12)`, p)}
+  AND NOT EXISTS (SELECT 1 FROM star_ratings later WHERE later.org_code = sr.org_code AND later.year > sr.year
+    AND later.status = 'final' AND later.stars IS NOT NULL AND later.final_at < ${ts(p.to)})`;
 
 export const FIGURES: readonly Figure[] = [
   {
@@ -541,6 +576,47 @@ export const FIGURES: readonly Figure[] = [
     definition: '趋势图中每月的“已结案”：该月上报、截至现在已结案的事件数',
     condition: '上报时间在统计期内，且截至现在已结案',
     where: (_db, p) => sql`${reported(p)} AND i.closed_at IS NOT NULL AND i.closed_at <= ${ts(p.now)}`,
+  },
+  {
+    id: 'scorecard.dualReport',
+    name: '双报到（每百户新报到党员）',
+    shownOn: ['dashboard'],
+    kind: 'per',
+    entity: 'partyMembers',
+    periodic: true,
+    byCohort: true,
+    definition: '统计期内（报到日期在期内）到这些社区报到的在职党员人数 ÷ 这些社区各网格的总户数 × 100',
+    condition: '明细：报到社区属于该区域、报到日期在统计期内的在职党员；除以这些社区各网格的户数之和',
+    where: (_db, p) => sql`${communitiesOf(sql`m.community_code`, p)} AND ${reportedIn(sql`m.reported_on`, p)}`,
+    per: { label: '户', scale: 100, unit: '人/百户', value: (p) => sql`SELECT coalesce(sum(g.households), 0) FROM grids g WHERE ${gridsOfCommunities(p)}` },
+  },
+  {
+    id: 'scorecard.dualReportUnits',
+    name: '双报到（每社区新报到单位）',
+    shownOn: ['dashboard'],
+    kind: 'per',
+    entity: 'partyUnits',
+    periodic: true,
+    byCohort: true,
+    definition: '统计期内（报到日期在期内）到这些社区报到的机关企事业单位数 ÷ 社区数',
+    condition: '明细：报到社区属于该区域、报到日期在统计期内的单位；除以这些社区的个数',
+    where: (_db, p) => sql`${communitiesOf(sql`u.community_code`, p)} AND ${reportedIn(sql`u.reported_on`, p)}`,
+    per: { label: '个社区', scale: 1, unit: '家/社区', value: (p) => sql`SELECT count(*) FROM regions rg WHERE rg.level = 'community' AND ${communitiesOf(sql`rg.code`, p)}` },
+  },
+  {
+    id: 'scorecard.stars',
+    name: '星级（五好平均星级）',
+    shownOn: ['dashboard'],
+    kind: 'ratio',
+    mean: '星',
+    entity: 'starRatings',
+    periodic: true,
+    byCohort: true,
+    definition: '统计期末有效的星级：这些社区的党组织（社区党总支、网格党支部）截至期末已认定的最近一年五好星级之和 ÷ 有认定星级的组织数；未认定、审核中、公示中的不计',
+    condition: '明细：截至统计期末已认定、且没有更新年度认定的五好星级（每个组织一条）；分母：其条数；分子：其星级之和',
+    numeratorMeasure: { column: 'stars', label: '星级' },
+    denominator: (_db, p) => ratingsInForce(p),
+    numerator: (_db, p) => ratingsInForce(p),
   },
 ];
 

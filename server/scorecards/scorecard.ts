@@ -12,8 +12,10 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
-import { cohortCommunityCode, cohortGrids, cohortIncidents, type FigureCohort } from '../figures/cohort';
-import { incidentSets } from '../figures/registry';
+import { cohortGrids, cohortIncidents, type FigureCohort } from '../figures/cohort';
+import { figureAmounts, figureOr404 } from '../figures/figureQuery';
+import { type Figure, incidentSets } from '../figures/registry';
+import { rootRegionCode } from '../figures/rootRegion';
 import { DomainError } from '../http/domainError';
 import { coveredGridSql } from '../screen/summary';
 
@@ -68,72 +70,29 @@ const part = (numerator: number, denominator: number): Part => ({ numerator, den
 /** Where a measure is computed: the 示范社区 or the rest of their city. */
 type Cohort = FigureCohort;
 
-/** A China date column (報到日期) as the instant its day starts, so it compares with the windows' instants. */
-const chinaDay = (column: SQL) => sql`(${column}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
-const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-
 /**
  * The measures from the party-service records (server/partyService): 双报到 from the dated
  * reports of members and units, 星级 from the 五好 ratings with their 认定 time. Each is a
- * Part of a cohort in a window; `format` says how the page shows its value.
+ * registry figure (server/figures/registry.ts, scorecard.*) read for a cohort and a window,
+ * so a cell and its drill-down are one computation; `format` says how the page shows its value.
  */
 interface RecordMeasure {
   id: string;
-  name: string;
-  definition: string;
+  figure: string;
   format: 'per100' | 'mean';
-  unit: string;
-  compute(db: DbHandle, cohort: Cohort, window: { from: Date; to: Date }): Promise<Part>;
 }
 
-export const RECORD_MEASURES: RecordMeasure[] = [
-  {
-    id: 'dualReport',
-    name: '双报到（每百户新报到党员）',
-    definition: '窗口内（报到日期在窗口内）到这些社区报到的在职党员人数 ÷ 这些社区各网格的总户数 × 100',
-    format: 'per100',
-    unit: '人/百户',
-    compute: async (db, cohort, w) => {
-      const [r] = await db.rows<{ n: number; hh: number }>(sql`
-        SELECT (SELECT count(*) FROM party_members m
-                WHERE ${cohortCommunityCode(sql`m.community_code`, cohort)} AND m.reported_on IS NOT NULL
-                  AND ${chinaDay(sql`m.reported_on`)} >= ${ts(w.from)} AND ${chinaDay(sql`m.reported_on`)} < ${ts(w.to)})::int AS n,
-               (SELECT coalesce(sum(g.households), 0) FROM grids g WHERE ${cohortGrids(cohort)})::bigint AS hh`);
-      return part(Number(r?.n ?? 0), Number(r?.hh ?? 0));
-    },
-  },
-  {
-    id: 'dualReportUnits',
-    name: '双报到（每社区新报到单位）',
-    definition: '窗口内（报到日期在窗口内）到这些社区报到的机关企事业单位数 ÷ 社区数',
-    format: 'mean',
-    unit: '家/社区',
-    compute: async (db, cohort, w) => {
-      const [r] = await db.rows<{ n: number; communities: number }>(sql`
-        SELECT (SELECT count(*) FROM party_units u
-                WHERE ${cohortCommunityCode(sql`u.community_code`, cohort)}
-                  AND ${chinaDay(sql`u.reported_on`)} >= ${ts(w.from)} AND ${chinaDay(sql`u.reported_on`)} < ${ts(w.to)})::int AS n,
-               (SELECT count(*) FROM regions r WHERE r.level = 'community' AND ${cohortCommunityCode(sql`r.code`, cohort)})::int AS communities`);
-      return part(Number(r?.n ?? 0), Number(r?.communities ?? 0));
-    },
-  },
-  {
-    id: 'stars',
-    name: '星级（五好平均星级）',
-    definition: '窗口结束时有效的星级：这些社区的党组织（社区党总支、网格党支部）截至窗口末已认定的最近一年五好星级之和 ÷ 有认定星级的组织数；认定前一栏即认定日当天的星级，未认定、审核中、公示中的不计',
-    format: 'mean',
-    unit: '星',
-    compute: async (db, cohort, w) => {
-      // The rating the 星级 map (server/partyService/starMap.ts) would have shown at the window's end.
-      const [r] = await db.rows<{ stars: number; orgs: number }>(sql`
-        SELECT coalesce(sum(x.stars), 0)::int AS stars, count(*)::int AS orgs FROM (
-          SELECT DISTINCT ON (s.org_code) s.stars FROM star_ratings s
-          WHERE s.status = 'final' AND s.stars IS NOT NULL AND s.final_at < ${ts(w.to)} AND ${cohortCommunityCode(sql`left(s.org_code, 12)`, cohort)}
-          ORDER BY s.org_code, s.year DESC, s.final_at DESC) x`);
-      return part(Number(r?.stars ?? 0), Number(r?.orgs ?? 0));
-    },
-  },
+export const RECORD_MEASURES: readonly RecordMeasure[] = [
+  { id: 'dualReport', figure: 'scorecard.dualReport', format: 'per100' },
+  { id: 'dualReportUnits', figure: 'scorecard.dualReportUnits', format: 'mean' },
+  { id: 'stars', figure: 'scorecard.stars', format: 'mean' },
 ];
+
+/** A record measure's cell: the figure's parts (a per-figure's value is numerator × scale ÷ denominator; the page scales per100). */
+async function recordPart(db: DbHandle, f: Figure, cohort: Cohort, w: { from: Date; to: Date }, scope: string, now: Date): Promise<Part> {
+  const a = await figureAmounts(db, f, { scope, from: w.from, to: w.to, now, cohort });
+  return part(a.numerator ?? 0, a.denominator ?? 0);
+}
 
 export const SCORECARD_CAVEATS = [
   '选择偏差：示范带/圈往往选在基础较好或问题较突出的社区，与全市其余社区本就不同；差中差只扣除两组共同的变化，不能扣除只属于示范社区的其他变化。',
@@ -243,10 +202,14 @@ export async function scorecard(db: DbHandle, communityCodes: string[], designat
   const window = (x: { from: Date; to: Date }) => ({ from: x.from.toISOString(), to: x.to.toISOString() });
   const groupCohort = { communities: codes, rest: false };
   const restCohort = { communities: codes, rest: true };
+  const scope = await rootRegionCode(db);
   for (const r of RECORD_MEASURES) {
-    const group = { before: await r.compute(db, groupCohort, w.before), after: await r.compute(db, groupCohort, w.after) };
-    const restParts = { before: await r.compute(db, restCohort, w.before), after: await r.compute(db, restCohort, w.after) };
-    measures.push({ id: r.id, name: r.name, definition: r.definition, format: r.format, unit: r.unit, figure: null, group, rest: restParts, did: diff(group, restParts) });
+    const f = figureOr404(r.figure);
+    const at = (c: Cohort, x: { from: Date; to: Date }) => recordPart(db, f, c, x, scope, now);
+    const group = { before: await at(groupCohort, w.before), after: await at(groupCohort, w.after) };
+    const restParts = { before: await at(restCohort, w.before), after: await at(restCohort, w.after) };
+    const unit = f.kind === 'per' ? f.per.unit : f.kind === 'ratio' ? f.mean : undefined;
+    measures.push({ id: r.id, name: f.name, definition: f.definition, format: r.format, unit, figure: f.id, group, rest: restParts, did: diff(group, restParts) });
   }
 
   return {

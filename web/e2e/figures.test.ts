@@ -160,7 +160,7 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     expect(errors).toEqual([]);
   });
 
-  it('a 下级平均星级 row (Space) and a 示范评估 change bar (mouse) and cell (Enter) open their drill-downs with the numbers shown', async () => {
+  it('a 下级平均星级 row (Space) and a 示范评估 change bar (mouse), a 受理量 cell (Enter) and a 双报到 cell (mouse) open their drill-downs with the numbers shown', async () => {
     const page = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -231,6 +231,17 @@ describe('figure drill-down from the big screen in Chromium', { timeout: TEST_MS
     await filterHas('外的其余社区');
     await page.waitForFunction((n) => document.querySelector('[data-testid="figure-total"]')?.textContent === String(n), reported, { timeout: WAIT_MS });
     expect((await exportCount()).count).toBe(reported);
+    await close();
+
+    // A 双报到 cell (mouse): new members per 100 households of the 示范社区 after the designation; the records are the members.
+    const dual = page.getByTestId('scorecard').locator('td .figure-open[data-figure="scorecard.dualReport"][data-cohort="group"][data-window="after"]');
+    const [members, households] = [Number(await dual.getAttribute('data-numerator')), Number(await dual.getAttribute('data-denominator'))];
+    expect(households).toBeGreaterThan(0);
+    await dual.click();
+    await filterHas('中的示范社区');
+    await page.waitForFunction((n) => document.querySelector('[data-testid="figure-total"]')?.textContent === String(n), members, { timeout: WAIT_MS });
+    expect(await page.getByTestId('figure-value').textContent()).toBe(`${((members * 100) / households).toFixed(2)} 人/百户（${members} ÷ ${households} 户 × 100）`);
+    expect((await exportCount()).count).toBe(members);
     await close();
     expect(errors).toEqual([]);
   });

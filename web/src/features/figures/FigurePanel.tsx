@@ -20,6 +20,7 @@ function show(v: unknown): string {
 
 function valueText(f: Figure): string {
   if (f.value === null) return '—（无分母）';
+  if (f.kind === 'per' && f.per) return `${f.value.toFixed(2)} ${f.mean}（${f.numerator} ÷ ${f.denominator} ${f.per.label}${f.per.scale === 1 ? '' : ` × ${f.per.scale}`}）`;
   if (f.kind === 'ratio' && f.mean) return `${f.value.toFixed(2)} ${f.mean}（${f.numerator} ÷ ${f.denominator}）`;
   if (f.kind === 'ratio') return `${(f.value * 100).toFixed(1)}%（${f.numerator} ÷ ${f.denominator}${f.measure ? ` ${f.measure}` : ''}）`;
   return f.value.toLocaleString('zh-CN');
@@ -80,7 +81,7 @@ export function FigurePanel({ id, scope, onClose }: { id: string; scope: FigureS
             <dd data-testid="figure-filter">{figure.filter.text}</dd>
             <dt>明细</dt>
             <dd>
-              <span data-testid="figure-total">{figure.records}</span> 条{figure.kind === 'ratio' ? '（分母的记录，“计入分子”列标出分子）' : ''}
+              <span data-testid="figure-total">{figure.records}</span> 条{figure.kind === 'ratio' ? '（分母的记录，“计入分子”列标出分子）' : figure.kind === 'per' ? '（分子的记录）' : ''}
               <a className="figure-export" href={figureExportUrl(id, scope, 'csv')} download>
                 导出 CSV
               </a>
