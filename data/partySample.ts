@@ -16,7 +16,7 @@ const PROPERTY = ['金港物业', '玉林碧桂园物业', '广西万科物业',
 const arr = (values: string[]) => `ARRAY[${values.map((v) => `'${v}'`).join(',')}]`;
 /** A name picked from the two lists by an integer SQL expression. */
 const nameSql = (seed: string) => sql.raw(`((${arr(SURNAMES)})[1 + ((${seed}) * 7 % ${SURNAMES.length})] || (${arr(GIVEN)})[1 + ((${seed}) * 13 % ${GIVEN.length})])`);
-const phoneSql = (seed: string) => sql.raw(`('13' || (5 + (${seed}) % 5)::text || lpad((((${seed}) * 7919 + 104729) % 100000000)::text, 8, '0'))`);
+const phoneSql = (seed: string) => sql.raw(`('13' || (5 + (${seed}) % 5)::text || lpad((((${seed})::bigint * 7919 + 104729) % 100000000)::text, 8, '0'))`);
 
 export async function loadPartySample(tx: Executor): Promise<void> {
   await tx.execute(sql`SELECT party_orgs_from_grids('sample-generator')`);

@@ -58,7 +58,7 @@ export async function loadServiceSample(tx: Executor): Promise<void> {
     SELECT ${pick(UNIT_NAMES, 'c.n * 5 + k')} || CASE WHEN k > 0 THEN '第' || (k + 1)::text || '党支部' ELSE '机关党委' END,
            ${pick(UNIT_KINDS, 'c.n * 5 + k')}, c.code,
            ${pick(SURNAMES, 'c.n * 3 + k')} || ${pick(GIVEN, 'c.n + k * 7')},
-           '13' || (5 + (c.n + k) % 5)::text || lpad(((c.n * 7919 + k * 104729) % 100000000)::text, 8, '0'),
+           '13' || (5 + (c.n + k) % 5)::text || lpad(((c.n::bigint * 7919 + k * 104729) % 100000000)::text, 8, '0'),
            6 + (c.n * 13 + k * 7) % 25, DATE '2024-03-01' + ((c.n * 37 + k * 91) % 900),
            ST_Translate(c.label_point, ((k % 3) - 1) * 0.004, ((k / 3) - 0.5) * 0.004)
     FROM (SELECT code, label_point, row_number() OVER (ORDER BY code)::int AS n FROM regions WHERE level = 'community') c,
@@ -68,7 +68,7 @@ export async function loadServiceSample(tx: Executor): Promise<void> {
   await tx.execute(sql`
     INSERT INTO party_members (name, unit_id, phone, community_code, reported_on)
     SELECT ${pick(SURNAMES, 'u.id * 3 + m')} || ${pick(GIVEN, 'u.id + m * 5')}, u.id,
-           '139' || lpad(((u.id * 7907 + m * 15485863) % 100000000)::text, 8, '0'),
+           '139' || lpad(((u.id::bigint * 7907 + m * 15485863) % 100000000)::text, 8, '0'),
            CASE WHEN (u.id + m * 7) % 20 < 17 THEN CASE WHEN m % 9 = 4 THEN coalesce(nb.code, u.community_code) ELSE u.community_code END END,
            CASE WHEN (u.id + m * 7) % 20 < 17 THEN u.reported_on + (m * 11 % 120) END
     FROM party_units u

@@ -11,6 +11,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { maskPhone } from '../../kernel/personalData';
+import { CHINA_UTC_OFFSET_MINUTES } from '../../kernel/workCalendar';
 import type { SessionUser } from '../../kernel/roles';
 import { peopleReadableSql } from '../auth/personalData';
 import { DomainError, ForbiddenError, NotFoundError } from '../http/domainError';
@@ -236,12 +237,18 @@ async function cohortText(db: DbHandle, c: NonNullable<FigureParams['cohort']>):
   return c.rest ? `中除示范社区 ${names} 外的其余社区` : `中的示范社区 ${names}`;
 }
 
+/** An instant as 北京时间 for the panel: `2026-03-04`, or `2026-03-04 08:30` when it is not a day's start. */
+function chinaTime(d: Date): string {
+  const t = new Date(d.getTime() + CHINA_UTC_OFFSET_MINUTES * 60_000).toISOString();
+  return t.slice(11, 16) === '00:00' ? t.slice(0, 10) : `${t.slice(0, 10)} ${t.slice(11, 16)}`;
+}
+
 async function describeFilter(db: DbHandle, f: Figure, p: FigureParams): Promise<FigureFilter> {
   const path = await regionPath(db, p.scope);
   if (!path) throw new NotFoundError(`区域编码 ${p.scope} 不存在`, { errors: [{ field: 'scope', reason: '区划或网格不存在' }] });
   const scopeName = path.map((r) => r.name).join(' / ');
-  const span = `${p.from.toISOString()} 至 ${p.to.toISOString()}（不含）`;
-  const period = !f.periodic ? '；当前数据（不随统计期变化）' : p.month ? `；月份 ${p.month}（中国时间，${span}）` : `；统计期 ${span}`;
+  const span = `${chinaTime(p.from)} 至 ${chinaTime(p.to)}（北京时间，不含）`;
+  const period = !f.periodic ? '；当前数据（不随统计期变化）' : p.month ? `；月份 ${p.month}：${span}` : `；统计期 ${span}`;
   const below = p.within ? `（${path.find((r) => r.code === p.within)?.name ?? p.within} 的下级区域）` : p.cohort ? await cohortText(db, p.cohort) : '';
   return {
     scope: p.scope,

@@ -139,6 +139,8 @@ describeEachEngine('figure drill-down', (db) => {
         // 本周巡查时长 is shown to 0.1 hour; the registry keeps the exact sum.
         else if (f.id === 'screen.patrols.weekHours') expect(Math.abs(v.value! - reference), f.id).toBeLessThanOrEqual(0.05 + 1e-9);
         else expect(v.value, f.id).toBeCloseTo(reference, 9);
+        // The period in 北京时间 days, as the panel shows it (the month starts at 00:00 in China).
+        if (f.periodic) expect(v.filter.text, f.id).toContain(`统计期 ${chinaDate(p.from)} 至 ${chinaDate(p.to)}（北京时间，不含）`);
         const q = `scope=${scope}&from=${p.from.toISOString()}&to=${p.to.toISOString()}`;
         const res = await requestAs(db(), ANALYST, `/api/figures/${f.id}/export?${q}&format=csv`);
         expect(res.status, f.id).toBe(200);
