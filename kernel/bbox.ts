@@ -17,3 +17,17 @@ export const bboxParam = (b: Bbox) => b.join(',');
 export function bboxContains([w, s, e, n]: Bbox, [lon, lat]: readonly [number, number]): boolean {
   return lon >= w && lon <= e && lat >= s && lat <= n;
 }
+
+/** The bounds of a (multi)polygon's coordinates. */
+export function geometryBbox(geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] }): Bbox {
+  const rings = geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat();
+  const b: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const ring of rings)
+    for (const [x, y] of ring) {
+      b[0] = Math.min(b[0], x!);
+      b[1] = Math.min(b[1], y!);
+      b[2] = Math.max(b[2], x!);
+      b[3] = Math.max(b[3], y!);
+    }
+  return b;
+}

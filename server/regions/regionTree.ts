@@ -1,4 +1,7 @@
-/** The administrative tree 市 → 区县 → 街道 → 社区 with bounds and headline figures, for drill-down. */
+/**
+ * The administrative tree 市 → 区县 → 街道 → 社区 with bounds and headline figures, for drill-down;
+ * each node counts its grids of every level (基础网格, 微网格, 专属网格) so the tree shows them all.
+ */
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 
@@ -15,7 +18,12 @@ export interface RegionNode {
   label: [number, number];
   households: number;
   population: number;
+  /** 基础网格 */
   gridCount: number;
+  /** 微网格 (they tile base grids) */
+  microCount: number;
+  /** 专属网格 (schools, hospitals, parks, business buildings, markets) */
+  exclusiveCount: number;
   children: RegionNode[];
 }
 
@@ -34,6 +42,8 @@ interface RegionRow {
   households: number;
   population: number;
   grid_count: number;
+  micro_count: number;
+  exclusive_count: number;
 }
 
 export async function loadRegionTree(handle: DbHandle): Promise<RegionNode[]> {
@@ -42,13 +52,24 @@ export async function loadRegionTree(handle: DbHandle): Promise<RegionNode[]> {
       SELECT community_code AS code, count(*)::int AS n FROM grids GROUP BY community_code
       UNION ALL SELECT street_code, count(*)::int FROM grids GROUP BY street_code
       UNION ALL SELECT district_code, count(*)::int FROM grids GROUP BY district_code
+    ),
+    sub AS (
+      -- A community code starts with its street's (9) and district's (6) codes.
+      SELECT community_code AS code, level FROM sub_grids
+      UNION ALL SELECT left(community_code, 9), level FROM sub_grids
+      UNION ALL SELECT left(community_code, 6), level FROM sub_grids
+    ),
+    sub_counts AS (
+      SELECT code, count(*) FILTER (WHERE level = 'micro')::int AS micro, count(*) FILTER (WHERE level = 'exclusive')::int AS exclusive FROM sub GROUP BY code
     )
     SELECT r.code, r.name, r.level, r.kind, r.parent_code,
            ST_XMin(r.geom) AS west, ST_YMin(r.geom) AS south, ST_XMax(r.geom) AS east, ST_YMax(r.geom) AS north,
            ST_X(r.label_point) AS label_lon, ST_Y(r.label_point) AS label_lat,
            r.households, r.population,
-           CASE WHEN r.level = 'city' THEN (SELECT count(*)::int FROM grids) ELSE coalesce(c.n, 0) END AS grid_count
-    FROM regions r LEFT JOIN counts c ON c.code = r.code
+           CASE WHEN r.level = 'city' THEN (SELECT count(*)::int FROM grids) ELSE coalesce(c.n, 0) END AS grid_count,
+           CASE WHEN r.level = 'city' THEN (SELECT count(*)::int FROM sub_grids WHERE level = 'micro') ELSE coalesce(sc.micro, 0) END AS micro_count,
+           CASE WHEN r.level = 'city' THEN (SELECT count(*)::int FROM sub_grids WHERE level = 'exclusive') ELSE coalesce(sc.exclusive, 0) END AS exclusive_count
+    FROM regions r LEFT JOIN counts c ON c.code = r.code LEFT JOIN sub_counts sc ON sc.code = r.code
     ORDER BY r.code`);
   const nodes = new Map<string, RegionNode>();
   for (const r of rows) {
@@ -63,6 +84,8 @@ export async function loadRegionTree(handle: DbHandle): Promise<RegionNode[]> {
       households: r.households,
       population: r.population,
       gridCount: r.grid_count,
+      microCount: r.micro_count,
+      exclusiveCount: r.exclusive_count,
       children: [],
     });
   }

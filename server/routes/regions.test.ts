@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { RegionNode } from '../regions/regionTree';
 import { describeEachEngine } from '../testing/databases';
@@ -28,6 +29,30 @@ describeEachEngine('regions and service API', (db) => {
     expect(s).toBeGreaterThan(22.4);
     expect(n).toBeLessThan(22.9);
     expect(mingshan.households).toBe(mingshan.children.reduce((h, c) => h + c.households, 0));
+  });
+
+  it('counts 微网格 and 专属网格 per node as the sub-grid table holds them', async () => {
+    const { body } = await requestJson<{ regions: RegionNode[] }>(db(), '/api/regions/tree');
+    const byCode = new Map<string, RegionNode>();
+    const walk = (nodes: RegionNode[]) => {
+      for (const n of nodes) {
+        byCode.set(n.code, n);
+        walk(n.children);
+      }
+    };
+    walk(body.regions);
+    const rows = await db().rows<{ code: string; micro: number; exclusive: number }>(sql`
+      SELECT r.code, count(s.id) FILTER (WHERE s.level = 'micro')::int AS micro, count(s.id) FILTER (WHERE s.level = 'exclusive')::int AS exclusive
+      FROM regions r LEFT JOIN sub_grids s ON r.level = 'city' OR s.community_code LIKE r.code || '%'
+      GROUP BY r.code`);
+    expect(rows.length).toBe(byCode.size);
+    for (const r of rows) expect([byCode.get(r.code)?.microCount, byCode.get(r.code)?.exclusiveCount], r.code).toEqual([r.micro, r.exclusive]);
+    // The sample has both levels, so the counts are not all zero.
+    const [city] = body.regions;
+    expect(city!.microCount).toBeGreaterThan(0);
+    expect(city!.exclusiveCount).toBeGreaterThan(0);
+    const communities = [...byCode.values()].filter((n) => n.level === 'community');
+    expect(communities.reduce((n, c) => n + c.microCount, 0)).toBe(city!.microCount);
   });
 
   it('returns one region with geometry, 404 for unknown and 400 for malformed codes', async () => {

@@ -8,7 +8,8 @@ import type { Layer } from '@deck.gl/core';
 import { useQueryClient } from '@tanstack/react-query';
 import type * as maplibregl from 'maplibre-gl';
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
-import { errorMessage, gridQuery, useConfig, useGridDetail, useRegionTree, type RegionTreeNode } from './api/queries';
+import { geometryBbox } from '../../kernel/bbox';
+import { errorMessage, gridQuery, subGridQuery, useConfig, useGridDetail, useRegionTree, type RegionTreeNode } from './api/queries';
 import { GridPanel } from './features/grid-panel/GridPanel';
 import { NO_THEMATIC_LAYERS, ThematicLayers, type ThematicLayerState } from './features/map/ThematicLayers';
 import type { ColourSpecification } from './features/map/styleTypes';
@@ -74,7 +75,18 @@ export function App() {
     map?.fitBounds(node.bbox, { padding: { top: 40, bottom: 40, left: 40, right: 40 + inset }, maxZoom: 17, duration: 800 });
   };
 
-  const openGrid = async (code: string) => {
+  /** A 15-digit code selects its grid; a 微网格 (17) selects its base grid, a 专属网格 (16) is framed. Resolves to what the search box says. */
+  const openGrid = async (code: string): Promise<string | undefined> => {
+    if (code.length !== 15) {
+      const sub = await queryClient.fetchQuery(subGridQuery(code));
+      const p = sub.properties;
+      setSelectedCode(p.parentGridCode);
+      const inset = panelWidth();
+      // Close enough for the level to be drawn (微网格 from z15, 专属网格 from z11).
+      const camera = map?.cameraForBounds(geometryBbox(sub.geometry), { padding: 40, maxZoom: 18 });
+      if (map && camera?.center) map.flyTo({ center: camera.center, zoom: Math.max(camera.zoom ?? 0, p.level === 'micro' ? 16 : 14), offset: [-inset / 2, 0], duration: 900 });
+      return p.level === 'micro' ? `已定位微网格 ${p.name}（所属基础网格 ${p.parentGridCode}）` : `已定位专属网格 ${p.name}（${p.kind}）`;
+    }
     const grid = await queryClient.fetchQuery(gridQuery(code));
     setSelectedCode(grid.code);
     if (!map) return;

@@ -30,6 +30,20 @@ export const regionTreeQuery = queryOptions({
   staleTime: Infinity,
 });
 
+/** One 微网格 (17 digits) or 专属网格 (16 digits) by its code, from its community's list; an unknown code is an error naming it. */
+export const subGridQuery = (code: string) =>
+  queryOptions({
+    queryKey: ['sub-grid', code],
+    queryFn: async () => {
+      const micro = code.length === 17;
+      const list = await call(api.api.levels.$get({ query: micro ? { parent: code.slice(0, 15), level: 'micro' } : { community: code.slice(0, 12), level: 'exclusive' } }));
+      const found = list.features.find((f) => f.properties.code === code);
+      if (!found) throw new Error(`${micro ? '微网格' : '专属网格'} ${code} 不存在`);
+      return found;
+    },
+    staleTime: 30_000,
+  });
+
 export const gridQuery = (code: string) =>
   queryOptions({
     queryKey: ['grid', code],

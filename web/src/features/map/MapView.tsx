@@ -8,6 +8,7 @@ import type { Layer } from '@deck.gl/core';
 import { useEffect, useMemo, useState } from 'react';
 import type { Config, RegionTreeNode } from '../../api/queries';
 import { errorMessage } from '../../api/queries';
+import { EXCLUSIVE_SOURCE, withGridLevels } from './levelLayers';
 import { GRID_SOURCE, GRID_SOURCE_LAYER, LAYER, selectedGridFilter } from './mapStyle';
 import type { ColourSpecification } from './styleTypes';
 import { useMapLabels } from './useMapLabels';
@@ -65,13 +66,15 @@ export function MapView({ config, roots, gridColour, selectedCode, selectedId, o
     minZoom: 8,
     maxZoom: 19,
     deckLayers,
+    // 微网格 (z15+) and 专属网格 (z11+) over the base grids.
+    adjustStyle: withGridLevels,
     onMapReady: (m) => {
       setViewportMap(m);
       onMapReady(m);
     },
     onError: (e) => {
       const sourceId = (e as { sourceId?: string }).sourceId;
-      const what = sourceId === GRID_SOURCE ? '网格瓦片' : sourceId === 'base' ? '底图瓦片' : sourceId === 'raster' ? '外部底图' : '地图';
+      const what = sourceId === GRID_SOURCE ? '网格瓦片' : sourceId === EXCLUSIVE_SOURCE ? '专属网格瓦片' : sourceId === 'base' ? '底图瓦片' : sourceId === 'raster' ? '外部底图' : '地图';
       setMapError(`${what}加载失败：${errorMessage(e.error)}`);
     },
     setup: (instance) => {

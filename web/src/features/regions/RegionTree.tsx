@@ -1,11 +1,12 @@
 /**
- * Left panel: the 市 → 区 → 街道 → 社区 tree with grid counts, and a search box
- * that filters it by name or code, or opens a grid by its 15-digit code.
+ * Left panel: the 市 → 区 → 街道 → 社区 tree with grid counts of every level (基础网格,
+ * 微网格, 专属网格), and a search box that filters it by name or code, or opens a grid by
+ * its code (15 digits 基础网格, 17 微网格, 16 专属网格).
  * Keyboard: Tab/↑/↓ move between nodes, → expands, ← collapses, Enter flies there.
  */
 import { useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { errorMessage, type RegionTreeNode } from '../../api/queries';
-import { filterRegionTree, isGridCodeQuery, matchesRegion } from './regionSearch';
+import { filterRegionTree, gridLevelLabel, isGridCodeQuery, levelCountsLabel, matchesRegion } from './regionSearch';
 import './regions.css';
 
 export interface RegionTreeProps {
@@ -13,8 +14,8 @@ export interface RegionTreeProps {
   /** street code → legend colour */
   streetColours: ReadonlyMap<string, string>;
   onSelectRegion: (node: RegionTreeNode) => void;
-  /** Resolves once the grid is shown; rejects with an ApiError (e.g. 404) otherwise. */
-  onOpenGrid: (code: string) => Promise<void>;
+  /** Resolves once the grid is shown (optionally with what to tell the user); rejects with an ApiError (e.g. 404) otherwise. */
+  onOpenGrid: (code: string) => Promise<string | undefined>;
 }
 
 interface IndexEntry {
@@ -48,6 +49,7 @@ export function RegionTree({ roots, streetColours, onSelectRegion, onOpenGrid }:
   const [overrides, setOverrides] = useState<ReadonlyMap<string, boolean>>(new Map());
   const [activeCode, setActiveCode] = useState<string | null>(null);
   const [searchError, setSearchError] = useState<string | null>(null);
+  const [searchFound, setSearchFound] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
   const treeRef = useRef<HTMLUListElement>(null);
 
@@ -66,11 +68,12 @@ export function RegionTree({ roots, streetColours, onSelectRegion, onOpenGrid }:
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setSearchError(null);
+    setSearchFound(null);
     const q = query.trim();
     if (isGridCodeQuery(q)) {
       setOpening(true);
       try {
-        await onOpenGrid(q);
+        setSearchFound((await onOpenGrid(q)) ?? null);
       } catch (err) {
         setSearchError(errorMessage(err));
       } finally {
@@ -134,10 +137,11 @@ export function RegionTree({ roots, streetColours, onSelectRegion, onOpenGrid }:
           onChange={(e) => {
             setQuery(e.target.value);
             setSearchError(null);
+            setSearchFound(null);
             // A new search must reveal its matches, even inside nodes closed earlier.
             setOverrides((prev) => new Map([...prev].filter(([, open]) => open)));
           }}
-          placeholder="街道、社区名称或代码，15 位网格编码"
+          placeholder="街道、社区名称或代码，网格编码（基础 15 位、专属 16 位、微 17 位）"
           autoComplete="off"
           spellCheck={false}
           aria-describedby={hintId}
@@ -151,8 +155,12 @@ export function RegionTree({ roots, streetColours, onSelectRegion, onOpenGrid }:
           </span>
         ) : opening ? (
           <span className="muted">正在查找网格…</span>
+        ) : searchFound ? (
+          <span data-testid="search-found">{searchFound}</span>
         ) : gridQuery ? (
-          <span>按回车打开网格 {query.trim()}</span>
+          <span>
+            按回车打开{gridLevelLabel(query.trim())} {query.trim()}
+          </span>
         ) : query.trim() && filtered.nodes.length === 0 ? (
           <span className="muted">没有匹配的区划</span>
         ) : (
@@ -209,13 +217,20 @@ function TreeNode({ node, depth, isOpen, toggle, select, activeCode, streetColou
           data-code={node.code}
           aria-current={activeCode === node.code ? 'location' : undefined}
           aria-expanded={hasChildren ? open : undefined}
-          title={`${node.name}（${node.code}）：定位到地图`}
+          title={`${node.name}（${node.code}）：${levelCountsLabel(node)}；定位到地图`}
           onClick={() => select(node)}
         >
           {swatch && <span className="swatch" style={{ background: swatch }} aria-hidden="true" />}
           <span className="tree-name">{node.name}</span>
           <span className="tree-kind">{node.kind ?? LEVEL_LABEL[node.level]}</span>
-          <span className="tree-count" role="img" aria-label={`${node.gridCount} 个网格`}>
+          {(node.microCount > 0 || node.exclusiveCount > 0) && (
+            <span className="tree-sub" role="img" aria-label={levelCountsLabel(node)} title={levelCountsLabel(node)} data-testid="tree-sub-counts">
+              {node.microCount > 0 && `微${node.microCount}`}
+              {node.microCount > 0 && node.exclusiveCount > 0 && ' · '}
+              {node.exclusiveCount > 0 && `专${node.exclusiveCount}`}
+            </span>
+          )}
+          <span className="tree-count" role="img" aria-label={`${node.gridCount} 个基础网格`}>
             {node.gridCount}
           </span>
         </button>

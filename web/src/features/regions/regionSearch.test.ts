@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterRegionTree, isGridCodeQuery, matchesRegion } from './regionSearch';
+import { filterRegionTree, gridLevelLabel, isGridCodeQuery, levelCountsLabel, matchesRegion } from './regionSearch';
 
 interface N {
   code: string;
@@ -39,9 +39,18 @@ describe('filterRegionTree', () => {
 });
 
 describe('isGridCodeQuery / matchesRegion', () => {
-  it('recognises 15-digit grid codes', () => {
+  it('recognises grid codes of every level: 基础 15 digits, 专属 16 (kind digit 1–5), 微 17', () => {
     expect(isGridCodeQuery(' 450902001001001 ')).toBe(true);
+    expect(isGridCodeQuery('4509020010011001')).toBe(true);
+    expect(isGridCodeQuery('45090200100100102')).toBe(true);
     expect(isGridCodeQuery('450902001001')).toBe(false);
+    // A 16-digit code whose 13th digit is no 专属网格 kind.
+    expect(isGridCodeQuery('4509020010016001')).toBe(false);
+    expect(['450902001001001', '4509020010011001', '45090200100100102'].map(gridLevelLabel)).toEqual(['基础网格', '专属网格', '微网格']);
+  });
+  it('names the counts of each level, leaving out empty sub levels', () => {
+    expect(levelCountsLabel({ gridCount: 12, microCount: 30, exclusiveCount: 2 })).toBe('12 个基础网格、30 个微网格、2 个专属网格');
+    expect(levelCountsLabel({ gridCount: 4, microCount: 0, exclusiveCount: 1 })).toBe('4 个基础网格、1 个专属网格');
   });
   it('matches by name substring or code prefix', () => {
     expect(matchesRegion({ code: '450902001', name: '玉城街道' }, '城街')).toBe(true);
