@@ -55,6 +55,29 @@ describe('map page in Chromium', { timeout: TEST_MS }, () => {
     await page.screenshot({ path: screenshotPath('map-grid-selected.png') });
   });
 
+  it('opens a 微网格 by its 17-digit code from the region search and draws it; the tree counts the levels', async () => {
+    const [micro] = await db.handle.rows<{ code: string; parent: string; name: string }>(sql`SELECT code, parent_grid_code AS parent, name FROM sub_grids WHERE level = 'micro' ORDER BY code LIMIT 1`);
+    const [{ n: microTotal }] = (await db.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM sub_grids WHERE level = 'micro'`)) as [{ n: number }];
+    expect(micro?.code).toMatch(/^\d{17}$/);
+    // The city row names its micro grids.
+    const cityCounts = (await page.locator('[data-testid="tree-sub-counts"]').first().getAttribute('aria-label')) ?? '';
+    expect(cityCounts).toContain(`${microTotal} 个微网格`);
+    await page.fill('[data-testid="region-search"]', micro!.code);
+    await page.press('[data-testid="region-search"]', 'Enter');
+    await page.waitForSelector('[data-testid="search-found"]', { timeout: WAIT_MS });
+    expect(await page.textContent('[data-testid="search-found"]')).toContain(`所属基础网格 ${micro!.parent}`);
+    await page.waitForFunction((p) => document.querySelector('[data-testid="grid-code"]')?.textContent?.trim() === p, micro!.parent, { timeout: WAIT_MS });
+    await page.waitForFunction(
+      (code) => {
+        const m = window.__dangjian!.map;
+        return m.getZoom() >= 15.9 && !m.isMoving() && m.querySourceFeatures('grids', { sourceLayer: 'micro_grids' }).some((f) => f.properties.code === code);
+      },
+      micro!.code,
+      { timeout: LOAD_MS },
+    );
+    await page.screenshot({ path: screenshotPath('map-micro-grid.png') });
+  });
+
   it('made no request outside this server and threw no page errors', () => {
     expect(externalRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
