@@ -81,7 +81,8 @@ export function App() {
       const sub = await queryClient.fetchQuery(subGridQuery(code));
       const p = sub.properties;
       setSelectedCode(p.parentGridCode);
-      const inset = panelWidth();
+      // The grid panel opens for a 微网格's base grid only: keep the target clear of it then.
+      const inset = p.level === 'micro' ? panelWidth() : 0;
       // Close enough for the level to be drawn (微网格 from z15, 专属网格 from z11).
       const camera = map?.cameraForBounds(geometryBbox(sub.geometry), { padding: 40, maxZoom: 18 });
       if (map && camera?.center) map.flyTo({ center: camera.center, zoom: Math.max(camera.zoom ?? 0, p.level === 'micro' ? 16 : 14), offset: [-inset / 2, 0], duration: 900 });
