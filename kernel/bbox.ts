@@ -18,16 +18,30 @@ export function bboxContains([w, s, e, n]: Bbox, [lon, lat]: readonly [number, n
   return lon >= w && lon <= e && lat >= s && lat <= n;
 }
 
-/** The bounds of a (multi)polygon's coordinates. */
-export function geometryBbox(geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] }): Bbox {
-  const rings = geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat();
-  const b: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const ring of rings)
-    for (const [x, y] of ring) {
-      b[0] = Math.min(b[0], x!);
-      b[1] = Math.min(b[1], y!);
-      b[2] = Math.max(b[2], x!);
-      b[3] = Math.max(b[3], y!);
-    }
-  return b;
+/** [west, south, east, north] of any geometries, or null when there are no coordinates. */
+export function boundsOf(geometries: readonly (GeoJSON.Geometry | null | undefined)[]): Bbox | null {
+  let w = Infinity;
+  let s = Infinity;
+  let e = -Infinity;
+  let n = -Infinity;
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      w = Math.min(w, c[0]);
+      e = Math.max(e, c[0]);
+      s = Math.min(s, c[1] as number);
+      n = Math.max(n, c[1] as number);
+    } else if (Array.isArray(c)) c.forEach(visit);
+  };
+  for (const g of geometries) {
+    if (!g) continue;
+    if (g.type === 'GeometryCollection') {
+      const inner = boundsOf(g.geometries);
+      if (inner)
+        visit([
+          [inner[0], inner[1]],
+          [inner[2], inner[3]],
+        ]);
+    } else visit(g.coordinates);
+  }
+  return Number.isFinite(w) ? [w, s, e, n] : null;
 }

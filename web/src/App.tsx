@@ -8,7 +8,7 @@ import type { Layer } from '@deck.gl/core';
 import { useQueryClient } from '@tanstack/react-query';
 import type * as maplibregl from 'maplibre-gl';
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
-import { geometryBbox } from '../../kernel/bbox';
+import { boundsOf } from '../../kernel/bbox';
 import { errorMessage, gridQuery, subGridQuery, useConfig, useGridDetail, useRegionTree, type RegionTreeNode } from './api/queries';
 import { GridPanel } from './features/grid-panel/GridPanel';
 import { NO_THEMATIC_LAYERS, ThematicLayers, type ThematicLayerState } from './features/map/ThematicLayers';
@@ -84,7 +84,8 @@ export function App() {
       // The grid panel opens for a 微网格's base grid only: keep the target clear of it then.
       const inset = p.level === 'micro' ? panelWidth() : 0;
       // Close enough for the level to be drawn (微网格 from z15, 专属网格 from z11).
-      const camera = map?.cameraForBounds(geometryBbox(sub.geometry), { padding: 40, maxZoom: 18 });
+      const bounds = boundsOf([sub.geometry]);
+      const camera = bounds ? map?.cameraForBounds(bounds, { padding: 40, maxZoom: 18 }) : undefined;
       if (map && camera?.center) map.flyTo({ center: camera.center, zoom: Math.max(camera.zoom ?? 0, p.level === 'micro' ? 16 : 14), offset: [-inset / 2, 0], duration: 900 });
       return p.level === 'micro' ? `已定位微网格 ${p.name}（所属基础网格 ${p.parentGridCode}）` : `已定位专属网格 ${p.name}（${p.kind}）`;
     }

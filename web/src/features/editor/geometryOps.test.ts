@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boundsOf, deleteVertex, insertVertex, midpoints, moveVertex, positionOf, ringsOf, sketchLine, sketchPolygon, vertices } from './geometryOps';
+import { boundsOf } from '../../../../kernel/bbox';
+import { deleteVertex, insertVertex, midpoints, moveVertex, positionOf, ringsOf, sketchLine, sketchPolygon, vertices } from './geometryOps';
 
 const square: GeoJSON.Polygon = {
   type: 'Polygon',

@@ -122,31 +122,3 @@ export function sketchLine(points: readonly Position[]): GeoJSON.LineString | nu
   const distinct = points.filter((p, i) => i === 0 || !samePosition(p, points[i - 1]!));
   return distinct.length < 2 ? null : { type: 'LineString', coordinates: distinct.map(round7) };
 }
-
-/** [west, south, east, north] of any geometries, or null when there are no coordinates. */
-export function boundsOf(geometries: readonly (GeoJSON.Geometry | null | undefined)[]): [number, number, number, number] | null {
-  let w = Infinity;
-  let s = Infinity;
-  let e = -Infinity;
-  let n = -Infinity;
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      w = Math.min(w, c[0]);
-      e = Math.max(e, c[0]);
-      s = Math.min(s, c[1] as number);
-      n = Math.max(n, c[1] as number);
-    } else if (Array.isArray(c)) c.forEach(visit);
-  };
-  for (const g of geometries) {
-    if (!g) continue;
-    if (g.type === 'GeometryCollection') {
-      const inner = boundsOf(g.geometries);
-      if (inner)
-        visit([
-          [inner[0], inner[1]],
-          [inner[2], inner[3]],
-        ]);
-    } else visit(g.coordinates);
-  }
-  return Number.isFinite(w) ? [w, s, e, n] : null;
-}

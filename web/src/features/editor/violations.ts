@@ -3,7 +3,8 @@
  * their Chinese messages. GeometryCollections are flattened: MapLibre layers filter by type.
  */
 import type { Violation, ViolationRule } from '../../../../server/grids/rules';
-import { boundsOf, polygonsOf, type Position } from './geometryOps';
+import { boundsOf } from '../../../../kernel/bbox';
+import { polygonsOf, type Position } from './geometryOps';
 
 /** The server's own type: the `violations` member of a 422 problem. */
 export type { Violation, ViolationRule };

@@ -11,7 +11,8 @@ import { configQuery } from '../../api/queries';
 import { useMapShell, viewOfBounds } from '../../features/map/useMapShell';
 import type { Fix } from '../geo/useGeolocation';
 import type { MyGrid } from '../myGrids';
-import { boundsOf, circlePolygon } from './accuracyCircle';
+import { boundsOf } from '../../../../kernel/bbox';
+import { circlePolygon } from './accuracyCircle';
 import { startMapWorkerInPageScope } from './controlledWorker';
 
 export interface GridMapProps {

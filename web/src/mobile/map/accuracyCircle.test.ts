@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boundsOf, circlePolygon } from './accuracyCircle';
+import { boundsOf } from '../../../../kernel/bbox';
+import { circlePolygon } from './accuracyCircle';
 
 describe('accuracy circle and bounds', () => {
   it('draws a closed ring whose points are radius metres away', () => {
