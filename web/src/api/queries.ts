@@ -2,6 +2,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import type { Bbox } from '../../../kernel/bbox';
 import { bboxParam } from '../../../kernel/bbox';
+import { parseLevelCode } from '../../../kernel/gridCode';
 import { ApiError, api, call, type AppConfig, type GridDetail, type GridsInBbox, type RegionNode } from './client';
 
 /** A node of the 市 → 区县 → 街道 → 社区 tree (the server's own type). */
@@ -35,9 +36,12 @@ export const subGridQuery = (code: string) =>
   queryOptions({
     queryKey: ['sub-grid', code],
     queryFn: async () => {
+      // The code names its base grid or community (kernel/gridCode.ts); a code of neither level exists nowhere.
+      const parsed = parseLevelCode(code);
       const micro = code.length === 17;
-      const list = await call(api.api.levels.$get({ query: micro ? { parent: code.slice(0, 15), level: 'micro' } : { community: code.slice(0, 12), level: 'exclusive' } }));
-      const found = list.features.find((f) => f.properties.code === code);
+      if (!parsed || parsed.level === 'base') throw new Error(`${micro ? '微网格' : '专属网格'} ${code} 不存在`);
+      const query = parsed.level === 'micro' ? { parent: parsed.baseGridCode, level: 'micro' as const } : { community: parsed.communityCode, level: 'exclusive' as const };
+      const found = (await call(api.api.levels.$get({ query }))).features.find((f) => f.properties.code === code);
       if (!found) throw new Error(`${micro ? '微网格' : '专属网格'} ${code} 不存在`);
       return found;
     },
