@@ -78,11 +78,21 @@ export interface MapShell {
   containerRef: RefObject<HTMLDivElement | null>;
   /** The loaded map, or null before 'load' and after unmount. */
   map: maplibregl.Map | null;
+  /**
+   * The map from 'style.load' on: its sources and layers exist, its tiles may still be loading.
+   * For work that should land in the first frames with the tiles rather than in frames of its own
+   * after 'load' (the screen's heat image): on a software-rendered wall each frame costs ~0.5 s.
+   */
+  styledMap: maplibregl.Map | null;
 }
 
 export function useMapShell(options: MapShellOptions): MapShell {
   const containerRef = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<maplibregl.Map | null>(null);
+  const [styledMap, setStyledMap] = useState<maplibregl.Map | null>(null);
+  // The instance from its creation: the deck.gl overlay starts then (its own canvas: shaders and
+  // the text atlas are built while the tiles load, not after the map's first complete frame).
+  const [created, setCreated] = useState<maplibregl.Map | null>(null);
   const latest = useLatest(options);
   const ready = options.view !== undefined;
 
@@ -117,6 +127,7 @@ export function useMapShell(options: MapShellOptions): MapShell {
       instance.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     }
     const unexpose = exposeMap(instance);
+    setCreated(instance);
     const teardown = o.setup?.(instance);
 
     instance.on('idle', () => {
@@ -127,7 +138,9 @@ export function useMapShell(options: MapShellOptions): MapShell {
       console.error('地图错误', e.error);
       latest.current.onError?.(e);
     });
+    instance.once('style.load', () => setStyledMap(instance));
     instance.once('load', () => {
+      setStyledMap(instance);
       latest.current.onLoad?.(instance);
       setMap(instance);
       latest.current.onMapReady?.(instance);
@@ -137,11 +150,13 @@ export function useMapShell(options: MapShellOptions): MapShell {
       teardown?.();
       unexpose();
       setMap(null);
+      setStyledMap(null);
+      setCreated(null);
       instance.remove();
     };
     // Created once; the pages' effects apply later changes to `map`.
   }, [ready, latest]);
 
-  useDeckOverlay(map, options.deckLayers, options.deckPixelRatio);
-  return { containerRef, map };
+  useDeckOverlay(created, options.deckLayers, options.deckPixelRatio);
+  return { containerRef, map, styledMap };
 }

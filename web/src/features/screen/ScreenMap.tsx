@@ -105,7 +105,7 @@ export function ScreenMap(props: ScreenMapProps) {
   const devicePixels = props.pixelRatio * (window.devicePixelRatio || 1);
   const layers = useMemo(() => buildScreenLayers(props.layerInput), [props.layerInput]);
 
-  const { containerRef, map } = useMapShell({
+  const { containerRef, map, styledMap } = useMapShell({
     view,
     fitPadding: 30,
     basemap: OFFLINE,
@@ -131,8 +131,9 @@ export function ScreenMap(props: ScreenMapProps) {
     onMapReady: (m) => latest.current.onMapReady(m),
   });
 
+  // Only a change: setPixelRatio resizes the canvas and draws the whole map again (~0.5 s on a software-rendered wall).
   useEffect(() => {
-    map?.setPixelRatio(devicePixels);
+    if (map && map.getPixelRatio() !== devicePixels) map.setPixelRatio(devicePixels);
   }, [map, devicePixels]);
 
   // Later changes (MapLibre ignores a value equal to the current one, so the first run costs nothing).
@@ -146,7 +147,9 @@ export function ScreenMap(props: ScreenMapProps) {
   const heatPoints = props.layerInput.heat?.points;
   const heatMax = props.layerInput.heat?.max ?? 0;
   const heatShown = props.layerInput.visible.heatmap;
+  // From 'style.load' on, so the image lands in the frames that draw the first tiles.
   useEffect(() => {
+    const map = styledMap;
     if (!map) return;
     let built: { zoom: number; area: [number, number, number, number] } | null = null;
     const draw = () => {
@@ -168,7 +171,7 @@ export function ScreenMap(props: ScreenMapProps) {
     return () => {
       map.off('moveend', draw);
     };
-  }, [map, heatPoints, heatMax, heatShown, latest]);
+  }, [styledMap, heatPoints, heatMax, heatShown, latest]);
   useEffect(() => {
     map?.setLayoutProperty(HEAT_LAYER, 'visibility', heatShown ? 'visible' : 'none');
   }, [map, heatShown]);
